@@ -1,0 +1,6 @@
+/**
+ * stormkeeper: a pure TypeScript ZooKeeper client and an Apache Storm cluster-state layer, for
+ * Node, Deno and Bun.
+ * @module
+ */
+export * from "./src/zookeeper.ts";

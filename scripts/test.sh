@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Runs the whole test suite on Node 20 (through tsx), Deno and Bun against one real ZooKeeper
+# server that this script starts on a free loopback port and stops (by its PID) when done.
+# Usage: scripts/test.sh [test file or folder ...]   (default: every test under tests/)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+[ -x node_modules/.bin/tsx ] || npm ci --no-audit --no-fund || exit 1
+bash scripts/zookeeper.sh install || exit 1
+
+echo "== typecheck (tsc)"
+npx tsc --noEmit -p . || exit 1
+
+zk_dir=$(mktemp -d "${TMPDIR:-/tmp}/stormkeeper-zk.XXXXXX")
+trap 'bash scripts/zookeeper.sh stop "$zk_dir"; rm -rf "$zk_dir"' EXIT
+port=$(bash scripts/zookeeper.sh start "$zk_dir") || exit 1
+export ZK_CONNECT="127.0.0.1:$port"
+echo "== ZooKeeper $(bash scripts/zookeeper.sh ruok "$port") on $ZK_CONNECT"
+
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(tests)
+files=$(find "${targets[@]}" -name '*.test.ts' | sort)
+
+declare -A passed failed
+status=0
+run() { # NAME COMMAND... ; parses the runner's own summary into pass/fail counts
+  local name=$1; shift
+  echo "== $name: $*"
+  local log
+  log=$(mktemp)
+  "$@" 2>&1 | tee "$log"
+  local rc=${PIPESTATUS[0]}
+  case $name in
+    node) passed[$name]=$(grep -E '^# pass ' "$log" | awk '{print $3}'); failed[$name]=$(grep -E '^# fail ' "$log" | awk '{print $3}') ;;
+    deno) passed[$name]=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E '^(ok|FAILED) \|' | sed -E 's/.*\| ([0-9]+) passed.*/\1/'); failed[$name]=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E '^(ok|FAILED) \|' | sed -E 's/.*\| ([0-9]+) failed.*/\1/') ;;
+    bun) passed[$name]=$(grep -E '^ *[0-9]+ pass$' "$log" | awk '{print $1}'); failed[$name]=$(grep -E '^ *[0-9]+ fail$' "$log" | awk '{print $1}') ;;
+  esac
+  rm -f "$log"
+  if [ "$rc" -ne 0 ]; then echo "== $name FAILED (exit $rc)"; status=1; fi
+}
+
+# shellcheck disable=SC2086
+run node node --import tsx --test --test-concurrency=1 $files
+# shellcheck disable=SC2086
+run deno npx deno test -A --quiet $files
+# shellcheck disable=SC2086
+run bun npx bun test --timeout 120000 $files
+
+echo
+echo "== summary"
+total_pass=0; total_fail=0
+for name in node deno bun; do
+  p=${passed[$name]:-0}; f=${failed[$name]:-0}
+  [ -n "$p" ] || p=0; [ -n "$f" ] || f=0
+  echo "$name: $p passed, $f failed"
+  total_pass=$((total_pass + p)); total_fail=$((total_fail + f))
+done
+[ $status -eq 0 ] || [ $total_fail -gt 0 ] || total_fail=1
+echo "all runtimes: $total_pass passed, $total_fail failed"
+exit $status

@@ -1,0 +1,644 @@
+/**
+ * The public ZooKeeper client: a promise API over the session. Every method validates its
+ * arguments before anything is sent and reports failures as {@link ZooKeeperError}.
+ */
+import type { JuteReader } from "../jute/reader.ts";
+import {
+  type ACL,
+  type ClientInfo,
+  type Stat,
+  readACLList,
+  readClientInfoList,
+  readData,
+  readPath,
+  readStat,
+  readStringList,
+  writeCreateRequest,
+  writePathIntRequest,
+  writePathRequest,
+  writePathWatchRequest,
+  writeSetACLRequest,
+  writeSetDataRequest,
+} from "../jute/records.ts";
+import { type CreateMode, createWire } from "../protocol/create-mode.ts";
+import { ErrorCode, ZooKeeperError, badArguments } from "../protocol/errors.ts";
+import type { WatchedEvent, Watcher } from "../protocol/events.ts";
+import { OpCode, type OpName } from "../protocol/opcodes.ts";
+import { joinPath, makeChroot, parentPath, validatePath } from "../protocol/paths.ts";
+import { tcpTransport } from "../transport/tcp.ts";
+import type { TransportFactory } from "../transport/transport.ts";
+import { parseConnectString, shuffled } from "./connect-string.ts";
+import { ReadBatch, Transaction } from "./multi.ts";
+import type { Request } from "./request.ts";
+import { type Logger, Session } from "./session.ts";
+import type { ClientState, StateEvent } from "./session-state.ts";
+import { validACL, validData, validVersion } from "./validate.ts";
+import { WatcherTypeCode, type WatchKind, type WatcherType } from "./watches.ts";
+
+/** Options of {@link connect} and {@link createClient}. */
+export interface ConnectOptions {
+  /** Requested session timeout in ms (the server clamps it to its min/max). Default 30 000. */
+  readonly sessionTimeout?: number;
+  /** Bound on one connection attempt (TCP + handshake) in ms. Default: session timeout / hosts, at least 1 000. */
+  readonly connectTimeout?: number;
+  /** How long {@link connect} waits for the first session before it gives up. Default: the session timeout. */
+  readonly initialConnectTimeout?: number;
+  /**
+   * How long a request issued while disconnected waits for a connection before it fails with
+   * `ConnectionLoss`. Default: the session timeout.
+   */
+  readonly waitForConnection?: number;
+  /** Accept read-only servers (partitioned minority members); writes then fail with `NotReadOnly`. */
+  readonly canBeReadOnly?: boolean;
+  /** Largest frame sent or received, in bytes. Default 1 048 575, the server's `jute.maxbuffer`. */
+  readonly maxFrameSize?: number;
+  /** Requests written and unanswered at most; more wait in the client. Default 10 000. */
+  readonly maxInFlight?: number;
+  /** Credentials sent right after every handshake, e.g. `[{ scheme: "digest", auth: "alice:secret" }]`. */
+  readonly auth?: readonly { readonly scheme: string; readonly auth: string | Uint8Array }[];
+  /** Resume an existing session (id and password from another client's `sessionId`/`sessionPassword`). */
+  readonly session?: { readonly id: bigint; readonly password: Uint8Array };
+  /** The default watcher: receives events of reads made with `watch: true` and every session-state change. */
+  readonly watcher?: Watcher;
+  /** Logging hook; the client never logs to the console. */
+  readonly logger?: Logger;
+  /** Shuffle the host list (spreads clients over the ensemble). Default true. */
+  readonly shuffleHosts?: boolean;
+  /** Socket implementation. Default: TCP through `node:net`. */
+  readonly transport?: TransportFactory;
+  /** How long `close()` waits for the server to confirm. Default 5 000 ms. */
+  readonly closeTimeout?: number;
+}
+
+/** A read's watch: `true` for the default watcher, or a callback that fires once. */
+export type WatchOption = boolean | Watcher;
+
+/** Options of {@link ZooKeeperClient.create}. */
+export interface CreateOptions {
+  /** Default `"persistent"`. */
+  readonly mode?: CreateMode;
+  /** Default {@link OPEN_ACL_UNSAFE}. */
+  readonly acl?: readonly ACL[];
+  /** Time to live in ms, for the `*-ttl` modes only (the server needs `extendedTypesEnabled`). */
+  readonly ttl?: number | bigint;
+}
+
+/** Options carrying an expected version (-1, the default, matches any version). */
+export interface VersionOptions {
+  readonly version?: number;
+}
+
+/** Options of reads that can leave a watch. */
+export interface WatchOptions {
+  readonly watch?: WatchOption;
+}
+
+/** Mode of {@link ZooKeeperClient.addWatch}. */
+export type AddWatchMode = "persistent" | "persistent-recursive";
+
+interface StateListeners {
+  state: (event: StateEvent) => void;
+  event: Watcher;
+}
+
+const DEFAULT_SESSION_TIMEOUT = 30_000;
+const DEFAULT_MAX_FRAME = 1_048_575;
+function check(err: number, op: OpName, path: string | undefined): void {
+  if (err !== 0) throw new ZooKeeperError(err, { op, path });
+}
+
+/**
+ * A ZooKeeper client holding one session. Create it with {@link connect}.
+ *
+ * @example
+ * ```ts
+ * const zk = await connect("127.0.0.1:2181/app", { sessionTimeout: 10_000 });
+ * await zk.create("/jobs", new TextEncoder().encode("{}"));
+ * const { data, stat } = await zk.getData("/jobs", { watch: (e) => console.log(e.type, e.path) });
+ * await zk.close();
+ * ```
+ */
+export class ZooKeeperClient {
+  readonly #session: Session;
+  readonly #listeners: { [K in keyof StateListeners]: Set<StateListeners[K]> } = { state: new Set(), event: new Set() };
+  readonly #maxFrameSize: number;
+  readonly #closeTimeout: number;
+  readonly #defaultWatcher: Watcher;
+
+  /** @internal Use {@link connect} or {@link createClient}. */
+  constructor(connectString: string, options: ConnectOptions = {}) {
+    const parsed = parseConnectString(connectString);
+    const sessionTimeout = positive(options.sessionTimeout, DEFAULT_SESSION_TIMEOUT, "sessionTimeout");
+    this.#maxFrameSize = positive(options.maxFrameSize, DEFAULT_MAX_FRAME, "maxFrameSize");
+    this.#closeTimeout = positive(options.closeTimeout, 5_000, "closeTimeout");
+    const log: Logger = options.logger ?? (() => {});
+    const userWatcher = options.watcher;
+    this.#defaultWatcher = (event: WatchedEvent) => {
+      if (userWatcher) userWatcher(event);
+      for (const l of this.#listeners.event) l(event);
+    };
+    this.#session = new Session(
+      {
+        hosts: options.shuffleHosts === false ? parsed.hosts : shuffled(parsed.hosts),
+        chroot: makeChroot(parsed.chroot),
+        sessionTimeout,
+        connectTimeout: options.connectTimeout === undefined ? undefined : positive(options.connectTimeout, 0, "connectTimeout"),
+        canBeReadOnly: options.canBeReadOnly ?? false,
+        maxFrameSize: this.#maxFrameSize,
+        maxInFlight: positive(options.maxInFlight, 10_000, "maxInFlight"),
+        waitForConnection: positive(options.waitForConnection, sessionTimeout, "waitForConnection"),
+        transport: options.transport ?? tcpTransport,
+        resume: options.session ? { sessionId: options.session.id, password: options.session.password } : undefined,
+        log,
+        // Java's pacing (§15.2): 0–999 ms jitter before each retry, +1 s per full failed cycle.
+        reconnectDelay: (fullCycle) => Math.floor(Math.random() * 1000) + (fullCycle ? 1000 : 0),
+      },
+      {
+        onState: (event) => {
+          for (const l of this.#listeners.state) {
+            try {
+              l(event);
+            } catch (error) {
+              log("error", "a state listener threw", { error, event });
+            }
+          }
+        },
+        defaultWatcher: this.#defaultWatcher,
+      },
+    );
+    for (const a of options.auth ?? []) {
+      this.addAuth(a.scheme, a.auth).catch((error) => log("warn", "authentication failed", { error }));
+    }
+    this.#session.start();
+  }
+
+  /** Where the client is: `connecting`, `connected`, `connectedReadOnly`, `closing`, `closed`, `expired`, `authFailed`. */
+  get state(): ClientState {
+    return this.#session.state;
+  }
+
+  /** The session id (0n before the first handshake). Print it in hex: `id.toString(16)`. */
+  get sessionId(): bigint {
+    return this.#session.id;
+  }
+
+  /** The session password, to resume the session from another client (`options.session`). */
+  get sessionPassword(): Uint8Array {
+    return this.#session.passwd;
+  }
+
+  /** The session timeout the server granted, in ms (0 before the first handshake). */
+  get sessionTimeout(): number {
+    return this.#session.timeout;
+  }
+
+  /**
+   * Subscribes to connection-state events (`"state"`: connecting, connected, disconnected,
+   * reconnected, readOnly, expired, closed, authFailed) or to the default watcher's events
+   * (`"event"`). Returns a function that unsubscribes.
+   */
+  on<K extends keyof StateListeners>(type: K, listener: StateListeners[K]): () => void {
+    const set = this.#listeners[type] as Set<StateListeners[K]>;
+    set.add(listener);
+    return () => set.delete(listener);
+  }
+
+  #send<T>(op: OpName, opcode: number, path: string | undefined, encode: Request["encode"], onReply: (err: number, r: JuteReader | null) => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#session.submit({
+        op,
+        opcode,
+        path,
+        encode,
+        xid: 0,
+        complete(err, r) {
+          let value: T;
+          try {
+            value = onReply(err, r);
+          } catch (error) {
+            if (error instanceof ZooKeeperError) {
+              reject(error);
+              return;
+            }
+            throw error;
+          }
+          resolve(value);
+        },
+        fail: reject,
+      });
+    });
+  }
+
+  /** Runs `fn` and turns a synchronous argument error into a rejected promise. */
+  #guard<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return fn();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  #watcher(watch: WatchOption | undefined, op: OpName, path: string): Watcher | undefined {
+    if (watch === undefined || watch === false) return undefined;
+    if (watch === true) return this.#defaultWatcher;
+    if (typeof watch !== "function") throw badArguments("watch must be a boolean or a function", op, path);
+    return watch;
+  }
+
+  #register(kind: WatchKind, serverPath: string, watcher: Watcher | undefined): void {
+    if (watcher !== undefined) this.#session.watches.add(kind, serverPath, watcher);
+  }
+
+  get #chroot() {
+    return this.#session.chroot;
+  }
+
+  /**
+   * Creates a node and returns its actual path (with the sequential suffix, if any) and Stat.
+   * Sequential paths may end with `/`. Fails with `NodeExists`, `NoNode` (no parent),
+   * `NoChildrenForEphemerals`, `NoAuth`, `InvalidACL`, `Unimplemented` (TTL disabled on the server).
+   */
+  create(path: string, data?: Uint8Array, options: CreateOptions = {}): Promise<{ path: string; stat: Stat }> {
+    return this.#guard(() => {
+      const wire = createWire(options.mode ?? "persistent", options.ttl, path);
+      validatePath(path, "create", wire.sequential);
+      const bytes = validData(data, "create", path, this.#maxFrameSize);
+      const acl = validACL(options.acl, "create", path);
+      const serverPath = this.#chroot.toServer(path);
+      return this.#send("create", wire.opcode, path, (w) => writeCreateRequest(w, serverPath, bytes, acl, wire.flags, wire.ttl), (err, r) => {
+        check(err, "create", path);
+        const reader = r as JuteReader;
+        return { path: this.#chroot.toClient(readPath(reader)), stat: readStat(reader) };
+      });
+    });
+  }
+
+  /** Deletes a node (only at `version` when given). Fails with `NoNode`, `BadVersion`, `NotEmpty`. */
+  delete(path: string, options: VersionOptions = {}): Promise<void> {
+    return this.#guard(() => {
+      validatePath(path, "delete");
+      const version = validVersion(options.version, "delete", path);
+      // Deleting "/" under a chroot must not delete the chroot node (§7.3).
+      const serverPath = path === "/" ? "/" : this.#chroot.toServer(path);
+      return this.#send("delete", OpCode.delete, path, (w) => writePathIntRequest(w, serverPath, version), (err) => check(err, "delete", path));
+    });
+  }
+
+  /**
+   * The node's Stat, or null when it does not exist. A watch is left either way: it fires on
+   * creation, deletion or data change.
+   */
+  exists(path: string, options: WatchOptions = {}): Promise<Stat | null> {
+    return this.#guard(() => {
+      validatePath(path, "exists");
+      const watcher = this.#watcher(options.watch, "exists", path);
+      const serverPath = this.#chroot.toServer(path);
+      return this.#send("exists", OpCode.exists, path, (w) => writePathWatchRequest(w, serverPath, watcher !== undefined), (err, r) => {
+        if (err === ErrorCode.NoNode) {
+          this.#register("exist", serverPath, watcher);
+          return null;
+        }
+        check(err, "exists", path);
+        const stat = readStat(r as JuteReader);
+        this.#register("data", serverPath, watcher);
+        return stat;
+      });
+    });
+  }
+
+  /** The node's data (a copy the caller may keep; empty for null data) and Stat. */
+  getData(path: string, options: WatchOptions = {}): Promise<{ data: Uint8Array; stat: Stat }> {
+    return this.#guard(() => {
+      validatePath(path, "getData");
+      const watcher = this.#watcher(options.watch, "getData", path);
+      const serverPath = this.#chroot.toServer(path);
+      return this.#send("getData", OpCode.getData, path, (w) => writePathWatchRequest(w, serverPath, watcher !== undefined), (err, r) => {
+        check(err, "getData", path);
+        const reader = r as JuteReader;
+        const data = readData(reader);
+        const stat = readStat(reader);
+        this.#register("data", serverPath, watcher);
+        return { data, stat };
+      });
+    });
+  }
+
+  /** Replaces the node's data (only at `version` when given) and returns the new Stat. */
+  setData(path: string, data: Uint8Array, options: VersionOptions = {}): Promise<Stat> {
+    return this.#guard(() => {
+      validatePath(path, "setData");
+      const bytes = validData(data ?? null, "setData", path, this.#maxFrameSize);
+      const version = validVersion(options.version, "setData", path);
+      const serverPath = this.#chroot.toServer(path);
+      return this.#send("setData", OpCode.setData, path, (w) => writeSetDataRequest(w, serverPath, bytes, version), (err, r) => {
+        check(err, "setData", path);
+        return readStat(r as JuteReader);
+      });
+    });
+  }
+
+  /** The names of the node's children (unordered) and its Stat (getChildren2, §7.6). */
+  getChildren(path: string, options: WatchOptions = {}): Promise<{ children: string[]; stat: Stat }> {
+    return this.#guard(() => {
+      validatePath(path, "getChildren2");
+      const watcher = this.#watcher(options.watch, "getChildren2", path);
+      const serverPath = this.#chroot.toServer(path);
+      return this.#send("getChildren2", OpCode.getChildren2, path, (w) => writePathWatchRequest(w, serverPath, watcher !== undefined), (err, r) => {
+        check(err, "getChildren2", path);
+        const reader = r as JuteReader;
+        const children = readStringList(reader, "child name");
+        const stat = readStat(reader);
+        this.#register("child", serverPath, watcher);
+        return { children, stat };
+      });
+    });
+  }
+
+  /** The node's ACL and Stat. */
+  getACL(path: string): Promise<{ acl: ACL[]; stat: Stat }> {
+    return this.#guard(() => {
+      validatePath(path, "getACL");
+      const serverPath = this.#chroot.toServer(path);
+      return this.#send("getACL", OpCode.getACL, path, (w) => writePathRequest(w, serverPath), (err, r) => {
+        check(err, "getACL", path);
+        const reader = r as JuteReader;
+        return { acl: readACLList(reader), stat: readStat(reader) };
+      });
+    });
+  }
+
+  /** Replaces the node's ACL (only at ACL version `version` when given). */
+  setACL(path: string, acl: readonly ACL[], options: VersionOptions = {}): Promise<Stat> {
+    return this.#guard(() => {
+      validatePath(path, "setACL");
+      const list = validACL(acl, "setACL", path);
+      const version = validVersion(options.version, "setACL", path);
+      const serverPath = this.#chroot.toServer(path);
+      return this.#send("setACL", OpCode.setACL, path, (w) => writeSetACLRequest(w, serverPath, list, version), (err, r) => {
+        check(err, "setACL", path);
+        return readStat(r as JuteReader);
+      });
+    });
+  }
+
+  /** Makes the connected server catch up with the leader, so later reads see every earlier write. */
+  sync(path = "/"): Promise<void> {
+    return this.#guard(() => {
+      validatePath(path, "sync");
+      const serverPath = this.#chroot.toServer(path);
+      return this.#send("sync", OpCode.sync, path, (w) => writePathRequest(w, serverPath), (err) => check(err, "sync", path));
+    });
+  }
+
+  /**
+   * Starts an atomic transaction.
+   *
+   * @example
+   * ```ts
+   * await zk.multi().create("/a", bytes).check("/b", 3).setData("/c", bytes).commit();
+   * ```
+   */
+  multi(): Transaction {
+    return new Transaction({
+      chroot: this.#chroot,
+      maxFrameSize: this.#maxFrameSize,
+      send: (op, opcode, path, encode, onReply) => this.#send(op, opcode, path, encode, onReply),
+    });
+  }
+
+  /** Starts a batch of reads sent as one request (multiRead, 3.6+; not atomic). */
+  multiRead(): ReadBatch {
+    return new ReadBatch({
+      chroot: this.#chroot,
+      maxFrameSize: this.#maxFrameSize,
+      send: (op, opcode, path, encode, onReply) => this.#send(op, opcode, path, encode, onReply),
+    });
+  }
+
+  /** Paths of this session's ephemeral nodes that start with `prefix` (a plain string prefix). */
+  getEphemerals(prefix = "/"): Promise<string[]> {
+    return this.#guard(() => {
+      if (typeof prefix !== "string" || !prefix.startsWith("/")) throw badArguments("prefix must start with /", "getEphemerals");
+      const chroot = this.#chroot;
+      const serverPrefix = prefix === "/" ? (chroot.prefix === "" ? "/" : `${chroot.prefix}/`) : chroot.toServer(prefix);
+      return this.#send("getEphemerals", OpCode.getEphemerals, prefix, (w) => writePathRequest(w, serverPrefix), (err, r) => {
+        check(err, "getEphemerals", prefix);
+        return readStringList(r as JuteReader, "ephemeral path").map((p) => chroot.toClient(p));
+      });
+    });
+  }
+
+  /** The number of all descendants of the node (not only its children). */
+  getAllChildrenNumber(path: string): Promise<number> {
+    return this.#guard(() => {
+      validatePath(path, "getAllChildrenNumber");
+      const serverPath = this.#chroot.toServer(path);
+      return this.#send("getAllChildrenNumber", OpCode.getAllChildrenNumber, path, (w) => writePathRequest(w, serverPath), (err, r) => {
+        check(err, "getAllChildrenNumber", path);
+        return (r as JuteReader).int();
+      });
+    });
+  }
+
+  /** The identities the server attaches to this connection (3.7+). */
+  whoAmI(): Promise<ClientInfo[]> {
+    return this.#send("whoAmI", OpCode.whoAmI, undefined, undefined, (err, r) => {
+      check(err, "whoAmI", undefined);
+      return readClientInfoList(r as JuteReader);
+    });
+  }
+
+  /**
+   * Adds credentials to the session, e.g. `addAuth("digest", "alice:secret")`. They are replayed
+   * after every reconnect. A rejection is terminal for the session (state `authFailed`).
+   */
+  addAuth(scheme: string, auth: string | Uint8Array): Promise<void> {
+    return this.#guard(() => {
+      if (typeof scheme !== "string" || scheme === "") throw badArguments("scheme must be a non-empty string", "auth");
+      const bytes = typeof auth === "string" ? new TextEncoder().encode(auth) : auth;
+      if (!(bytes instanceof Uint8Array)) throw badArguments("auth must be a string or a Uint8Array", "auth");
+      return this.#session.addAuth(scheme, bytes);
+    });
+  }
+
+  /**
+   * Adds a persistent watch (3.6+): `persistent` sees every event of the node itself,
+   * `persistent-recursive` the created/deleted/data events of the node and all descendants. It
+   * stays until {@link removeWatches}, survives reconnects, and does not need the node to exist.
+   */
+  addWatch(path: string, watcher: Watcher, options: { readonly mode?: AddWatchMode } = {}): Promise<void> {
+    return this.#guard(() => {
+      validatePath(path, "addWatch");
+      if (typeof watcher !== "function") throw badArguments("watcher must be a function", "addWatch", path);
+      const mode = options.mode ?? "persistent";
+      if (mode !== "persistent" && mode !== "persistent-recursive") throw badArguments(`unknown watch mode ${String(mode)}`, "addWatch", path);
+      const kind: WatchKind = mode === "persistent" ? "persistent" : "persistentRecursive";
+      const serverPath = this.#chroot.toServer(path);
+      return this.#send("addWatch", OpCode.addWatch, path, (w) => writePathIntRequest(w, serverPath, mode === "persistent" ? 0 : 1), (err) => {
+        if (err !== 0 && err !== ErrorCode.NoNode) check(err, "addWatch", path);
+        this.#session.watches.add(kind, serverPath, watcher);
+      });
+    });
+  }
+
+  /**
+   * Removes watches of `type` on `path`: only `watcher`'s when given, else all. Each removed
+   * watcher receives a `DataWatchRemoved`, `ChildWatchRemoved` or `PersistentWatchRemoved`
+   * event. Fails with `NoWatcher` when nothing matches. With `local: true` the local removal
+   * happens even when the server cannot be told (e.g. while disconnected).
+   */
+  removeWatches(path: string, type: WatcherType, options: { readonly watcher?: Watcher; readonly local?: boolean } = {}): Promise<void> {
+    return this.#guard(() => {
+      validatePath(path, "removeWatches");
+      if (!Object.hasOwn(WatcherTypeCode, type)) throw badArguments(`unknown watcher type ${String(type)}`, "removeWatches", path);
+      const serverPath = this.#chroot.toServer(path);
+      const watches = this.#session.watches;
+      if (!watches.has(type, serverPath, options.watcher)) {
+        return Promise.reject(new ZooKeeperError(ErrorCode.NoWatcher, { op: "removeWatches", path }));
+      }
+      const { removed, stillWatched } = watches.remove(type, serverPath, options.watcher);
+      const announce = (state: WatchedEvent["state"]) => {
+        for (const [w, kinds] of removed) {
+          const seen = new Set<WatchedEvent["type"]>();
+          for (const kind of kinds) {
+            const eventType = kind === "child" ? "ChildWatchRemoved" : kind === "data" || kind === "exist" ? "DataWatchRemoved" : "PersistentWatchRemoved";
+            if (seen.has(eventType)) continue;
+            seen.add(eventType);
+            queueMicrotask(() => w({ type: eventType, state, path }));
+          }
+        }
+      };
+      // Another local watcher still needs the server-side watch: the removal is local only.
+      if (stillWatched) {
+        announce("SyncConnected");
+        return Promise.resolve();
+      }
+      return this.#send("removeWatches", OpCode.removeWatches, path, (w) => writePathIntRequest(w, serverPath, WatcherTypeCode[type]), (err) => {
+        // NoWatcher from the server: the watch fired there already; the local removal stands.
+        if (err !== 0 && err !== ErrorCode.NoWatcher) {
+          if (!options.local) {
+            for (const [w, kinds] of removed) for (const kind of kinds) watches.add(kind, serverPath, w);
+          } else announce("Disconnected");
+          check(err, "removeWatches", path);
+        }
+        announce("SyncConnected");
+      }).catch((error: unknown) => {
+        if (options.local && error instanceof ZooKeeperError && (error.code === "ConnectionLoss" || error.code === "SessionExpired")) {
+          announce("Disconnected");
+          return;
+        }
+        if (error instanceof ZooKeeperError && (error.code === "ConnectionLoss" || error.code === "SessionExpired")) {
+          for (const [w, kinds] of removed) for (const kind of kinds) watches.add(kind, serverPath, w);
+        }
+        throw error;
+      });
+    });
+  }
+
+  /**
+   * Creates `path` and every missing ancestor as persistent nodes (existing ones are left alone).
+   * `data` and `acl` apply to the nodes it creates.
+   */
+  async mkdirp(path: string, options: { readonly data?: Uint8Array; readonly acl?: readonly ACL[] } = {}): Promise<void> {
+    validatePath(path, "create");
+    if (path === "/") return;
+    try {
+      await this.create(path, options.data, { acl: options.acl });
+    } catch (error) {
+      if (error instanceof ZooKeeperError && error.code === "NodeExists") return;
+      if (!(error instanceof ZooKeeperError && error.code === "NoNode")) throw error;
+      await this.mkdirp(parentPath(path), options);
+      try {
+        await this.create(path, options.data, { acl: options.acl });
+      } catch (again) {
+        if (!(again instanceof ZooKeeperError && again.code === "NodeExists")) throw again;
+      }
+    }
+  }
+
+  /**
+   * Deletes `path` and everything below it; a missing node is not an error. Children are
+   * deleted in parallel (pipelined); nodes created concurrently below are deleted too, within a
+   * bounded number of retries (then `NotEmpty`).
+   */
+  async deleteRecursive(path: string): Promise<void> {
+    validatePath(path, "delete");
+    for (let attempt = 0; ; attempt++) {
+      let children: string[];
+      try {
+        ({ children } = await this.getChildren(path));
+      } catch (error) {
+        if (error instanceof ZooKeeperError && error.code === "NoNode") return;
+        throw error;
+      }
+      await Promise.all(children.map((c) => this.deleteRecursive(joinPath(path, c))));
+      if (path === "/") return;
+      try {
+        await this.delete(path);
+        return;
+      } catch (error) {
+        if (error instanceof ZooKeeperError && error.code === "NoNode") return;
+        if (!(error instanceof ZooKeeperError && error.code === "NotEmpty") || attempt >= 5) throw error;
+      }
+    }
+  }
+
+  /**
+   * Closes the session: the server deletes its ephemeral nodes and the promise resolves when it
+   * confirmed (or after `closeTimeout`). Later calls fail with `SessionExpired`. Idempotent.
+   */
+  close(): Promise<void> {
+    return this.#session.close(this.#closeTimeout);
+  }
+}
+
+function positive(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) throw badArguments(`${name} must be a positive number, got ${String(value)}`);
+  return value;
+}
+
+/**
+ * Creates a client that starts connecting at once; requests wait for the session
+ * (see `waitForConnection`). Prefer {@link connect}, which also waits for the first session.
+ */
+export function createClient(connectString: string, options: ConnectOptions = {}): ZooKeeperClient {
+  return new ZooKeeperClient(connectString, options);
+}
+
+/**
+ * Connects to an ensemble and resolves once the session is established. Rejects (and closes the
+ * client) with `ConnectionLoss` when no server answered within `initialConnectTimeout`, or with
+ * `AuthFailed`/`SessionExpired` when the session could not be set up.
+ *
+ * @param connectString `host:port[,host:port…][/chroot]`
+ */
+export function connect(connectString: string, options: ConnectOptions = {}): Promise<ZooKeeperClient> {
+  let client: ZooKeeperClient;
+  try {
+    client = createClient(connectString, options);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  const limit = options.initialConnectTimeout ?? options.sessionTimeout ?? DEFAULT_SESSION_TIMEOUT;
+  return new Promise((resolve, reject) => {
+    const settle = (error?: ZooKeeperError) => {
+      clearTimeout(timer);
+      off();
+      if (error === undefined) {
+        resolve(client);
+        return;
+      }
+      client.close().finally(() => reject(error));
+    };
+    const timer = setTimeout(
+      () => settle(new ZooKeeperError(ErrorCode.ConnectionLoss, { op: "connect", message: `no ZooKeeper server at ${connectString} answered within ${limit} ms` })),
+      limit,
+    );
+    const off = client.on("state", (event) => {
+      if (event === "connected" || event === "readOnly") settle();
+      else if (event === "authFailed") settle(new ZooKeeperError(ErrorCode.AuthFailed, { op: "connect" }));
+      else if (event === "expired" || event === "closed") settle(new ZooKeeperError(ErrorCode.SessionExpired, { op: "connect" }));
+    });
+  });
+}

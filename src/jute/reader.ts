@@ -1,0 +1,117 @@
+const decoder = new TextDecoder("utf-8", { fatal: true });
+
+/** A malformed jute record: truncated, a bad length, invalid UTF-8, … */
+export class JuteDecodeError extends Error {
+  override readonly name = "JuteDecodeError";
+}
+
+/**
+ * A big-endian jute reader over a slice of bytes. Reads never go past `end`, lengths are checked
+ * against the bytes actually present (so a hostile length cannot cause a large allocation), and
+ * any violation throws {@link JuteDecodeError}.
+ */
+export class JuteReader {
+  private readonly view: DataView;
+  pos: number;
+
+  constructor(private readonly bytes: Uint8Array, offset = 0, readonly end = bytes.length) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.pos = offset;
+  }
+
+  /** Bytes left to read. */
+  get remaining(): number {
+    return this.end - this.pos;
+  }
+
+  private need(n: number, what: string): void {
+    if (this.pos + n > this.end) {
+      throw new JuteDecodeError(`truncated record: ${what} needs ${n} bytes, ${this.end - this.pos} left`);
+    }
+  }
+
+  int(): number {
+    this.need(4, "int");
+    const v = this.view.getInt32(this.pos);
+    this.pos += 4;
+    return v;
+  }
+
+  long(): bigint {
+    this.need(8, "long");
+    const v = this.view.getBigInt64(this.pos);
+    this.pos += 8;
+    return v;
+  }
+
+  bool(): boolean {
+    this.need(1, "boolean");
+    return this.bytes[this.pos++] !== 0;
+  }
+
+  private length(what: string): number {
+    const n = this.int();
+    if (n < -1) throw new JuteDecodeError(`invalid ${what} length ${n}`);
+    if (n > this.end - this.pos) {
+      throw new JuteDecodeError(`${what} length ${n} exceeds the ${this.end - this.pos} bytes left`);
+    }
+    return n;
+  }
+
+  /** A jute buffer, copied (callers hand it to users, who may keep it); null for length -1. */
+  buffer(): Uint8Array | null {
+    const n = this.length("buffer");
+    if (n < 0) return null;
+    // A fresh Uint8Array: Buffer#slice would return a view of the socket chunk.
+    const out = new Uint8Array(n);
+    out.set(this.bytes.subarray(this.pos, this.pos + n));
+    this.pos += n;
+    return out;
+  }
+
+  /** A jute ustring; null for length -1. Invalid UTF-8 throws. */
+  string(): string | null {
+    const n = this.length("string");
+    if (n < 0) return null;
+    const start = this.pos;
+    const end = start + n;
+    this.pos = end;
+    const bytes = this.bytes;
+    if (n <= 64) {
+      // ASCII fast path: short names and paths dominate (children lists, events).
+      let ascii = true;
+      for (let i = start; i < end; i++) {
+        if (bytes[i] >= 0x80) {
+          ascii = false;
+          break;
+        }
+      }
+      if (ascii) return String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[]);
+    }
+    try {
+      return decoder.decode(bytes.subarray(start, end));
+    } catch (cause) {
+      throw new JuteDecodeError(`invalid UTF-8 in string at offset ${start}`, { cause });
+    }
+  }
+
+  /** A string that must not be null (e.g. a child name). */
+  requiredString(what: string): string {
+    const s = this.string();
+    if (s === null) throw new JuteDecodeError(`${what} must not be null`);
+    return s;
+  }
+
+  /** A vector counted by an int; null for count -1. Each element needs at least `minSize` bytes. */
+  vector<T>(readItem: (r: JuteReader) => T, minSize: number, what: string): T[] | null {
+    const count = this.int();
+    if (count < -1) throw new JuteDecodeError(`invalid ${what} count ${count}`);
+    if (count < 0) return null;
+    if (count * minSize > this.end - this.pos) {
+      throw new JuteDecodeError(`${what} count ${count} cannot fit in the ${this.end - this.pos} bytes left`);
+    }
+    const out = new Array<T>(count);
+    for (let i = 0; i < count; i++) out[i] = readItem(this);
+    return out;
+  }
+}

@@ -1,0 +1,126 @@
+const encoder = new TextEncoder();
+
+/**
+ * A growable big-endian jute writer. Frames are written back to back into one buffer and handed
+ * out with {@link JuteWriter.take}; memory already taken is never written again (the socket may
+ * still hold it until flushed), so growth allocates a new buffer and moves only the untaken tail.
+ */
+export class JuteWriter {
+  private buf: Uint8Array;
+  private view: DataView;
+  /** Start of the bytes not yet taken. */
+  private start = 0;
+  /** Next write position. */
+  pos = 0;
+
+  constructor(private readonly initialSize = 64 * 1024) {
+    this.buf = new Uint8Array(initialSize);
+    this.view = new DataView(this.buf.buffer);
+  }
+
+  /** Number of bytes written and not yet taken. */
+  get pending(): number {
+    return this.pos - this.start;
+  }
+
+  private ensure(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    const pending = this.pos - this.start;
+    let size = Math.max(this.initialSize, this.buf.length);
+    while (size < pending + n) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buf.subarray(this.start, this.pos));
+    this.buf = next;
+    this.view = new DataView(next.buffer);
+    this.start = 0;
+    this.pos = pending;
+  }
+
+  int(v: number): this {
+    this.ensure(4);
+    this.view.setInt32(this.pos, v);
+    this.pos += 4;
+    return this;
+  }
+
+  long(v: bigint): this {
+    this.ensure(8);
+    this.view.setBigInt64(this.pos, v);
+    this.pos += 8;
+    return this;
+  }
+
+  bool(v: boolean): this {
+    this.ensure(1);
+    this.buf[this.pos++] = v ? 1 : 0;
+    return this;
+  }
+
+  /** A jute buffer: length then bytes; null is length -1. */
+  buffer(v: Uint8Array | null): this {
+    if (v === null) return this.int(-1);
+    this.ensure(4 + v.length);
+    this.view.setInt32(this.pos, v.length);
+    this.buf.set(v, this.pos + 4);
+    this.pos += 4 + v.length;
+    return this;
+  }
+
+  /** A jute ustring: UTF-8 byte length then bytes; null is length -1. */
+  string(v: string | null): this {
+    if (v === null) return this.int(-1);
+    const n = v.length;
+    this.ensure(4 + n * 3);
+    const buf = this.buf;
+    let p = this.pos + 4;
+    let i = 0;
+    // ASCII fast path: paths and names are almost always ASCII.
+    for (; i < n; i++) {
+      const c = v.charCodeAt(i);
+      if (c >= 0x80) break;
+      buf[p++] = c;
+    }
+    if (i < n) p += encoder.encodeInto(v.slice(i), buf.subarray(p)).written;
+    this.view.setInt32(this.pos, p - this.pos - 4);
+    this.pos = p;
+    return this;
+  }
+
+  /** A vector of strings; null is count -1. */
+  stringVector(v: readonly string[] | null): this {
+    if (v === null) return this.int(-1);
+    this.int(v.length);
+    for (const s of v) this.string(s);
+    return this;
+  }
+
+  /** Reserves the 4-byte length prefix of a frame; returns its offset for {@link endFrame}. */
+  beginFrame(): number {
+    this.ensure(4);
+    const at = this.pos;
+    this.pos += 4;
+    return at;
+  }
+
+  /** Writes the frame length at `at`; returns the payload length. */
+  endFrame(at: number): number {
+    const length = this.pos - at - 4;
+    this.view.setInt32(at, length);
+    return length;
+  }
+
+  /** Drops everything written since `at` (a frame that must not be sent). */
+  rewind(at: number): void {
+    this.pos = at;
+  }
+
+  /**
+   * Hands out the bytes written since the last take. The caller may keep them: they are never
+   * overwritten.
+   */
+  take(): Uint8Array {
+    const out = this.buf.subarray(this.start, this.pos);
+    this.start = this.pos;
+    return out;
+  }
+}

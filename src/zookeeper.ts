@@ -1,0 +1,28 @@
+/**
+ * stormkeeper's ZooKeeper client: `import { connect } from "stormkeeper/zookeeper"`.
+ * @module
+ */
+export {
+  type AddWatchMode,
+  type ConnectOptions,
+  type CreateOptions,
+  type VersionOptions,
+  type WatchOption,
+  type WatchOptions,
+  ZooKeeperClient,
+  connect,
+  createClient,
+} from "./client/client.ts";
+export { type OpFailure, type OpResult, ReadBatch, type ReadResult, Transaction } from "./client/multi.ts";
+export type { LogLevel, Logger } from "./client/session.ts";
+export type { ClientState, StateEvent } from "./client/session-state.ts";
+export type { WatcherType } from "./client/watches.ts";
+export type { ACL, ClientInfo, Id, Stat } from "./jute/records.ts";
+export { CREATOR_ALL_ACL, Ids, OPEN_ACL_UNSAFE, Perms, READ_ACL_UNSAFE, digestId } from "./protocol/acl.ts";
+export { type CreateMode, MAX_TTL } from "./protocol/create-mode.ts";
+export { ErrorCode, type ErrorCodeName, ZooKeeperError } from "./protocol/errors.ts";
+export { EventType, type EventTypeName, KeeperState, type KeeperStateName, type WatchedEvent, type Watcher } from "./protocol/events.ts";
+export type { OpName } from "./protocol/opcodes.ts";
+export { pathProblem } from "./protocol/paths.ts";
+export type { Endpoint, Transport, TransportFactory, TransportHandlers } from "./transport/transport.ts";
+export { tcpTransport } from "./transport/tcp.ts";

@@ -1,0 +1,13 @@
+import { defineConfig } from "tsup";
+
+export default defineConfig({
+  entry: { mod: "mod.ts", zookeeper: "src/zookeeper.ts", storm: "src/storm.ts" },
+  format: ["esm"],
+  dts: true,
+  clean: true,
+  sourcemap: true,
+  target: "es2022",
+  platform: "neutral",
+  external: ["node:net", "node:crypto", "node:zlib", "node:events", "zod"],
+  splitting: true,
+});
