@@ -94,24 +94,28 @@ export class JuteWriter {
     return this;
   }
 
-  /** Reserves the 4-byte length prefix of a frame; returns its offset for {@link endFrame}. */
+  /**
+   * Reserves the 4-byte length prefix of a frame and returns a mark for {@link endFrame}. The
+   * mark is relative to the untaken bytes, so it stays valid when the buffer grows mid-frame.
+   */
   beginFrame(): number {
     this.ensure(4);
-    const at = this.pos;
+    const mark = this.pos - this.start;
     this.pos += 4;
-    return at;
+    return mark;
   }
 
-  /** Writes the frame length at `at`; returns the payload length. */
-  endFrame(at: number): number {
+  /** Writes the frame length at `mark`; returns the payload length. */
+  endFrame(mark: number): number {
+    const at = this.start + mark;
     const length = this.pos - at - 4;
     this.view.setInt32(at, length);
     return length;
   }
 
-  /** Drops everything written since `at` (a frame that must not be sent). */
-  rewind(at: number): void {
-    this.pos = at;
+  /** Drops everything written since `mark` (a frame that must not be sent). */
+  rewind(mark: number): void {
+    this.pos = this.start + mark;
   }
 
   /**
