@@ -498,14 +498,9 @@ export class ZooKeeperClient {
       }
       const { removed, stillWatched } = watches.remove(type, serverPath, options.watcher);
       const announce = (state: WatchedEvent["state"]) => {
-        for (const [w, kinds] of removed) {
-          const seen = new Set<WatchedEvent["type"]>();
-          for (const kind of kinds) {
-            const eventType = kind === "child" ? "ChildWatchRemoved" : kind === "data" || kind === "exist" ? "DataWatchRemoved" : "PersistentWatchRemoved";
-            if (seen.has(eventType)) continue;
-            seen.add(eventType);
-            queueMicrotask(() => w({ type: eventType, state, path }));
-          }
+        for (const [watcher, kinds] of removed) {
+          const types = new Set(kinds.map((k) => (k === "child" ? "ChildWatchRemoved" : k === "data" || k === "exist" ? "DataWatchRemoved" : "PersistentWatchRemoved")));
+          for (const eventType of types) this.#session.deliver(watcher, { type: eventType, state, path });
         }
       };
       // Another local watcher still needs the server-side watch: the removal is local only.
@@ -513,25 +508,28 @@ export class ZooKeeperClient {
         announce("SyncConnected");
         return Promise.resolve();
       }
-      return this.#send("removeWatches", OpCode.removeWatches, path, (w) => writePathIntRequest(w, serverPath, WatcherTypeCode[type]), (err) => {
-        // NoWatcher from the server: the watch fired there already; the local removal stands.
-        if (err !== 0 && err !== ErrorCode.NoWatcher) {
-          if (!options.local) {
-            for (const [w, kinds] of removed) for (const kind of kinds) watches.add(kind, serverPath, w);
-          } else announce("Disconnected");
-          check(err, "removeWatches", path);
-        }
-        announce("SyncConnected");
-      }).catch((error: unknown) => {
-        if (options.local && error instanceof ZooKeeperError && (error.code === "ConnectionLoss" || error.code === "SessionExpired")) {
-          announce("Disconnected");
-          return;
-        }
-        if (error instanceof ZooKeeperError && (error.code === "ConnectionLoss" || error.code === "SessionExpired")) {
-          for (const [w, kinds] of removed) for (const kind of kinds) watches.add(kind, serverPath, w);
-        }
-        throw error;
-      });
+      // Servers before 3.9 know no typed persistent removal (they answer MarshallingError);
+      // when nothing else watches the path, "any" removes exactly the same on every server.
+      const persistentType = type === "persistent" || type === "persistentRecursive";
+      const wireType: WatcherType = persistentType && !watches.has("any", serverPath) ? "any" : type;
+      return this.#send("removeWatches", OpCode.removeWatches, path, (w) => writePathIntRequest(w, serverPath, WatcherTypeCode[wireType]), (err) => check(err, "removeWatches", path)).then(
+        () => announce("SyncConnected"),
+        (error: unknown) => {
+          const code = error instanceof ZooKeeperError ? error.code : undefined;
+          // NoWatcher: the watch already fired on the server. MarshallingError on a typed
+          // persistent removal: an older server keeps a stray watch whose events match nothing.
+          if (code === "NoWatcher" || (code === "MarshallingError" && persistentType)) {
+            announce("SyncConnected");
+            return;
+          }
+          if (options.local) {
+            announce("Disconnected");
+            return;
+          }
+          for (const [watcher, kinds] of removed) for (const kind of kinds) watches.add(kind, serverPath, watcher);
+          throw error;
+        },
+      );
     });
   }
 

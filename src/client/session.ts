@@ -221,7 +221,7 @@ export class Session {
   }
 
   /** Watchers run after the current frame, in arrival order, and cannot break the client. */
-  private deliver(watcher: Watcher, event: WatchedEvent): void {
+  deliver(watcher: Watcher, event: WatchedEvent): void {
     queueMicrotask(() => {
       try {
         watcher(event);
