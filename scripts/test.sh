@@ -32,7 +32,11 @@ run() { # NAME COMMAND... ; parses the runner's own summary into pass/fail count
   local rc=${PIPESTATUS[0]}
   case $name in
     node) passed[$name]=$(grep -E '^# pass ' "$log" | awk '{print $3}'); failed[$name]=$(grep -E '^# fail ' "$log" | awk '{print $3}') ;;
-    deno) passed[$name]=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E '^(ok|FAILED) \|' | sed -E 's/.*\| ([0-9]+) passed.*/\1/'); failed[$name]=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E '^(ok|FAILED) \|' | sed -E 's/.*\| ([0-9]+) failed.*/\1/') ;;
+    deno) # "ok | 3 passed (19 steps) | 1 failed (2 steps)": count steps where present
+      local line
+      line=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E '^(ok|FAILED) \|' | tail -1)
+      passed[$name]=$(echo "$line" | sed -E 's/.*\| ([0-9]+) passed( \(([0-9]+) steps?\))?.*/\1 \3/' | awk '{print ($2 != "" ? $2 : $1)}')
+      failed[$name]=$(echo "$line" | grep -oE '[0-9]+ failed( \([0-9]+ steps?\))?' | sed -E 's/([0-9]+) failed( \(([0-9]+) steps?\))?/\1 \3/' | awk '{print ($2 != "" ? $2 : $1)}') ;;
     bun) passed[$name]=$(grep -E '^ *[0-9]+ pass$' "$log" | awk '{print $1}'); failed[$name]=$(grep -E '^ *[0-9]+ fail$' "$log" | awk '{print $1}') ;;
   esac
   rm -f "$log"

@@ -76,6 +76,7 @@ export class Session {
   private hostIndex = -1;
   private lastConnectedIndex = -1;
   private attempts = 0;
+  private everAttempted = false;
   private sessionId = 0n;
   private password: Uint8Array = new Uint8Array(16);
   private sessionFromReadOnly = false;
@@ -244,7 +245,10 @@ export class Session {
     const previous = this.hostIndex;
     this.hostIndex = (this.hostIndex + 1) % hosts.length;
     const fullCycle = this.attempts > 0 && (this.hostIndex === this.lastConnectedIndex || (this.lastConnectedIndex < 0 && this.hostIndex === 0 && previous >= 0));
-    const delay = this.attempts === 0 ? 0 : this.options.reconnectDelay(fullCycle);
+    // Only the client's very first attempt goes out at once; every later one waits a random
+    // pause, so clients of a failed server do not all reconnect in the same instant (§15.2).
+    const delay = this.everAttempted ? this.options.reconnectDelay(fullCycle) : 0;
+    this.everAttempted = true;
     this.attempts++;
     this.reconnectTimer = setTimeout(() => this.openConnection(hosts[this.hostIndex] as Endpoint), delay);
   }

@@ -1,0 +1,68 @@
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { CREATOR_ALL_ACL, Perms, type StateEvent, type ZooKeeperClient, ZooKeeperError, connect, digestId } from "../../mod.ts";
+import { deferred, sharedConnectString, uniqueRoot } from "../support/zookeeper.ts";
+
+const enc = (s: string) => new TextEncoder().encode(s);
+const isCode = (code: string) => (e: unknown) => e instanceof ZooKeeperError && e.code === code;
+
+describe("digest authentication and ACLs", () => {
+  let alice: ZooKeeperClient;
+  let anonymous: ZooKeeperClient;
+  let root: string;
+  const aliceAcl = [{ perms: Perms.ALL, id: { scheme: "digest", id: digestId("alice", "secret") } }];
+
+  before(async () => {
+    root = uniqueRoot("auth");
+    alice = await connect(sharedConnectString(), { auth: [{ scheme: "digest", auth: "alice:secret" }] });
+    anonymous = await connect(sharedConnectString());
+    await alice.create(root);
+  });
+  after(async () => {
+    await alice.deleteRecursive(root);
+    await Promise.all([alice.close(), anonymous.close()]);
+  });
+
+  test("a digest-protected node is readable by its user only", async () => {
+    await alice.create(`${root}/private`, enc("mine"), { acl: aliceAcl });
+    assert.deepEqual((await alice.getData(`${root}/private`)).data, enc("mine"));
+    await assert.rejects(anonymous.getData(`${root}/private`), isCode("NoAuth"));
+    await assert.rejects(anonymous.setData(`${root}/private`, enc("x")), isCode("NoAuth"));
+    const { acl } = await alice.getACL(`${root}/private`);
+    assert.deepEqual(acl, aliceAcl);
+  });
+
+  test("wrong credentials authenticate as another identity and still get NoAuth", async () => {
+    const mallory = await connect(sharedConnectString());
+    try {
+      await mallory.addAuth("digest", "alice:wrong");
+      await assert.rejects(mallory.getData(`${root}/private`), isCode("NoAuth"));
+    } finally {
+      await mallory.close();
+    }
+  });
+
+  test("whoAmI shows the digest identity; CREATOR_ALL_ACL binds the node to it", async () => {
+    const ids = await alice.whoAmI();
+    assert.ok(ids.some((i) => i.authScheme === "digest" && i.user === "alice"), JSON.stringify(ids));
+    await alice.create(`${root}/creator`, enc("c"), { acl: CREATOR_ALL_ACL });
+    assert.deepEqual((await alice.getACL(`${root}/creator`)).acl, aliceAcl);
+    await assert.rejects(anonymous.getData(`${root}/creator`), isCode("NoAuth"));
+  });
+
+  test("a rejected auth packet is terminal: AuthFailed state, event and errors", async () => {
+    const zk = await connect(sharedConnectString());
+    const failed = deferred<StateEvent>(10_000, "authFailed");
+    zk.on("state", (e) => e === "authFailed" && failed.resolve(e));
+    await assert.rejects(zk.addAuth("no-such-scheme", "x"), isCode("AuthFailed"));
+    await failed.promise;
+    assert.equal(zk.state, "authFailed");
+    await assert.rejects(zk.exists("/"), isCode("AuthFailed"));
+    await zk.close();
+  });
+
+  test("bad auth arguments are rejected before sending", async () => {
+    await assert.rejects(anonymous.addAuth("", "x"), isCode("BadArguments"));
+    await assert.rejects(anonymous.addAuth("digest", 42 as unknown as string), isCode("BadArguments"));
+  });
+});

@@ -1,0 +1,93 @@
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { type StateEvent, type ZooKeeperClient, ZooKeeperError, connect } from "../../mod.ts";
+import { type Proxy, startProxy } from "../support/proxy.ts";
+import { deferred, sharedConnectString, uniqueRoot } from "../support/zookeeper.ts";
+
+const isCode = (code: string) => (e: unknown) => e instanceof ZooKeeperError && e.code === code;
+
+function nextState(zk: ZooKeeperClient, name: StateEvent, timeoutMs = 20_000): Promise<void> {
+  const d = deferred<void>(timeoutMs, `state ${name}`);
+  const off = zk.on("state", (e) => {
+    if (e === name) {
+      off();
+      d.resolve();
+    }
+  });
+  return d.promise;
+}
+
+function frame(...ints: number[]): Uint8Array {
+  const bytes = new Uint8Array(4 + ints.length * 4);
+  const view = new DataView(bytes.buffer);
+  view.setInt32(0, ints.length * 4);
+  ints.forEach((v, i) => view.setInt32(4 + i * 4, v));
+  return bytes;
+}
+
+describe("malformed frames from the server", () => {
+  let proxy: Proxy;
+  let zk: ZooKeeperClient;
+
+  before(async () => {
+    const port = Number(sharedConnectString().split(":")[1]);
+    proxy = await startProxy(port);
+    zk = await connect(proxy.connectString, { sessionTimeout: 10_000 });
+  });
+  after(async () => {
+    await zk.close();
+    await proxy.close();
+  });
+
+  const cases: [string, Uint8Array][] = [
+    ["a negative frame length", new Uint8Array([0xff, 0xff, 0xff, 0xfb])],
+    ["a frame longer than the limit", new Uint8Array([0x7f, 0xff, 0xff, 0xff])],
+    ["a reply whose xid matches no request", frame(999, 0, 0, 0)],
+    ["a truncated notification", frame(-1, -1, -1, 0, 3, 3, 100)],
+    ["a notification whose path is not UTF-8", new Uint8Array([0, 0, 0, 31, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 3, 0, 0, 0, 3, 0xc3, 0x28, 0x2f])],
+  ];
+  for (const [what, bytes] of cases) {
+    test(`${what} drops the connection and the client resumes the same session`, async () => {
+      const session = zk.sessionId;
+      const disconnected = nextState(zk, "disconnected");
+      const reconnected = nextState(zk, "reconnected");
+      proxy.injectToClients(bytes);
+      await disconnected;
+      await reconnected;
+      assert.equal(zk.sessionId, session);
+      assert.ok(await zk.exists("/"));
+    });
+  }
+
+  test("requests in flight when the connection is cut fail with ConnectionLoss, never hang", async () => {
+    const reconnected = nextState(zk, "reconnected");
+    const inflight = Array.from({ length: 200 }, () => zk.exists("/"));
+    proxy.cutAll();
+    const outcomes = await Promise.allSettled(inflight);
+    for (const o of outcomes) {
+      if (o.status === "rejected") assert.ok(isCode("ConnectionLoss")(o.reason), String(o.reason));
+    }
+    assert.ok(outcomes.some((o) => o.status === "rejected"), "the cut caught some requests in flight");
+    await reconnected;
+    assert.ok(await zk.exists("/"));
+  });
+});
+
+describe("the receive frame limit", () => {
+  test("a reply over maxFrameSize drops the connection and fails that request; the client recovers", async () => {
+    const root = uniqueRoot("frames");
+    const writer = await connect(sharedConnectString());
+    const small = await connect(sharedConnectString(), { maxFrameSize: 4096 });
+    try {
+      await writer.create(root, new Uint8Array(5000));
+      await assert.rejects(small.create(`${root}-x`, new Uint8Array(5000)), isCode("BadArguments"));
+      const reconnected = nextState(small, "reconnected");
+      await assert.rejects(small.getData(root), isCode("ConnectionLoss"));
+      await reconnected;
+      assert.ok(await small.exists(root));
+    } finally {
+      await writer.delete(root);
+      await Promise.all([writer.close(), small.close()]);
+    }
+  });
+});

@@ -1,0 +1,182 @@
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { Perms, type StateEvent, type WatchedEvent, type ZooKeeperClient, ZooKeeperError, connect, createClient, digestId } from "../../mod.ts";
+import { deferred, sharedConnectString, startServer, uniqueRoot, type TestServer } from "../support/zookeeper.ts";
+
+const enc = (s: string) => new TextEncoder().encode(s);
+
+/** Resolves on the next `state` event named `name`. */
+function nextState(zk: ZooKeeperClient, name: StateEvent, timeoutMs = 20_000): Promise<StateEvent> {
+  const d = deferred<StateEvent>(timeoutMs, `state ${name}`);
+  const off = zk.on("state", (e) => {
+    if (e === name) {
+      off();
+      d.resolve(e);
+    }
+  });
+  return d.promise;
+}
+
+function isCode(code: string) {
+  return (e: unknown) => e instanceof ZooKeeperError && e.code === code;
+}
+
+describe("chroot", () => {
+  let plain: ZooKeeperClient;
+  let rooted: ZooKeeperClient;
+  let root: string;
+
+  before(async () => {
+    root = uniqueRoot("chroot");
+    plain = await connect(sharedConnectString());
+    await plain.create(root);
+    rooted = await connect(`${sharedConnectString()}${root}`);
+  });
+  after(async () => {
+    await plain.deleteRecursive(root);
+    await Promise.all([plain.close(), rooted.close()]);
+  });
+
+  test("paths are relative to the chroot on the way out and stripped on the way back", async () => {
+    const created = await rooted.create("/x", enc("1"));
+    assert.equal(created.path, "/x");
+    assert.ok(await plain.exists(`${root}/x`));
+    assert.deepEqual((await rooted.getChildren("/")).children, ["x"]);
+    const seq = await rooted.create("/x/s-", undefined, { mode: "ephemeral-sequential" });
+    assert.match(seq.path, /^\/x\/s-\d{10}$/);
+    assert.deepEqual(await rooted.getEphemerals(), [seq.path]);
+    const [tx] = await rooted.multi().create("/y").commit();
+    assert.ok(tx?.type === "create" && tx.path === "/y");
+  });
+
+  test("watch events carry client paths", async () => {
+    await rooted.create("/w");
+    const got = deferred<WatchedEvent>();
+    await rooted.getData("/w", { watch: got.resolve });
+    await plain.setData(`${root}/w`, enc("x"));
+    assert.deepEqual(await got.promise, { type: "NodeDataChanged", state: "SyncConnected", path: "/w" });
+  });
+
+  test("deleting / under a chroot does not delete the chroot node", async () => {
+    await assert.rejects(rooted.delete("/"), isCode("BadArguments"));
+    assert.ok(await plain.exists(root));
+  });
+});
+
+describe("session lifecycle", () => {
+  let observer: ZooKeeperClient;
+  let root: string;
+
+  before(async () => {
+    root = uniqueRoot("session");
+    observer = await connect(sharedConnectString());
+    await observer.create(root);
+  });
+  after(async () => {
+    await observer.deleteRecursive(root);
+    await observer.close();
+  });
+
+  test("close() ends the session: ephemerals vanish, the state is closed, later calls fail", async () => {
+    const zk = await connect(sharedConnectString());
+    const states: StateEvent[] = [];
+    zk.on("state", (e) => states.push(e));
+    await zk.create(`${root}/eph`, undefined, { mode: "ephemeral" });
+    const gone = deferred<WatchedEvent>();
+    await observer.exists(`${root}/eph`, { watch: gone.resolve });
+    await zk.close();
+    assert.equal(zk.state, "closed");
+    assert.deepEqual(states, ["closed"]);
+    assert.deepEqual(await gone.promise, { type: "NodeDeleted", state: "SyncConnected", path: `${root}/eph` });
+    assert.equal(await observer.exists(`${root}/eph`), null);
+    await assert.rejects(zk.getData(root), isCode("SessionExpired"));
+    await zk.close();
+  });
+
+  test("an expired session is reported once, fails its requests and tells its watchers", async () => {
+    const zk = await connect(sharedConnectString(), { sessionTimeout: 4_000 });
+    await zk.create(`${root}/doomed`, undefined, { mode: "ephemeral" });
+    const watcherSaw = deferred<WatchedEvent>(20_000, "watcher Expired event");
+    await zk.exists(`${root}/never`, { watch: (e) => e.state === "Expired" && watcherSaw.resolve(e) });
+    const defaultSaw = deferred<WatchedEvent>(20_000, "default watcher Expired event");
+    zk.on("event", (e) => e.state === "Expired" && defaultSaw.resolve(e));
+    const expired = nextState(zk, "expired");
+    // Take the session over from another client and close it there: the server ends it, and
+    // zk learns at its next handshake (§15.5).
+    const thief = await connect(sharedConnectString(), { session: { id: zk.sessionId, password: zk.sessionPassword } });
+    assert.equal(thief.sessionId, zk.sessionId);
+    await thief.close();
+    await expired;
+    assert.equal(zk.state, "expired");
+    assert.deepEqual(await watcherSaw.promise, { type: "None", state: "Expired", path: null });
+    assert.deepEqual(await defaultSaw.promise, { type: "None", state: "Expired", path: null });
+    await assert.rejects(zk.getData(root), isCode("SessionExpired"));
+    assert.equal(await observer.exists(`${root}/doomed`), null);
+    await zk.close();
+  });
+
+  test("connect() rejects with ConnectionLoss when no server answers", async () => {
+    const started = Date.now();
+    await assert.rejects(connect("127.0.0.1:1", { initialConnectTimeout: 1_500 }), isCode("ConnectionLoss"));
+    assert.ok(Date.now() - started < 5_000);
+  });
+
+  test("a request issued while disconnected fails with ConnectionLoss after waitForConnection", async () => {
+    const lonely = createClient("127.0.0.1:1", { waitForConnection: 300 });
+    try {
+      await assert.rejects(lonely.exists("/"), isCode("ConnectionLoss"));
+    } finally {
+      await lonely.close();
+    }
+  });
+});
+
+describe("server restart inside the session timeout", () => {
+  let server: TestServer;
+
+  before(() => {
+    server = startServer();
+  });
+  after(() => server.destroy());
+
+  test("the same session resumes: ephemerals survive, watches and credentials are restored, queued requests complete", async () => {
+    const zk = await connect(server.connectString, { sessionTimeout: 15_000 });
+    const helper = await connect(server.connectString);
+    try {
+      await zk.addAuth("digest", "alice:secret");
+      await zk.create("/eph", undefined, { mode: "ephemeral" });
+      await zk.create("/watched", enc("0"));
+      await zk.create("/secret", enc("s"), { acl: [{ perms: Perms.ALL, id: { scheme: "digest", id: digestId("alice", "secret") } }] });
+      const childWatch = deferred<WatchedEvent>(30_000, "child watch after restart");
+      const dataWatch = deferred<WatchedEvent>(30_000, "data watch after restart");
+      await zk.getData("/watched", { watch: dataWatch.resolve });
+      await zk.getChildren("/", { watch: childWatch.resolve });
+      const sessionId = zk.sessionId;
+      await helper.close();
+
+      const disconnected = nextState(zk, "disconnected");
+      const reconnected = nextState(zk, "reconnected", 30_000);
+      server.stop();
+      await disconnected;
+      const queued = zk.getData("/watched");
+      server.start();
+      await reconnected;
+      assert.equal(zk.sessionId, sessionId);
+      assert.equal((await queued).stat.version, 0);
+      const fresh = await connect(server.connectString);
+      try {
+        const stat = await fresh.exists("/eph");
+        assert.ok(stat !== null && stat.ephemeralOwner === sessionId, "the ephemeral node survived");
+        await fresh.setData("/watched", enc("1"));
+        await fresh.create("/new");
+        assert.equal((await dataWatch.promise).type, "NodeDataChanged");
+        assert.equal((await childWatch.promise).type, "NodeChildrenChanged");
+      } finally {
+        await fresh.close();
+      }
+      assert.deepEqual((await zk.getData("/secret")).data, enc("s"), "the digest credentials were replayed");
+    } finally {
+      await zk.close();
+    }
+  });
+});
