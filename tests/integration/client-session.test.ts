@@ -149,8 +149,16 @@ describe("server restart inside the session timeout", () => {
       await zk.create("/secret", enc("s"), { acl: [{ perms: Perms.ALL, id: { scheme: "digest", id: digestId("alice", "secret") } }] });
       const childWatch = deferred<WatchedEvent>(30_000, "child watch after restart");
       const dataWatch = deferred<WatchedEvent>(30_000, "data watch after restart");
+      const existWatch = deferred<WatchedEvent>(30_000, "exist watch after restart");
+      const persistentEvents: WatchedEvent[] = [];
+      const persistentWatch = deferred<void>(30_000, "persistent watch after restart");
       await zk.getData("/watched", { watch: dataWatch.resolve });
       await zk.getChildren("/", { watch: childWatch.resolve });
+      await zk.exists("/later", { watch: existWatch.resolve });
+      await zk.addWatch("/watched", (e) => {
+        persistentEvents.push(e);
+        if (persistentEvents.length === 2) persistentWatch.resolve();
+      }, { mode: "persistent" });
       const sessionId = zk.sessionId;
       await helper.close();
 
@@ -168,9 +176,13 @@ describe("server restart inside the session timeout", () => {
         const stat = await fresh.exists("/eph");
         assert.ok(stat !== null && stat.ephemeralOwner === sessionId, "the ephemeral node survived");
         await fresh.setData("/watched", enc("1"));
-        await fresh.create("/new");
+        await fresh.setData("/watched", enc("2"));
+        await fresh.create("/later");
         assert.equal((await dataWatch.promise).type, "NodeDataChanged");
         assert.equal((await childWatch.promise).type, "NodeChildrenChanged");
+        assert.deepEqual(await existWatch.promise, { type: "NodeCreated", state: "SyncConnected", path: "/later" });
+        await persistentWatch.promise;
+        assert.deepEqual(persistentEvents.map((e) => e.type), ["NodeDataChanged", "NodeDataChanged"]);
       } finally {
         await fresh.close();
       }
