@@ -1,21 +1,11 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { type StateEvent, type ZooKeeperClient, ZooKeeperError, connect } from "../../mod.ts";
+import { type ZooKeeperClient, ZooKeeperError, connect } from "../../mod.ts";
 import { type Proxy, startProxy } from "../support/proxy.ts";
-import { deferred, sharedConnectString, uniqueRoot } from "../support/zookeeper.ts";
+import { deferred, sharedConnectString, uniqueRoot, nextState } from "../support/zookeeper.ts";
 
 const isCode = (code: string) => (e: unknown) => e instanceof ZooKeeperError && e.code === code;
 
-function nextState(zk: ZooKeeperClient, name: StateEvent, timeoutMs = 20_000): Promise<void> {
-  const d = deferred<void>(timeoutMs, `state ${name}`);
-  const off = zk.on("state", (e) => {
-    if (e === name) {
-      off();
-      d.resolve();
-    }
-  });
-  return d.promise;
-}
 
 function frame(...ints: number[]): Uint8Array {
   const bytes = new Uint8Array(4 + ints.length * 4);

@@ -1,21 +1,10 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Perms, type StateEvent, type WatchedEvent, type ZooKeeperClient, ZooKeeperError, connect, createClient, digestId } from "../../mod.ts";
-import { deferred, sharedConnectString, startServer, uniqueRoot, type TestServer } from "../support/zookeeper.ts";
+import { deferred, sharedConnectString, startServer, uniqueRoot, type TestServer, nextState } from "../support/zookeeper.ts";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
-/** Resolves on the next `state` event named `name`. */
-function nextState(zk: ZooKeeperClient, name: StateEvent, timeoutMs = 20_000): Promise<StateEvent> {
-  const d = deferred<StateEvent>(timeoutMs, `state ${name}`);
-  const off = zk.on("state", (e) => {
-    if (e === name) {
-      off();
-      d.resolve(e);
-    }
-  });
-  return d.promise;
-}
 
 function isCode(code: string) {
   return (e: unknown) => e instanceof ZooKeeperError && e.code === code;

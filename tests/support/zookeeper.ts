@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { randomBytes } from "node:crypto";
+import type { StateEvent, ZooKeeperClient } from "../../mod.ts";
 
 const script = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "scripts", "zookeeper.sh");
 
@@ -94,4 +95,16 @@ export function deferred<T>(timeoutMs = 10_000, what = "event"): { promise: Prom
     };
   });
   return { promise, resolve };
+}
+
+/** Resolves on the client's next `state` event named `name` (subscribe before causing it). */
+export function nextState(zk: ZooKeeperClient, name: StateEvent, timeoutMs = 20_000): Promise<void> {
+  const d = deferred<void>(timeoutMs, `state ${name}`);
+  const off = zk.on("state", (e) => {
+    if (e === name) {
+      off();
+      d.resolve();
+    }
+  });
+  return d.promise;
 }
