@@ -33,12 +33,4 @@ export class Queue<T> {
     this.head = 0;
     return out;
   }
-
-  /** Removes `item` wherever it is (used for requests that time out while queued). */
-  remove(item: T): boolean {
-    const i = this.items.indexOf(item, this.head);
-    if (i < 0) return false;
-    this.items.splice(i, 1);
-    return true;
-  }
 }

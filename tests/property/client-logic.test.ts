@@ -1,0 +1,250 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { FrameError, FrameReader } from "../../src/client/frames.ts";
+import { parseConnectString, shuffled } from "../../src/client/connect-string.ts";
+import { Queue } from "../../src/client/queue.ts";
+import { type SessionInput, type SessionStatus, type StateEvent, isTerminal, transition } from "../../src/client/session-state.ts";
+import { WatchRegistry, batchWatchLists } from "../../src/client/watches.ts";
+import type { Watcher } from "../../src/protocol/events.ts";
+import { ZooKeeperError } from "../../src/protocol/errors.ts";
+import { makeChroot, pathProblem, validatePath } from "../../src/protocol/paths.ts";
+import { createWire } from "../../src/protocol/create-mode.ts";
+
+const isBadArguments = (e: unknown) => e instanceof ZooKeeperError && e.code === "BadArguments";
+
+describe("FrameReader", () => {
+  const frames = fc.array(fc.uint8Array({ maxLength: 64 }), { maxLength: 12 });
+
+  function stream(parts: Uint8Array[]): Uint8Array {
+    const out: number[] = [];
+    for (const p of parts) out.push((p.length >>> 24) & 255, (p.length >>> 16) & 255, (p.length >>> 8) & 255, p.length & 255, ...p);
+    return new Uint8Array(out);
+  }
+
+  test("any split of a stream into chunks yields the same frames in order", () => {
+    fc.assert(fc.property(frames, fc.array(fc.nat(), { maxLength: 20 }), (parts, cuts) => {
+      const bytes = stream(parts);
+      const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+      const reader = new FrameReader(1000);
+      const got: Uint8Array[] = [];
+      let start = 0;
+      for (const end of [...points, bytes.length]) {
+        reader.push(bytes.subarray(start, end), (f) => {
+          got.push(f.slice());
+          return true;
+        });
+        start = end;
+      }
+      assert.deepEqual(got, parts);
+    }));
+  });
+
+  test("one-byte chunks work too", () => {
+    const parts = [new Uint8Array([1, 2, 3]), new Uint8Array(0), new Uint8Array([9])];
+    const bytes = stream(parts);
+    const reader = new FrameReader(10);
+    const got: Uint8Array[] = [];
+    for (const b of bytes) reader.push(new Uint8Array([b]), (f) => (got.push(f.slice()), true));
+    assert.deepEqual(got, parts);
+  });
+
+  test("lengths outside 0..max throw FrameError; returning false stops delivery", () => {
+    assert.throws(() => new FrameReader(10).push(new Uint8Array([0, 0, 0, 11]), () => true), FrameError);
+    assert.throws(() => new FrameReader(10).push(new Uint8Array([0xff, 0xff, 0xff, 0xff]), () => true), FrameError);
+    const got: number[] = [];
+    new FrameReader(10).push(stream([new Uint8Array([1]), new Uint8Array([2])]), (f) => (got.push(f[0] ?? -1), false));
+    assert.deepEqual(got, [1]);
+  });
+});
+
+describe("paths and chroot", () => {
+  test("the examples of §14 are classified as the reference says", () => {
+    for (const p of ["/", "/a", "/a/b.c", "/...", "/.hidden", "/a..", "/ünïcödé", "/a b"]) assert.equal(pathProblem(p), undefined, p);
+    for (const p of ["", "a/b", "/a/", "/a//b", "/a/./b", "/a/..", "/.", "/a\u0000b", "/a\tb", "/\u0085", "/😀", "/\ue000", "/\ufff0"]) {
+      assert.notEqual(pathProblem(p), undefined, JSON.stringify(p));
+    }
+  });
+
+  test("a trailing / is allowed only for sequential creates", () => {
+    assert.throws(() => validatePath("/queue/", "create"), isBadArguments);
+    assert.equal(validatePath("/queue/", "create", true), "/queue/");
+  });
+
+  test("chroot prepend then strip gives back the client path; outside paths pass through", () => {
+    const valid = fc.array(fc.stringMatching(/^[a-z0-9._-]{1,8}$/).filter((c) => c !== "." && c !== ".."), { maxLength: 4 }).map((cs) => "/" + cs.join("/"));
+    fc.assert(fc.property(valid, valid.filter((p) => p !== "/"), (p, chroot) => {
+      const c = makeChroot(chroot);
+      assert.equal(c.toClient(c.toServer(p)), p);
+    }));
+    const app = makeChroot("/app");
+    assert.equal(app.toServer("/"), "/app");
+    assert.equal(app.toClient("/app"), "/");
+    assert.equal(app.toClient("/apple"), "/apple");
+    assert.equal(app.toClient("/zookeeper/config"), "/zookeeper/config");
+    assert.equal(makeChroot("/").toServer("/x"), "/x");
+  });
+});
+
+describe("connect strings", () => {
+  test("hosts, default ports, IPv6 and chroot parse as §15.1 says", () => {
+    assert.deepEqual(parseConnectString("a:1, b ,c:,[::1]:2182,[fe80::1]/app/x"), {
+      hosts: [{ host: "a", port: 1 }, { host: "b", port: 2181 }, { host: "c", port: 2181 }, { host: "::1", port: 2182 }, { host: "fe80::1", port: 2181 }],
+      chroot: "/app/x",
+    });
+    assert.equal(parseConnectString("h/").chroot, "");
+    for (const bad of ["", " , ", "h:99999", "h:x", "h/a//b", "[::1", "[::1]x"]) assert.throws(() => parseConnectString(bad), isBadArguments, bad);
+  });
+
+  test("shuffled is a permutation", () => {
+    fc.assert(fc.property(fc.array(fc.integer()), (xs) => {
+      assert.deepEqual([...shuffled(xs)].sort((a, b) => a - b), [...xs].sort((a, b) => a - b));
+    }));
+  });
+});
+
+describe("create modes", () => {
+  test("each mode maps to its opcode and flags (§10.1)", () => {
+    assert.deepEqual(createWire("persistent", undefined), { opcode: 15, flags: 0, sequential: false, ttl: undefined });
+    assert.deepEqual(createWire("ephemeral-sequential", undefined), { opcode: 15, flags: 3, sequential: true, ttl: undefined });
+    assert.deepEqual(createWire("container", undefined), { opcode: 19, flags: 4, sequential: false, ttl: undefined });
+    assert.deepEqual(createWire("persistent-ttl", 1), { opcode: 21, flags: 5, sequential: false, ttl: 1n });
+    assert.deepEqual(createWire("persistent-sequential-ttl", 2n ** 40n - 1n), { opcode: 21, flags: 6, sequential: true, ttl: 2n ** 40n - 1n });
+    for (const [mode, ttl] of [["persistent-ttl", 0], ["persistent-ttl", 2n ** 40n], ["persistent-ttl", 1.5], ["persistent-ttl", undefined], ["ephemeral", 5], ["nope", undefined]] as const) {
+      assert.throws(() => createWire(mode, ttl), isBadArguments, `${mode} ${String(ttl)}`);
+    }
+  });
+});
+
+describe("watch registry (§9.5)", () => {
+  const w = (name: string): Watcher => Object.assign(() => {}, { label: name });
+
+  test("each event type consults and consumes the tables the reference lists", () => {
+    const reg = new WatchRegistry();
+    const [data, exist, child, persistent, recursive] = ["data", "exist", "child", "persistent", "recursive"].map(w);
+    const fill = () => {
+      reg.add("data", "/a/b", data as Watcher);
+      reg.add("exist", "/a/b", exist as Watcher);
+      reg.add("child", "/a/b", child as Watcher);
+      reg.add("persistent", "/a/b", persistent as Watcher);
+      reg.add("persistentRecursive", "/a", recursive as Watcher);
+    };
+    fill();
+    assert.deepEqual(reg.trigger("NodeDataChanged", "/a/b"), new Set([data, exist, persistent, recursive]));
+    assert.deepEqual(reg.trigger("NodeDataChanged", "/a/b"), new Set([persistent, recursive]), "one-shots are consumed");
+    assert.deepEqual(reg.trigger("NodeChildrenChanged", "/a/b"), new Set([child, persistent]), "recursive watches get no child events");
+    reg.clear();
+    fill();
+    assert.deepEqual(reg.trigger("NodeDeleted", "/a/b"), new Set([data, exist, child, persistent, recursive]));
+    assert.deepEqual(reg.lists(), { data: [], exist: [], child: [], persistent: ["/a/b"], persistentRecursive: ["/a"] });
+  });
+
+  test("a watcher in several tables is returned once; removal reports what stays watched", () => {
+    const reg = new WatchRegistry();
+    const one = w("one");
+    const two = w("two");
+    reg.add("data", "/p", one);
+    reg.add("child", "/p", one);
+    reg.add("data", "/p", two);
+    assert.equal(reg.trigger("NodeDeleted", "/p").size, 2);
+    reg.add("data", "/p", one);
+    reg.add("data", "/p", two);
+    const { removed, stillWatched } = reg.remove("data", "/p", one);
+    assert.deepEqual([...removed.keys()], [one]);
+    assert.equal(stillWatched, true);
+    assert.equal(reg.has("data", "/p", one), false);
+    assert.equal(reg.remove("any", "/p").stillWatched, false);
+    assert.equal(reg.isEmpty, true);
+  });
+
+  test("SetWatches batches keep every path, in table order, within the size limit", () => {
+    const paths = fc.array(fc.stringMatching(/^\/[a-z]{1,30}$/), { maxLength: 30 });
+    fc.assert(fc.property(paths, paths, paths, paths, paths, fc.integer({ min: 1, max: 100 }), (data, exist, child, persistent, persistentRecursive, limit) => {
+      const lists = { data, exist, child, persistent, persistentRecursive };
+      const batches = batchWatchLists(lists, limit);
+      for (const kind of ["data", "exist", "child", "persistent", "persistentRecursive"] as const) {
+        assert.deepEqual(batches.flatMap((b) => b.lists[kind]), lists[kind]);
+      }
+      for (const b of batches) {
+        const all = [...b.lists.data, ...b.lists.exist, ...b.lists.child, ...b.lists.persistent, ...b.lists.persistentRecursive];
+        const sizes = all.map((p) => p.length);
+        assert.ok(sizes.reduce((a, x) => a + x, 0) - (sizes.at(-1) ?? 0) < limit);
+        assert.equal(b.persistent, b.lists.persistent.length + b.lists.persistentRecursive.length > 0);
+      }
+    }));
+  });
+});
+
+describe("session state machine", () => {
+  const start: SessionStatus = { state: "connecting", everConnected: false };
+  const run = (inputs: SessionInput[]) => {
+    let status = start;
+    const events: StateEvent[] = [];
+    for (const input of inputs) {
+      const next = transition(status, input);
+      status = next.status;
+      if (next.event) events.push(next.event);
+    }
+    return { status, events };
+  };
+
+  test("the first handshake is 'connected', later ones 'reconnected'; a loss is reported once", () => {
+    const { status, events } = run([{ type: "start" }, { type: "handshake", readOnly: false }, { type: "lost" }, { type: "lost" }, { type: "handshake", readOnly: false }]);
+    assert.deepEqual(events, ["connecting", "connected", "disconnected", "reconnected"]);
+    assert.equal(status.state, "connected");
+  });
+
+  test("read-only servers, closing, expiry and auth failure", () => {
+    assert.deepEqual(run([{ type: "handshake", readOnly: true }]).events, ["readOnly"]);
+    assert.deepEqual(run([{ type: "handshake", readOnly: false }, { type: "close" }, { type: "lost" }]), { status: { state: "closed", everConnected: true }, events: ["connected", "closed"] });
+    assert.deepEqual(run([{ type: "close" }]).events, ["closed"], "close while connecting ends at once");
+    assert.deepEqual(run([{ type: "handshake", readOnly: false }, { type: "lost" }, { type: "expired" }]).events, ["connected", "disconnected", "expired"]);
+    assert.deepEqual(run([{ type: "authFailed" }]).status.state, "authFailed");
+  });
+
+  test("terminal states absorb every input; 'disconnected' never repeats without a handshake between", () => {
+    const input = fc.oneof(
+      fc.constant<SessionInput>({ type: "start" }),
+      fc.boolean().map<SessionInput>((readOnly) => ({ type: "handshake", readOnly })),
+      fc.constantFrom<SessionInput>({ type: "lost" }, { type: "expired" }, { type: "authFailed" }, { type: "close" }, { type: "closed" }),
+    );
+    fc.assert(fc.property(fc.array(input, { maxLength: 30 }), (inputs) => {
+      let status = start;
+      let lastWasDisconnect = false;
+      for (const i of inputs) {
+        const next = transition(status, i);
+        if (isTerminal(status.state)) {
+          assert.deepEqual(next.status, status);
+          assert.equal(next.event, undefined);
+        }
+        if (next.event === "disconnected") {
+          assert.equal(lastWasDisconnect, false);
+          lastWasDisconnect = true;
+        } else if (next.event !== undefined && next.event !== "connecting") lastWasDisconnect = false;
+        status = next.status;
+      }
+    }));
+  });
+});
+
+describe("Queue", () => {
+  test("behaves like an array FIFO under any sequence of operations", () => {
+    const op = fc.oneof(fc.integer().map((v) => ({ op: "push" as const, v })), fc.constant({ op: "shift" as const }), fc.constant({ op: "drain" as const }));
+    fc.assert(fc.property(fc.array(op, { maxLength: 3000 }), (ops) => {
+      const q = new Queue<number>();
+      let model: number[] = [];
+      for (const o of ops) {
+        if (o.op === "push") {
+          q.push(o.v);
+          model.push(o.v);
+        } else if (o.op === "shift") assert.equal(q.shift(), model.shift());
+        else {
+          assert.deepEqual(q.drain(), model);
+          model = [];
+        }
+        assert.equal(q.length, model.length);
+        assert.equal(q.peek(), model[0]);
+      }
+    }), { numRuns: 50 });
+  });
+});
