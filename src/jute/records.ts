@@ -251,7 +251,7 @@ export function readPath(r: JuteReader): string {
 
 /** A vector of strings (child names, ephemeral paths); a null vector reads as empty. */
 export function readStringList(r: JuteReader, what: string): string[] {
-  return r.vector((x) => x.requiredString(what), 4, what) ?? [];
+  return r.stringList(what) ?? [];
 }
 
 export function readClientInfoList(r: JuteReader): ClientInfo[] {

@@ -74,6 +74,15 @@ describe("jute records round-trip", () => {
     }));
   });
 
+  test("string lists round-trip, ASCII (single-decode path) or not", () => {
+    const names = fc.oneof(fc.array(fc.string({ unit: "grapheme-ascii", maxLength: 200 }), { maxLength: 50 }), fc.array(fc.string({ unit: "grapheme", maxLength: 20 }), { maxLength: 50 }));
+    fc.assert(fc.property(names, (list) => {
+      const r = new JuteReader(written((w) => w.stringVector(list), 4));
+      assert.deepEqual(readStringList(r, "name"), list);
+      assert.equal(r.remaining, 0);
+    }));
+  });
+
   test("bytes already taken from the writer never change, however it grows later", () => {
     fc.assert(fc.property(fc.array(fc.uint8Array({ maxLength: 300 }), { minLength: 1, maxLength: 30 }), (chunks) => {
       const w = new JuteWriter(16);
