@@ -4,3 +4,4 @@
  * @module
  */
 export * from "./src/zookeeper.ts";
+export * from "./src/storm.ts";

@@ -1,7 +1,7 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: { mod: "mod.ts", zookeeper: "src/zookeeper.ts" },
+  entry: { mod: "mod.ts", zookeeper: "src/zookeeper.ts", storm: "src/storm.ts" },
   format: ["esm"],
   dts: true,
   clean: true,

@@ -14,7 +14,7 @@ export {
   createClient,
 } from "./client/client.ts";
 export { type OpFailure, type OpResult, ReadBatch, type ReadResult, Transaction } from "./client/multi.ts";
-export type { LogLevel, Logger } from "./client/session.ts";
+export type { LogSeverity, Logger } from "./client/session.ts";
 export type { ClientState, StateEvent } from "./client/session-state.ts";
 export type { WatcherType } from "./client/watches.ts";
 export type { ACL, ClientInfo, Id, Stat } from "./jute/records.ts";

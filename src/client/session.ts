@@ -30,10 +30,10 @@ import {
 import { WatchRegistry, batchWatchLists } from "./watches.ts";
 
 /** Log levels of the {@link Logger} hook. */
-export type LogLevel = "debug" | "info" | "warn" | "error";
+export type LogSeverity = "debug" | "info" | "warn" | "error";
 
 /** An optional logging hook; the client never writes to the console itself. */
-export type Logger = (level: LogLevel, message: string, fields?: Readonly<Record<string, unknown>>) => void;
+export type Logger = (level: LogSeverity, message: string, fields?: Readonly<Record<string, unknown>>) => void;
 
 export interface SessionOptions {
   readonly hosts: readonly Endpoint[];

@@ -1,0 +1,261 @@
+/**
+ * The generic state layer under Storm's domain layer (Storm 0.9 `ClusterState`, 2.x
+ * `IStateStorage`/`ZKStateStorage`; storm-research §2): one ZooKeeper session rooted at the Storm
+ * root, Storm's node operations, and one default watcher fanning events out to registered
+ * callbacks.
+ */
+import { randomUUID } from "node:crypto";
+import {
+  type ACL,
+  type ConnectOptions,
+  CREATOR_ALL_ACL,
+  type EventTypeName,
+  type Logger,
+  OPEN_ACL_UNSAFE,
+  type StateEvent,
+  type WatchedEvent,
+  type ZooKeeperClient,
+  ZooKeeperError,
+  connect,
+} from "../zookeeper.ts";
+
+/** A callback of {@link ClusterState.register}: the type and (root-relative) path of a watch event. */
+export type StateCallback = (type: EventTypeName, path: string) => void;
+
+/** How to reach the cluster's ZooKeeper (Storm's `storm.zookeeper.*` settings). */
+export interface ClusterStateConfig {
+  /** `storm.zookeeper.servers` (default `["localhost"]`); each gets `port`. */
+  readonly servers?: readonly string[];
+  /** `storm.zookeeper.port`, default 2181. */
+  readonly port?: number;
+  /** A full connect string instead of servers + port (no chroot in it: `root` is applied). */
+  readonly connectString?: string;
+  /** `storm.zookeeper.root`, default `/storm`. */
+  readonly root?: string;
+  /** Default 20 000 ms. */
+  readonly sessionTimeout?: number;
+  /** How long to wait for the first connection; default 15 000 ms. */
+  readonly connectionTimeout?: number;
+  /** `storm.zookeeper.auth.scheme`/`.payload`, e.g. `{ scheme: "digest", payload: "storm:secret" }`. */
+  readonly auth?: { readonly scheme: string; readonly payload: string };
+  /** ACL of created nodes; default creator-all when `auth` is set, else open. */
+  readonly acl?: readonly ACL[];
+  readonly logger?: Logger;
+  /** Errors that have no caller to go to (a callback that threw). Default: the logger. */
+  readonly onError?: (error: unknown) => void;
+  /** Any other client option (read-only mode, frame size, …). */
+  readonly clientOptions?: ConnectOptions;
+}
+
+/** Storm's generic ZooKeeper operations. Paths are relative to the Storm root. */
+export interface ClusterState {
+  /** The underlying client (rooted at the Storm root), for anything not covered here. */
+  readonly client: ZooKeeperClient;
+  /** The ACL used for nodes this state creates. */
+  readonly acl: readonly ACL[];
+  /** Creates parents; sets the node's data if it exists, else creates it ephemeral (also if it vanished meanwhile). */
+  setEphemeralNode(path: string, data: Uint8Array): Promise<void>;
+  /** Creates a sequential child (parents as needed) and returns its path. Default mode persistent-sequential. */
+  createSequential(path: string, data: Uint8Array, options?: { readonly mode?: "persistent-sequential" | "ephemeral-sequential" }): Promise<string>;
+  /** Sets the node's data if it exists, else creates it (and its parents) persistent. */
+  setData(path: string, data: Uint8Array): Promise<void>;
+  /** Deletes the node and everything below it; a missing node is fine. */
+  deleteNode(path: string): Promise<void>;
+  /** The node's data, or null when it does not exist. With `watch`, creation of a missing node is reported too. */
+  getData(path: string, watch?: boolean): Promise<Uint8Array | null>;
+  /** The node's data version, or null when it does not exist. */
+  getVersion(path: string, watch?: boolean): Promise<number | null>;
+  /** The node's data and version, or null when it does not exist. */
+  getDataWithVersion(path: string, watch?: boolean): Promise<{ readonly data: Uint8Array; readonly version: number } | null>;
+  /** The node's children (unordered). Fails with `NoNode` when the node does not exist, as Storm does. */
+  getChildren(path: string, watch?: boolean): Promise<string[]>;
+  /** Creates the node (data `0x07`, as Storm writes) and missing parents; existing nodes are left alone. */
+  mkdirs(path: string): Promise<void>;
+  nodeExists(path: string, watch?: boolean): Promise<boolean>;
+  /** Makes the server catch up with the leader before later reads. */
+  sync(path: string): Promise<void>;
+  /** Adds a callback that receives every watch event while the state is open; returns its id. */
+  register(callback: StateCallback): string;
+  /** Removes a callback; true when it was registered. */
+  unregister(id: string): boolean;
+  /** Connection-state events of the session; returns an unsubscribe function. */
+  onConnectionState(listener: (event: StateEvent) => void): () => void;
+  /** Stops delivering events and closes the client if this state opened it. */
+  close(): Promise<void>;
+}
+
+/** Storm's mkdirs marker byte. */
+const MKDIRS_DATA = new Uint8Array([7]);
+
+const isCode = (error: unknown, code: string) => error instanceof ZooKeeperError && error.code === code;
+
+function normalize(path: string): string {
+  return "/" + path.split("/").filter((t) => t !== "").join("/");
+}
+
+function parentOf(path: string): string {
+  const i = path.lastIndexOf("/");
+  return i <= 0 ? "/" : path.slice(0, i);
+}
+
+/**
+ * Opens a ClusterState: creates the root with a client that has no chroot (as Storm does), then
+ * opens the session chrooted at the root. `close()` closes that session.
+ */
+export async function createClusterState(config: ClusterStateConfig = {}): Promise<ClusterState> {
+  const hosts = config.connectString ?? (config.servers ?? ["localhost"]).map((s) => `${s}:${config.port ?? 2181}`).join(",");
+  const root = normalize(config.root ?? "/storm");
+  const options: ConnectOptions = {
+    sessionTimeout: config.sessionTimeout ?? 20_000,
+    initialConnectTimeout: config.connectionTimeout ?? 15_000,
+    ...(config.logger ? { logger: config.logger } : {}),
+    ...(config.auth ? { auth: [{ scheme: config.auth.scheme, auth: config.auth.payload }] } : {}),
+    ...config.clientOptions,
+  };
+  const acl = config.acl ?? (config.auth ? CREATOR_ALL_ACL : OPEN_ACL_UNSAFE);
+  if (root !== "/") {
+    const bootstrap = await connect(hosts, options);
+    try {
+      await mkdirsWith(bootstrap, root, acl);
+    } finally {
+      await bootstrap.close();
+    }
+  }
+  const client = await connect(root === "/" ? hosts : `${hosts}${root}`, options);
+  return wrapClusterState(client, { ...config, acl, ownsClient: true });
+}
+
+async function mkdirsWith(client: ZooKeeperClient, path: string, acl: readonly ACL[]): Promise<void> {
+  const p = normalize(path);
+  if (p === "/" || (await client.exists(p)) !== null) return;
+  const parent = parentOf(p);
+  if (parent !== "/" && (await client.exists(parent)) === null) await client.mkdirp(parent, { acl });
+  try {
+    await client.create(p, MKDIRS_DATA, { acl });
+  } catch (error) {
+    if (!isCode(error, "NodeExists")) throw error;
+  }
+}
+
+/**
+ * A ClusterState over an existing client (whose chroot is the Storm root). `close()` leaves the
+ * client open unless `ownsClient` is set.
+ */
+export function wrapClusterState(
+  client: ZooKeeperClient,
+  options: { readonly acl?: readonly ACL[]; readonly logger?: Logger; readonly onError?: (error: unknown) => void; readonly ownsClient?: boolean } = {},
+): ClusterState {
+  const acl = options.acl ?? OPEN_ACL_UNSAFE;
+  const log: Logger = options.logger ?? (() => {});
+  const onError = options.onError ?? ((error: unknown) => log("error", "a cluster-state callback failed", { error }));
+  const callbacks = new Map<string, StateCallback>();
+  let active = true;
+
+  const offEvents = client.on("event", (event: WatchedEvent) => {
+    if (!active) return;
+    if (event.state !== "SyncConnected") log("warn", "watch event while not connected", { state: event.state, type: event.type, path: event.path });
+    if (event.type === "None" || event.path === null) return;
+    for (const callback of [...callbacks.values()]) {
+      try {
+        callback(event.type, event.path);
+      } catch (error) {
+        onError(error);
+      }
+    }
+  });
+
+  const create = async (path: string, data: Uint8Array, mode: "persistent" | "ephemeral") => {
+    const parent = parentOf(path);
+    if (parent !== "/") await mkdirsWith(client, parent, acl);
+    await client.create(path, data, { mode, acl });
+  };
+
+  const state: ClusterState = {
+    client,
+    acl,
+    async setEphemeralNode(path, data) {
+      const p = normalize(path);
+      await mkdirsWith(client, parentOf(p), acl);
+      if ((await client.exists(p)) !== null) {
+        try {
+          await client.setData(p, data);
+          return;
+        } catch (error) {
+          if (!isCode(error, "NoNode")) throw error;
+        }
+      }
+      try {
+        await client.create(p, data, { mode: "ephemeral", acl });
+      } catch (error) {
+        if (!isCode(error, "NodeExists")) throw error;
+        await client.setData(p, data);
+      }
+    },
+    async createSequential(path, data, opts = {}) {
+      const p = normalize(path);
+      const parent = parentOf(p);
+      if (parent !== "/") await mkdirsWith(client, parent, acl);
+      return (await client.create(p, data, { mode: opts.mode ?? "persistent-sequential", acl })).path;
+    },
+    async setData(path, data) {
+      const p = normalize(path);
+      if ((await client.exists(p)) !== null) {
+        try {
+          await client.setData(p, data);
+          return;
+        } catch (error) {
+          if (!isCode(error, "NoNode")) throw error;
+        }
+      }
+      try {
+        await create(p, data, "persistent");
+      } catch (error) {
+        // Lost a creation race (STORM-1750): the node is there now, so set it.
+        if (!isCode(error, "NodeExists")) throw error;
+        await client.setData(p, data);
+      }
+    },
+    async deleteNode(path) {
+      await client.deleteRecursive(normalize(path));
+    },
+    async getData(path, watch = false) {
+      return (await state.getDataWithVersion(path, watch))?.data ?? null;
+    },
+    async getDataWithVersion(path, watch = false) {
+      const p = normalize(path);
+      try {
+        const { data, stat } = await client.getData(p, { watch });
+        return { data, version: stat.version };
+      } catch (error) {
+        if (!isCode(error, "NoNode")) throw error;
+        // Arm an exists watch so the node's creation is reported, as Storm does.
+        if (watch && (await client.exists(p, { watch: true })) !== null) return state.getDataWithVersion(p, watch);
+        return null;
+      }
+    },
+    async getVersion(path, watch = false) {
+      return (await client.exists(normalize(path), { watch }))?.version ?? null;
+    },
+    async getChildren(path, watch = false) {
+      return (await client.getChildren(normalize(path), { watch })).children;
+    },
+    mkdirs: (path) => mkdirsWith(client, path, acl),
+    async nodeExists(path, watch = false) {
+      return (await client.exists(normalize(path), { watch })) !== null;
+    },
+    sync: (path) => client.sync(normalize(path)),
+    register(callback) {
+      const id = randomUUID();
+      callbacks.set(id, callback);
+      return id;
+    },
+    unregister: (id) => callbacks.delete(id),
+    onConnectionState: (listener) => client.on("state", listener),
+    async close() {
+      active = false;
+      offEvents();
+      if (options.ownsClient) await client.close();
+    },
+  };
+  return state;
+}

@@ -1,0 +1,427 @@
+/**
+ * Storm's domain layer over a {@link ClusterState} (Storm 0.9 `StormClusterState`, 2.x
+ * `IStormClusterState`/`StormClusterStateImpl`): topologies' bases and assignments, supervisors,
+ * worker heartbeats, errors and the 2.x additions, as typed, validated, immutable records.
+ *
+ * A read given a callback leaves a watch; the callback fires once when that data changes and is
+ * then cleared (read again with a callback to re-arm). Events are routed by subtree as Storm
+ * routes them; an event under a subtree Storm does not route goes to `onError` (Storm would exit
+ * the process).
+ */
+import { type ClusterState, type ClusterStateConfig, createClusterState } from "../state/cluster-state.ts";
+import { ZooKeeperError } from "../zookeeper.ts";
+import { type CallbackSlot, type StormCallback, createCallbackSlots, dispatchEvent } from "./callbacks.ts";
+import type { Codec } from "./codec/codec.ts";
+import { jsonCodec } from "./codec/json.ts";
+import { errorsToPrune, newestFirst } from "./error-pruning.ts";
+import { type ExecutorBeat, type WorkerSlot, executorsBySlot, mergeExecutorBeats, slotKey } from "./heartbeats.ts";
+import * as paths from "./paths.ts";
+import type {
+  Assignment,
+  ClusterWorkerHeartbeat,
+  Credentials,
+  ErrorInfo,
+  ExecutorKey,
+  LogConfig,
+  NimbusSummary,
+  NodeInfo,
+  PrivateWorkerKey,
+  ProfileRequest,
+  RecordKind,
+  RecordTypes,
+  StormBase,
+  SupervisorInfo,
+  WorkerTokenServiceType,
+} from "./records.ts";
+import { type StormBasePatch, mergeStormBase } from "./update-storm.ts";
+
+/** Options shared by both ways of creating a StormClusterState. */
+export interface StormClusterStateOptions {
+  /** How records are stored. Default: the JSON codec. */
+  readonly codec?: Codec;
+  /**
+   * Errors with no caller to go to: an event under an unrouted subtree, a callback that threw,
+   * an unreadable error record skipped by `errors()`. Default: thrown away after the logger.
+   */
+  readonly onError?: (error: unknown) => void;
+}
+
+/** The Storm cluster state. Every path is relative to the Storm root. */
+export interface StormClusterState {
+  /** The generic layer underneath. */
+  readonly state: ClusterState;
+  readonly codec: Codec;
+
+  /** Topology ids with an assignment; `callback` fires when that list changes. */
+  assignments(callback?: StormCallback): Promise<string[]>;
+  assignmentInfo(stormId: string, callback?: StormCallback): Promise<Assignment | null>;
+  assignmentInfoWithVersion(stormId: string, callback?: StormCallback): Promise<{ readonly data: Assignment; readonly version: number } | null>;
+  assignmentVersion(stormId: string, callback?: StormCallback): Promise<number | null>;
+  /** Ids of topologies with a storm base. */
+  activeStorms(): Promise<string[]>;
+  stormBase(stormId: string, callback?: StormCallback): Promise<StormBase | null>;
+  getWorkerHeartbeat(stormId: string, node: string, port: number): Promise<ClusterWorkerHeartbeat | null>;
+  /** Executor beats of the executors assigned in `executorNodePort`, from their workers' heartbeats. */
+  executorBeats(stormId: string, executorNodePort: Readonly<Record<ExecutorKey, NodeInfo>>): Promise<Record<ExecutorKey, ExecutorBeat>>;
+  supervisors(callback?: StormCallback): Promise<string[]>;
+  supervisorInfo(supervisorId: string): Promise<SupervisorInfo | null>;
+  setupHeartbeats(stormId: string): Promise<void>;
+  teardownHeartbeats(stormId: string): Promise<void>;
+  teardownTopologyErrors(stormId: string): Promise<void>;
+  heartbeatStorms(): Promise<string[]>;
+  errorTopologies(): Promise<string[]>;
+  workerHeartbeat(stormId: string, node: string, port: number, info: ClusterWorkerHeartbeat): Promise<void>;
+  removeWorkerHeartbeat(stormId: string, node: string, port: number): Promise<void>;
+  /** Writes the supervisor's ephemeral node (it vanishes with this session). */
+  supervisorHeartbeat(supervisorId: string, info: SupervisorInfo): Promise<void>;
+  activateStorm(stormId: string, base: StormBase): Promise<void>;
+  /** Merges `patch` into the stored base (see `mergeStormBase`); `NoNode` when there is none. */
+  updateStorm(stormId: string, patch: StormBasePatch): Promise<StormBase>;
+  removeStormBase(stormId: string): Promise<void>;
+  setAssignment(stormId: string, assignment: Assignment): Promise<void>;
+  /** Removes the assignment, credentials, log config and profiler requests, then the base. */
+  removeStorm(stormId: string): Promise<void>;
+  /** Records an error (an ephemeral-sequential node plus the last-error node); keeps the newest 10. */
+  reportError(stormId: string, componentId: string, node: string, port: number, error: Error | string): Promise<void>;
+  /** The component's kept errors, newest first. */
+  errors(stormId: string, componentId: string): Promise<ErrorInfo[]>;
+  lastError(stormId: string, componentId: string): Promise<ErrorInfo | null>;
+  setupErrors(stormId: string): Promise<void>;
+  allSupervisorInfo(callback?: StormCallback): Promise<Record<string, SupervisorInfo>>;
+  topologyBases(): Promise<Record<string, StormBase>>;
+  /** The id of the active topology named `name`, or null. */
+  getTopoId(name: string): Promise<string | null>;
+  nimbuses(): Promise<NimbusSummary[]>;
+  /** Registers a nimbus (ephemeral; re-created after a reconnect). */
+  addNimbusHost(nimbusId: string, summary: NimbusSummary): Promise<void>;
+  /**
+   * The leader's `NimbusInfo` as stored by Storm: Java-serialized bytes, meaningful to the JVM
+   * only, so they are returned raw. Null when there is no leader node.
+   */
+  getLeader(callback?: StormCallback): Promise<Uint8Array | null>;
+  setCredentials(stormId: string, credentials: Credentials): Promise<void>;
+  credentials(stormId: string, callback?: StormCallback): Promise<Credentials | null>;
+  setupBackpressure(stormId: string): Promise<void>;
+  removeBackpressure(stormId: string): Promise<void>;
+  removeWorkerBackpressure(stormId: string, node: string, port: number): Promise<void>;
+  /** True when a worker of the topology signalled backpressure less than `timeoutMs` ago. */
+  topologyBackpressure(stormId: string, timeoutMs: number, callback?: StormCallback): Promise<boolean>;
+  backpressureTopologies(): Promise<string[]>;
+  /** Marks `nimbusHostPort` as holding `version` of blob `key` (ephemeral). */
+  setupBlob(key: string, nimbusHostPort: string, version: number): Promise<void>;
+  activeKeys(): Promise<string[]>;
+  blobstore(callback?: StormCallback): Promise<string[]>;
+  blobstoreInfo(key: string): Promise<string[]>;
+  removeBlobstoreKey(key: string): Promise<void>;
+  removeKeyVersion(key: string): Promise<void>;
+  setTopologyLogConfig(stormId: string, config: LogConfig): Promise<void>;
+  topologyLogConfig(stormId: string, callback?: StormCallback): Promise<LogConfig | null>;
+  setWorkerProfileRequest(stormId: string, request: ProfileRequest): Promise<void>;
+  getTopologyProfileRequests(stormId: string): Promise<ProfileRequest[]>;
+  getWorkerProfileRequests(stormId: string, nodeInfo: NodeInfo): Promise<ProfileRequest[]>;
+  deleteTopologyProfileRequests(stormId: string, request: ProfileRequest): Promise<void>;
+  /** Worker-token signing keys: JVM-side secrets, readable here for inspection. */
+  getPrivateWorkerKey(type: WorkerTokenServiceType, stormId: string, version: number): Promise<PrivateWorkerKey | null>;
+  addPrivateWorkerKey(type: WorkerTokenServiceType, stormId: string, version: number, key: PrivateWorkerKey): Promise<void>;
+  /** The highest existing key version (Storm returns the maximum, not the next number), 0 when none. */
+  getNextPrivateWorkerKeyVersion(type: WorkerTokenServiceType, stormId: string): Promise<number>;
+  removeExpiredPrivateWorkerKeys(stormId: string): Promise<void>;
+  removeAllPrivateWorkerKeys(stormId: string): Promise<void>;
+  idsOfTopologiesWithPrivateWorkerKeys(): Promise<Set<string>>;
+  /** Stops routing events; closes the ClusterState if this object created it. */
+  disconnect(): Promise<void>;
+}
+
+const TOKEN_TYPES: readonly WorkerTokenServiceType[] = ["NIMBUS", "DRPC", "SUPERVISOR"];
+const isCode = (error: unknown, code: string) => error instanceof ZooKeeperError && error.code === code;
+
+/**
+ * Opens a StormClusterState: from a ClusterState config (then `disconnect()` closes it), or over
+ * an existing ClusterState (`{ state }`, left open by `disconnect()`).
+ *
+ * @example
+ * ```ts
+ * const storm = await createStormClusterState({ servers: ["127.0.0.1"], port: 2181, root: "/storm" });
+ * await storm.activateStorm("wc-1", { name: "wordcount", status: "ACTIVE", numWorkers: 2, componentExecutors: { spout: 2 } });
+ * const ids = await storm.assignments(() => console.log("assignments changed"));
+ * await storm.disconnect();
+ * ```
+ */
+export async function createStormClusterState(
+  config: (ClusterStateConfig & StormClusterStateOptions) | ({ readonly state: ClusterState } & StormClusterStateOptions),
+): Promise<StormClusterState> {
+  const solo = !("state" in config);
+  const state = "state" in config ? config.state : await createClusterState(config);
+  try {
+    for (const root of paths.INITIAL_ROOTS) await state.mkdirs(root);
+  } catch (error) {
+    if (solo) await state.close();
+    throw error;
+  }
+  return stormClusterState(state, config, solo);
+}
+
+function stormClusterState(state: ClusterState, options: StormClusterStateOptions, solo: boolean): StormClusterState {
+  const codec = options.codec ?? jsonCodec;
+  const onError = options.onError ?? (() => {});
+  const slots = createCallbackSlots();
+  const routerId = state.register((type, path) => dispatchEvent(slots, type, path, onError));
+  const nimbusRegistrations = new Map<string, () => void>();
+
+  const encode = <K extends RecordKind>(kind: K, record: RecordTypes[K]) => codec.encode(kind, record);
+  const decode = <K extends RecordKind>(kind: K, bytes: Uint8Array | null, path: string): RecordTypes[K] | null =>
+    bytes === null ? null : codec.decode(kind, bytes, path);
+
+  /** Stores the callback (if any) before the watched read, as Storm does. */
+  const arm = (slot: CallbackSlot, callback: StormCallback | undefined): boolean => {
+    if (callback === undefined) return false;
+    slots.set(slot, callback);
+    return true;
+  };
+  const read = async <K extends RecordKind>(kind: K, path: string, watch = false) => decode(kind, await state.getData(path, watch), path);
+  const childrenOrEmpty = async (path: string, watch = false) => {
+    try {
+      return await state.getChildren(path, watch);
+    } catch (error) {
+      if (isCode(error, "NoNode")) return [];
+      throw error;
+    }
+  };
+  const logged = async (what: string, work: Promise<void>) => {
+    try {
+      await work;
+    } catch (error) {
+      if (!(error instanceof ZooKeeperError)) throw error;
+      onError(new Error(`${what} failed: ${error.message}`, { cause: error }));
+    }
+  };
+  const profileRequests = async (stormId: string) => {
+    const root = paths.profilerConfigRoot(stormId);
+    const out: ProfileRequest[] = [];
+    for (const child of await childrenOrEmpty(root)) {
+      const request = await read("ProfileRequest", `${root}/${child}`);
+      if (request !== null) out.push(request);
+    }
+    return out;
+  };
+
+  const storm: StormClusterState = {
+    state,
+    codec,
+    assignments: async (callback) => state.getChildren(paths.Roots.assignments, arm({ kind: "assignments" }, callback)),
+    assignmentInfo: async (id, callback) => read("Assignment", paths.assignmentPath(id), arm({ kind: "assignmentInfo", id }, callback)),
+    async assignmentInfoWithVersion(id, callback) {
+      const path = paths.assignmentPath(id);
+      const got = await state.getDataWithVersion(path, arm({ kind: "assignmentInfoWithVersion", id }, callback));
+      return got === null ? null : { data: codec.decode("Assignment", got.data, path), version: got.version };
+    },
+    assignmentVersion: async (id, callback) => state.getVersion(paths.assignmentPath(id), arm({ kind: "assignmentVersion", id }, callback)),
+    activeStorms: () => state.getChildren(paths.Roots.storms),
+    stormBase: async (id, callback) => read("StormBase", paths.stormPath(id), arm({ kind: "stormBase", id }, callback)),
+    getWorkerHeartbeat: (id, node, port) => read("ClusterWorkerHeartbeat", paths.workerbeatPath(id, node, port)),
+    async executorBeats(id, executorNodePort) {
+      const heartbeats = new Map<string, ClusterWorkerHeartbeat | null>();
+      await Promise.all([...executorsBySlot(executorNodePort).values()].map(async ({ slot }) => {
+        heartbeats.set(slotKey(slot), await storm.getWorkerHeartbeat(id, slot.node, slot.port));
+      }));
+      return mergeExecutorBeats(executorNodePort, (slot: WorkerSlot) => heartbeats.get(slotKey(slot)));
+    },
+    supervisors: async (callback) => state.getChildren(paths.Roots.supervisors, arm({ kind: "supervisors" }, callback)),
+    supervisorInfo: (id) => read("SupervisorInfo", paths.supervisorPath(id)),
+    setupHeartbeats: (id) => state.mkdirs(paths.workerbeatStormRoot(id)),
+    teardownHeartbeats: (id) => logged(`teardownHeartbeats ${id}`, state.deleteNode(paths.workerbeatStormRoot(id))),
+    teardownTopologyErrors: (id) => logged(`teardownTopologyErrors ${id}`, state.deleteNode(paths.errorStormRoot(id))),
+    heartbeatStorms: () => state.getChildren(paths.Roots.workerbeats),
+    errorTopologies: () => state.getChildren(paths.Roots.errors),
+    workerHeartbeat: (id, node, port, info) => state.setData(paths.workerbeatPath(id, node, port), encode("ClusterWorkerHeartbeat", info)),
+    removeWorkerHeartbeat: (id, node, port) => state.deleteNode(paths.workerbeatPath(id, node, port)),
+    supervisorHeartbeat: (id, info) => state.setEphemeralNode(paths.supervisorPath(id), encode("SupervisorInfo", info)),
+    activateStorm: (id, base) => state.setData(paths.stormPath(id), encode("StormBase", base)),
+    async updateStorm(id, patch) {
+      const path = paths.stormPath(id);
+      const base = await read("StormBase", path);
+      if (base === null) throw new ZooKeeperError(-101, { op: "getData", path, message: `topology ${id} has no storm base to update` });
+      const merged = mergeStormBase(base, patch);
+      await state.setData(path, encode("StormBase", merged));
+      return codec.decode("StormBase", encode("StormBase", merged), path);
+    },
+    removeStormBase: (id) => state.deleteNode(paths.stormPath(id)),
+    setAssignment: (id, assignment) => state.setData(paths.assignmentPath(id), encode("Assignment", assignment)),
+    async removeStorm(id) {
+      await state.deleteNode(paths.assignmentPath(id));
+      await state.deleteNode(paths.credentialsPath(id));
+      await state.deleteNode(paths.logConfigPath(id));
+      await state.deleteNode(paths.profilerConfigRoot(id));
+      await storm.removeStormBase(id);
+    },
+    async reportError(id, componentId, node, port, error) {
+      const path = paths.errorPath(id, componentId);
+      const text = typeof error === "string" ? error : (error.stack ?? `${error.name}: ${error.message}`);
+      const bytes = encode("ErrorInfo", { error: text, errorTimeSecs: Math.floor(Date.now() / 1000), host: node, port });
+      await state.mkdirs(path);
+      // Ephemeral since Storm 1.1: a reporter's errors go with its session.
+      await state.createSequential(`${path}/e`, bytes, { mode: "ephemeral-sequential" });
+      await state.setData(paths.lastErrorPath(id, componentId), bytes);
+      const stale = errorsToPrune(await childrenOrEmpty(path));
+      await Promise.all(stale.map(async (child) => {
+        try {
+          await state.client.delete(`${path}/${child}`);
+        } catch (e) {
+          // Another reporter pruned it first (STORM-2674).
+          if (!isCode(e, "NoNode")) throw e;
+        }
+      }));
+    },
+    async errors(id, componentId) {
+      const path = paths.errorPath(id, componentId);
+      const found: ErrorInfo[] = [];
+      for (const child of await childrenOrEmpty(path)) {
+        try {
+          const info = await read("ErrorInfo", `${path}/${child}`);
+          if (info !== null) found.push(info);
+        } catch (error) {
+          onError(error);
+        }
+      }
+      return newestFirst(found);
+    },
+    lastError: (id, componentId) => read("ErrorInfo", paths.lastErrorPath(id, componentId)),
+    async setupErrors(id) {
+      await state.mkdirs(paths.errorStormRoot(id));
+    },
+    async allSupervisorInfo(callback) {
+      const out: Record<string, SupervisorInfo> = {};
+      for (const id of await storm.supervisors(callback)) {
+        const info = await storm.supervisorInfo(id);
+        if (info !== null) out[id] = info;
+      }
+      return out;
+    },
+    async topologyBases() {
+      const out: Record<string, StormBase> = {};
+      for (const id of await storm.activeStorms()) {
+        const base = await storm.stormBase(id);
+        if (base !== null) out[id] = base;
+      }
+      return out;
+    },
+    async getTopoId(name) {
+      for (const [id, base] of Object.entries(await storm.topologyBases())) if (base.name === name) return id;
+      return null;
+    },
+    async nimbuses() {
+      const out: NimbusSummary[] = [];
+      for (const child of await childrenOrEmpty(paths.Roots.nimbuses)) {
+        const summary = await read("NimbusSummary", paths.nimbusPath(child));
+        if (summary !== null) out.push(summary);
+      }
+      return out;
+    },
+    async addNimbusHost(nimbusId, summary) {
+      const path = paths.nimbusPath(nimbusId);
+      const bytes = encode("NimbusSummary", summary);
+      await state.deleteNode(path);
+      nimbusRegistrations.get(nimbusId)?.();
+      nimbusRegistrations.set(nimbusId, state.onConnectionState((event) => {
+        if (event !== "reconnected") return;
+        state.deleteNode(path).then(() => state.setEphemeralNode(path, bytes)).catch(onError);
+      }));
+      await state.setEphemeralNode(path, bytes);
+    },
+    getLeader: async (callback) => state.getData(paths.Roots.leaderInfo, arm({ kind: "leader" }, callback)),
+    setCredentials: (id, credentials) => state.setData(paths.credentialsPath(id), encode("Credentials", credentials)),
+    credentials: async (id, callback) => read("Credentials", paths.credentialsPath(id), arm({ kind: "credentials", id }, callback)),
+    async setupBackpressure(id) {
+      await state.mkdirs(paths.backpressureStormRoot(id));
+    },
+    removeBackpressure: (id) => logged(`removeBackpressure ${id}`, state.deleteNode(paths.backpressureStormRoot(id))),
+    async removeWorkerBackpressure(id, node, port) {
+      const path = paths.backpressurePath(id, node, port);
+      if (await state.nodeExists(path)) await state.deleteNode(path);
+    },
+    async topologyBackpressure(id, timeoutMs, callback) {
+      const root = paths.backpressureStormRoot(id);
+      if (!(await state.nodeExists(root))) return false;
+      let newest = 0;
+      for (const child of await state.getChildren(root, arm({ kind: "backpressure", id }, callback))) {
+        const data = await state.getData(`${root}/${child}`);
+        // Each worker's node holds the time it signalled, as an 8-byte big-endian long (ms).
+        if (data !== null && data.length >= 8) newest = Math.max(newest, Number(new DataView(data.buffer, data.byteOffset, 8).getBigInt64(0)));
+      }
+      return Date.now() - newest < timeoutMs;
+    },
+    backpressureTopologies: () => childrenOrEmpty(paths.Roots.backpressure),
+    async setupBlob(key, nimbusHostPort, version) {
+      const path = paths.blobstorePath(key);
+      await state.mkdirs(path);
+      for (const child of await childrenOrEmpty(path)) {
+        if (child.startsWith(nimbusHostPort)) await state.deleteNode(`${path}/${child}`);
+      }
+      await state.setEphemeralNode(`${path}/${nimbusHostPort}-${version}`, new Uint8Array(0));
+    },
+    activeKeys: () => state.getChildren(paths.Roots.blobstore),
+    async blobstore(callback) {
+      await state.sync(paths.Roots.blobstore);
+      return state.getChildren(paths.Roots.blobstore, arm({ kind: "blobstore" }, callback));
+    },
+    async blobstoreInfo(key) {
+      const path = key === "" ? paths.Roots.blobstore : paths.blobstorePath(key);
+      await state.sync(path);
+      return state.getChildren(path);
+    },
+    removeBlobstoreKey: (key) => state.deleteNode(paths.blobstorePath(key)),
+    removeKeyVersion: (key) => state.deleteNode(paths.blobstoreMaxKeySequenceNumberPath(key)),
+    setTopologyLogConfig: (id, config) => state.setData(paths.logConfigPath(id), encode("LogConfig", config)),
+    topologyLogConfig: async (id, callback) => read("LogConfig", paths.logConfigPath(id), arm({ kind: "logConfig", id }, callback)),
+    async setWorkerProfileRequest(id, request) {
+      const port = request.nodeInfo.port[0] ?? 0;
+      await state.setData(paths.profilerConfigPath(id, request.nodeInfo.node, port, request.action), encode("ProfileRequest", request));
+    },
+    getTopologyProfileRequests: profileRequests,
+    async getWorkerProfileRequests(id, nodeInfo) {
+      const same = (a: NodeInfo) => a.node === nodeInfo.node && a.port.length === nodeInfo.port.length && a.port.every((p, i) => p === nodeInfo.port[i]);
+      return (await profileRequests(id)).filter((r) => same(r.nodeInfo));
+    },
+    async deleteTopologyProfileRequests(id, request) {
+      await state.deleteNode(paths.profilerConfigPath(id, request.nodeInfo.node, request.nodeInfo.port[0] ?? 0, request.action));
+    },
+    async getPrivateWorkerKey(type, id, version) {
+      const path = paths.secretKeysPath(type, id, version);
+      const found = await read("PrivateWorkerKey", path);
+      if (found !== null) return found;
+      await state.sync(path);
+      return read("PrivateWorkerKey", path);
+    },
+    addPrivateWorkerKey: (type, id, version, key) => state.setData(paths.secretKeysPath(type, id, version), encode("PrivateWorkerKey", key)),
+    async getNextPrivateWorkerKeyVersion(type, id) {
+      const versions = (await childrenOrEmpty(paths.secretKeysPath(type, id))).map(Number).filter(Number.isFinite);
+      return versions.length === 0 ? 0 : Math.max(...versions);
+    },
+    async removeExpiredPrivateWorkerKeys(id) {
+      const now = Date.now();
+      for (const type of TOKEN_TYPES) {
+        const root = paths.secretKeysPath(type, id);
+        for (const version of await childrenOrEmpty(root)) {
+          const path = `${root}/${version}`;
+          const key = await read("PrivateWorkerKey", path);
+          if (key !== null && key.expirationTimeMillis < now) await state.deleteNode(path);
+        }
+      }
+    },
+    async removeAllPrivateWorkerKeys(id) {
+      for (const type of TOKEN_TYPES) await state.deleteNode(paths.secretKeysPath(type, id));
+    },
+    async idsOfTopologiesWithPrivateWorkerKeys() {
+      const ids = new Set<string>();
+      for (const type of TOKEN_TYPES) for (const id of await childrenOrEmpty(paths.secretKeysPath(type))) ids.add(id);
+      return ids;
+    },
+    async disconnect() {
+      state.unregister(routerId);
+      for (const off of nimbusRegistrations.values()) off();
+      nimbusRegistrations.clear();
+      if (solo) await state.close();
+    },
+  };
+  return storm;
+}
