@@ -17,7 +17,15 @@ import { z } from "zod";
 const i32 = z.number().int().min(-2147483648).max(2147483647);
 const i64 = z.number().int().min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER);
 const double = z.number();
-const stringMap = <T extends z.ZodType>(value: T) => z.record(z.string(), value);
+// JavaScript objects cannot hold an own "__proto__" key through plain assignment, so such a key
+// would silently vanish in parsing: refuse it instead.
+const noProtoKey = (value: unknown, ctx: z.RefinementCtx) => {
+  if (typeof value === "object" && value !== null && Object.hasOwn(value, "__proto__")) {
+    ctx.addIssue({ code: "custom", message: 'the map key "__proto__" is not supported' });
+  }
+  return value;
+};
+const stringMap = <T extends z.ZodType>(value: T) => z.preprocess(noProtoKey, z.record(z.string(), value));
 
 /** Key of an executor `[taskStart, taskEnd]` in executor-keyed maps: `"[1,3]"`. */
 export type ExecutorKey = string;
