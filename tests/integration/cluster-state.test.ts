@@ -1,0 +1,143 @@
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { type ClusterState, type ZooKeeperClient, ZooKeeperError, connect, createClusterState, wrapClusterState } from "../../mod.ts";
+import { deferred, sharedConnectString, uniqueRoot } from "../support/zookeeper.ts";
+
+const enc = (s: string) => new TextEncoder().encode(s);
+const dec = (b: Uint8Array | null) => (b === null ? null : new TextDecoder().decode(b));
+
+describe("ClusterState against a real server", () => {
+  let root: string;
+  let cs: ClusterState;
+  let other: ClusterState;
+  let plain: ZooKeeperClient;
+  const errors: unknown[] = [];
+
+  before(async () => {
+    root = uniqueRoot("cs");
+    cs = await createClusterState({ connectString: sharedConnectString(), root, onError: (e) => errors.push(e) });
+    other = await createClusterState({ connectString: sharedConnectString(), root });
+    plain = await connect(sharedConnectString());
+  });
+  after(async () => {
+    await plain.deleteRecursive(root);
+    await Promise.all([cs.close(), other.close(), plain.close()]);
+  });
+
+  test("the root is created and every path is relative to it", async () => {
+    await cs.setData("/a/b", enc("x"));
+    assert.equal(dec((await plain.getData(`${root}/a/b`)).data), "x");
+  });
+
+  test("mkdirs creates missing parents, writes Storm's 0x07 marker, and leaves existing nodes alone", async () => {
+    await cs.mkdirs("/m/n/o");
+    assert.deepEqual((await plain.getData(`${root}/m/n/o`)).data, new Uint8Array([7]));
+    await cs.setData("/m/n/o", enc("kept"));
+    await cs.mkdirs("/m/n/o");
+    assert.equal(dec(await cs.getData("/m/n/o")), "kept");
+  });
+
+  test("setData creates a persistent node with parents, then updates it", async () => {
+    await cs.setData("/sd/deep/node", enc("1"));
+    await cs.setData("/sd/deep/node", enc("2"));
+    const got = await cs.getDataWithVersion("/sd/deep/node");
+    assert.deepEqual({ data: dec(got?.data ?? null), version: got?.version }, { data: "2", version: 1 });
+    assert.equal((await plain.exists(`${root}/sd/deep/node`))?.ephemeralOwner, 0n);
+  });
+
+  test("setEphemeralNode creates an ephemeral node, sets it when present, and survives a creation race", async () => {
+    await cs.setEphemeralNode("/eph/one", enc("a"));
+    await cs.setEphemeralNode("/eph/one", enc("b"));
+    assert.equal(dec(await cs.getData("/eph/one")), "b");
+    assert.equal((await plain.exists(`${root}/eph/one`))?.ephemeralOwner, cs.client.sessionId);
+    await Promise.all([cs.setEphemeralNode("/eph/race", enc("x")), other.setEphemeralNode("/eph/race", enc("y"))]);
+    assert.ok(["x", "y"].includes(dec(await cs.getData("/eph/race")) ?? ""));
+  });
+
+  test("createSequential returns the created path, persistent by default or ephemeral on request", async () => {
+    const p1 = await cs.createSequential("/seq/e", enc("1"));
+    const p2 = await cs.createSequential("/seq/e", enc("2"), { mode: "ephemeral-sequential" });
+    assert.match(p1, /^\/seq\/e\d{10}$/);
+    assert.ok(p2 > p1);
+    assert.equal((await plain.exists(`${root}${p1}`))?.ephemeralOwner, 0n);
+    assert.equal((await plain.exists(`${root}${p2}`))?.ephemeralOwner, cs.client.sessionId);
+  });
+
+  test("reads of missing nodes return null; getChildren of a missing node fails with NoNode", async () => {
+    assert.equal(await cs.getData("/missing"), null);
+    assert.equal(await cs.getVersion("/missing"), null);
+    assert.equal(await cs.getDataWithVersion("/missing"), null);
+    assert.equal(await cs.nodeExists("/missing"), false);
+    await assert.rejects(cs.getChildren("/missing"), (e: unknown) => e instanceof ZooKeeperError && e.code === "NoNode");
+    await cs.deleteNode("/missing");
+  });
+
+  test("deleteNode removes a whole subtree", async () => {
+    await cs.setData("/tree/a/b", enc("1"));
+    await cs.setData("/tree/c", enc("2"));
+    await cs.deleteNode("/tree");
+    assert.equal(await cs.nodeExists("/tree"), false);
+  });
+
+  test("watched reads report to every registered callback once; a watched read of a missing node reports its creation", async () => {
+    await cs.setData("/w/data", enc("0"));
+    const seen: string[] = [];
+    const created = deferred<void>(10_000, "creation event");
+    const changed = deferred<void>(10_000, "data event");
+    const id = cs.register((type, path) => {
+      seen.push(`${type} ${path}`);
+      if (path === "/w/later") created.resolve();
+      if (path === "/w/data") changed.resolve();
+    });
+    const throwing = cs.register(() => {
+      throw new Error("callback failure");
+    });
+    assert.equal(await cs.getData("/w/later", true), null);
+    await cs.getData("/w/data", true);
+    await other.setData("/w/later", enc("now"));
+    await other.setData("/w/data", enc("1"));
+    await created.promise;
+    await changed.promise;
+    assert.deepEqual(seen.sort(), ["NodeCreated /w/later", "NodeDataChanged /w/data"]);
+    assert.ok(errors.some((e) => e instanceof Error && e.message === "callback failure"), "a throwing callback goes to onError");
+    assert.equal(cs.unregister(throwing), true);
+    assert.equal(cs.unregister(id), true);
+    assert.equal(cs.unregister(id), false);
+  });
+
+  test("child watches and exists watches reach the callbacks", async () => {
+    await cs.mkdirs("/kids");
+    const got = deferred<string>(10_000, "child event");
+    const id = cs.register((type, path) => path === "/kids" && got.resolve(type));
+    await cs.getChildren("/kids", true);
+    await other.setData("/kids/one", enc("x"));
+    assert.equal(await got.promise, "NodeChildrenChanged");
+    cs.unregister(id);
+    const gone = deferred<string>(10_000, "delete event");
+    const id2 = cs.register((type, path) => path === "/kids/one" && gone.resolve(type));
+    assert.equal(await cs.nodeExists("/kids/one", true), true);
+    assert.equal(await cs.getVersion("/kids/one", true), 0);
+    await other.deleteNode("/kids/one");
+    assert.equal(await gone.promise, "NodeDeleted");
+    cs.unregister(id2);
+  });
+
+  test("closing a state that opened its client ends the session (ephemerals go); a wrapped client stays open", async () => {
+    const solo = await createClusterState({ connectString: sharedConnectString(), root });
+    await solo.setEphemeralNode("/solo/eph", enc("x"));
+    const states: string[] = [];
+    solo.onConnectionState((e) => states.push(e));
+    await solo.close();
+    assert.equal(solo.client.state, "closed");
+    assert.deepEqual(states, ["closed"]);
+    assert.equal(await cs.nodeExists("/solo/eph"), false);
+
+    const client = await connect(`${sharedConnectString()}${root}`);
+    const wrapped = wrapClusterState(client);
+    await wrapped.setData("/wrapped", enc("1"));
+    await wrapped.close();
+    assert.equal(client.state, "connected");
+    assert.equal(dec((await client.getData("/wrapped")).data), "1");
+    await client.close();
+  });
+});
