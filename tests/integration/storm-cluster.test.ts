@@ -1,0 +1,278 @@
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  type ClusterWorkerHeartbeat,
+  CorruptRecordError,
+  type StormClusterState,
+  type SupervisorInfo,
+  UnroutedEventError,
+  type ZooKeeperClient,
+  connect,
+  createStormClusterState,
+  executorKey,
+  jsonCodec,
+  stormPaths,
+} from "../../mod.ts";
+import { deferred, sharedConnectString, uniqueRoot } from "../support/zookeeper.ts";
+
+/** A one-shot callback that counts its calls and can be awaited. */
+function once(what: string) {
+  let calls = 0;
+  const fired = deferred<void>(10_000, what);
+  return {
+    callback: () => {
+      calls++;
+      fired.resolve();
+    },
+    fired: fired.promise,
+    get calls() {
+      return calls;
+    },
+  };
+}
+
+const supervisorInfo = (host: string): SupervisorInfo => ({ timeSecs: Math.floor(Date.now() / 1000), hostname: host, usedPorts: [], meta: [6700, 6701], uptimeSecs: 1 });
+const spoutStats = (rate: number) => ({ emitted: { ":all-time": { default: 10 } }, transferred: {}, specific: { spout: { acked: {}, failed: {}, completeMsAvg: {} } }, rate });
+
+describe("a small Storm cluster played against a real server", () => {
+  let root: string;
+  let nimbus: StormClusterState;
+  let observer: StormClusterState;
+  const supervisors: StormClusterState[] = [];
+  const observerErrors: unknown[] = [];
+  let raw: ZooKeeperClient;
+  const id = "wordcount-1-1700000000";
+
+  before(async () => {
+    root = uniqueRoot("storm");
+    const config = { connectString: sharedConnectString(), root };
+    nimbus = await createStormClusterState(config);
+    observer = await createStormClusterState({ ...config, onError: (e) => observerErrors.push(e) });
+    for (let i = 0; i < 3; i++) supervisors.push(await createStormClusterState(config));
+    raw = await connect(`${sharedConnectString()}${root}`);
+  });
+  after(async () => {
+    for (const s of [nimbus, observer, ...supervisors]) await s.disconnect();
+    await raw.deleteRecursive("/");
+    await raw.close();
+    const top = await connect(sharedConnectString());
+    await top.deleteRecursive(root);
+    await top.close();
+  });
+
+  test("start-up creates Storm's subtrees", async () => {
+    for (const p of stormPaths.INITIAL_ROOTS) assert.ok(await raw.exists(p), p);
+  });
+
+  test("supervisors heart-beat ephemerally and the observer's supervisors callback fires once", async () => {
+    const cb = once("supervisors callback");
+    assert.deepEqual(await observer.supervisors(cb.callback), []);
+    await Promise.all(supervisors.map((s, i) => s.supervisorHeartbeat(`sup-${i}`, supervisorInfo(`host-${i}`))));
+    await cb.fired;
+    await observer.state.sync("/");
+    assert.equal(cb.calls, 1, "one-shot: later supervisor nodes do not fire it again");
+    assert.deepEqual((await observer.supervisors()).sort(), ["sup-0", "sup-1", "sup-2"]);
+    assert.equal((await observer.supervisorInfo("sup-1"))?.hostname, "host-1");
+    assert.deepEqual(Object.keys(await observer.allSupervisorInfo()).sort(), ["sup-0", "sup-1", "sup-2"]);
+    assert.equal(await observer.supervisorInfo("nope"), null);
+  });
+
+  test("nimbus activates a topology; the observer's storm-base callback fires and the base reads back frozen", async () => {
+    const cb = once("storm-base callback");
+    assert.equal(await observer.stormBase(id, cb.callback), null);
+    await nimbus.activateStorm(id, { name: "wordcount", status: "ACTIVE", numWorkers: 2, componentExecutors: { spout: 2, count: 2 }, launchTimeSecs: 1_700_000_000, owner: "alice" });
+    await cb.fired;
+    const base = await observer.stormBase(id);
+    assert.equal(base?.status, "ACTIVE");
+    assert.ok(Object.isFrozen(base) && Object.isFrozen(base?.componentExecutors));
+    assert.deepEqual(await observer.activeStorms(), [id]);
+    assert.equal(await observer.getTopoId("wordcount"), id);
+    assert.equal(await observer.getTopoId("other"), null);
+    assert.deepEqual(Object.keys(await observer.topologyBases()), [id]);
+  });
+
+  test("nimbus assigns executors; assignments and all three assignment-info callbacks fire once each", async () => {
+    const list = once("assignments callback");
+    const info = once("assignment-info callback");
+    const version = once("assignment-version callback");
+    const withVersion = once("assignment-info-with-version callback");
+    assert.deepEqual(await observer.assignments(list.callback), []);
+    assert.equal(await observer.assignmentInfo(id, info.callback), null);
+    assert.equal(await observer.assignmentVersion(id, version.callback), null);
+    assert.equal(await observer.assignmentInfoWithVersion(id, withVersion.callback), null);
+    await nimbus.setAssignment(id, {
+      masterCodeDir: "/nimbus/stormdist/" + id,
+      nodeHost: { "sup-0": "host-0", "sup-1": "host-1" },
+      executorNodePort: {
+        [executorKey(1, 1)]: { node: "sup-0", port: [6700] },
+        [executorKey(2, 2)]: { node: "sup-0", port: [6700] },
+        [executorKey(3, 4)]: { node: "sup-1", port: [6700] },
+      },
+      executorStartTimeSecs: { [executorKey(1, 1)]: 1_700_000_001 },
+      workerResources: [{ nodeInfo: { node: "sup-0", port: [6700] }, resources: { memOnHeap: 768, cpu: 50 } }],
+      totalSharedOffHeap: {},
+    });
+    await Promise.all([list.fired, info.fired, version.fired, withVersion.fired]);
+    const got = await observer.assignmentInfoWithVersion(id);
+    assert.equal(got?.version, 0);
+    assert.equal(got?.data.executorNodePort[executorKey(3, 4)]?.node, "sup-1");
+    assert.deepEqual(await observer.assignments(), [id]);
+  });
+
+  test("workers heart-beat; executor beats take each executor only from its own worker", async () => {
+    await nimbus.setupHeartbeats(id);
+    const beat = (time: number, executors: [number, number][]): ClusterWorkerHeartbeat => ({
+      stormId: id,
+      timeSecs: time,
+      uptimeSecs: 30,
+      executorStats: Object.fromEntries(executors.map(([a, b]) => [executorKey(a, b), spoutStats(time)])),
+    });
+    await supervisors[0]?.workerHeartbeat(id, "sup-0", 6700, beat(1000, [[1, 1], [2, 2]]));
+    // A stale worker on another slot still claims executor [3,4] with a clock far ahead.
+    await supervisors[2]?.workerHeartbeat(id, "sup-2", 6700, beat(9_999_999, [[3, 4]]));
+    await supervisors[1]?.workerHeartbeat(id, "sup-1", 6700, beat(1001, []));
+    const assignment = await observer.assignmentInfo(id);
+    assert.ok(assignment);
+    const beats = await observer.executorBeats(id, assignment.executorNodePort);
+    assert.deepEqual(Object.keys(beats).sort(), [executorKey(1, 1), executorKey(2, 2)]);
+    assert.equal(beats[executorKey(1, 1)]?.timeSecs, 1000);
+    assert.equal((await observer.getWorkerHeartbeat(id, "sup-0", 6700))?.uptimeSecs, 30);
+    assert.deepEqual(await observer.heartbeatStorms(), [id]);
+    await supervisors[2]?.removeWorkerHeartbeat(id, "sup-2", 6700);
+    assert.equal(await observer.getWorkerHeartbeat(id, "sup-2", 6700), null);
+  });
+
+  test("reported errors keep the newest 10 per component, newest first, with the last error", async () => {
+    for (let i = 0; i < 12; i++) await supervisors[0]?.reportError(id, "split/words", "host-0", 6700, new Error(`failure ${i}`));
+    await supervisors[1]?.reportError(id, "count", "host-1", 6700, "plain text error");
+    const errors = await observer.errors(id, "split/words");
+    assert.equal(errors.length, 10);
+    assert.ok(errors.every((e, i) => i === 0 || (errors[i - 1]?.errorTimeSecs ?? 0) >= e.errorTimeSecs));
+    const kids = await raw.getChildren(stormPaths.errorPath(id, "split/words"));
+    assert.equal(kids.children.length, 10);
+    assert.ok(!kids.children.includes("e0000000000") && !kids.children.includes("e0000000001"), "the two oldest were pruned");
+    assert.match((await observer.lastError(id, "split/words"))?.error ?? "", /failure 11/);
+    assert.equal((await observer.lastError(id, "count"))?.error, "plain text error");
+    assert.deepEqual(await observer.errors(id, "nothing"), []);
+    assert.deepEqual(await observer.errorTopologies(), [id]);
+  });
+
+  test("a rebalance merges executors into the stored base and fires the storm-base callback once", async () => {
+    const cb = once("storm-base callback on rebalance");
+    await observer.stormBase(id, cb.callback);
+    const merged = await nimbus.updateStorm(id, {
+      status: "REBALANCING",
+      prevStatus: "ACTIVE",
+      topologyActionOptions: { rebalanceOptions: { waitSecs: 5, numWorkers: 3 } },
+      componentExecutors: { count: 4, split: 3 },
+    });
+    await cb.fired;
+    assert.deepEqual(merged.componentExecutors, { spout: 2, count: 4, split: 3 });
+    const base = await observer.stormBase(id);
+    assert.equal(base?.status, "REBALANCING");
+    assert.equal(base?.owner, "alice");
+    assert.equal(cb.calls, 1);
+  });
+
+  test("killing the topology removes its base and assignment; callbacks see both", async () => {
+    const baseCb = once("storm-base callback on kill");
+    const infoCb = once("assignment-info callback on kill");
+    const listCb = once("assignments callback on kill");
+    await observer.stormBase(id, baseCb.callback);
+    await observer.assignmentInfo(id, infoCb.callback);
+    await observer.assignments(listCb.callback);
+    await nimbus.updateStorm(id, { status: "KILLED", topologyActionOptions: { killOptions: { waitSecs: 0 } } });
+    await baseCb.fired;
+    await nimbus.removeStorm(id);
+    await Promise.all([infoCb.fired, listCb.fired]);
+    assert.equal(await observer.stormBase(id), null);
+    assert.equal(await observer.assignmentInfo(id), null);
+    assert.deepEqual(await observer.activeStorms(), []);
+    await nimbus.teardownHeartbeats(id);
+    await nimbus.teardownTopologyErrors(id);
+    assert.deepEqual(await observer.heartbeatStorms(), []);
+    assert.deepEqual(await observer.errorTopologies(), []);
+  });
+
+  test("a supervisor's session ending removes its node and fires the supervisors callback", async () => {
+    const cb = once("supervisors callback on exit");
+    await observer.supervisors(cb.callback);
+    const leaving = supervisors.pop();
+    await leaving?.disconnect();
+    await cb.fired;
+    assert.deepEqual((await observer.supervisors()).sort(), ["sup-0", "sup-1"]);
+  });
+
+  test("an event under an unrouted subtree goes to onError, not to a crash", async () => {
+    await raw.create("/workerbeats/probe", new Uint8Array(0));
+    await observer.state.getData("/workerbeats/probe", true);
+    await raw.setData("/workerbeats/probe", new Uint8Array([1]));
+    await observer.state.sync("/");
+    await observer.state.getData("/workerbeats/probe");
+    const unrouted = observerErrors.find((e) => e instanceof UnroutedEventError);
+    assert.ok(unrouted instanceof UnroutedEventError && unrouted.path === "/workerbeats/probe");
+  });
+
+  test("corrupt bytes in a record's node give CorruptRecordError with the path", async () => {
+    await raw.create("/storms/broken", new Uint8Array([0xde, 0xad, 0xbe, 0xef]));
+    await assert.rejects(observer.stormBase("broken"), (e: unknown) => e instanceof CorruptRecordError && e.path === "/storms/broken" && e.kind === "StormBase");
+    await raw.setData("/storms/broken", new TextEncoder().encode('{"name":"x","status":"SLEEPING","numWorkers":1}'));
+    await assert.rejects(observer.stormBase("broken"), CorruptRecordError);
+    await raw.delete("/storms/broken");
+  });
+
+  test("2.x records: credentials, log config, profiler requests, nimbuses, backpressure, blobstore, worker keys", async () => {
+    const credCb = once("credentials callback");
+    assert.equal(await observer.credentials(id, credCb.callback), null);
+    await nimbus.setCredentials(id, { creds: { token: "abc" }, topoOwner: "alice" });
+    await credCb.fired;
+    assert.deepEqual(await observer.credentials(id), { creds: { token: "abc" }, topoOwner: "alice" });
+
+    const logCb = once("log-config callback");
+    await observer.topologyLogConfig(id, logCb.callback);
+    await nimbus.setTopologyLogConfig(id, { namedLoggerLevel: { root: { action: "UPDATE", targetLogLevel: "DEBUG", resetLogLevelTimeoutSecs: 30 } } });
+    await logCb.fired;
+    assert.equal((await observer.topologyLogConfig(id))?.namedLoggerLevel?.root?.targetLogLevel, "DEBUG");
+
+    const request = { nodeInfo: { node: "sup-0", port: [6700] }, action: "JSTACK_DUMP" as const, timeStamp: 1 };
+    await nimbus.setWorkerProfileRequest(id, request);
+    assert.deepEqual(await observer.getTopologyProfileRequests(id), [request]);
+    assert.deepEqual(await observer.getWorkerProfileRequests(id, { node: "sup-0", port: [6700] }), [request]);
+    assert.deepEqual(await observer.getWorkerProfileRequests(id, { node: "sup-1", port: [6700] }), []);
+    await nimbus.deleteTopologyProfileRequests(id, request);
+    assert.deepEqual(await observer.getTopologyProfileRequests(id), []);
+
+    await nimbus.addNimbusHost("nimbus-1:6627", { host: "nimbus-1", port: 6627, uptimeSecs: 1, isLeader: false, version: "2.8.8" });
+    assert.deepEqual((await observer.nimbuses()).map((n) => n.host), ["nimbus-1"]);
+    assert.equal(await observer.getLeader(), null);
+
+    await nimbus.setupBackpressure(id);
+    assert.equal(await observer.topologyBackpressure(id, 30_000), false);
+    const now = new Uint8Array(8);
+    new DataView(now.buffer).setBigInt64(0, BigInt(Date.now()));
+    await supervisors[0]?.state.setData(stormPaths.backpressurePath(id, "sup-0", 6700), now);
+    assert.equal(await observer.topologyBackpressure(id, 30_000), true);
+    assert.deepEqual(await observer.backpressureTopologies(), [id]);
+    await supervisors[0]?.removeWorkerBackpressure(id, "sup-0", 6700);
+    assert.equal(await observer.topologyBackpressure(id, 30_000), false);
+    await nimbus.removeBackpressure(id);
+
+    const blobCb = once("blobstore callback");
+    await observer.blobstore(blobCb.callback);
+    await nimbus.setupBlob("topo-jar", "nimbus-1:6627:0", 3);
+    await blobCb.fired;
+    assert.deepEqual(await observer.blobstoreInfo("topo-jar"), ["nimbus-1:6627:0-3"]);
+    assert.deepEqual(await observer.activeKeys(), ["topo-jar"]);
+    await nimbus.removeBlobstoreKey("topo-jar");
+
+    const key = { key: new Uint8Array([1, 2, 3]), userName: "alice", expirationTimeMillis: Date.now() - 1 };
+    await nimbus.addPrivateWorkerKey("NIMBUS", id, 0, key);
+    assert.deepEqual((await observer.getPrivateWorkerKey("NIMBUS", id, 0))?.key, key.key);
+    assert.equal(await observer.getNextPrivateWorkerKeyVersion("NIMBUS", id), 0);
+    assert.deepEqual([...(await observer.idsOfTopologiesWithPrivateWorkerKeys())], [id]);
+    await nimbus.removeExpiredPrivateWorkerKeys(id);
+    assert.equal(await observer.getPrivateWorkerKey("NIMBUS", id, 0), null);
+    await nimbus.removeAllPrivateWorkerKeys(id);
+    assert.equal(nimbus.codec, jsonCodec);
+  });
+});
