@@ -164,10 +164,16 @@ export function wrapClusterState(
     }
   });
 
-  const create = async (path: string, data: Uint8Array, mode: "persistent" | "ephemeral") => {
-    const parent = parentOf(path);
-    if (parent !== "/") await mkdirsWith(client, parent, acl);
-    await client.create(path, data, { mode, acl });
+  /** Sets the node's data if it exists; false when it does not (or vanished meanwhile). */
+  const setIfPresent = async (path: string, data: Uint8Array): Promise<boolean> => {
+    if ((await client.exists(path)) === null) return false;
+    try {
+      await client.setData(path, data);
+      return true;
+    } catch (error) {
+      if (!isCode(error, "NoNode")) throw error;
+      return false;
+    }
   };
 
   const state: ClusterState = {
@@ -176,14 +182,7 @@ export function wrapClusterState(
     async setEphemeralNode(path, data) {
       const p = normalize(path);
       await mkdirsWith(client, parentOf(p), acl);
-      if ((await client.exists(p)) !== null) {
-        try {
-          await client.setData(p, data);
-          return;
-        } catch (error) {
-          if (!isCode(error, "NoNode")) throw error;
-        }
-      }
+      if (await setIfPresent(p, data)) return;
       try {
         await client.create(p, data, { mode: "ephemeral", acl });
       } catch (error) {
@@ -199,16 +198,10 @@ export function wrapClusterState(
     },
     async setData(path, data) {
       const p = normalize(path);
-      if ((await client.exists(p)) !== null) {
-        try {
-          await client.setData(p, data);
-          return;
-        } catch (error) {
-          if (!isCode(error, "NoNode")) throw error;
-        }
-      }
+      if (await setIfPresent(p, data)) return;
       try {
-        await create(p, data, "persistent");
+        await mkdirsWith(client, parentOf(p), acl);
+        await client.create(p, data, { acl });
       } catch (error) {
         // Lost a creation race (STORM-1750): the node is there now, so set it.
         if (!isCode(error, "NodeExists")) throw error;
