@@ -12,7 +12,7 @@ import { type ClusterState, type ClusterStateConfig, createClusterState } from "
 import { ZooKeeperError } from "../zookeeper.ts";
 import { type CallbackSlot, type StormCallback, createCallbackSlots, dispatchEvent } from "./callbacks.ts";
 import type { Codec } from "./codec/codec.ts";
-import { jsonCodec } from "./codec/json.ts";
+import { thriftCodec } from "./codec/thrift.ts";
 import { errorsToPrune, newestFirst } from "./error-pruning.ts";
 import { type ExecutorBeat, type WorkerSlot, executorsBySlot, mergeExecutorBeats, slotKey } from "./heartbeats.ts";
 import * as paths from "./paths.ts";
@@ -37,7 +37,10 @@ import { type StormBasePatch, mergeStormBase } from "./update-storm.ts";
 
 /** Options shared by both ways of creating a StormClusterState. */
 export interface StormClusterStateOptions {
-  /** How records are stored. Default: the JSON codec. */
+  /**
+   * How records are stored. Default: Storm's own format, gzip-framed thrift (`thriftCodec()`),
+   * which reads gzip, zstd and plain thrift. `jsonCodec` stores readable JSON instead.
+   */
   readonly codec?: Codec;
   /**
    * Errors with no caller to go to: an event under an unrouted subtree, a callback that threw,
@@ -162,7 +165,7 @@ export async function createStormClusterState(
 }
 
 function stormClusterState(state: ClusterState, options: StormClusterStateOptions, solo: boolean): StormClusterState {
-  const codec = options.codec ?? jsonCodec;
+  const codec = options.codec ?? thriftCodec();
   const onError = options.onError ?? (() => {});
   const slots = createCallbackSlots();
   const routerId = state.register((type, path) => dispatchEvent(slots, type, path, onError));

@@ -11,6 +11,8 @@ import {
   createStormClusterState,
   executorKey,
   jsonCodec,
+  plainThriftCodec,
+  thriftCodec,
   stormPaths,
 } from "../../mod.ts";
 import { deferred, sharedConnectString, uniqueRoot } from "../support/zookeeper.ts";
@@ -216,7 +218,8 @@ describe("a small Storm cluster played against a real server", () => {
   test("corrupt bytes in a record's node give CorruptRecordError with the path", async () => {
     await raw.create("/storms/broken", new Uint8Array([0xde, 0xad, 0xbe, 0xef]));
     await assert.rejects(observer.stormBase("broken"), (e: unknown) => e instanceof CorruptRecordError && e.path === "/storms/broken" && e.kind === "StormBase");
-    await raw.setData("/storms/broken", new TextEncoder().encode('{"name":"x","status":"SLEEPING","numWorkers":1}'));
+    // Valid thrift for another struct does not pass as a StormBase.
+    await raw.setData("/storms/broken", plainThriftCodec.encode("ErrorInfo", { error: "x", errorTimeSecs: 1 }));
     await assert.rejects(observer.stormBase("broken"), CorruptRecordError);
     await raw.delete("/storms/broken");
   });
@@ -273,6 +276,22 @@ describe("a small Storm cluster played against a real server", () => {
     await nimbus.removeExpiredPrivateWorkerKeys(id);
     assert.equal(await observer.getPrivateWorkerKey("NIMBUS", id, 0), null);
     await nimbus.removeAllPrivateWorkerKeys(id);
-    assert.equal(nimbus.codec, jsonCodec);
+    assert.equal(nimbus.codec.name, "thrift-gzip", "Storm's own format is the default");
+  });
+
+  test("records written by Storm as plain thrift, gzip or zstd all read back; the JSON codec stays available", async () => {
+    const base = { name: "framed", status: "INACTIVE" as const, numWorkers: 1 };
+    for (const compression of ["none", "gzip", "zstd"] as const) {
+      await raw.create(`/storms/framed-${compression}`, thriftCodec({ compression }).encode("StormBase", base));
+      assert.deepEqual(await observer.stormBase(`framed-${compression}`), base, compression);
+    }
+    const gz = await raw.getData("/storms/framed-gzip");
+    assert.deepEqual([...gz.data.subarray(0, 2)], [0x1f, 0x8b]);
+    const readable = await createStormClusterState({ state: observer.state, codec: jsonCodec });
+    await readable.activateStorm("json-topology", base);
+    assert.equal(new TextDecoder().decode((await raw.getData("/storms/json-topology")).data), '{"name":"framed","numWorkers":1,"status":"INACTIVE"}');
+    await assert.rejects(readable.stormBase("framed-gzip"), CorruptRecordError);
+    await readable.disconnect();
+    assert.equal(observer.state.client.state, "connected", "disconnect leaves a shared ClusterState open");
   });
 });

@@ -64,7 +64,8 @@ export const stormArbitraries: { readonly [K in RecordKind]: fc.Arbitrary<Record
       ),
       rate: double,
     })),
-    timeSecs: i64,
+    // Storm 2.8.8 stores this as an i32 (later versions as i64); stay writable for both.
+    timeSecs: i32,
     uptimeSecs: i32,
   }),
   ErrorInfo: record({ error: text, errorTimeSecs: i32, host: text, port: i32 }, ["error", "errorTimeSecs"]),

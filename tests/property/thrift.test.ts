@@ -1,0 +1,83 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { gzipSync } from "node:zlib";
+import fc from "fast-check";
+import { thriftCodec } from "../../src/storm/codec/thrift.ts";
+import { zstdRawFrame } from "../../src/storm/codec/framing.ts";
+import { CorruptRecordError, InvalidRecordError } from "../../src/storm/record-errors.ts";
+import type { RecordKind } from "../../src/storm/records.ts";
+import { stormArbitraries } from "../support/storm-arbitraries.ts";
+
+const kinds = Object.keys(stormArbitraries) as RecordKind[];
+
+describe("thrift codec properties", () => {
+  for (const compression of ["none", "gzip", "zstd"] as const) {
+    test(`every record kind round-trips through thrift (${compression})`, () => {
+      const codec = thriftCodec({ compression });
+      for (const kind of kinds) {
+        fc.assert(fc.property(stormArbitraries[kind] as fc.Arbitrary<unknown>, (record) => {
+          const bytes = codec.encode(kind, record as never);
+          const decoded = codec.decode(kind, bytes);
+          // Thrift has no "absent" for maps the schema defaults: compare against the schema's view.
+          assert.deepEqual(decoded, codec.decode(kind, codec.encode(kind, decoded)));
+          assert.deepEqual(codec.encode(kind, decoded), bytes, "encoding is deterministic");
+        }), { numRuns: compression === "none" ? 60 : 15 });
+      }
+    });
+  }
+
+  test("decoded records equal the originals (plain thrift)", () => {
+    const codec = thriftCodec({ compression: "none" });
+    for (const kind of kinds) {
+      fc.assert(fc.property(stormArbitraries[kind] as fc.Arbitrary<unknown>, (record) => {
+        assert.deepEqual(codec.decode(kind, codec.encode(kind, record as never)), record);
+      }), { numRuns: 40 });
+    }
+  });
+
+  test("arbitrary and mutated bytes give CorruptRecordError, never another error", () => {
+    const codec = thriftCodec();
+    const base = thriftCodec({ compression: "none" }).encode("StormBase", { name: "wc", status: "ACTIVE", numWorkers: 2, componentExecutors: { a: 1, b: 2 }, owner: "x" });
+    const mutated = fc.tuple(fc.nat({ max: base.length }), fc.array(fc.tuple(fc.nat({ max: base.length - 1 }), fc.nat(255)), { maxLength: 5 })).map(([cut, flips]) => {
+      const b = base.slice(0, cut);
+      for (const [at, v] of flips) if (at < b.length) b[at] = v;
+      return b;
+    });
+    fc.assert(fc.property(fc.oneof(fc.uint8Array({ maxLength: 300 }), mutated), fc.constantFrom(...kinds), (bytes, kind) => {
+      try {
+        codec.decode(kind, bytes, "/p");
+      } catch (error) {
+        assert.ok(error instanceof CorruptRecordError, String(error));
+      }
+    }), { numRuns: 2000 });
+  });
+
+  test("a heartbeat time beyond i32 is refused: Storm 2.8.8 reads it as an i32", () => {
+    assert.throws(() => thriftCodec().encode("ClusterWorkerHeartbeat", { stormId: "t", executorStats: {}, timeSecs: 2 ** 31, uptimeSecs: 0 }), InvalidRecordError);
+  });
+
+  test("huge declared sizes in a small input fail fast, without allocating them", () => {
+    const codec = thriftCodec({ compression: "none" });
+    // A map header claiming 2^31-1 entries, a string claiming 2 GB, a list claiming 1e9 items.
+    const cases = [
+      [0x0b, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x41, 0x08, 0x00, 0x02, 0, 0, 0, 1, 0x08, 0x00, 0x03, 0, 0, 0, 1, 0x0d, 0x00, 0x04, 0x0b, 0x08, 0x7f, 0xff, 0xff, 0xff, 0x00],
+      [0x0b, 0x00, 0x01, 0x7f, 0xff, 0xff, 0xff, 0x41],
+      [0x0f, 0x00, 0x63, 0x0a, 0x3b, 0x9a, 0xca, 0x00, 0x00],
+    ];
+    for (const c of cases) assert.throws(() => codec.decode("StormBase", new Uint8Array(c)), CorruptRecordError);
+  });
+
+  test("deeply nested unknown fields cannot overflow the stack", () => {
+    const nested = [...Array.from({ length: 10_000 }, () => [0x0c, 0x00, 0x63]).flat(), ...new Array(10_000).fill(0)];
+    assert.throws(() => thriftCodec({ compression: "none" }).decode("ErrorInfo", new Uint8Array(nested)), CorruptRecordError);
+  });
+
+  test("decompression is capped: a gzip or zstd bomb is refused", () => {
+    const huge = new Uint8Array(2 * 1024 * 1024);
+    const codec = thriftCodec({ maxDecompressedBytes: 1024 * 1024 });
+    assert.throws(() => codec.decode("StormBase", new Uint8Array(gzipSync(huge)), "/bomb"), (e: unknown) => e instanceof CorruptRecordError && /1048576/.test(e.message));
+    assert.throws(() => codec.decode("StormBase", zstdRawFrame(huge)), CorruptRecordError);
+    // A zstd header declaring 4 GiB of content with almost nothing behind it.
+    assert.throws(() => codec.decode("StormBase", new Uint8Array([0x28, 0xb5, 0x2f, 0xfd, 0xa0, 0xff, 0xff, 0xff, 0xff, 0x01, 0x00, 0x00])), CorruptRecordError);
+  });
+});
