@@ -8,6 +8,6 @@ export default defineConfig({
   sourcemap: true,
   target: "es2022",
   platform: "neutral",
-  external: ["node:net", "node:crypto", "node:zlib", "node:events", "zod"],
+  external: ["node:net", "node:crypto", "node:zlib", "node:buffer", "zod", "fzstd"],
   splitting: true,
 });
