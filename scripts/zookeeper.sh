@@ -6,6 +6,11 @@
 #                                         (a free port is chosen when PORT is omitted); prints the
 #                                         port and writes DIR/pid and DIR/port; waits for ruok→imok
 #   scripts/zookeeper.sh stop DIR         stop the server started in DIR (by the PID it recorded)
+#   scripts/zookeeper.sh ensemble DIR [N] start an N-member ensemble (default 3) under DIR/1..N,
+#                                         wait until it has a leader; prints the client ports
+#   scripts/zookeeper.sh member-stop DIR I / member-start DIR I   stop or restart member I
+#   scripts/zookeeper.sh ensemble-stop DIR                        stop every member
+#   scripts/zookeeper.sh srvr PORT / isro PORT                    four-letter words
 #
 # Only loopback addresses are used; only the PID this script recorded is ever signalled.
 set -euo pipefail
@@ -27,39 +32,34 @@ free_port() {
   node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
 }
 
-four_letter() { # PORT WORD → server answer (empty when not reachable)
-  node -e '
-    const [port, word] = process.argv.slice(1);
-    const s = require("net").connect(Number(port), "127.0.0.1");
-    let out = "";
-    s.setTimeout(1000, () => s.destroy());
-    s.on("connect", () => s.end(word));
-    s.on("data", (d) => (out += d));
-    s.on("close", () => process.stdout.write(out));
-    s.on("error", () => {});
-  ' "$1" "$2"
+four_letter() { # PORT WORD → server answer (empty when not reachable); bash's /dev/tcp, no fork of node
+  timeout 2 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$0" && printf %s "$1" >&3 && cat <&3' "$1" "$2" 2>/dev/null || true
 }
 
-start_server() {
-  local dir=$1 port=${2:-}
-  install_zookeeper
+write_config() { # DIR PORT [EXTRA LINES]
+  local dir=$1 port=$2 extra=${3:-}
   mkdir -p "$dir/data"
-  [ -n "$port" ] || port=$(free_port)
-  local admin_port
-  admin_port=$(free_port)
   cat > "$dir/zoo.cfg" <<CFG
 tickTime=${ZK_TICK_TIME:-2000}
+initLimit=10
+syncLimit=5
 dataDir=$dir/data
 clientPort=$port
 clientPortAddress=127.0.0.1
 maxClientCnxns=0
 4lw.commands.whitelist=*
 admin.enableServer=false
-admin.serverPort=$admin_port
 extendedTypesEnabled=true
 minSessionTimeout=${ZK_MIN_SESSION_TIMEOUT:-1000}
 maxSessionTimeout=${ZK_MAX_SESSION_TIMEOUT:-60000}
+$extra
 CFG
+  echo "$port" > "$dir/port"
+}
+
+launch() { # DIR MAIN-CLASS: starts java in the background and records its PID
+  local dir=$1 main=$2
+  install_zookeeper
   cat > "$dir/log4j.properties" <<'LOG'
 log4j.rootLogger=WARN, FILE
 log4j.appender.FILE=org.apache.log4j.FileAppender
@@ -67,27 +67,79 @@ log4j.appender.FILE.File=${zk.log.file}
 log4j.appender.FILE.layout=org.apache.log4j.PatternLayout
 log4j.appender.FILE.layout.ConversionPattern=%d %p [%t] %c{1}: %m%n
 LOG
-  # extendedTypesEnabled lets tests create TTL nodes; the server reads it as a system property.
-  nohup java -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
-    -Dzookeeper.extendedTypesEnabled=true -Dzookeeper.4lw.commands.whitelist='*' \
+  # extendedTypesEnabled lets tests create TTL nodes; readonlymode lets a partitioned member
+  # serve reads to clients that accept it. Both are read as system properties.
+  nohup java -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
+    -Dzookeeper.extendedTypesEnabled=true -Dzookeeper.4lw.commands.whitelist='*' -Dreadonlymode.enabled=true \
     -Dlog4j.configuration="file:$dir/log4j.properties" -Dzk.log.file="$dir/server.log" \
     -Dzookeeper.admin.enableServer=false \
-    -cp "$dir:$ZK_JAR" org.apache.zookeeper.server.ZooKeeperServerMain "$dir/zoo.cfg" \
-    > "$dir/stdout.log" 2>&1 &
-  local pid=$!
-  echo "$pid" > "$dir/pid"
-  echo "$port" > "$dir/port"
-  local i
-  for i in $(seq 1 300); do
-    if [ "$(four_letter "$port" ruok)" = "imok" ]; then echo "$port"; return 0; fi
+    -cp "$dir:$ZK_JAR" "$main" "$dir/zoo.cfg" > "$dir/stdout.log" 2>&1 &
+  echo "$!" > "$dir/pid"
+}
+
+wait_for() { # DIR WORD EXPECTED-REGEX SECONDS
+  local dir=$1 word=$2 expected=$3 seconds=$4 pid port i
+  pid=$(cat "$dir/pid"); port=$(cat "$dir/port")
+  for i in $(seq 1 $((seconds * 10))); do
+    if four_letter "$port" "$word" | grep -qE "$expected"; then return 0; fi
     if ! kill -0 "$pid" 2>/dev/null; then
-      echo "zookeeper.sh: server exited; log follows" >&2; cat "$dir/stdout.log" "$dir/server.log" >&2 2>/dev/null || true; exit 1
+      echo "zookeeper.sh: server in $dir exited; log follows" >&2; cat "$dir/stdout.log" "$dir/server.log" >&2 2>/dev/null || true; return 1
     fi
     sleep 0.1
   done
-  echo "zookeeper.sh: server on port $port did not answer ruok within 30 s" >&2
-  kill "$pid" 2>/dev/null || true
-  exit 1
+  echo "zookeeper.sh: server on port $port did not answer $word with $expected within $seconds s" >&2
+  return 1
+}
+
+start_server() {
+  local dir=$1 port=${2:-}
+  install_zookeeper
+  [ -n "$port" ] || port=$(free_port)
+  write_config "$dir" "$port"
+  launch "$dir" org.apache.zookeeper.server.ZooKeeperServerMain
+  if ! wait_for "$dir" ruok '^imok$' 30; then stop_server "$dir"; exit 1; fi
+  echo "$port"
+}
+
+start_ensemble() {
+  local dir=$1 n=${2:-3} i servers="" ports=()
+  install_zookeeper
+  for i in $(seq 1 "$n"); do
+    ports+=("$(free_port) $(free_port) $(free_port)")
+  done
+  for i in $(seq 1 "$n"); do
+    read -r _ quorum election <<<"${ports[$((i - 1))]}"
+    servers+="server.$i=127.0.0.1:$quorum:$election"$'\n'
+  done
+  for i in $(seq 1 "$n"); do
+    read -r client _ _ <<<"${ports[$((i - 1))]}"
+    write_config "$dir/$i" "$client" "$servers"
+    echo "$i" > "$dir/$i/data/myid"
+    launch "$dir/$i" org.apache.zookeeper.server.quorum.QuorumPeerMain
+  done
+  wait_for_leader "$dir" "$n" 60 || { stop_ensemble "$dir"; exit 1; }
+  for i in $(seq 1 "$n"); do cat "$dir/$i/port"; done | paste -sd' '
+}
+
+wait_for_leader() { # DIR N SECONDS: until every running member serves and one leads
+  local dir=$1 n=$2 seconds=$3 i t modes
+  for t in $(seq 1 $((seconds * 10))); do
+    modes=""
+    for i in $(seq 1 "$n"); do
+      [ -f "$dir/$i/pid" ] || continue
+      modes+=$(four_letter "$(cat "$dir/$i/port")" srvr | sed -n 's/^Mode: //p')" "
+    done
+    # Every running member must answer with a mode, and one of them must lead.
+    if echo "$modes" | grep -q leader && [ "$(echo "$modes" | wc -w)" -eq "$(ls "$dir"/*/pid 2>/dev/null | wc -l)" ]; then return 0; fi
+    sleep 0.1
+  done
+  echo "zookeeper.sh: no leader in $dir within $seconds s (modes: $modes)" >&2
+  return 1
+}
+
+stop_ensemble() {
+  local dir=$1 m
+  for m in "$dir"/*/; do stop_server "${m%/}"; done
 }
 
 stop_server() {
@@ -107,6 +159,11 @@ case "${1:-}" in
   install) install_zookeeper ;;
   start) start_server "${2:?data dir}" "${3:-}" ;;
   stop) stop_server "${2:?data dir}" ;;
-  ruok) four_letter "${2:?port}" ruok; echo ;;
-  *) sed -n '2,10p' "$0" >&2; exit 2 ;;
+  ensemble) start_ensemble "${2:?data dir}" "${3:-3}" ;;
+  member-stop) stop_server "${2:?data dir}/${3:?member}" ;;
+  member-start) launch "${2:?data dir}/${3:?member}" org.apache.zookeeper.server.quorum.QuorumPeerMain
+    wait_for "$2/$3" ruok '^imok$' 30 ;;
+  ensemble-stop) stop_ensemble "${2:?data dir}" ;;
+  ruok | srvr | isro) four_letter "${2:?port}" "$1"; echo ;;
+  *) sed -n '2,15p' "$0" >&2; exit 2 ;;
 esac
