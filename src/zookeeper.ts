@@ -14,8 +14,9 @@ export {
   createClient,
 } from "./client/client.ts";
 export { type OpFailure, type OpResult, ReadBatch, type ReadResult, Transaction } from "./client/multi.ts";
+export { type RetryPolicy, backoffSleep, isRetryable, retry } from "./client/retry.ts";
 export type { LogSeverity, Logger } from "./client/session.ts";
-export type { ClientState, StateEvent } from "./client/session-state.ts";
+export type { ClientState, ConnectionState, StateEvent } from "./client/session-state.ts";
 export type { WatcherType } from "./client/watches.ts";
 export type { ACL, ClientInfo, Id, Stat } from "./jute/records.ts";
 export { CREATOR_ALL_ACL, Ids, OPEN_ACL_UNSAFE, Perms, READ_ACL_UNSAFE, digestId } from "./protocol/acl.ts";

@@ -26,12 +26,12 @@ import type { WatchedEvent, Watcher } from "../protocol/events.ts";
 import { OpCode, type OpName } from "../protocol/opcodes.ts";
 import { joinPath, makeChroot, parentPath, validatePath } from "../protocol/paths.ts";
 import { tcpTransport } from "../transport/tcp.ts";
-import type { TransportFactory } from "../transport/transport.ts";
+import type { Endpoint, TransportFactory } from "../transport/transport.ts";
 import { parseConnectString, shuffled } from "./connect-string.ts";
 import { ReadBatch, Transaction } from "./multi.ts";
 import type { Request } from "./request.ts";
 import { type Logger, Session } from "./session.ts";
-import type { ClientState, StateEvent } from "./session-state.ts";
+import type { ClientState, ConnectionState, StateEvent } from "./session-state.ts";
 import { validACL, validData, validVersion } from "./validate.ts";
 import { WatcherTypeCode, type WatchKind, type WatcherType } from "./watches.ts";
 
@@ -68,6 +68,12 @@ export interface ConnectOptions {
   readonly transport?: TransportFactory;
   /** How long `close()` waits for the server to confirm. Default 5 000 ms. */
   readonly closeTimeout?: number;
+  /**
+   * After the session expires, open a new one automatically (Curator's way) instead of stopping:
+   * `on("state")` reports `expired` then `newSession`. Ephemeral nodes and watches of the old
+   * session are gone either way. Default false: expiry is terminal, as in the Java client.
+   */
+  readonly renewSessionOnExpiry?: boolean;
 }
 
 /** A read's watch: `true` for the default watcher, or a callback that fires once. */
@@ -98,6 +104,7 @@ export type AddWatchMode = "persistent" | "persistent-recursive";
 
 interface StateListeners {
   state: (event: StateEvent) => void;
+  connectionState: (state: ConnectionState) => void;
   event: Watcher;
 }
 
@@ -120,7 +127,7 @@ function check(err: number, op: OpName, path: string | undefined): void {
  */
 export class ZooKeeperClient {
   readonly #session: Session;
-  readonly #listeners: { [K in keyof StateListeners]: Set<StateListeners[K]> } = { state: new Set(), event: new Set() };
+  readonly #listeners: { [K in keyof StateListeners]: Set<StateListeners[K]> } = { state: new Set(), connectionState: new Set(), event: new Set() };
   readonly #maxFrameSize: number;
   readonly #closeTimeout: number;
   readonly #defaultWatcher: Watcher;
@@ -152,17 +159,11 @@ export class ZooKeeperClient {
         log,
         // Java's pacing (§15.2): 0–999 ms jitter before each retry, +1 s per full failed cycle.
         reconnectDelay: (fullCycle) => Math.floor(Math.random() * 1000) + (fullCycle ? 1000 : 0),
+        renewSessionOnExpiry: options.renewSessionOnExpiry ?? false,
       },
       {
-        onState: (event) => {
-          for (const l of this.#listeners.state) {
-            try {
-              l(event);
-            } catch (error) {
-              log("error", "a state listener threw", { error, event });
-            }
-          }
-        },
+        onState: (event) => this.#notify("state", event, log),
+        onConnectionState: (state) => this.#notify("connectionState", state, log),
         defaultWatcher: this.#defaultWatcher,
       },
     );
@@ -187,15 +188,47 @@ export class ZooKeeperClient {
     return this.#session.passwd;
   }
 
+  /** The server the session is connected to, or null while disconnected. */
+  get currentServer(): Endpoint | null {
+    return this.#session.server;
+  }
+
   /** The session timeout the server granted, in ms (0 before the first handshake). */
   get sessionTimeout(): number {
     return this.#session.timeout;
   }
 
+  #notify<K extends "state" | "connectionState">(type: K, value: Parameters<StateListeners[K]>[0], log: Logger): void {
+    for (const listener of this.#listeners[type] as Set<(v: typeof value) => void>) {
+      try {
+        listener(value);
+      } catch (error) {
+        log("error", `a ${type} listener threw`, { error, value });
+      }
+    }
+  }
+
+  /**
+   * Resolves once fewer than `maxInFlight` requests are outstanding. A producer issuing many
+   * requests awaits it between calls to keep the client's memory bounded.
+   *
+   * @example
+   * ```ts
+   * for (const path of paths) {
+   *   await zk.waitForCapacity();
+   *   zk.getData(path).then(handle, report);
+   * }
+   * ```
+   */
+  waitForCapacity(): Promise<void> {
+    return this.#session.waitForCapacity();
+  }
+
   /**
    * Subscribes to connection-state events (`"state"`: connecting, connected, disconnected,
-   * reconnected, readOnly, expired, closed, authFailed) or to the default watcher's events
-   * (`"event"`). Returns a function that unsubscribes.
+   * reconnected, newSession, readOnly, expired, closed, authFailed), to Curator's connection
+   * states (`"connectionState"`: CONNECTED, SUSPENDED, RECONNECTED, LOST, READ_ONLY) or to the
+   * default watcher's events (`"event"`). Returns a function that unsubscribes.
    */
   on<K extends keyof StateListeners>(type: K, listener: StateListeners[K]): () => void {
     const set = this.#listeners[type] as Set<StateListeners[K]>;

@@ -25,23 +25,30 @@ export type ClientState =
   | "expired"
   | "authFailed";
 
-/** What `on("state")` listeners are told, once per transition. */
+/**
+ * What `on("state")` listeners are told, once per transition. `newSession` follows `expired`
+ * when the client renews expired sessions (`renewSessionOnExpiry`).
+ */
 export type StateEvent =
   | "connecting"
   | "connected"
   | "readOnly"
   | "disconnected"
   | "reconnected"
+  | "newSession"
   | "expired"
   | "closed"
   | "authFailed";
+
+/** Curator's connection states (what most ZooKeeper users know): see {@link curatorState}. */
+export type ConnectionState = "CONNECTED" | "SUSPENDED" | "RECONNECTED" | "LOST" | "READ_ONLY";
 
 /** What happens to the session. */
 export type SessionInput =
   | { readonly type: "start" }
   | { readonly type: "handshake"; readonly readOnly: boolean }
   | { readonly type: "lost" }
-  | { readonly type: "expired" }
+  | { readonly type: "expired"; readonly renew?: boolean }
   | { readonly type: "authFailed" }
   | { readonly type: "close" }
   | { readonly type: "closed" };
@@ -50,6 +57,8 @@ export type SessionInput =
 export interface SessionStatus {
   readonly state: ClientState;
   readonly everConnected: boolean;
+  /** The previous session expired and the next handshake starts a new one. */
+  readonly renewing?: boolean;
 }
 
 /** True for states the client never leaves. */
@@ -73,7 +82,7 @@ export function transition(status: SessionStatus, input: SessionInput): { status
       if (state !== "connecting") return { status };
       return {
         status: { state: input.readOnly ? "connectedReadOnly" : "connected", everConnected: true },
-        event: input.readOnly ? "readOnly" : everConnected ? "reconnected" : "connected",
+        event: input.readOnly ? "readOnly" : status.renewing ? "newSession" : everConnected ? "reconnected" : "connected",
       };
     case "lost":
       if (state === "closing") return { status: { state: "closed", everConnected }, event: "closed" };
@@ -81,6 +90,7 @@ export function transition(status: SessionStatus, input: SessionInput): { status
       return { status };
     case "expired":
       if (state === "closing") return { status: { state: "closed", everConnected }, event: "closed" };
+      if (input.renew) return { status: { state: "connecting", everConnected, renewing: true }, event: "expired" };
       return { status: { state: "expired", everConnected }, event: "expired" };
     case "authFailed":
       return { status: { state: "authFailed", everConnected }, event: "authFailed" };
@@ -91,5 +101,30 @@ export function transition(status: SessionStatus, input: SessionInput): { status
         : { status: { state: "closed", everConnected }, event: "closed" };
     case "closed":
       return { status: { state: "closed", everConnected }, event: "closed" };
+  }
+}
+
+/**
+ * Curator's view of a state event: CONNECTED on the first session, SUSPENDED when the
+ * connection drops (the session may live), RECONNECTED when it resumes (or a renewed session
+ * starts), LOST when the session expired, READ_ONLY on a read-only server. The session also
+ * reports LOST on its own when it stays suspended for a whole session timeout (Curator's
+ * simulated expiry), before the server can say so.
+ */
+export function curatorState(event: StateEvent): ConnectionState | undefined {
+  switch (event) {
+    case "connected":
+      return "CONNECTED";
+    case "disconnected":
+      return "SUSPENDED";
+    case "reconnected":
+    case "newSession":
+      return "RECONNECTED";
+    case "expired":
+      return "LOST";
+    case "readOnly":
+      return "READ_ONLY";
+    default:
+      return undefined;
   }
 }

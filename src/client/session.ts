@@ -20,9 +20,11 @@ import { Queue } from "./queue.ts";
 import type { Request } from "./request.ts";
 import {
   type ClientState,
+  type ConnectionState,
   type SessionInput,
   type SessionStatus,
   type StateEvent,
+  curatorState,
   isConnected,
   isTerminal,
   transition,
@@ -50,6 +52,8 @@ export interface SessionOptions {
   readonly log: Logger;
   /** Pause before a reconnect attempt, given whether a full cycle of hosts failed. */
   readonly reconnectDelay: (fullCycle: boolean) => number;
+  /** After expiry, start a new session instead of stopping (Curator's behaviour). */
+  readonly renewSessionOnExpiry: boolean;
 }
 
 interface StoredAuth {
@@ -66,6 +70,8 @@ interface Queued {
 /** The session's listeners, set by the client. */
 export interface SessionListeners {
   onState(event: StateEvent): void;
+  /** Curator's connection states, including the simulated LOST after a whole timeout suspended. */
+  onConnectionState(state: ConnectionState): void;
   /** Events for the default watcher (node events of `watch: true` reads and session states). */
   defaultWatcher: Watcher;
 }
@@ -90,6 +96,10 @@ export class Session {
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private waitTimer: ReturnType<typeof setInterval> | undefined;
   private readonly closeWaiters: (() => void)[] = [];
+  private capacityWaiters: (() => void)[] = [];
+  private lostTimer: ReturnType<typeof setTimeout> | undefined;
+  private lostReported = false;
+  private probeTimer: ReturnType<typeof setTimeout> | undefined;
   readonly watches = new WatchRegistry();
 
   constructor(private readonly options: SessionOptions, private readonly listeners: SessionListeners) {
@@ -118,6 +128,11 @@ export class Session {
     return this.negotiated;
   }
 
+  /** The server carrying the session, or null while disconnected. */
+  get server(): Endpoint | null {
+    return this.conn !== null && isConnected(this.status.state) ? (this.options.hosts[this.hostIndex] ?? null) : null;
+  }
+
   get chroot(): Chroot {
     return this.options.chroot;
   }
@@ -141,6 +156,28 @@ export class Session {
     }
     this.queued.push({ request, since: Date.now() });
     this.armWaitTimer();
+  }
+
+  /** Requests written and unanswered plus those waiting in the client. */
+  get load(): number {
+    return this.queued.length + (this.conn?.inFlight ?? 0);
+  }
+
+  /**
+   * Resolves once fewer than `maxInFlight` requests are outstanding (at once when that is
+   * already so), so a producer can pace itself instead of queueing without bound.
+   */
+  waitForCapacity(): Promise<void> {
+    if (this.load < this.options.maxInFlight || isTerminal(this.status.state)) return Promise.resolve();
+    return new Promise((resolve) => this.capacityWaiters.push(resolve));
+  }
+
+  private releaseCapacity(): void {
+    if (this.capacityWaiters.length === 0) return;
+    if (this.load >= this.options.maxInFlight && !isTerminal(this.status.state)) return;
+    const waiters = this.capacityWaiters;
+    this.capacityWaiters = [];
+    for (const resolve of waiters) resolve();
   }
 
   /** Adds credentials: sent now if connected, and replayed after every reconnect (§11.5). */
@@ -219,6 +256,33 @@ export class Session {
       }
     }
     this.listeners.onState(event);
+    this.reportConnectionState(event);
+  }
+
+  /** Curator's states; LOST once per suspension, whether simulated or reported by the server. */
+  private reportConnectionState(event: StateEvent): void {
+    clearTimeout(this.lostTimer);
+    this.lostTimer = undefined;
+    const curator = curatorState(event);
+    if (curator === undefined) return;
+    if (curator === "LOST") {
+      if (this.lostReported) return;
+      this.lostReported = true;
+    } else if (curator !== "SUSPENDED") {
+      this.lostReported = false;
+    }
+    this.listeners.onConnectionState(curator);
+    if (curator === "SUSPENDED") {
+      // Curator's simulated expiry: a whole session timeout without a connection is LOST, even
+      // before a server can confirm it.
+      this.lostTimer = setTimeout(() => {
+        this.lostTimer = undefined;
+        if (!isConnected(this.status.state) && !this.lostReported) {
+          this.lostReported = true;
+          this.listeners.onConnectionState("LOST");
+        }
+      }, this.negotiated || this.options.sessionTimeout);
+    }
   }
 
   /** Watchers run after the current frame, in arrival order, and cannot break the client. */
@@ -233,6 +297,7 @@ export class Session {
   }
 
   private connectNext(): void {
+    clearTimeout(this.reconnectTimer);
     if (isTerminal(this.status.state)) return;
     const hosts = this.options.hosts;
     const T = this.negotiated || this.options.sessionTimeout;
@@ -310,11 +375,8 @@ export class Session {
     // Priming order (§3.5): auth replays, then SetWatches batches, then queued requests.
     this.authReplies = [...this.auths];
     for (const a of this.auths) conn.sendAuth(a.scheme, a.auth);
-    if (!sameSession && !this.watches.isEmpty) {
-      // A new session (the old one came from a read-only server) has no server-side watches
-      // to restore; they are reported as lost by the expired/new-session path.
-      this.watches.clear();
-    }
+    // Watches are restored on any session, new ones included (a session from a read-only
+    // server is replaced on a read/write one): SetWatches re-arms them relative to lastZxid.
     for (const batch of batchWatchLists(this.watches.lists())) {
       const relativeZxid = this.lastZxid;
       conn.send({
@@ -331,6 +393,60 @@ export class Session {
     }
     this.apply({ type: "handshake", readOnly: response.readOnly });
     this.drainQueue();
+    if (response.readOnly) this.probeForReadWrite(100);
+  }
+
+  /**
+   * While on a read-only server, asks the other servers whether they serve writes (`isro`), with
+   * intervals doubling from 100 ms to 60 s, and moves to the first that answers `rw` (§3.7).
+   */
+  private probeForReadWrite(delay: number): void {
+    clearTimeout(this.probeTimer);
+    const hosts = this.options.hosts;
+    if (hosts.length < 2) return;
+    this.probeTimer = setTimeout(() => {
+      this.probeTimer = undefined;
+      if (this.status.state !== "connectedReadOnly") return;
+      let pending = hosts.length - 1;
+      let moved = false;
+      for (let i = 1; i < hosts.length; i++) {
+        const index = (this.hostIndex + i) % hosts.length;
+        this.askIsReadOnly(hosts[index] as Endpoint, (answer) => {
+          pending--;
+          if (!moved && answer === "rw" && this.status.state === "connectedReadOnly") {
+            moved = true;
+            this.options.log("info", "a read/write server is reachable; leaving the read-only one", { host: hosts[index]?.host, port: hosts[index]?.port });
+            // The next attempt goes to `index` (connectNext advances by one).
+            this.hostIndex = (index - 1 + hosts.length) % hosts.length;
+            this.everAttempted = false;
+            this.conn?.close(new Error("moving to a read/write server"));
+          } else if (pending === 0 && !moved) {
+            this.probeForReadWrite(Math.min(delay * 2, 60_000));
+          }
+        });
+      }
+    }, delay);
+  }
+
+  /** One `isro` four-letter word over a short-lived connection; answers undefined on failure. */
+  private askIsReadOnly(endpoint: Endpoint, done: (answer: string | undefined) => void): void {
+    let text = "";
+    let finished = false;
+    const finish = (answer: string | undefined) => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      transport.close();
+      done(answer);
+    };
+    const timer = setTimeout(() => finish(undefined), 1000);
+    const transport = this.options.transport(endpoint, {
+      onConnect: () => transport.write(new TextEncoder().encode("isro")),
+      onData: (chunk) => {
+        text += new TextDecoder().decode(chunk);
+      },
+      onClose: () => finish(text.trim() || undefined),
+    });
   }
 
   private drainQueue(): void {
@@ -342,6 +458,7 @@ export class Session {
       if (next !== undefined) conn.send(next.request);
     }
     if (this.queued.length === 0) this.disarmWaitTimer();
+    this.releaseCapacity();
   }
 
   private onNotification(header: ReplyHeader, record: WatcherEventRecord): void {
@@ -397,13 +514,31 @@ export class Session {
 
   private expire(reason: string): void {
     this.options.log("warn", "session expired", { reason, sessionId: `0x${this.sessionId.toString(16)}` });
-    this.apply({ type: "expired" });
-    this.finish();
+    const renew = this.options.renewSessionOnExpiry;
+    this.apply({ type: "expired", renew });
+    if (!renew) {
+      this.finish();
+      return;
+    }
+    // Everything bound to the old session is gone: its requests fail, its watches were told
+    // (Expired) and are dropped; credentials stay and are replayed on the new session.
+    this.conn?.close(new Error("session expired"));
+    this.conn = null;
+    for (const q of this.queued.drain()) q.request.fail(new ZooKeeperError(ErrorCode.SessionExpired, { op: q.request.op, path: q.request.path }));
+    this.watches.clear();
+    this.sessionId = 0n;
+    this.password = new Uint8Array(16);
+    this.sessionFromReadOnly = false;
+    this.lastContact = Date.now();
+    this.connectNext();
   }
 
   /** Terminal clean-up: fail everything still waiting, stop timers, release close waiters. */
   private finish(): void {
     clearTimeout(this.reconnectTimer);
+    clearTimeout(this.lostTimer);
+    clearTimeout(this.probeTimer);
+    this.releaseCapacity();
     this.disarmWaitTimer();
     this.conn?.close(new Error(`session ${this.status.state}`));
     this.conn = null;

@@ -14,9 +14,11 @@ import {
   OPEN_ACL_UNSAFE,
   type StateEvent,
   type WatchedEvent,
+  type RetryPolicy,
   type ZooKeeperClient,
   ZooKeeperError,
   connect,
+  retry,
 } from "../zookeeper.ts";
 
 /** A callback of {@link ClusterState.register}: the type and (root-relative) path of a watch event. */
@@ -45,6 +47,11 @@ export interface ClusterStateConfig {
   readonly onError?: (error: unknown) => void;
   /** Any other client option (read-only mode, frame size, …). */
   readonly clientOptions?: ConnectOptions;
+  /**
+   * How idempotent operations are retried after transient errors (all but `createSequential`).
+   * Default Storm's: 5 retries, 1 000 ms base, 30 000 ms ceiling.
+   */
+  readonly retry?: RetryPolicy;
 }
 
 /** Storm's generic ZooKeeper operations. Paths are relative to the Storm root. */
@@ -143,7 +150,13 @@ async function mkdirsWith(client: ZooKeeperClient, path: string, acl: readonly A
  */
 export function wrapClusterState(
   client: ZooKeeperClient,
-  options: { readonly acl?: readonly ACL[]; readonly logger?: Logger; readonly onError?: (error: unknown) => void; readonly ownsClient?: boolean } = {},
+  options: {
+    readonly acl?: readonly ACL[];
+    readonly logger?: Logger;
+    readonly onError?: (error: unknown) => void;
+    readonly ownsClient?: boolean;
+    readonly retry?: RetryPolicy;
+  } = {},
 ): ClusterState {
   const acl = options.acl ?? OPEN_ACL_UNSAFE;
   const log: Logger = options.logger ?? (() => {});
@@ -250,5 +263,24 @@ export function wrapClusterState(
       if (options.ownsClient) await client.close();
     },
   };
-  return state;
+  const policy: RetryPolicy = {
+    onRetry: (error, attempt, sleepMs) => log("warn", "retrying a ZooKeeper operation", { error, attempt, sleepMs }),
+    ...options.retry,
+  };
+  const retried = <A extends unknown[], R>(op: (...args: A) => Promise<R>) => (...args: A) => retry(() => op(...args), policy);
+  // Every operation but createSequential is safe to repeat (a repeated sequential create would
+  // leave a second node behind).
+  return {
+    ...state,
+    setEphemeralNode: retried(state.setEphemeralNode),
+    setData: retried(state.setData),
+    deleteNode: retried(state.deleteNode),
+    getData: retried(state.getData),
+    getVersion: retried(state.getVersion),
+    getDataWithVersion: retried(state.getDataWithVersion),
+    getChildren: retried(state.getChildren),
+    mkdirs: retried(state.mkdirs),
+    nodeExists: retried(state.nodeExists),
+    sync: retried(state.sync),
+  };
 }

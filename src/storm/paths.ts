@@ -1,15 +1,16 @@
 /**
- * Storm's ZooKeeper layout (`ClusterUtils`, storm-research §3), relative to the Storm root.
- * Pure functions.
+ * Storm's ZooKeeper layout (`ClusterUtils`, storm-research §3), relative to the Storm root, and
+ * the URL encoding of component ids in error paths. Pure functions.
  */
 
-/** The subtrees under the Storm root. */
+/** The subtrees under the Storm root (`ClusterUtils`' root constants). */
 export const Roots = {
   assignments: "/assignments",
   storms: "/storms",
   supervisors: "/supervisors",
   workerbeats: "/workerbeats",
   backpressure: "/backpressure",
+  /** A single node, not a directory: the leader's Java-serialized `NimbusInfo`. */
   leaderInfo: "/leader-info",
   errors: "/errors",
   blobstore: "/blobstore",
@@ -21,66 +22,115 @@ export const Roots = {
   secretKeys: "/secretkeys",
 } as const;
 
-/** The subtrees StormClusterState creates at start (Storm 2.x). */
+/** The subtrees StormClusterState creates at start (Storm 2.x; 0.9 created the first five). */
 export const INITIAL_ROOTS: readonly string[] = [
   Roots.assignments, Roots.storms, Roots.supervisors, Roots.workerbeats, Roots.errors,
   Roots.blobstore, Roots.nimbuses, Roots.logConfigs, Roots.backpressure,
 ];
 
+/** Splits a path on `/`, dropping empty tokens, as Storm does before routing or normalizing. */
+export function tokenizePath(path: string): string[] {
+  return path.split("/").filter((t) => t !== "");
+}
+
+/** Storm's path normalization (storm-research §2.1): `""`, `"/"` → `/`; `"//a//b/"` → `/a/b`. */
+export function normalizePath(path: string): string {
+  return `/${tokenizePath(path).join("/")}`;
+}
+
 const encoder = new TextEncoder();
-const decoder = new TextDecoder("utf-8", { fatal: true });
+// Java's `new String(bytes, UTF_8)` replaces malformed sequences rather than failing.
+const lenientDecoder = new TextDecoder("utf-8");
+
+// Java's URLEncoder keeps exactly these bytes; space becomes "+", every other byte "%XX".
+const FORM_ENCODED: readonly string[] = Array.from({ length: 256 }, (_, b) => {
+  const c = String.fromCharCode(b);
+  if (/[A-Za-z0-9.\-*_]/.test(c)) return c;
+  if (b === 0x20) return "+";
+  return `%${b.toString(16).toUpperCase().padStart(2, "0")}`;
+});
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /**
- * Java's `URLEncoder.encode(s, "UTF-8")` (form encoding): letters, digits and `.-*_` stay,
- * space becomes `+`, every other UTF-8 byte becomes `%XX` (upper-case hex).
+ * Java's `URLEncoder.encode(s, "UTF-8")` (form encoding, not `encodeURIComponent`): letters,
+ * digits and `.-*_` stay, space becomes `+`, every other UTF-8 byte becomes `%XX` (upper-case
+ * hex). A lone surrogate becomes `%3F`, because Java's UTF-8 encoder replaces it with `?`.
  */
 export function urlEncode(s: string): string {
   let out = "";
-  for (const b of encoder.encode(s)) {
-    const c = String.fromCharCode(b);
-    if (/[A-Za-z0-9.\-*_]/.test(c)) out += c;
-    else if (b === 0x20) out += "+";
-    else out += `%${b.toString(16).toUpperCase().padStart(2, "0")}`;
+  for (const b of encoder.encode(s.replace(LONE_SURROGATE, "?"))) out += FORM_ENCODED[b];
+  return out;
+}
+
+/**
+ * Java's `URLDecoder.decode(s, "UTF-8")`, the inverse of {@link urlEncode}: `+` is a space, each
+ * run of `%XX` escapes is decoded as UTF-8 (malformed bytes become U+FFFD, as in Java), any other
+ * character is kept. Throws a URIError for an escape that is not `%` and two hex digits.
+ */
+export function urlDecode(s: string): string {
+  let out = "";
+  let i = 0;
+  while (i < s.length) {
+    const c = s.charAt(i);
+    if (c === "+") {
+      out += " ";
+      i++;
+    } else if (c === "%") {
+      const bytes: number[] = [];
+      while (s.charAt(i) === "%") {
+        const hex = s.slice(i + 1, i + 3);
+        if (!/^[0-9A-Fa-f]{2}$/.test(hex)) throw new URIError(`malformed escape at ${i} in ${JSON.stringify(s)}`);
+        bytes.push(Number.parseInt(hex, 16));
+        i += 3;
+      }
+      out += lenientDecoder.decode(new Uint8Array(bytes));
+    } else {
+      out += c;
+      i++;
+    }
   }
   return out;
 }
 
-/** The inverse of {@link urlEncode} (Java's `URLDecoder.decode`); throws on malformed input. */
-export function urlDecode(s: string): string {
-  const bytes: number[] = [];
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charAt(i);
-    if (c === "+") bytes.push(0x20);
-    else if (c === "%") {
-      const hex = s.slice(i + 1, i + 3);
-      if (!/^[0-9A-Fa-f]{2}$/.test(hex)) throw new TypeError(`malformed escape at ${i} in ${JSON.stringify(s)}`);
-      bytes.push(Number.parseInt(hex, 16));
-      i += 2;
-    } else bytes.push(...encoder.encode(c));
-  }
-  return decoder.decode(new Uint8Array(bytes));
-}
-
-export const assignmentPath = (id: string) => `${Roots.assignments}/${id}`;
-export const stormPath = (id: string) => `${Roots.storms}/${id}`;
-export const supervisorPath = (id: string) => `${Roots.supervisors}/${id}`;
-export const nimbusPath = (id: string) => `${Roots.nimbuses}/${id}`;
-export const credentialsPath = (id: string) => `${Roots.credentials}/${id}`;
-export const logConfigPath = (id: string) => `${Roots.logConfigs}/${id}`;
-export const blobstorePath = (key: string) => `${Roots.blobstore}/${key}`;
-export const blobstoreMaxKeySequenceNumberPath = (key: string) => `${Roots.blobstoreMaxKeySequenceNumber}/${key}`;
-export const workerbeatStormRoot = (id: string) => `${Roots.workerbeats}/${id}`;
-/** `/workerbeats/<id>/<node>-<port>`. */
-export const workerbeatPath = (id: string, node: string, port: number) => `${workerbeatStormRoot(id)}/${node}-${port}`;
-export const backpressureStormRoot = (id: string) => `${Roots.backpressure}/${id}`;
-export const backpressurePath = (id: string, node: string, port: number) => `${backpressureStormRoot(id)}/${node}-${port}`;
-export const errorStormRoot = (id: string) => `${Roots.errors}/${id}`;
-/** `/errors/<id>/<url-encoded component>`. */
-export const errorPath = (id: string, componentId: string) => `${errorStormRoot(id)}/${urlEncode(componentId)}`;
-/** The last-error node is a sibling of the component's error directory. */
-export const lastErrorPath = (id: string, componentId: string) => `${errorPath(id, componentId)}-last-error`;
-export const profilerConfigRoot = (id: string) => `${Roots.profilerConfigs}/${id}`;
-/** `/profilerconfigs/<id>/<host>_<port>_<ACTION>`. */
-export const profilerConfigPath = (id: string, host: string, port: number, action: string) => `${profilerConfigRoot(id)}/${host}_${port}_${action}`;
-export const secretKeysPath = (type: string, topologyId?: string, version?: number) =>
+/** `/assignments/<id>`. */
+export const assignmentPath = (id: string): string => `${Roots.assignments}/${id}`;
+/** `/storms/<id>`. */
+export const stormPath = (id: string): string => `${Roots.storms}/${id}`;
+/** `/supervisors/<supervisorId>`. */
+export const supervisorPath = (id: string): string => `${Roots.supervisors}/${id}`;
+/** `/nimbuses/<nimbusId>` (Storm passes the nimbus host name, or `host:port`). */
+export const nimbusPath = (id: string): string => `${Roots.nimbuses}/${id}`;
+/** `/credentials/<id>`. */
+export const credentialsPath = (id: string): string => `${Roots.credentials}/${id}`;
+/** `/logconfigs/<id>`. */
+export const logConfigPath = (id: string): string => `${Roots.logConfigs}/${id}`;
+/** `/blobstore/<key>`. */
+export const blobstorePath = (key: string): string => `${Roots.blobstore}/${key}`;
+/**
+ * `/blobstore/<key>/<hostPort>-<version>`: the ephemeral node saying a nimbus holds that version
+ * (`hostPort` is `host:port` up to Storm 2.6.0, `host:port:tlsPort` after).
+ */
+export const blobstoreVersionPath = (key: string, hostPort: string, version: number): string => `${blobstorePath(key)}/${hostPort}-${version}`;
+/** `/blobstoremaxkeysequencenumber/<key>`. */
+export const blobstoreMaxKeySequenceNumberPath = (key: string): string => `${Roots.blobstoreMaxKeySequenceNumber}/${key}`;
+/** `/workerbeats/<id>`. */
+export const workerbeatStormRoot = (id: string): string => `${Roots.workerbeats}/${id}`;
+/** `/workerbeats/<id>/<node>-<port>`; `node` is the supervisor id, not the host name. */
+export const workerbeatPath = (id: string, node: string, port: number): string => `${workerbeatStormRoot(id)}/${node}-${port}`;
+/** `/backpressure/<id>`. */
+export const backpressureStormRoot = (id: string): string => `${Roots.backpressure}/${id}`;
+/** `/backpressure/<id>/<node>-<port>`. */
+export const backpressurePath = (id: string, node: string, port: number): string => `${backpressureStormRoot(id)}/${node}-${port}`;
+/** `/errors/<id>`. */
+export const errorStormRoot = (id: string): string => `${Roots.errors}/${id}`;
+/** `/errors/<id>/<component>`, the component URL-encoded ({@link urlEncode}) so it is one path segment. */
+export const errorPath = (id: string, componentId: string): string => `${errorStormRoot(id)}/${urlEncode(componentId)}`;
+/** `<errorPath>-last-error`: a sibling of the component's error directory, not a child of it. */
+export const lastErrorPath = (id: string, componentId: string): string => `${errorPath(id, componentId)}-last-error`;
+/** `/profilerconfigs/<id>` (Storm's one-argument `profilerConfigPath`). */
+export const profilerConfigRoot = (id: string): string => `${Roots.profilerConfigs}/${id}`;
+/** `/profilerconfigs/<id>/<host>_<port>_<ACTION>`; `action` is the `ProfileAction` name. */
+export const profilerConfigPath = (id: string, host: string, port: number, action: string): string => `${profilerConfigRoot(id)}/${host}_${port}_${action}`;
+/** `/secretkeys/<TYPE>`, `/secretkeys/<TYPE>/<id>` or `/secretkeys/<TYPE>/<id>/<version>`, by the arguments given. */
+export const secretKeysPath = (type: string, topologyId?: string, version?: number): string =>
   [Roots.secretKeys, type, topologyId, version === undefined ? undefined : String(version)].filter((x) => x !== undefined).join("/");

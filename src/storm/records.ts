@@ -1,20 +1,33 @@
 /**
- * The records Storm keeps in ZooKeeper, shaped after Storm 2.x's `storm.thrift` (field names in
- * camelCase, optional fields optional, enums as their thrift names). Every read goes through
- * these zod schemas and {@link deepFreeze}, so callers get immutable, validated values.
+ * The records Storm keeps in ZooKeeper, shaped after Storm 2.x's `storm.thrift` (storm-research
+ * §4.5): field names in camelCase, optional fields optional, enums as their thrift names. Every
+ * read goes through these zod schemas and {@link deepFreeze}, so callers get immutable, validated
+ * values.
  *
- * Numbers: Storm's i64 fields here hold seconds, milliseconds, ports or task ids, all far below
- * 2^53, so they are plain `number`s (validated as safe integers).
+ * **Numbers.** Every i64 here is a plain `number`, validated as a safe integer (|n| < 2^53); none
+ * is a `bigint`, because none can reach 2^53 in a real cluster: times are epoch seconds or
+ * milliseconds (`timeSecs`, `uptimeSecs`, `timeStamp`, `expirationTimeMillis`,
+ * `resetLogLevelTimeoutEpoch`), ports and task ids are ints stored as i64 (`NodeInfo.port`,
+ * `usedPorts`, `meta`, executor ranges), and the stats counters would need ~285 years at a million
+ * tuples a second. A foreign value outside that range makes the record a `CorruptRecordError`
+ * rather than a silently rounded number.
  *
- * Maps keyed by lists or structs (executor ranges, stream ids, NodeInfo) are plain objects keyed
- * by the JSON text of the key's fields in thrift order — `executorKey(1, 3)` is `"[1,3]"`,
- * `streamKey("split", "default")` is `'["split","default"]'` — so keys compare by value and the
- * records stay plain, immutable and serializable. `workerResources` (keyed by NodeInfo) is a list
- * of `{ nodeInfo, resources }` entries.
+ * **Maps keyed by lists or structs** get a key that compares by value, so a record stays a plain,
+ * immutable, serializable tree that `deepEqual` compares correctly:
+ * - executor ranges (`list<i64>` in Assignment, `ExecutorInfo` in heartbeats) → the canonical
+ *   string {@link executorKey}`(1, 3)` = `"[1,3]"` (i32 task ids, no leading zeros; anything else
+ *   is refused, so one executor has exactly one key);
+ * - `GlobalStreamId` → the canonical JSON text {@link streamKey}`("split", "default")` =
+ *   `'["split","default"]'`;
+ * - `NodeInfo` (the key of `Assignment.workerResources`) → a list of `{ nodeInfo, resources }`
+ *   entries, kept in {@link compareNodeInfo} order without duplicate keys.
+ * `NodeInfo.port` is a thrift set: parsing sorts it ascending and drops duplicates, so equal sets
+ * are equal arrays.
  */
 import { z } from "zod";
 
 const i32 = z.number().int().min(-2147483648).max(2147483647);
+// zod 4's int() already means "safe integer"; the bounds say so explicitly.
 const i64 = z.number().int().min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER);
 const double = z.number();
 // JavaScript objects cannot hold an own "__proto__" key through plain assignment, so such a key
@@ -30,49 +43,82 @@ const stringMap = <T extends z.ZodType>(value: T) => z.preprocess(noProtoKey, z.
 /** Key of an executor `[taskStart, taskEnd]` in executor-keyed maps: `"[1,3]"`. */
 export type ExecutorKey = string;
 
-/** The map key for the executor covering tasks `taskStart..taskEnd`. */
+const isI32 = (n: number) => Number.isInteger(n) && n >= -2147483648 && n <= 2147483647;
+const EXECUTOR_KEY = /^\[(0|-?[1-9]\d{0,9}),(0|-?[1-9]\d{0,9})\]$/;
+
+/** The map key for the executor covering tasks `taskStart..taskEnd`; throws a RangeError unless both are i32. */
 export function executorKey(taskStart: number, taskEnd: number): ExecutorKey {
+  if (!isI32(taskStart) || !isI32(taskEnd)) throw new RangeError(`executor task ids are 32-bit integers, got [${taskStart},${taskEnd}]`);
+  // `${-0}` is "0", so the key stays canonical.
   return `[${taskStart},${taskEnd}]`;
 }
 
-/** The task range of an executor key; throws on a malformed key. */
+/** The task range of a canonical executor key; throws a TypeError on any other string. */
 export function parseExecutorKey(key: ExecutorKey): readonly [number, number] {
-  const m = /^\[(-?\d+),(-?\d+)\]$/.exec(key);
-  if (m === null) throw new TypeError(`not an executor key: ${JSON.stringify(key)}`);
-  return [Number(m[1]), Number(m[2])];
+  const m = EXECUTOR_KEY.exec(key);
+  const range = m === null ? undefined : ([Number(m[1]), Number(m[2])] as const);
+  if (range === undefined || !isI32(range[0]) || !isI32(range[1])) throw new TypeError(`not an executor key: ${JSON.stringify(key)}`);
+  return range;
 }
 
-const executorKeySchema = z.string().regex(/^\[-?\d+,-?\d+\]$/, "executor keys look like [start,end]");
+const isExecutorKey = (key: string) => {
+  try {
+    parseExecutorKey(key);
+    return true;
+  } catch {
+    return false;
+  }
+};
+const executorKeySchema = z.string().refine(isExecutorKey, "executor keys look like [start,end]: i32 task ids, no leading zeros");
 
 /** Key of a stream `(componentId, streamId)` in stream-keyed maps. */
 export type StreamKey = string;
 
-/** The map key for a global stream id. */
+/** The map key for a global stream id: canonical JSON `["component","stream"]`. */
 export function streamKey(componentId: string, streamId: string): StreamKey {
   return JSON.stringify([componentId, streamId]);
 }
 
-const streamKeySchema = z.string().refine((k) => {
+const isStreamKey = (key: string) => {
   try {
-    const v: unknown = JSON.parse(k);
-    return Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === "string");
+    const v: unknown = JSON.parse(key);
+    return Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === "string") && JSON.stringify(v) === key;
   } catch {
     return false;
   }
-}, "stream keys are JSON [componentId, streamId]");
+};
+const streamKeySchema = z.string().refine(isStreamKey, 'stream keys are the canonical JSON ["componentId","streamId"]');
 
 /** Topology status (`TopologyStatus`). */
 export type TopologyStatus = "ACTIVE" | "INACTIVE" | "REBALANCING" | "KILLED";
+/** Schema of {@link TopologyStatus}. */
 export const TopologyStatusSchema: z.ZodType<TopologyStatus> = z.enum(["ACTIVE", "INACTIVE", "REBALANCING", "KILLED"]);
 
-/** A worker slot: supervisor id and port set (one port in practice). */
+/** A worker slot: supervisor id and port set (one port in practice), ports ascending and unique once parsed. */
 export interface NodeInfo {
   readonly node: string;
   readonly port: readonly number[];
 }
-export const NodeInfoSchema: z.ZodType<NodeInfo> = z.object({ node: z.string(), port: z.array(i64) });
+/** Schema of {@link NodeInfo}; sorts and de-duplicates the port set, as a set has no order. */
+export const NodeInfoSchema: z.ZodType<NodeInfo> = z.object({ node: z.string(), port: z.array(i64) })
+  .transform(({ node, port }) => ({ node, port: [...new Set(port)].sort((a, b) => a - b) }));
 
-/** Resources of one worker. */
+/**
+ * Orders NodeInfos by node, then port set (as sorted lists); 0 exactly when both are the same
+ * thrift value, whatever the order of their ports.
+ */
+export function compareNodeInfo(a: NodeInfo, b: NodeInfo): number {
+  if (a.node !== b.node) return a.node < b.node ? -1 : 1;
+  const pa = [...new Set(a.port)].sort((x, y) => x - y);
+  const pb = [...new Set(b.port)].sort((x, y) => x - y);
+  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return pa.length - pb.length;
+}
+
+/** Resources of one worker (`WorkerResources`). */
 export interface WorkerResources {
   readonly memOnHeap?: number;
   readonly memOffHeap?: number;
@@ -82,6 +128,7 @@ export interface WorkerResources {
   readonly resources?: Readonly<Record<string, number>>;
   readonly sharedResources?: Readonly<Record<string, number>>;
 }
+/** Schema of {@link WorkerResources}. */
 export const WorkerResourcesSchema: z.ZodType<WorkerResources> = z.object({
   memOnHeap: double.optional(),
   memOffHeap: double.optional(),
@@ -92,6 +139,20 @@ export const WorkerResourcesSchema: z.ZodType<WorkerResources> = z.object({
   sharedResources: stringMap(double).optional(),
 });
 
+/** One entry of `Assignment.workerResources` (thrift `map<NodeInfo, WorkerResources>`). */
+export interface WorkerResourcesEntry {
+  readonly nodeInfo: NodeInfo;
+  readonly resources: WorkerResources;
+}
+
+// A thrift map cannot hold one key twice; entries are kept in one order so equal maps are equal lists.
+const workerResourcesSchema = z.array(z.object({ nodeInfo: NodeInfoSchema, resources: WorkerResourcesSchema }))
+  .transform((entries) => [...entries].sort((a, b) => compareNodeInfo(a.nodeInfo, b.nodeInfo)))
+  .refine((entries) => entries.every((entry, i) => {
+    const previous = entries[i - 1];
+    return previous === undefined || compareNodeInfo(previous.nodeInfo, entry.nodeInfo) !== 0;
+  }), "workerResources lists a NodeInfo twice");
+
 /** Where a topology's executors run (`/assignments/<id>`). */
 export interface Assignment {
   readonly masterCodeDir: string;
@@ -99,16 +160,17 @@ export interface Assignment {
   readonly nodeHost: Readonly<Record<string, string>>;
   readonly executorNodePort: Readonly<Record<ExecutorKey, NodeInfo>>;
   readonly executorStartTimeSecs: Readonly<Record<ExecutorKey, number>>;
-  readonly workerResources: readonly { readonly nodeInfo: NodeInfo; readonly resources: WorkerResources }[];
+  readonly workerResources: readonly WorkerResourcesEntry[];
   readonly totalSharedOffHeap: Readonly<Record<string, number>>;
   readonly owner?: string;
 }
-export const AssignmentSchema: z.ZodType<Assignment, unknown> = z.object({
+/** Schema of {@link Assignment}; the map fields default to empty, as thrift's `= {}` defaults do. */
+export const AssignmentSchema: z.ZodType<Assignment> = z.object({
   masterCodeDir: z.string(),
   nodeHost: stringMap(z.string()).default({}),
   executorNodePort: z.record(executorKeySchema, NodeInfoSchema).default({}),
   executorStartTimeSecs: z.record(executorKeySchema, i64).default({}),
-  workerResources: z.array(z.object({ nodeInfo: NodeInfoSchema, resources: WorkerResourcesSchema })).default([]),
+  workerResources: workerResourcesSchema.default([]),
   totalSharedOffHeap: stringMap(double).default({}),
   owner: z.string().optional(),
 });
@@ -127,11 +189,13 @@ export interface RebalanceOptions {
   readonly topologyConfOverrides?: string;
   readonly principal?: string;
 }
-/** `TopologyActionOptions`: a union, exactly one member set. */
+/** `TopologyActionOptions`: a thrift union, so exactly one member is set. */
 export type TopologyActionOptions = { readonly killOptions: KillOptions } | { readonly rebalanceOptions: RebalanceOptions };
 
-const KillOptionsSchema: z.ZodType<KillOptions> = z.object({ waitSecs: i32.optional() });
-const RebalanceOptionsSchema: z.ZodType<RebalanceOptions> = z.object({
+/** Schema of {@link KillOptions}. */
+export const KillOptionsSchema: z.ZodType<KillOptions> = z.object({ waitSecs: i32.optional() });
+/** Schema of {@link RebalanceOptions}. */
+export const RebalanceOptionsSchema: z.ZodType<RebalanceOptions> = z.object({
   waitSecs: i32.optional(),
   numWorkers: i32.optional(),
   numExecutors: stringMap(i32).optional(),
@@ -139,6 +203,7 @@ const RebalanceOptionsSchema: z.ZodType<RebalanceOptions> = z.object({
   topologyConfOverrides: z.string().optional(),
   principal: z.string().optional(),
 });
+/** Schema of {@link TopologyActionOptions}; `.strict()` makes a second member an error, not a dropped key. */
 export const TopologyActionOptionsSchema: z.ZodType<TopologyActionOptions> = z.union([
   z.object({ killOptions: KillOptionsSchema }).strict(),
   z.object({ rebalanceOptions: RebalanceOptionsSchema }).strict(),
@@ -149,7 +214,8 @@ export interface DebugOptions {
   readonly enable?: boolean;
   readonly samplingpct?: number;
 }
-const DebugOptionsSchema: z.ZodType<DebugOptions> = z.object({ enable: z.boolean().optional(), samplingpct: double.optional() });
+/** Schema of {@link DebugOptions}. */
+export const DebugOptionsSchema: z.ZodType<DebugOptions> = z.object({ enable: z.boolean().optional(), samplingpct: double.optional() });
 
 /** A topology's status record (`/storms/<id>`). */
 export interface StormBase {
@@ -165,6 +231,7 @@ export interface StormBase {
   readonly principal?: string;
   readonly topologyVersion?: string;
 }
+/** Schema of {@link StormBase}. */
 export const StormBaseSchema: z.ZodType<StormBase> = z.object({
   name: z.string(),
   status: TopologyStatusSchema,
@@ -192,6 +259,7 @@ export interface SupervisorInfo {
   readonly resourcesMap?: Readonly<Record<string, number>>;
   readonly serverPort?: number;
 }
+/** Schema of {@link SupervisorInfo}. */
 export const SupervisorInfoSchema: z.ZodType<SupervisorInfo> = z.object({
   timeSecs: i64,
   hostname: z.string(),
@@ -205,15 +273,18 @@ export const SupervisorInfoSchema: z.ZodType<SupervisorInfo> = z.object({
   serverPort: i32.optional(),
 });
 
-/** Window (`"600"`, `":all-time"`, …) → stream id → value. */
+/** Window (`"600"`, `"10800"`, `"86400"`, `":all-time"`) → stream id → value. */
 export type WindowedStats<V = number> = Readonly<Record<string, Readonly<Record<string, V>>>>;
 /** Window → {@link StreamKey} → value. */
 export type WindowedStreamStats<V = number> = Readonly<Record<string, Readonly<Record<StreamKey, V>>>>;
 
-const windowed = stringMap(stringMap(double));
-const windowedByStream = stringMap(z.record(streamKeySchema, double));
+// Counters are thrift i64, averages doubles.
+const windowedCount = stringMap(stringMap(i64));
+const windowedAverage = stringMap(stringMap(double));
+const windowedCountByStream = stringMap(z.record(streamKeySchema, i64));
+const windowedAverageByStream = stringMap(z.record(streamKeySchema, double));
 
-/** `BoltStats`. */
+/** `BoltStats`: per window and input stream. */
 export interface BoltStats {
   readonly acked: WindowedStreamStats;
   readonly failed: WindowedStreamStats;
@@ -221,38 +292,51 @@ export interface BoltStats {
   readonly executed: WindowedStreamStats;
   readonly executeMsAvg: WindowedStreamStats;
 }
-/** `SpoutStats`. */
+/** Schema of {@link BoltStats}. */
+export const BoltStatsSchema: z.ZodType<BoltStats> = z.object({
+  acked: windowedCountByStream,
+  failed: windowedCountByStream,
+  processMsAvg: windowedAverageByStream,
+  executed: windowedCountByStream,
+  executeMsAvg: windowedAverageByStream,
+});
+
+/** `SpoutStats`: per window and output stream. */
 export interface SpoutStats {
   readonly acked: WindowedStats;
   readonly failed: WindowedStats;
   readonly completeMsAvg: WindowedStats;
 }
+/** Schema of {@link SpoutStats}. */
+export const SpoutStatsSchema: z.ZodType<SpoutStats> = z.object({ acked: windowedCount, failed: windowedCount, completeMsAvg: windowedAverage });
+
+/** `ExecutorSpecificStats`: a thrift union, bolt or spout. */
+export type ExecutorSpecificStats = { readonly bolt: BoltStats } | { readonly spout: SpoutStats };
+
 /** `ExecutorStats`: counters per window and stream plus bolt- or spout-specific stats. */
 export interface ExecutorStats {
   readonly emitted: WindowedStats;
   readonly transferred: WindowedStats;
-  readonly specific: { readonly bolt: BoltStats } | { readonly spout: SpoutStats };
+  readonly specific: ExecutorSpecificStats;
   readonly rate: number;
 }
+/** Schema of {@link ExecutorStats}. */
 export const ExecutorStatsSchema: z.ZodType<ExecutorStats> = z.object({
-  emitted: windowed,
-  transferred: windowed,
-  specific: z.union([
-    z.object({
-      bolt: z.object({ acked: windowedByStream, failed: windowedByStream, processMsAvg: windowedByStream, executed: windowedByStream, executeMsAvg: windowedByStream }),
-    }).strict(),
-    z.object({ spout: z.object({ acked: windowed, failed: windowed, completeMsAvg: windowed }) }).strict(),
-  ]),
+  emitted: windowedCount,
+  transferred: windowedCount,
+  specific: z.union([z.object({ bolt: BoltStatsSchema }).strict(), z.object({ spout: SpoutStatsSchema }).strict()]),
   rate: double,
 });
 
-/** A worker's heartbeat (`/workerbeats/<id>/<node>-<port>`). */
+/** A worker's heartbeat (`/workerbeats/<id>/<node>-<port>`); `executorStats` is keyed by {@link executorKey} (thrift `ExecutorInfo`). */
 export interface ClusterWorkerHeartbeat {
   readonly stormId: string;
   readonly executorStats: Readonly<Record<ExecutorKey, ExecutorStats>>;
+  /** i32 on the wire up to Storm 2.8.8, i64 after (STORM-4116); both read. */
   readonly timeSecs: number;
   readonly uptimeSecs: number;
 }
+/** Schema of {@link ClusterWorkerHeartbeat}. */
 export const ClusterWorkerHeartbeatSchema: z.ZodType<ClusterWorkerHeartbeat> = z.object({
   stormId: z.string(),
   executorStats: z.record(executorKeySchema, ExecutorStatsSchema),
@@ -268,6 +352,7 @@ export interface ErrorInfo {
   readonly host?: string;
   readonly port?: number;
 }
+/** Schema of {@link ErrorInfo}. */
 export const ErrorInfoSchema: z.ZodType<ErrorInfo> = z.object({ error: z.string(), errorTimeSecs: i32, host: z.string().optional(), port: i32.optional() });
 
 /** A nimbus host (`/nimbuses/<host:port>`, ephemeral). */
@@ -278,8 +363,10 @@ export interface NimbusSummary {
   readonly uptimeSecs: number;
   readonly isLeader: boolean;
   readonly version: string;
+  /** Since Storm 2.6.4/2.7.0. */
   readonly tlsPort?: number;
 }
+/** Schema of {@link NimbusSummary}. */
 export const NimbusSummarySchema: z.ZodType<NimbusSummary> = z.object({
   host: z.string(),
   port: i32,
@@ -289,11 +376,12 @@ export const NimbusSummarySchema: z.ZodType<NimbusSummary> = z.object({
   tlsPort: i32.optional(),
 });
 
-/** A topology's credentials (`/credentials/<id>`). Worker tokens inside are opaque base64 text. */
+/** A topology's credentials (`/credentials/<id>`). Worker tokens inside are opaque base64 text: never re-encode them. */
 export interface Credentials {
   readonly creds: Readonly<Record<string, string>>;
   readonly topoOwner?: string;
 }
+/** Schema of {@link Credentials}. */
 export const CredentialsSchema: z.ZodType<Credentials> = z.object({ creds: stringMap(z.string()), topoOwner: z.string().optional() });
 
 /** `LogLevelAction`. */
@@ -303,22 +391,25 @@ export interface LogLevel {
   readonly action: LogLevelAction;
   readonly targetLogLevel?: string;
   readonly resetLogLevelTimeoutSecs?: number;
+  /** Epoch milliseconds. */
   readonly resetLogLevelTimeoutEpoch?: number;
   readonly resetLogLevel?: string;
 }
-/** A topology's dynamic log levels (`/logconfigs/<id>`). */
+/** Schema of {@link LogLevel}. */
+export const LogLevelSchema: z.ZodType<LogLevel> = z.object({
+  action: z.enum(["UNCHANGED", "UPDATE", "REMOVE"]),
+  targetLogLevel: z.string().optional(),
+  resetLogLevelTimeoutSecs: i32.optional(),
+  resetLogLevelTimeoutEpoch: i64.optional(),
+  resetLogLevel: z.string().optional(),
+});
+
+/** A topology's dynamic log levels (`/logconfigs/<id>`); logger name → level. */
 export interface LogConfig {
   readonly namedLoggerLevel?: Readonly<Record<string, LogLevel>>;
 }
-export const LogConfigSchema: z.ZodType<LogConfig> = z.object({
-  namedLoggerLevel: stringMap(z.object({
-    action: z.enum(["UNCHANGED", "UPDATE", "REMOVE"]),
-    targetLogLevel: z.string().optional(),
-    resetLogLevelTimeoutSecs: i32.optional(),
-    resetLogLevelTimeoutEpoch: i64.optional(),
-    resetLogLevel: z.string().optional(),
-  })).optional(),
-});
+/** Schema of {@link LogConfig}. */
+export const LogConfigSchema: z.ZodType<LogConfig> = z.object({ namedLoggerLevel: stringMap(LogLevelSchema).optional() });
 
 /** `ProfileAction`. */
 export type ProfileAction = "JPROFILE_STOP" | "JPROFILE_START" | "JPROFILE_DUMP" | "JMAP_DUMP" | "JSTACK_DUMP" | "JVM_RESTART";
@@ -326,8 +417,10 @@ export type ProfileAction = "JPROFILE_STOP" | "JPROFILE_START" | "JPROFILE_DUMP"
 export interface ProfileRequest {
   readonly nodeInfo: NodeInfo;
   readonly action: ProfileAction;
+  /** Epoch milliseconds. */
   readonly timeStamp?: number;
 }
+/** Schema of {@link ProfileRequest}. */
 export const ProfileRequestSchema: z.ZodType<ProfileRequest> = z.object({
   nodeInfo: NodeInfoSchema,
   action: z.enum(["JPROFILE_STOP", "JPROFILE_START", "JPROFILE_DUMP", "JMAP_DUMP", "JSTACK_DUMP", "JVM_RESTART"]),
@@ -338,11 +431,12 @@ export const ProfileRequestSchema: z.ZodType<ProfileRequest> = z.object({
 export type WorkerTokenServiceType = "NIMBUS" | "DRPC" | "SUPERVISOR";
 /** A worker-token signing key (`/secretkeys/<TYPE>/<id>/<version>`). Meaningful to Storm's JVM daemons only. */
 export interface PrivateWorkerKey {
-  /** Raw key bytes (typed arrays cannot be frozen: treat as read-only). */
+  /** Raw key bytes. Typed arrays cannot be frozen: treat them as read-only. */
   readonly key: Uint8Array;
   readonly userName: string;
   readonly expirationTimeMillis: number;
 }
+/** Schema of {@link PrivateWorkerKey}. */
 export const PrivateWorkerKeySchema: z.ZodType<PrivateWorkerKey> = z.object({ key: z.instanceof(Uint8Array), userName: z.string(), expirationTimeMillis: i64 });
 
 /** Every stored record type by the name codecs use for it. */
@@ -363,7 +457,7 @@ export interface RecordTypes {
 export type RecordKind = keyof RecordTypes;
 
 /** The schema of each record kind. */
-export const recordSchemas: { readonly [K in RecordKind]: z.ZodType<RecordTypes[K], unknown> } = {
+export const recordSchemas: { readonly [K in RecordKind]: z.ZodType<RecordTypes[K]> } = {
   Assignment: AssignmentSchema,
   StormBase: StormBaseSchema,
   SupervisorInfo: SupervisorInfoSchema,
@@ -376,9 +470,19 @@ export const recordSchemas: { readonly [K in RecordKind]: z.ZodType<RecordTypes[
   PrivateWorkerKey: PrivateWorkerKeySchema,
 };
 
-/** Freezes a value and everything reachable from it (typed arrays excepted: they cannot be frozen). */
+/**
+ * Freezes a value and everything reachable from it, and returns it. Typed arrays are left as they
+ * are: the language cannot freeze them. A frozen object is still walked, because zod's
+ * `.readonly()` and `Object.freeze` freeze only one level.
+ */
 export function deepFreeze<T>(value: T): T {
-  if (typeof value !== "object" || value === null || Object.isFrozen(value) || ArrayBuffer.isView(value)) return value;
-  for (const key of Reflect.ownKeys(value)) deepFreeze((value as Record<PropertyKey, unknown>)[key]);
-  return Object.freeze(value);
+  const seen = new WeakSet<object>();
+  const visit = (v: unknown): void => {
+    if (typeof v !== "object" || v === null || ArrayBuffer.isView(v) || seen.has(v)) return;
+    seen.add(v);
+    for (const key of Reflect.ownKeys(v)) visit((v as Record<PropertyKey, unknown>)[key]);
+    Object.freeze(v);
+  };
+  visit(value);
+  return value;
 }

@@ -50,13 +50,17 @@ export function startServer(): TestServer {
     },
   };
   started.add(server);
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    process.on("exit", () => {
-      for (const s of [...started]) s.destroy();
-    });
-  }
+  installExitHook();
   return server;
+}
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on("exit", () => {
+    for (const s of [...started]) s.destroy();
+    for (const e of [...ensembles]) e.destroy();
+  });
 }
 
 let shared: string | undefined;
@@ -108,3 +112,55 @@ export function nextState(zk: ZooKeeperClient, name: StateEvent, timeoutMs = 20_
   });
   return d.promise;
 }
+
+/** A 3-member (or N) ensemble this process started; members are numbered from 1. */
+export interface TestEnsemble {
+  readonly ports: readonly number[];
+  readonly connectString: string;
+  stopMember(member: number): void;
+  startMember(member: number): void;
+  /** The member whose `srvr` says `Mode: <mode>`, or undefined. */
+  memberInMode(mode: "leader" | "follower" | "read-only"): number | undefined;
+  /** The member listening on `port`. */
+  memberOnPort(port: number): number;
+  destroy(): void;
+}
+
+/** Starts an ensemble on loopback ports and waits until it has a leader (stopped at exit). */
+export function startEnsemble(size = 3): TestEnsemble {
+  const dir = mkdtempSync(join(tmpdir(), "stormkeeper-test-ensemble-"));
+  const ports = execFileSync("bash", [script, "ensemble", dir, String(size)], { encoding: "utf8" }).trim().split(/\s+/).map(Number);
+  const running = new Set(ports.map((_, i) => i + 1));
+  const ensemble: TestEnsemble = {
+    ports,
+    connectString: ports.map((p) => `127.0.0.1:${p}`).join(","),
+    stopMember(member) {
+      execFileSync("bash", [script, "member-stop", dir, String(member)]);
+      running.delete(member);
+    },
+    startMember(member) {
+      execFileSync("bash", [script, "member-start", dir, String(member)]);
+      running.add(member);
+    },
+    memberInMode(mode) {
+      for (const m of running) {
+        const out = execFileSync("bash", [script, "srvr", String(ports[m - 1])], { encoding: "utf8" });
+        if (out.includes(`Mode: ${mode}`)) return m;
+      }
+      return undefined;
+    },
+    memberOnPort(port) {
+      return ports.indexOf(port) + 1;
+    },
+    destroy() {
+      execFileSync("bash", [script, "ensemble-stop", dir]);
+      rmSync(dir, { recursive: true, force: true });
+      ensembles.delete(ensemble);
+    },
+  };
+  ensembles.add(ensemble);
+  installExitHook();
+  return ensemble;
+}
+
+const ensembles = new Set<TestEnsemble>();
