@@ -60,6 +60,8 @@ export class Connection {
   private nextXid = 1;
   private lastSend = Date.now();
   private lastReceive = Date.now();
+  /** When bytes last arrived; 0 until any do. A bare TCP accept proves nothing about the session. */
+  private lastData = 0;
   private timer: ReturnType<typeof setInterval> | undefined;
   private connectTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly flush = () => {
@@ -97,9 +99,9 @@ export class Connection {
     return this.pending.length;
   }
 
-  /** When the last bytes arrived (for client-side expiry). */
+  /** When bytes last arrived from the server (0 if never), for client-side expiry. */
   get lastReceiveTime(): number {
-    return this.lastReceive;
+    return this.lastData;
   }
 
   /**
@@ -107,6 +109,7 @@ export class Connection {
    * without sending, and a disconnect after `readTimeout` ms without receiving (§3.4).
    */
   startTimers(readTimeout: number, pingInterval: number): void {
+    this.lastReceive = Date.now();
     const tick = Math.max(10, Math.min(pingInterval, readTimeout) / 4);
     this.timer = setInterval(() => {
       const now = Date.now();
@@ -179,7 +182,7 @@ export class Connection {
 
   private receive(chunk: Uint8Array): void {
     if (this.closed) return;
-    this.lastReceive = Date.now();
+    this.lastReceive = this.lastData = Date.now();
     try {
       this.frames.push(chunk, (frame) => {
         if (this.handshaken) this.handleReply(frame);

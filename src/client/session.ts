@@ -303,7 +303,9 @@ export class Session {
     const T = this.negotiated || this.options.sessionTimeout;
     if (this.sessionId !== 0n && this.status.everConnected && Date.now() - this.lastContact >= (T * 4) / 3) {
       // Client-side expiry (ZOOKEEPER-4508): no contact for 4/3 of the timeout means the server
-      // has certainly expired the session; stop reconnecting forever to a dead session.
+      // has certainly expired the session; stop reconnecting forever to a dead session. Unlike
+      // Java, only bytes from a server count as contact, not a bare TCP accept (a proxy or load
+      // balancer accepts without the server hearing anything).
       this.expire("no contact with any server for 4/3 of the session timeout");
       return;
     }

@@ -1,0 +1,119 @@
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { type ConnectionState, type StateEvent, type ZooKeeperClient, ZooKeeperError, connect } from "../../mod.ts";
+import { type Proxy, startProxy } from "../support/proxy.ts";
+import { type TestServer, deferred, nextState, startServer } from "../support/zookeeper.ts";
+
+describe("network faults between client and server", () => {
+  let server: TestServer;
+  let observer: ZooKeeperClient;
+
+  before(async () => {
+    server = startServer();
+    observer = await connect(server.connectString);
+  });
+  after(async () => {
+    await observer.close();
+    server.destroy();
+  });
+
+  async function partitioned(options: { renew: boolean }) {
+    const proxy = await startProxy(server.port);
+    const zk = await connect(proxy.connectString, { sessionTimeout: 3_000, waitForConnection: 60_000, renewSessionOnExpiry: options.renew });
+    const states: StateEvent[] = [];
+    const curator: ConnectionState[] = [];
+    zk.on("state", (s) => states.push(s));
+    zk.on("connectionState", (s) => curator.push(s));
+    return { proxy, zk, states, curator };
+  }
+
+  test("a partition longer than the session timeout expires the session: reported once, pending requests fail, ephemerals are gone", async () => {
+    const { proxy, zk, states, curator } = await partitioned({ renew: false });
+    try {
+      const path = `/partition-${Date.now()}`;
+      await zk.create(path, undefined, { mode: "ephemeral" });
+      const gone = deferred<void>(20_000, "ephemeral deletion seen by another client");
+      await observer.exists(path, { watch: (e) => e.type === "NodeDeleted" && gone.resolve() });
+      const expired = nextState(zk, "expired", 20_000);
+      const disconnected = nextState(zk, "disconnected", 20_000);
+      proxy.blackhole(["toServer", "toClient"]);
+      // Written while connected, a request would fail with ConnectionLoss at the cut; issued
+      // while disconnected, it waits for a connection and fails when the session expires.
+      await disconnected;
+      const pending = zk.getData("/").then(() => "resolved", (e: unknown) => e);
+      await expired;
+      const outcome = await pending;
+      assert.ok(outcome instanceof ZooKeeperError && outcome.code === "SessionExpired", String(outcome));
+      await gone.promise;
+      assert.equal(zk.state, "expired");
+      assert.deepEqual(states, ["disconnected", "expired"]);
+      assert.deepEqual(curator, ["SUSPENDED", "LOST"], "LOST is reported once, by the simulated expiry");
+      await assert.rejects(zk.exists("/"), (e: unknown) => e instanceof ZooKeeperError && e.code === "SessionExpired");
+    } finally {
+      await zk.close();
+      await proxy.close();
+    }
+  });
+
+  test("with renewSessionOnExpiry the client opens a fresh session once the network heals", async () => {
+    const { proxy, zk, states, curator } = await partitioned({ renew: true });
+    try {
+      const oldSession = zk.sessionId;
+      const expired = nextState(zk, "expired", 20_000);
+      proxy.blackhole(["toServer", "toClient"]);
+      await expired;
+      const renewed = nextState(zk, "newSession", 20_000);
+      proxy.blackhole([]);
+      await renewed;
+      assert.notEqual(zk.sessionId, oldSession);
+      assert.equal(zk.state, "connected");
+      assert.ok(await zk.exists("/"));
+      assert.deepEqual(states, ["disconnected", "expired", "newSession"]);
+      assert.deepEqual(curator, ["SUSPENDED", "LOST", "RECONNECTED"]);
+    } finally {
+      await zk.close();
+      await proxy.close();
+    }
+  });
+
+  test("a stall shorter than the read timeout is ridden out; a longer one reconnects to the same session", async () => {
+    const proxy = await startProxy(server.port);
+    const zk = await connect(proxy.connectString, { sessionTimeout: 6_000 });
+    try {
+      const states: StateEvent[] = [];
+      zk.on("state", (s) => states.push(s));
+      proxy.stall(1_000);
+      assert.ok(await zk.exists("/"));
+      assert.deepEqual(states, []);
+      const reconnected = nextState(zk, "reconnected", 20_000);
+      const session = zk.sessionId;
+      proxy.blackhole(["toClient"]);
+      await nextState(zk, "disconnected", 20_000);
+      proxy.blackhole([]);
+      await reconnected;
+      assert.equal(zk.sessionId, session);
+    } finally {
+      await zk.close();
+      await proxy.close();
+    }
+  });
+
+  test("replies split into 1-byte writes and delayed replies decode correctly", async () => {
+    const proxy = await startProxy(server.port);
+    proxy.splitFrames(true);
+    const zk = await connect(proxy.connectString);
+    try {
+      const data = new Uint8Array(3000).map((_, i) => i % 256);
+      const path = `/split-${Date.now()}`;
+      await zk.create(path, data);
+      assert.deepEqual((await zk.getData(path)).data, data);
+      proxy.delay(50);
+      const results = await Promise.all(Array.from({ length: 20 }, () => zk.exists(path)));
+      assert.ok(results.every((s) => s?.dataLength === 3000));
+      await zk.delete(path);
+    } finally {
+      await zk.close();
+      await proxy.close();
+    }
+  });
+});
