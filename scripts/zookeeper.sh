@@ -11,6 +11,7 @@
 #   scripts/zookeeper.sh member-stop DIR I / member-start DIR I   stop or restart member I
 #   scripts/zookeeper.sh ensemble-stop DIR                        stop every member
 #   scripts/zookeeper.sh srvr PORT / isro PORT                    four-letter words
+# ZK_EXTRA_CONFIG adds lines to every zoo.cfg written (e.g. localSessionsEnabled=true).
 #
 # Only loopback addresses are used; only the PID this script recorded is ever signalled.
 set -euo pipefail
@@ -53,6 +54,7 @@ extendedTypesEnabled=true
 minSessionTimeout=${ZK_MIN_SESSION_TIMEOUT:-1000}
 maxSessionTimeout=${ZK_MAX_SESSION_TIMEOUT:-60000}
 $extra
+${ZK_EXTRA_CONFIG:-}
 CFG
   echo "$port" > "$dir/port"
 }

@@ -16,7 +16,7 @@ import {
   writeConnectRequest,
   writeRequestHeader,
 } from "../jute/records.ts";
-import { ErrorCode, ZooKeeperError } from "../protocol/errors.ts";
+import { ErrorCode, ZooKeeperError, errorCodeName } from "../protocol/errors.ts";
 import { OpCode, Xid } from "../protocol/opcodes.ts";
 import type { Endpoint, Transport, TransportFactory } from "../transport/transport.ts";
 import { FrameReader } from "./frames.ts";
@@ -197,6 +197,12 @@ export class Connection {
   }
 
   private handleHandshake(frame: Uint8Array): void {
+    if (frame.length === 16) {
+      // A server refusing the session answers with a bare ReplyHeader carrying the error (a
+      // read-only server asked for a global session says NotReadOnly).
+      const err = new JuteReader(frame, 12).int();
+      throw new Error(`${describe(this.options.endpoint)} refused the session: ${errorCodeName(err)} (${err})`);
+    }
     const response = readConnectResponse(new JuteReader(frame));
     this.handshaken = true;
     clearTimeout(this.connectTimer);

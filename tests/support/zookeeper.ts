@@ -126,10 +126,14 @@ export interface TestEnsemble {
   destroy(): void;
 }
 
-/** Starts an ensemble on loopback ports and waits until it has a leader (stopped at exit). */
-export function startEnsemble(size = 3): TestEnsemble {
+/**
+ * Starts an ensemble on loopback ports and waits until it has a leader (stopped at exit).
+ * `extraConfig` lines go into every member's zoo.cfg.
+ */
+export function startEnsemble(size = 3, extraConfig: readonly string[] = []): TestEnsemble {
   const dir = mkdtempSync(join(tmpdir(), "stormkeeper-test-ensemble-"));
-  const ports = execFileSync("bash", [script, "ensemble", dir, String(size)], { encoding: "utf8" }).trim().split(/\s+/).map(Number);
+  const env = { ...process.env, ZK_EXTRA_CONFIG: extraConfig.join("\n") };
+  const ports = execFileSync("bash", [script, "ensemble", dir, String(size)], { encoding: "utf8", env }).trim().split(/\s+/).map(Number);
   const running = new Set(ports.map((_, i) => i + 1));
   const ensemble: TestEnsemble = {
     ports,
@@ -139,7 +143,7 @@ export function startEnsemble(size = 3): TestEnsemble {
       running.delete(member);
     },
     startMember(member) {
-      execFileSync("bash", [script, "member-start", dir, String(member)]);
+      execFileSync("bash", [script, "member-start", dir, String(member)], { env });
       running.add(member);
     },
     memberInMode(mode) {
