@@ -3,6 +3,10 @@
  * storm-research §2.4): an event path is tokenized and mapped to the callback slots it fires.
  * Callbacks are one-shot: a slot is cleared, then its callback runs.
  */
+import { tokenizePath } from "./paths.ts";
+
+/** Re-exported for callers that route events themselves. */
+export { tokenizePath };
 
 /** Slots holding a single callback. */
 export type SingleSlotKind = "assignments" | "supervisors" | "blobstore" | "leader";
@@ -24,11 +28,6 @@ export type CallbackSlot =
 
 /** A one-shot callback; it learns nothing but that its data changed (re-read to see how). */
 export type StormCallback = () => void;
-
-/** Splits a path on `/`, dropping empty tokens (Storm's tokenizer). */
-export function tokenizePath(path: string): string[] {
-  return path.split("/").filter((t) => t !== "");
-}
 
 const perTopology: Readonly<Record<string, TopologySlotKind>> = {
   storms: "stormBase",

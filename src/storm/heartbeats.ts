@@ -1,5 +1,5 @@
-/** Executor beats from worker heartbeats (storm-research §6). Pure logic. */
-import type { ClusterWorkerHeartbeat, ExecutorKey, ExecutorStats, NodeInfo } from "./records.ts";
+/** Executor beats from worker heartbeats (storm-research §6, Storm's `executorBeats`). Pure logic. */
+import { type ClusterWorkerHeartbeat, type ExecutorKey, type ExecutorStats, type NodeInfo, parseExecutorKey } from "./records.ts";
 
 /** What nimbus learns of one executor from its worker's heartbeat. */
 export interface ExecutorBeat {
@@ -8,21 +8,48 @@ export interface ExecutorBeat {
   readonly stats: ExecutorStats;
 }
 
-/** A worker slot as node + first port (Storm's NodeInfo has a port set of one). */
+/** A worker slot as node + port: Storm reads the first port of a NodeInfo's port set (a set of one in practice). */
 export interface WorkerSlot {
   readonly node: string;
   readonly port: number;
 }
 
-/** The key of a worker slot, `<node>-<port>` (the heartbeat node's name). */
+/** The key of a worker slot, `<node>-<port>`: the name of its heartbeat node. */
 export function slotKey(slot: WorkerSlot): string {
   return `${slot.node}-${slot.port}`;
 }
 
-/** Inverts executor → NodeInfo into worker slot → its executors (sorted, so the order is fixed). */
+/** Where heartbeats come from: a function of the slot, or a map keyed by {@link slotKey}. Missing → `null`/`undefined`. */
+export type HeartbeatSource =
+  | ((slot: WorkerSlot) => ClusterWorkerHeartbeat | null | undefined)
+  | ReadonlyMap<string, ClusterWorkerHeartbeat | null | undefined>;
+
+type Ranged = { readonly key: ExecutorKey; readonly range: readonly [number, number] | undefined };
+
+function ranged(key: ExecutorKey): Ranged {
+  try {
+    return { key, range: parseExecutorKey(key) };
+  } catch {
+    return { key, range: undefined };
+  }
+}
+
+// A total order: canonical keys by task range, then any hand-built non-canonical keys by text.
+function executorOrder({ key: a, range: ra }: Ranged, { key: b, range: rb }: Ranged): number {
+  if (ra !== undefined && rb !== undefined) return ra[0] - rb[0] || ra[1] - rb[1];
+  if (ra !== undefined) return -1;
+  if (rb !== undefined) return 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Inverts executor → NodeInfo into worker slot → its executors, keyed by {@link slotKey}. Slots
+ * and executors come out in task order whatever the input's key order; a NodeInfo without ports
+ * names no worker and is skipped.
+ */
 export function executorsBySlot(executorNodePort: Readonly<Record<ExecutorKey, NodeInfo>>): Map<string, { slot: WorkerSlot; executors: ExecutorKey[] }> {
   const out = new Map<string, { slot: WorkerSlot; executors: ExecutorKey[] }>();
-  for (const executor of Object.keys(executorNodePort).sort()) {
+  for (const { key: executor } of Object.keys(executorNodePort).map(ranged).sort(executorOrder)) {
     const info = executorNodePort[executor];
     const port = info?.port[0];
     if (info === undefined || port === undefined) continue;
@@ -37,23 +64,22 @@ export function executorsBySlot(executorNodePort: Readonly<Record<ExecutorKey, N
 
 /**
  * Merges worker heartbeats into executor beats. From each worker's heartbeat only the executors
- * assigned to that worker and present in its stats are taken: a long-dead worker with a skewed
- * clock can never supply timestamps for executors that now run elsewhere.
+ * assigned to that worker and present in its stats are taken, with the heartbeat's time and
+ * uptime: a long-dead worker with a skewed clock can never supply timestamps for executors that
+ * now run elsewhere. Executors with no heartbeat, or absent from their worker's, are absent from
+ * the result. Each executor has one slot, so the result does not depend on any iteration order.
  */
-export function mergeExecutorBeats(
-  executorNodePort: Readonly<Record<ExecutorKey, NodeInfo>>,
-  heartbeatOf: (slot: WorkerSlot) => ClusterWorkerHeartbeat | null | undefined,
-): Record<ExecutorKey, ExecutorBeat> {
-  const out: Record<ExecutorKey, ExecutorBeat> = {};
+export function mergeExecutorBeats(executorNodePort: Readonly<Record<ExecutorKey, NodeInfo>>, heartbeats: HeartbeatSource): Record<ExecutorKey, ExecutorBeat> {
+  const heartbeatOf = typeof heartbeats === "function" ? heartbeats : (slot: WorkerSlot) => heartbeats.get(slotKey(slot));
+  const beats: [ExecutorKey, ExecutorBeat][] = [];
   for (const { slot, executors } of executorsBySlot(executorNodePort).values()) {
     const heartbeat = heartbeatOf(slot);
-    if (!heartbeat) continue;
+    if (heartbeat === null || heartbeat === undefined) continue;
     for (const executor of executors) {
-      if (!Object.hasOwn(heartbeat.executorStats, executor)) continue;
-      const stats = heartbeat.executorStats[executor];
-      if (stats === undefined) continue;
-      out[executor] = { timeSecs: heartbeat.timeSecs, uptimeSecs: heartbeat.uptimeSecs, stats };
+      const stats = Object.hasOwn(heartbeat.executorStats, executor) ? heartbeat.executorStats[executor] : undefined;
+      if (stats !== undefined) beats.push([executor, { timeSecs: heartbeat.timeSecs, uptimeSecs: heartbeat.uptimeSecs, stats }]);
     }
   }
-  return out;
+  // fromEntries defines own properties, so no key can reach the prototype.
+  return Object.fromEntries(beats);
 }

@@ -1,4 +1,8 @@
-/** Why a stored record could not be read: corrupt or foreign bytes, or a schema mismatch. */
+/**
+ * Why a stored record could not be read: corrupt or foreign bytes, invalid JSON or thrift, or a
+ * schema mismatch. Codecs throw it instead of returning a partly valid record; `cause` holds the
+ * underlying error (a `ZodError`, a JSON `SyntaxError`, a thrift or framing error).
+ */
 export class CorruptRecordError extends Error {
   override readonly name = "CorruptRecordError";
   constructor(

@@ -16,22 +16,23 @@ import { thriftCodec } from "./codec/thrift.ts";
 import { errorsToPrune, newestFirst } from "./error-pruning.ts";
 import { type ExecutorBeat, type WorkerSlot, executorsBySlot, mergeExecutorBeats, slotKey } from "./heartbeats.ts";
 import * as paths from "./paths.ts";
-import type {
-  Assignment,
-  ClusterWorkerHeartbeat,
-  Credentials,
-  ErrorInfo,
-  ExecutorKey,
-  LogConfig,
-  NimbusSummary,
-  NodeInfo,
-  PrivateWorkerKey,
-  ProfileRequest,
-  RecordKind,
-  RecordTypes,
-  StormBase,
-  SupervisorInfo,
-  WorkerTokenServiceType,
+import {
+  type Assignment,
+  type ClusterWorkerHeartbeat,
+  type Credentials,
+  type ErrorInfo,
+  type ExecutorKey,
+  type LogConfig,
+  type NimbusSummary,
+  type NodeInfo,
+  type PrivateWorkerKey,
+  type ProfileRequest,
+  type RecordKind,
+  type RecordTypes,
+  type StormBase,
+  type SupervisorInfo,
+  type WorkerTokenServiceType,
+  compareNodeInfo,
 } from "./records.ts";
 import { type StormBasePatch, mergeStormBase } from "./update-storm.ts";
 
@@ -360,7 +361,7 @@ function stormClusterState(state: ClusterState, options: StormClusterStateOption
       for (const child of await childrenOrEmpty(path)) {
         if (child.startsWith(nimbusHostPort)) await state.deleteNode(`${path}/${child}`);
       }
-      await state.setEphemeralNode(`${path}/${nimbusHostPort}-${version}`, new Uint8Array(0));
+      await state.setEphemeralNode(paths.blobstoreVersionPath(key, nimbusHostPort, version), new Uint8Array(0));
     },
     activeKeys: () => state.getChildren(paths.Roots.blobstore),
     async blobstore(callback) {
@@ -382,8 +383,8 @@ function stormClusterState(state: ClusterState, options: StormClusterStateOption
     },
     getTopologyProfileRequests: profileRequests,
     async getWorkerProfileRequests(id, nodeInfo) {
-      const same = (a: NodeInfo) => a.node === nodeInfo.node && a.port.length === nodeInfo.port.length && a.port.every((p, i) => p === nodeInfo.port[i]);
-      return (await profileRequests(id)).filter((r) => same(r.nodeInfo));
+      // Thrift struct equality: same node and the same port set, in any order.
+      return (await profileRequests(id)).filter((r) => compareNodeInfo(r.nodeInfo, nodeInfo) === 0);
     },
     async deleteTopologyProfileRequests(id, request) {
       await state.deleteNode(paths.profilerConfigPath(id, request.nodeInfo.node, request.nodeInfo.port[0] ?? 0, request.action));

@@ -1,7 +1,10 @@
-/** fast-check arbitraries for every stored Storm record. */
+/**
+ * fast-check arbitraries for every stored Storm record. They produce canonical records (ports
+ * sorted and unique, worker resources in NodeInfo order), so a record decodes to exactly itself.
+ */
 import fc from "fast-check";
-import { executorKey, streamKey } from "../../src/storm/records.ts";
-import type { RecordKind, RecordTypes } from "../../src/storm/records.ts";
+import { compareNodeInfo, executorKey, streamKey } from "../../src/storm/records.ts";
+import type { NodeInfo, RecordKind, RecordTypes, WorkerResources } from "../../src/storm/records.ts";
 
 function record<T>(model: { [K in keyof T]: fc.Arbitrary<T[K]> }, requiredKeys?: (keyof T)[]): fc.Arbitrary<T> {
   return fc.record(model, { noNullPrototype: true, ...(requiredKeys ? { requiredKeys } : {}) }) as fc.Arbitrary<T>;
@@ -12,24 +15,43 @@ const i64 = fc.maxSafeInteger();
 // -0 has no JSON form; it reads back as 0.
 const double = fc.double({ noNaN: true, noDefaultInfinity: true }).map((x) => (Object.is(x, -0) ? 0 : x));
 const text = fc.string({ unit: "grapheme", maxLength: 12 });
-const key = text.filter((k) => k !== "__proto__");
+// Map keys include the JSON codec's marker and other names with a meaning in JavaScript objects.
+const key = fc.oneof(
+  { weight: 5, arbitrary: text.filter((k) => k !== "__proto__") },
+  { weight: 1, arbitrary: fc.constantFrom("$base64", "$", "$$x", "constructor", "toString", "hasOwnProperty", "") },
+);
 const map = <V>(value: fc.Arbitrary<V>) => fc.dictionary(key, value, { maxKeys: 3, noNullPrototype: true });
-const executor = fc.tuple(fc.integer({ min: -1, max: 500 }), fc.integer({ min: -1, max: 500 })).map(([a, b]) => executorKey(a, b));
+/** Task ids around the interesting edges of i32. */
+export const taskId = fc.oneof(fc.integer({ min: -1, max: 500 }), fc.constantFrom(0, 2 ** 31 - 1, -(2 ** 31)));
+/** A canonical executor key. */
+export const executor = fc.tuple(taskId, taskId).map(([a, b]) => executorKey(a, b));
 const stream = fc.tuple(text, text).map(([c, s]) => streamKey(c, s));
 const byExecutor = <V>(value: fc.Arbitrary<V>) => fc.dictionary(executor, value, { maxKeys: 3, noNullPrototype: true });
 const status = fc.constantFrom("ACTIVE", "INACTIVE", "REBALANCING", "KILLED" as const);
 
-const nodeInfo = record<RecordTypes["ProfileRequest"]["nodeInfo"]>({ node: text, port: fc.array(fc.integer({ min: 0, max: 65535 }), { minLength: 1, maxLength: 2 }) });
-const windowed = map(map(i64));
-const windowedByStream = map(fc.dictionary(stream, i64, { maxKeys: 2, noNullPrototype: true }));
+/** A canonical NodeInfo: ports ascending and unique. */
+export const nodeInfo: fc.Arbitrary<NodeInfo> = record<NodeInfo>({
+  node: text,
+  port: fc.uniqueArray(fc.integer({ min: 0, max: 65535 }), { minLength: 1, maxLength: 2 }).map((ports) => ports.sort((a, b) => a - b)),
+});
+const workerResources = record<WorkerResources>({
+  memOnHeap: double, memOffHeap: double, cpu: double, sharedMemOnHeap: double, sharedMemOffHeap: double, resources: map(double), sharedResources: map(double),
+}, []);
+const windowedCount = map(map(i64));
+const windowedAverage = map(map(double));
+const byStream = <V>(value: fc.Arbitrary<V>) => map(fc.dictionary(stream, value, { maxKeys: 2, noNullPrototype: true }));
 
+/** An arbitrary valid record of each kind. */
 export const stormArbitraries: { readonly [K in RecordKind]: fc.Arbitrary<RecordTypes[K]> } = {
   Assignment: record({
     masterCodeDir: text,
     nodeHost: map(text),
     executorNodePort: byExecutor(nodeInfo),
     executorStartTimeSecs: byExecutor(i64),
-    workerResources: fc.array(record({ nodeInfo, resources: record({ memOnHeap: double, memOffHeap: double, cpu: double, sharedMemOnHeap: double, sharedMemOffHeap: double, resources: map(double), sharedResources: map(double) }, []) }), { maxLength: 2 }),
+    workerResources: fc.uniqueArray(record({ nodeInfo, resources: workerResources }), {
+      maxLength: 3,
+      comparator: (a, b) => compareNodeInfo(a.nodeInfo, b.nodeInfo) === 0,
+    }).map((entries) => entries.sort((a, b) => compareNodeInfo(a.nodeInfo, b.nodeInfo))),
     totalSharedOffHeap: map(double),
     owner: text,
   }, ["masterCodeDir", "nodeHost", "executorNodePort", "executorStartTimeSecs", "workerResources", "totalSharedOffHeap"]),
@@ -56,11 +78,11 @@ export const stormArbitraries: { readonly [K in RecordKind]: fc.Arbitrary<Record
   ClusterWorkerHeartbeat: record({
     stormId: text,
     executorStats: byExecutor(record({
-      emitted: windowed,
-      transferred: windowed,
+      emitted: windowedCount,
+      transferred: windowedCount,
       specific: fc.oneof(
-        record({ bolt: record({ acked: windowedByStream, failed: windowedByStream, processMsAvg: windowedByStream, executed: windowedByStream, executeMsAvg: windowedByStream }) }),
-        record({ spout: record({ acked: windowed, failed: windowed, completeMsAvg: windowed }) }),
+        record({ bolt: record({ acked: byStream(i64), failed: byStream(i64), processMsAvg: byStream(double), executed: byStream(i64), executeMsAvg: byStream(double) }) }),
+        record({ spout: record({ acked: windowedCount, failed: windowedCount, completeMsAvg: windowedAverage }) }),
       ),
       rate: double,
     })),

@@ -3,13 +3,16 @@ import { InvalidRecordError, CorruptRecordError } from "../record-errors.ts";
 import { type RecordKind, type RecordTypes, deepFreeze, recordSchemas } from "../records.ts";
 
 /**
- * How records become node data and back. `decode` returns a validated, deep-frozen record or
- * throws {@link CorruptRecordError}; `encode` throws {@link InvalidRecordError} for a record that
- * does not fit its schema.
+ * How records become node data and back; `kind` names the record type, and the record's type
+ * follows from it. `decode` returns a validated, deep-frozen record or throws
+ * {@link CorruptRecordError} (never a partly valid record); `encode` throws
+ * {@link InvalidRecordError} for a record that does not fit its schema.
  */
 export interface Codec {
+  /** For logs and errors, e.g. `"json"`, `"thrift-gzip"`. */
   readonly name: string;
   encode<K extends RecordKind>(kind: K, record: RecordTypes[K]): Uint8Array;
+  /** `path`, the node the bytes came from, only goes into the error. */
   decode<K extends RecordKind>(kind: K, bytes: Uint8Array, path?: string): RecordTypes[K];
 }
 

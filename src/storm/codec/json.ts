@@ -1,6 +1,11 @@
 /**
- * A readable JSON codec for development and non-Storm users: UTF-8 JSON with object keys in
- * sorted order (byte-stable output), byte arrays as `{ "$base64": "…" }`.
+ * A readable JSON codec for development and non-Storm users: UTF-8 JSON with object keys in sorted
+ * order, so equal records give equal bytes.
+ *
+ * Byte arrays (only `PrivateWorkerKey.key`) are written as `{ "$base64": "…" }`. So that no map
+ * key can be mistaken for that marker, an object key starting with `$` is written with one more
+ * `$` in front (`"$base64"` → `"$$base64"`) and read back without it. No record holds a `bigint`
+ * (see records.ts), so every number is a plain JSON number.
  */
 import { Buffer } from "node:buffer";
 import { CorruptRecordError } from "../record-errors.ts";
@@ -9,15 +14,18 @@ import { type Codec, checkRecord, parseRecord } from "./codec.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8", { fatal: true });
+const BYTES_MARKER = "$base64";
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 function toJsonValue(value: unknown): unknown {
-  if (value instanceof Uint8Array) return { $base64: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64") };
+  if (value instanceof Uint8Array) return { [BYTES_MARKER]: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64") };
   if (Array.isArray(value)) return value.map(toJsonValue);
   if (typeof value === "object" && value !== null) {
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(value).sort()) {
       const v = (value as Record<string, unknown>)[key];
-      if (v !== undefined) out[key] = toJsonValue(v);
+      // Own data properties only: "__proto__" stays a key instead of replacing the prototype.
+      if (v !== undefined) Object.defineProperty(out, key.startsWith("$") ? `$${key}` : key, { value: toJsonValue(v), enumerable: true });
     }
     return out;
   }
@@ -28,19 +36,21 @@ function fromJsonValue(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(fromJsonValue);
   if (typeof value === "object" && value !== null) {
     const entries = Object.entries(value);
-    const only = entries.length === 1 ? entries[0] : undefined;
-    if (only !== undefined && only[0] === "$base64" && typeof only[1] === "string") {
+    const [only] = entries;
+    if (entries.length === 1 && only !== undefined && only[0] === BYTES_MARKER) {
+      if (typeof only[1] !== "string" || !BASE64.test(only[1])) throw new TypeError(`${BYTES_MARKER} does not hold base64 text`);
       return new Uint8Array(Buffer.from(only[1], "base64"));
     }
-    // A null-prototype object: keys such as "__proto__" stay plain data.
-    const out: Record<string, unknown> = Object.create(null);
-    for (const [k, v] of entries) out[k] = fromJsonValue(v);
-    return { ...out };
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of entries) {
+      Object.defineProperty(out, k.startsWith("$$") ? k.slice(1) : k, { value: fromJsonValue(v), enumerable: true, writable: true, configurable: true });
+    }
+    return out;
   }
   return value;
 }
 
-/** The JSON codec. */
+/** The JSON codec: readable, deterministic, validated by the record schemas on both ways. */
 export const jsonCodec: Codec = {
   name: "json",
   encode<K extends RecordKind>(kind: K, record: RecordTypes[K]): Uint8Array {
@@ -51,7 +61,7 @@ export const jsonCodec: Codec = {
     try {
       data = fromJsonValue(JSON.parse(decoder.decode(bytes)));
     } catch (cause) {
-      throw new CorruptRecordError(kind, path, `not UTF-8 JSON (${cause instanceof Error ? cause.message : String(cause)})`, { cause });
+      throw new CorruptRecordError(kind, path, `not stormkeeper JSON (${cause instanceof Error ? cause.message : String(cause)})`, { cause });
     }
     return parseRecord(kind, data, path);
   },
