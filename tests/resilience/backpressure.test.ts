@@ -1,6 +1,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { type ZooKeeperClient, connect } from "../../mod.ts";
+import { liveHeapBytes } from "../support/memory.ts";
 import { sharedConnectString, uniqueRoot } from "../support/zookeeper.ts";
 
 describe("backpressure", () => {
@@ -38,16 +39,17 @@ describe("backpressure", () => {
           outstanding--;
         },
       );
-      if (i % 100_000 === 0) heap.push(process.memoryUsage().heapUsed);
+      if (i % 100_000 === 0) heap.push(liveHeapBytes());
     }
     while (outstanding > 0) await zk.waitForCapacity().then(() => zk.sync(path));
-    heap.push(process.memoryUsage().heapUsed);
+    heap.push(liveHeapBytes());
     assert.equal(done, total);
     assert.equal(failed, 0);
     assert.ok(maxOutstanding <= 501, `at most maxInFlight requests outstanding (saw ${maxOutstanding})`);
-    // Flat: the heap after a million requests is within 64 MiB of where it was after the first.
+    // Flat: live memory after a million requests is within 16 MiB of where it was after the
+    // first 100,000 (a leak of even 20 bytes per request would exceed that).
     const growth = Math.max(...heap) - (heap[1] ?? heap[0] ?? 0);
     console.log(`backpressure: ${total} getData, heap samples MiB ${heap.map((h) => (h / 2 ** 20).toFixed(1)).join(" ")}`);
-    assert.ok(growth < 64 * 2 ** 20, `heap grew by ${(growth / 2 ** 20).toFixed(1)} MiB`);
+    assert.ok(growth < 16 * 2 ** 20, `heap grew by ${(growth / 2 ** 20).toFixed(1)} MiB`);
   });
 });
