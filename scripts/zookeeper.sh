@@ -6,17 +6,26 @@
 #                                         (a free port is chosen when PORT is omitted); prints the
 #                                         port and writes DIR/pid and DIR/port; waits for ruok→imok
 #   scripts/zookeeper.sh stop DIR         stop the server started in DIR (by the PID it recorded)
+#   scripts/zookeeper.sh start-tls DIR    like start, plus a TLS client port (Netty) with a
+#                                         throwaway CA in DIR/tls: ca.pem is what clients trust,
+#                                         client.pem/client.key a certificate the server accepts
+#                                         as x509 identity CN=stormkeeper-client (client
+#                                         certificates are optional); prints "PORT TLS-PORT"
 #   scripts/zookeeper.sh ensemble DIR [N] start an N-member ensemble (default 3) under DIR/1..N,
 #                                         wait until it has a leader; prints the client ports
 #   scripts/zookeeper.sh member-stop DIR I / member-start DIR I   stop or restart member I
 #   scripts/zookeeper.sh ensemble-stop DIR                        stop every member
 #   scripts/zookeeper.sh srvr PORT / isro PORT                    four-letter words
 # ZK_EXTRA_CONFIG adds lines to every zoo.cfg written (e.g. localSessionsEnabled=true).
+# ZK_JVM_FLAGS replaces the JVM flags (default: small heap and C1 only, for a fast start).
 #
 # Only loopback addresses are used; only the PID this script recorded is ever signalled.
 set -euo pipefail
 
 ZK_JAR=/usr/share/java/zookeeper.jar
+# Debian's zookeeper.jar manifest leaves out netty-codec (Netty's TLS pipeline needs it) and any
+# SLF4J binding (without one the server logs nothing); both come with the package's dependencies.
+ZK_CLASSPATH=$ZK_JAR:/usr/share/java/netty-codec.jar:/usr/share/java/slf4j-log4j12.jar:/usr/share/java/log4j-1.2.jar
 
 install_zookeeper() {
   if [ -f "$ZK_JAR" ]; then return 0; fi
@@ -31,6 +40,26 @@ install_zookeeper() {
 free_port() {
   # Ask the kernel for a free loopback port.
   node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+}
+
+tls_material() { # DIR: a throwaway CA, a server certificate for 127.0.0.1/localhost and a client certificate
+  local tls=$1/tls
+  command -v openssl >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl >/dev/null
+  mkdir -p "$tls"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+    -subj "/CN=stormkeeper test CA" -keyout "$tls/ca.key" -out "$tls/ca.pem" 2>/dev/null
+  printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' > "$tls/server.cnf"
+  printf 'extendedKeyUsage=clientAuth\n' > "$tls/client.cnf"
+  local who cn
+  for who in server client; do
+    cn=localhost; [ "$who" = client ] && cn=stormkeeper-client
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+      -subj "/CN=$cn" -keyout "$tls/$who.key" -out "$tls/$who.csr" 2>/dev/null
+    openssl x509 -req -days 2 -in "$tls/$who.csr" -CA "$tls/ca.pem" -CAkey "$tls/ca.key" -CAcreateserial \
+      -extfile "$tls/$who.cnf" -out "$tls/$who.pem" 2>/dev/null
+  done
+  # ZooKeeper reads a PEM key store as the private key followed by its certificate.
+  cat "$tls/server.key" "$tls/server.pem" > "$tls/keystore.pem"
 }
 
 four_letter() { # PORT WORD → server answer (empty when not reachable); bash's /dev/tcp, no fork of node
@@ -71,11 +100,12 @@ log4j.appender.FILE.layout.ConversionPattern=%d %p [%t] %c{1}: %m%n
 LOG
   # extendedTypesEnabled lets tests create TTL nodes; readonlymode lets a partitioned member
   # serve reads to clients that accept it. Both are read as system properties.
-  nohup java -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
+  # shellcheck disable=SC2086 # ZK_JVM_FLAGS is a list of flags
+  nohup java ${ZK_JVM_FLAGS:--Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1} \
     -Dzookeeper.extendedTypesEnabled=true -Dzookeeper.4lw.commands.whitelist='*' -Dreadonlymode.enabled=true \
     -Dlog4j.configuration="file:$dir/log4j.properties" -Dzk.log.file="$dir/server.log" \
     -Dzookeeper.admin.enableServer=false \
-    -cp "$dir:$ZK_JAR" "$main" "$dir/zoo.cfg" > "$dir/stdout.log" 2>&1 &
+    -cp "$dir:$ZK_CLASSPATH" "$main" "$dir/zoo.cfg" > "$dir/stdout.log" 2>&1 &
   echo "$!" > "$dir/pid"
 }
 
@@ -101,6 +131,26 @@ start_server() {
   launch "$dir" org.apache.zookeeper.server.ZooKeeperServerMain
   if ! wait_for "$dir" ruok '^imok$' 30; then stop_server "$dir"; exit 1; fi
   echo "$port"
+}
+
+start_tls_server() {
+  local dir=$1 port=${2:-} secure
+  install_zookeeper
+  [ -n "$port" ] || port=$(free_port)
+  secure=$(free_port)
+  tls_material "$dir"
+  write_config "$dir" "$port" "serverCnxnFactory=org.apache.zookeeper.server.NettyServerCnxnFactory
+secureClientPort=$secure
+secureClientPortAddress=127.0.0.1
+ssl.keyStore.location=$dir/tls/keystore.pem
+ssl.keyStore.type=PEM
+ssl.trustStore.location=$dir/tls/ca.pem
+ssl.trustStore.type=PEM
+ssl.clientAuth=want"
+  echo "$secure" > "$dir/tls-port"
+  launch "$dir" org.apache.zookeeper.server.ZooKeeperServerMain
+  if ! wait_for "$dir" ruok '^imok$' 30; then stop_server "$dir"; exit 1; fi
+  echo "$port $secure"
 }
 
 start_ensemble() {
@@ -160,6 +210,7 @@ stop_server() {
 case "${1:-}" in
   install) install_zookeeper ;;
   start) start_server "${2:?data dir}" "${3:-}" ;;
+  start-tls) start_tls_server "${2:?data dir}" "${3:-}" ;;
   stop) stop_server "${2:?data dir}" ;;
   ensemble) start_ensemble "${2:?data dir}" "${3:-3}" ;;
   member-stop) stop_server "${2:?data dir}/${3:?member}" ;;
