@@ -27,3 +27,4 @@ export type { OpName } from "./protocol/opcodes.ts";
 export { pathProblem } from "./protocol/paths.ts";
 export type { Endpoint, Transport, TransportFactory, TransportHandlers } from "./transport/transport.ts";
 export { tcpTransport } from "./transport/tcp.ts";
+export { type PemInput, type TlsOptions, tlsTransport } from "./transport/tls.ts";

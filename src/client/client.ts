@@ -26,6 +26,7 @@ import type { WatchedEvent, Watcher } from "../protocol/events.ts";
 import { OpCode, type OpName } from "../protocol/opcodes.ts";
 import { joinPath, makeChroot, parentPath, validatePath } from "../protocol/paths.ts";
 import { tcpTransport } from "../transport/tcp.ts";
+import { type TlsOptions, tlsTransport } from "../transport/tls.ts";
 import type { Endpoint, TransportFactory } from "../transport/transport.ts";
 import { parseConnectString, shuffled } from "./connect-string.ts";
 import { ReadBatch, Transaction } from "./multi.ts";
@@ -64,7 +65,13 @@ export interface ConnectOptions {
   readonly logger?: Logger;
   /** Shuffle the host list (spreads clients over the ensemble). Default true. */
   readonly shuffleHosts?: boolean;
-  /** Socket implementation. Default: TCP through `node:net`. */
+  /**
+   * Connect with TLS (to the servers' `secureClientPort`): `true` trusts the runtime's root
+   * certificates, an object gives the CA, a client certificate and so on. Every connection,
+   * including the read-only probes, then goes through TLS.
+   */
+  readonly tls?: boolean | TlsOptions;
+  /** Socket implementation. Default: TCP through `node:net` (or TLS with `tls`). */
   readonly transport?: TransportFactory;
   /** How long `close()` waits for the server to confirm. Default 5 000 ms. */
   readonly closeTimeout?: number;
@@ -154,7 +161,7 @@ export class ZooKeeperClient {
         maxFrameSize: this.#maxFrameSize,
         maxInFlight: positive(options.maxInFlight, 10_000, "maxInFlight"),
         waitForConnection: positive(options.waitForConnection, sessionTimeout, "waitForConnection"),
-        transport: options.transport ?? tcpTransport,
+        transport: transportOf(options),
         resume: options.session ? { sessionId: options.session.id, password: options.session.password } : undefined,
         log,
         // Java's pacing (§15.2): 0–999 ms jitter before each retry, +1 s per full failed cycle.
@@ -621,6 +628,14 @@ export class ZooKeeperClient {
   close(): Promise<void> {
     return this.#session.close(this.#closeTimeout);
   }
+}
+
+function transportOf(options: ConnectOptions): TransportFactory {
+  const tls = options.tls ?? false;
+  if (tls === false) return options.transport ?? tcpTransport;
+  if (options.transport !== undefined) throw badArguments("give either tls or transport, not both");
+  if (tls !== true && (typeof tls !== "object" || tls === null)) throw badArguments(`tls must be a boolean or an options object, got ${String(tls)}`);
+  return tlsTransport(tls === true ? {} : tls);
 }
 
 function positive(value: number | undefined, fallback: number, name: string): number {

@@ -4,7 +4,7 @@
  * the script recorded when it started it.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -42,6 +42,48 @@ export function startServer(): TestServer {
       if (running) return;
       execFileSync("bash", [script, "start", dir, String(port)]);
       running = true;
+    },
+    destroy() {
+      server.stop();
+      rmSync(dir, { recursive: true, force: true });
+      started.delete(server);
+    },
+  };
+  started.add(server);
+  installExitHook();
+  return server;
+}
+
+/** A standalone server with a TLS client port, and the PEM files its throwaway CA issued. */
+export interface TlsTestServer {
+  readonly connectString: string;
+  /** `127.0.0.1:<secureClientPort>`. */
+  readonly tlsConnectString: string;
+  /** The CA that signed the server's certificate (for 127.0.0.1 and localhost). */
+  readonly ca: string;
+  /** A client certificate and key the server accepts as x509 identity `CN=stormkeeper-client`. */
+  readonly clientCert: string;
+  readonly clientKey: string;
+  destroy(): void;
+}
+
+/** Starts a private server with a TLS port (`scripts/zookeeper.sh start-tls`); stopped at exit. */
+export function startTlsServer(): TlsTestServer {
+  const dir = mkdtempSync(join(tmpdir(), "stormkeeper-test-zk-tls-"));
+  const [port, tlsPort] = execFileSync("bash", [script, "start-tls", dir], { encoding: "utf8" }).trim().split(/\s+/);
+  const pem = (name: string) => readFileSync(join(dir, "tls", name), "utf8");
+  const server: TlsTestServer & TestServer = {
+    port: Number(port),
+    connectString: `127.0.0.1:${port}`,
+    tlsConnectString: `127.0.0.1:${tlsPort}`,
+    ca: pem("ca.pem"),
+    clientCert: pem("client.pem"),
+    clientKey: pem("client.key"),
+    stop() {
+      execFileSync("bash", [script, "stop", dir]);
+    },
+    start() {
+      throw new Error("a TLS test server cannot be restarted");
     },
     destroy() {
       server.stop();
