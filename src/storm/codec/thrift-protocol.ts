@@ -8,7 +8,7 @@
  */
 
 /** Wire type ids of the binary protocol. */
-export const TType = { STOP: 0, BOOL: 2, BYTE: 3, DOUBLE: 4, I16: 6, I32: 8, I64: 10, STRING: 11, STRUCT: 12, MAP: 13, SET: 14, LIST: 15 } as const;
+export const TType = { STOP: 0, BOOL: 2, BYTE: 3, DOUBLE: 4, I16: 6, I32: 8, I64: 10, STRING: 11, STRUCT: 12, MAP: 13, SET: 14, LIST: 15, UUID: 16 } as const;
 
 /** A scalar thrift type. i64 values are JavaScript numbers and must be safe integers. */
 export type ThriftScalar = { readonly kind: "bool" | "byte" | "i16" | "i32" | "i64" | "double" | "string" | "binary" };
@@ -100,6 +100,7 @@ function minSize(type: number): number {
     case TType.STRING: return 4;
     case TType.DOUBLE:
     case TType.I64: return 8;
+    case TType.UUID: return 16;
     case TType.MAP: return 6;
     case TType.SET:
     case TType.LIST: return 5;
@@ -148,6 +149,7 @@ class Reader {
   i32(): number { this.need(4); const v = this.view.getInt32(this.pos); this.pos += 4; return v; }
   i64(): bigint { this.need(8); const v = this.view.getBigInt64(this.pos); this.pos += 8; return v; }
   double(): number { this.need(8); const v = this.view.getFloat64(this.pos); this.pos += 8; return v; }
+  skipBytes(n: number): void { this.need(n); this.pos += n; }
   bytes(): Uint8Array {
     const n = this.i32();
     if (n < 0) throw new ThriftDecodeError(`negative length ${n} at offset ${this.pos - 4}`);
@@ -280,7 +282,8 @@ function writeStruct(w: Writer, s: ThriftStruct, v: unknown, path: string): void
 function readValue(r: Reader, t: ThriftType, depth: number, what: string): unknown {
   if (depth > MAX_DEPTH) throw new ThriftDecodeError("nesting too deep");
   switch (t.kind) {
-    case "bool": return r.byte() !== 0;
+    // Java's TBinaryProtocol reads every byte but 1 as false; so do we, to read what Storm reads.
+    case "bool": return r.byte() === 1;
     case "byte": return r.byte();
     case "i16": return r.i16();
     case "i32": return r.i32();
@@ -346,6 +349,8 @@ function skip(r: Reader, type: number, depth: number): void {
     case TType.I32: r.i32(); return;
     case TType.I64: r.i64(); return;
     case TType.DOUBLE: r.double(); return;
+    // Thrift 0.17+ (Storm 2.8.8 ships 0.22) skips a UUID field from a newer schema: 16 raw bytes.
+    case TType.UUID: r.skipBytes(16); return;
     case TType.STRING: r.bytes(); return;
     case TType.STRUCT:
       for (;;) {
