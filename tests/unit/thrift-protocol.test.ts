@@ -1,6 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { plainThriftCodec } from "../../src/storm/codec/thrift.ts";
+import { decodeStruct, ThriftDecodeError, type ThriftStruct } from "../../src/storm/codec/thrift-protocol.ts";
 import { hex } from "../support/bytes.ts";
 
 // Hand-written bytes for what the golden vectors cannot show: Python's Thrift never writes them,
@@ -24,5 +25,40 @@ describe("the thrift binary protocol reads what Java's TBinaryProtocol reads", (
     // A list of UUIDs too; a truncated UUID is corrupt, not read past the end.
     assert.deepEqual(plainThriftCodec.decode("StormBase", stormBaseWith(`0f 0063 10 00000002 ${"ab".repeat(32)}`)), base);
     assert.throws(() => plainThriftCodec.decode("StormBase", stormBaseWith("10 0063 0001020304")), /truncated/);
+  });
+});
+
+describe("enum values and union members of a newer Storm read as Java's generated code reads them", () => {
+  const base = plainThriftCodec.decode("StormBase", stormBaseWith(""));
+
+  test("an unknown value of an optional enum leaves the field out; of a required one, the record is corrupt", () => {
+    // prevStatus (8) = 9, then owner (6) still read.
+    assert.deepEqual(plainThriftCodec.decode("StormBase", stormBaseWith("08 0008 00000009  0b 0006 00000001 6f")), { ...base, owner: "o" });
+    assert.throws(() => plainThriftCodec.decode("StormBase", hex("0b 0001 00000001 6e  08 0002 00000009  08 0003 00000001 00")), /StormBase\.status: 9 is not a TopologyStatus value/);
+  });
+
+  test("a union holding only a member this version does not know reads as an absent optional field", () => {
+    // topologyActionOptions (7) holding member 3 { 1: i32 }.
+    assert.deepEqual(plainThriftCodec.decode("StormBase", stormBaseWith("0c 0007 0c 0003 08 0001 00000005 00 00")), base);
+    // A known member whose wire type does not match is skipped the same way.
+    assert.deepEqual(plainThriftCodec.decode("StormBase", stormBaseWith("0c 0007 08 0001 00000005 00")), base);
+    // A union with no field at all is corrupt in Java too, and so is one with two known members.
+    assert.throws(() => plainThriftCodec.decode("StormBase", stormBaseWith("0c 0007 00")), /union TopologyActionOptions has 0 members set/);
+    assert.throws(() => plainThriftCodec.decode("StormBase", stormBaseWith("0c 0007 0c 0001 00 0c 0002 00 00")), /has 2 members set/);
+  });
+
+  test("a required union holding only an unknown member makes the record corrupt", () => {
+    // ClusterWorkerHeartbeat { stormId "t", executorStats { [1,1]: ExecutorStats { specific: member 3 } }, 5, 0 }.
+    const beat = hex(`0b 0001 00000001 74
+      0d 0002 0c 0c 00000001  08 0001 00000001 08 0002 00000001 00
+        0d 0001 0b 0d 00000000  0d 0002 0b 0d 00000000  0c 0003 0c 0003 00 00  04 0004 3ff0000000000000 00
+      08 0003 00000005  08 0004 00000000 00`);
+    assert.throws(() => plainThriftCodec.decode("ClusterWorkerHeartbeat", beat), /ExecutorStats\.specific: union ExecutorSpecificStats holds no member this version knows/);
+  });
+
+  test("an unknown enum value inside a collection cannot be left out: the record is corrupt", () => {
+    const levels: ThriftStruct = { kind: "struct", name: "Levels", fields: [{ id: 1, name: "levels", required: false, type: { kind: "list", elem: { kind: "enum", name: "Level", values: { LOW: 1, HIGH: 2 } } } }] };
+    assert.deepEqual(decodeStruct(levels, hex("0f 0001 08 00000002 00000002 00000001 00")), { levels: ["HIGH", "LOW"] });
+    assert.throws(() => decodeStruct(levels, hex("0f 0001 08 00000002 00000002 00000003 00")), (e: unknown) => e instanceof ThriftDecodeError && /Levels\.levels: 3 is not a Level value/.test(e.message));
   });
 });

@@ -279,6 +279,24 @@ function writeStruct(w: Writer, s: ThriftStruct, v: unknown, path: string): void
   w.byte(TType.STOP);
 }
 
+/**
+ * An enum number or union member this table does not know, as a newer Storm may write. Java's
+ * generated code reads the first as null and the second as a union with no member set, so an
+ * optional field holding one reads as absent and a required one fails; a collection element
+ * cannot be absent, so there it is corrupt.
+ */
+class Unrecognized {
+  constructor(readonly reason: string) {}
+}
+
+/** {@link readValue} where the value cannot be left out (a collection's element, key or value). */
+function readKnown(r: Reader, t: ThriftType, depth: number, what: string): unknown {
+  const value = readValue(r, t, depth, what);
+  if (value instanceof Unrecognized) throw new ThriftDecodeError(`${what}: ${value.reason}`);
+  return value;
+}
+
+/** Reads one value of type `t`; an {@link Unrecognized} stands for a value the table cannot hold. */
 function readValue(r: Reader, t: ThriftType, depth: number, what: string): unknown {
   if (depth > MAX_DEPTH) throw new ThriftDecodeError("nesting too deep");
   switch (t.kind) {
@@ -300,8 +318,7 @@ function readValue(r: Reader, t: ThriftType, depth: number, what: string): unkno
     case "enum": {
       const n = r.i32();
       const name = Object.keys(t.values).find((k) => t.values[k] === n);
-      if (name === undefined) throw new ThriftDecodeError(`${what}: ${n} is not a ${t.name} value`);
-      return name;
+      return name ?? new Unrecognized(`${n} is not a ${t.name} value`);
     }
     case "struct": return readStruct(r, t, depth + 1);
     case "list":
@@ -310,7 +327,7 @@ function readValue(r: Reader, t: ThriftType, depth: number, what: string): unkno
       const n = r.count(minSize(elemType), what);
       if (n > 0 && elemType !== wireType(t.elem)) throw new ThriftDecodeError(`${what}: element type ${elemType}, expected ${wireType(t.elem)}`);
       const out = new Array<unknown>(n);
-      for (let i = 0; i < n; i++) out[i] = readValue(r, t.elem, depth + 1, what);
+      for (let i = 0; i < n; i++) out[i] = readKnown(r, t.elem, depth + 1, what);
       return out;
     }
     case "map": {
@@ -323,17 +340,17 @@ function readValue(r: Reader, t: ThriftType, depth: number, what: string): unkno
       if (t.entries) {
         const out: Record<string, unknown>[] = [];
         for (let i = 0; i < n; i++) {
-          const k = readValue(r, t.key, depth + 1, what);
-          out.push({ [t.entries.key]: k, [t.entries.value]: readValue(r, t.value, depth + 1, what) });
+          const k = readKnown(r, t.key, depth + 1, what);
+          out.push({ [t.entries.key]: k, [t.entries.value]: readKnown(r, t.value, depth + 1, what) });
         }
         return out;
       }
       const out: Record<string, unknown> = {};
       for (let i = 0; i < n; i++) {
-        const k = readValue(r, t.key, depth + 1, what);
+        const k = readKnown(r, t.key, depth + 1, what);
         const key = t.keyToJs ? t.keyToJs(k) : (k as string);
         if (key === "__proto__") throw new ThriftDecodeError(`${what}: the map key "__proto__" is not supported`);
-        out[key] = readValue(r, t.value, depth + 1, what);
+        out[key] = readKnown(r, t.value, depth + 1, what);
       }
       return out;
     }
@@ -381,8 +398,10 @@ function skip(r: Reader, type: number, depth: number): void {
   }
 }
 
-function readStruct(r: Reader, s: ThriftStruct, depth: number): Record<string, unknown> {
+function readStruct(r: Reader, s: ThriftStruct, depth: number): Record<string, unknown> | Unrecognized {
   const out: Record<string, unknown> = {};
+  // Fields skipped or left out: a union that read no member but one of these holds a newer one.
+  let unread = 0;
   for (;;) {
     const type = r.byte();
     if (type === TType.STOP) break;
@@ -390,23 +409,38 @@ function readStruct(r: Reader, s: ThriftStruct, depth: number): Record<string, u
     const field = s.fields.find((f) => f.id === id);
     if (field === undefined) {
       skip(r, type, depth);
+      unread++;
       continue;
     }
+    const what = `${s.name}.${field.name}`;
+    let value: unknown;
     if (type === wireType(field.type)) {
-      out[field.name] = readValue(r, field.type, depth, `${s.name}.${field.name}`);
+      value = readValue(r, field.type, depth, what);
     } else if (field.alsoReads?.includes("i64") && type === TType.I64) {
-      out[field.name] = safeInteger(r.i64(), `${s.name}.${field.name}`);
+      value = safeInteger(r.i64(), what);
     } else if (field.alsoReads?.includes("i32") && type === TType.I32) {
-      out[field.name] = r.i32();
+      value = r.i32();
     } else {
       // Thrift skips a field whose type does not match (a foreign schema).
       skip(r, type, depth);
+      unread++;
+      continue;
     }
+    if (value instanceof Unrecognized) {
+      if (field.required) throw new ThriftDecodeError(`${what}: ${value.reason}`);
+      unread++;
+      continue;
+    }
+    out[field.name] = value;
   }
   for (const f of s.fields) {
     if (f.required && out[f.name] === undefined) throw new ThriftDecodeError(`required field ${s.name}.${f.name} (id ${f.id}) is missing`);
   }
-  if (s.union && Object.keys(out).length !== 1) throw new ThriftDecodeError(`union ${s.name} has ${Object.keys(out).length} members set`);
+  if (s.union) {
+    const members = Object.keys(out).length;
+    if (members === 0 && unread > 0) return new Unrecognized(`union ${s.name} holds no member this version knows`);
+    if (members !== 1) throw new ThriftDecodeError(`union ${s.name} has ${members} members set`);
+  }
   return out;
 }
 
@@ -421,6 +455,7 @@ export function encodeStruct(s: ThriftStruct, value: unknown): Uint8Array {
 export function decodeStruct(s: ThriftStruct, bytes: Uint8Array): Record<string, unknown> {
   const r = new Reader(bytes);
   const value = readStruct(r, s, 0);
+  if (value instanceof Unrecognized) throw new ThriftDecodeError(value.reason);
   if (r.remaining !== 0) throw new ThriftDecodeError(`${r.remaining} bytes after the end of the ${s.name} struct`);
   return value;
 }
