@@ -2,6 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { plainThriftCodec } from "../../src/storm/codec/thrift.ts";
 import { decodeStruct, ThriftDecodeError, type ThriftStruct } from "../../src/storm/codec/thrift-protocol.ts";
+import { CorruptRecordError, InvalidRecordError } from "../../src/storm/record-errors.ts";
 import { hex } from "../support/bytes.ts";
 
 // Hand-written bytes for what the golden vectors cannot show: Python's Thrift never writes them,
@@ -60,5 +61,22 @@ describe("enum values and union members of a newer Storm read as Java's generate
     const levels: ThriftStruct = { kind: "struct", name: "Levels", fields: [{ id: 1, name: "levels", required: false, type: { kind: "list", elem: { kind: "enum", name: "Level", values: { LOW: 1, HIGH: 2 } } } }] };
     assert.deepEqual(decodeStruct(levels, hex("0f 0001 08 00000002 00000002 00000001 00")), { levels: ["HIGH", "LOW"] });
     assert.throws(() => decodeStruct(levels, hex("0f 0001 08 00000002 00000002 00000003 00")), (e: unknown) => e instanceof ThriftDecodeError && /Levels\.levels: 3 is not a Level value/.test(e.message));
+  });
+});
+
+describe("strings are UTF-8 both ways, never silently replaced", () => {
+  test("a string or map key with a lone surrogate is refused on write; a surrogate pair is written", () => {
+    assert.throws(() => plainThriftCodec.encode("ErrorInfo", { error: "stack \uD800 trace", errorTimeSecs: 1 }), (e: unknown) => e instanceof InvalidRecordError && /lone UTF-16 surrogate/.test(e.message));
+    assert.throws(() => plainThriftCodec.encode("Credentials", { creds: { "key\uDC00": "v" } }), InvalidRecordError);
+    const clef = { error: "\uD834\uDD1E", errorTimeSecs: 1 };
+    const bytes = plainThriftCodec.encode("ErrorInfo", clef);
+    assert.deepEqual([...bytes.subarray(3, 11)], [0, 0, 0, 4, 0xf0, 0x9d, 0x84, 0x9e]);
+    assert.deepEqual(plainThriftCodec.decode("ErrorInfo", bytes), clef);
+  });
+
+  test("a string field holding invalid UTF-8 is corrupt; a binary field holds any bytes", () => {
+    assert.throws(() => plainThriftCodec.decode("ErrorInfo", hex("0b 0001 00000002 c328  08 0002 00000001 00")), (e: unknown) => e instanceof CorruptRecordError && /not valid UTF-8/.test(e.message));
+    const key = plainThriftCodec.decode("PrivateWorkerKey", hex("0b 0001 00000002 c328  0b 0002 00000001 75  0a 0003 0000000000000001 00"));
+    assert.deepEqual([...key.key], [0xc3, 0x28]);
   });
 });

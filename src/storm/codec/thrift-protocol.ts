@@ -110,6 +110,8 @@ function minSize(type: number): number {
 
 const utf8 = new TextEncoder();
 const utf8Strict = new TextDecoder("utf-8", { fatal: true });
+// With the u flag a surrogate pair is one code point, so this matches only unpaired halves.
+const LONE_SURROGATE = /\p{Cs}/u;
 
 class Writer {
   private buf = new Uint8Array(256);
@@ -203,6 +205,9 @@ function writeValue(w: Writer, t: ThriftType, v: unknown, path: string): void {
       return;
     case "string":
       if (typeof v !== "string") fail(path, "expected a string");
+      // UTF-8 cannot hold a lone surrogate: TextEncoder would write U+FFFD (Java writes "?"),
+      // silently storing another string than the record holds.
+      if (LONE_SURROGATE.test(v)) fail(path, "a string with a lone UTF-16 surrogate has no UTF-8 form");
       w.bytes(utf8.encode(v));
       return;
     case "binary":
@@ -308,6 +313,8 @@ function readValue(r: Reader, t: ThriftType, depth: number, what: string): unkno
     case "i64": return safeInteger(r.i64(), what);
     case "double": return r.double();
     case "string":
+      // Java would read invalid UTF-8 as U+FFFD, but Java never writes it (see writeValue);
+      // refusing it keeps a read-modify-write from storing another string than it read.
       try {
         return utf8Strict.decode(r.bytes());
       } catch (error) {
