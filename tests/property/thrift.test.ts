@@ -80,4 +80,22 @@ describe("thrift codec properties", () => {
     // A zstd header declaring 4 GiB of content with almost nothing behind it.
     assert.throws(() => codec.decode("StormBase", new Uint8Array([0x28, 0xb5, 0x2f, 0xfd, 0xa0, 0xff, 0xff, 0xff, 0xff, 0x01, 0x00, 0x00])), CorruptRecordError);
   });
+
+  test("a zstd frame asking for a window beyond the cap is refused before the decoder allocates it", () => {
+    const codec = thriftCodec({ maxDecompressedBytes: 1024 * 1024 });
+    const record = { name: "wc", status: "ACTIVE", numWorkers: 1 } as const;
+    const plain = thriftCodec({ compression: "none" }).encode("StormBase", record);
+    // No content size, window descriptor 0xa7 = 1.875 GiB (fzstd would allocate it all), one raw block.
+    const windowed = (descriptor: number, body: Uint8Array) =>
+      new Uint8Array([0x28, 0xb5, 0x2f, 0xfd, 0x00, descriptor, 1 | (body.length << 3), body.length >> 5, body.length >> 13, ...body]);
+    const refused = (e: unknown) => e instanceof CorruptRecordError && /window/.test(e.message);
+    assert.throws(() => codec.decode("StormBase", windowed(0xa7, plain)), refused);
+    // Hidden behind a valid frame and a skippable frame, it is found all the same.
+    const skippable = [0x50, 0x2a, 0x4d, 0x18, 2, 0, 0, 0, 9, 9];
+    assert.throws(() => codec.decode("StormBase", new Uint8Array([...zstdRawFrame(plain.subarray(0, 5)), ...skippable, ...windowed(0xa7, plain.subarray(5))])), refused);
+    // Storm's own frames (level 3: a 2 MiB window, 0x58) and windows up to 8 MiB (0x68) read under a smaller cap.
+    assert.deepEqual(codec.decode("StormBase", windowed(0x58, plain)), record);
+    assert.deepEqual(thriftCodec({ maxDecompressedBytes: 4096 }).decode("StormBase", windowed(0x68, plain)), record);
+    assert.deepEqual(codec.decode("StormBase", new Uint8Array([...zstdRawFrame(plain.subarray(0, 5)), ...skippable, ...windowed(0x58, plain.subarray(5))])), record);
+  });
 });
