@@ -67,18 +67,46 @@ describe("thrift codec properties", () => {
     for (const c of cases) assert.throws(() => codec.decode("StormBase", new Uint8Array(c)), CorruptRecordError);
   });
 
-  test("deeply nested unknown fields cannot overflow the stack", () => {
-    const nested = [...Array.from({ length: 10_000 }, () => [0x0c, 0x00, 0x63]).flat(), ...new Array(10_000).fill(0)];
-    assert.throws(() => thriftCodec({ compression: "none" }).decode("ErrorInfo", new Uint8Array(nested)), CorruptRecordError);
+  test("10,000 nested structs, lists, sets or maps in an unknown field give a typed error, not a stack overflow", () => {
+    const deep = (open: number[], close: number[]) => new Uint8Array([...Array.from({ length: 10_000 }, () => open).flat(), ...Array.from({ length: 10_000 }, () => close).flat()]);
+    const payloads = [
+      deep([0x0c, 0x00, 0x63], [0x00]), // struct { 99: struct { 99: … } }
+      new Uint8Array([0x0f, 0x00, 0x63, ...deep([0x0f, 0, 0, 0, 1], [])]), // 99: list<list<…>> of one element each
+      new Uint8Array([0x0e, 0x00, 0x63, ...deep([0x0e, 0, 0, 0, 1], [])]),
+      new Uint8Array([0x0d, 0x00, 0x63, ...deep([0x08, 0x0d, 0, 0, 0, 1, 0, 0, 0, 0], [])]), // map<i32, map<i32, …>>
+    ];
+    for (const bytes of payloads) {
+      assert.throws(() => thriftCodec({ compression: "none" }).decode("ErrorInfo", bytes), (e: unknown) => e instanceof CorruptRecordError && /nesting too deep/.test(e.message));
+    }
   });
 
   test("decompression is capped: a gzip or zstd bomb is refused", () => {
     const huge = new Uint8Array(2 * 1024 * 1024);
     const codec = thriftCodec({ maxDecompressedBytes: 1024 * 1024 });
-    assert.throws(() => codec.decode("StormBase", new Uint8Array(gzipSync(huge)), "/bomb"), (e: unknown) => e instanceof CorruptRecordError && /1048576/.test(e.message));
+    assert.throws(() => codec.decode("StormBase", new Uint8Array(gzipSync(huge)), "/bomb"), (e: unknown) => e instanceof CorruptRecordError && /decompresses to more than 1048576 bytes/.test(e.message));
     assert.throws(() => codec.decode("StormBase", zstdRawFrame(huge)), CorruptRecordError);
     // A zstd header declaring 4 GiB of content with almost nothing behind it.
     assert.throws(() => codec.decode("StormBase", new Uint8Array([0x28, 0xb5, 0x2f, 0xfd, 0xa0, 0xff, 0xff, 0xff, 0xff, 0x01, 0x00, 0x00])), CorruptRecordError);
+  });
+
+  test("a record of exactly the cap's size reads; one byte more is refused, in gzip and zstd", () => {
+    const record = { name: "x".repeat(1000), status: "ACTIVE", numWorkers: 1 } as const;
+    const plain = thriftCodec({ compression: "none" }).encode("StormBase", record);
+    for (const compression of ["gzip", "zstd"] as const) {
+      const framed = thriftCodec({ compression }).encode("StormBase", record);
+      assert.deepEqual(thriftCodec({ maxDecompressedBytes: plain.length }).decode("StormBase", framed), record);
+      assert.throws(() => thriftCodec({ maxDecompressedBytes: plain.length - 1 }).decode("StormBase", framed), (e: unknown) => e instanceof CorruptRecordError && /more than|over the/.test(e.message));
+    }
+  });
+
+  test("every truncation of a gzip or zstd record gives CorruptRecordError", () => {
+    const record = { name: "wordcount", status: "ACTIVE", numWorkers: 2, componentExecutors: { spout: 2, split: 4 } } as const;
+    const frames = [thriftCodec().encode("StormBase", record), thriftCodec({ compression: "zstd" }).encode("StormBase", record)];
+    for (const framed of frames) {
+      for (let n = 2; n < framed.length; n++) {
+        assert.throws(() => thriftCodec().decode("StormBase", framed.subarray(0, n)), CorruptRecordError, `${n} of ${framed.length} bytes`);
+      }
+    }
   });
 
   test("a zstd frame asking for a window beyond the cap is refused before the decoder allocates it", () => {

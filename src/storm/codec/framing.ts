@@ -33,7 +33,10 @@ export function unwrap(bytes: Uint8Array, maxBytes = DEFAULT_MAX_DECOMPRESSED): 
       try {
         return new Uint8Array(gunzipSync(bytes, { maxOutputLength: maxBytes }));
       } catch (cause) {
-        throw new FramingError(`gzip data does not decompress within ${maxBytes} bytes: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+        // zlib stops as soon as the output passes the cap, on Node, Deno and Bun alike.
+        const overCap = (cause as { code?: unknown }).code === "ERR_BUFFER_TOO_LARGE";
+        const reason = overCap ? `decompresses to more than ${maxBytes} bytes` : `does not decompress: ${cause instanceof Error ? cause.message : String(cause)}`;
+        throw new FramingError(`gzip data ${reason}`, { cause });
       }
     case "zstd":
       return unzstd(bytes, maxBytes);
