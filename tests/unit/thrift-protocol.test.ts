@@ -1,5 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { Buffer } from "node:buffer";
 import { plainThriftCodec } from "../../src/storm/codec/thrift.ts";
 import { decodeStruct, ThriftDecodeError, type ThriftStruct } from "../../src/storm/codec/thrift-protocol.ts";
 import { CorruptRecordError, InvalidRecordError } from "../../src/storm/record-errors.ts";
@@ -79,4 +80,12 @@ describe("strings are UTF-8 both ways, never silently replaced", () => {
     const key = plainThriftCodec.decode("PrivateWorkerKey", hex("0b 0001 00000002 c328  0b 0002 00000001 75  0a 0003 0000000000000001 00"));
     assert.deepEqual([...key.key], [0xc3, 0x28]);
   });
+});
+
+test("a double is written as its big-endian IEEE-754 bits, -0 included (which JSON cannot carry)", () => {
+  const info = { timeSecs: 1, hostname: "h", resourcesMap: { z: -0, o: 1 } };
+  const bytes = plainThriftCodec.encode("SupervisorInfo", info);
+  const entries = hex("0d 0009 0b 04 00000002  00000001 6f 3ff0000000000000  00000001 7a 8000000000000000");
+  assert.ok(Buffer.from(bytes).includes(Buffer.from(entries)), Buffer.from(bytes).toString("hex"));
+  assert.ok(Object.is(plainThriftCodec.decode("SupervisorInfo", bytes).resourcesMap?.z, -0));
 });
