@@ -5,7 +5,7 @@ import fc from "fast-check";
 import { thriftCodec } from "../../src/storm/codec/thrift.ts";
 import { zstdRawFrame } from "../../src/storm/codec/framing.ts";
 import { CorruptRecordError, InvalidRecordError } from "../../src/storm/record-errors.ts";
-import type { RecordKind } from "../../src/storm/records.ts";
+import { type RecordKind, recordSchemas } from "../../src/storm/records.ts";
 import { stormArbitraries } from "../support/storm-arbitraries.ts";
 
 const kinds = Object.keys(stormArbitraries) as RecordKind[];
@@ -35,20 +35,32 @@ describe("thrift codec properties", () => {
     }
   });
 
-  test("arbitrary and mutated bytes give CorruptRecordError, never another error", () => {
+  test("arbitrary and mutated bytes give a valid, frozen record or a CorruptRecordError, never another error", () => {
+    const anyRecord = fc.constantFrom(...kinds).chain((kind) => fc.tuple(fc.constant(kind), stormArbitraries[kind] as fc.Arbitrary<unknown>));
+    // A real encoding (plain, gzip or zstd) with bytes cut off, overwritten or inserted.
+    const mutated = fc.tuple(anyRecord, fc.constantFrom("none", "gzip", "zstd" as const), fc.array(fc.tuple(fc.constantFrom("cut", "set", "insert" as const), fc.nat(), fc.nat(255)), { minLength: 1, maxLength: 4 }))
+      .map(([[kind, record], compression, edits]) => {
+        let bytes = [...thriftCodec({ compression }).encode(kind, record as never)];
+        for (const [how, at, value] of edits) {
+          const i = at % (bytes.length + 1);
+          if (how === "cut") bytes = bytes.slice(0, i);
+          else if (how === "insert") bytes.splice(i, 0, value);
+          else if (i < bytes.length) bytes[i] = value;
+        }
+        return new Uint8Array(bytes);
+      });
     const codec = thriftCodec();
-    const base = thriftCodec({ compression: "none" }).encode("StormBase", { name: "wc", status: "ACTIVE", numWorkers: 2, componentExecutors: { a: 1, b: 2 }, owner: "x" });
-    const mutated = fc.tuple(fc.nat({ max: base.length }), fc.array(fc.tuple(fc.nat({ max: base.length - 1 }), fc.nat(255)), { maxLength: 5 })).map(([cut, flips]) => {
-      const b = base.slice(0, cut);
-      for (const [at, v] of flips) if (at < b.length) b[at] = v;
-      return b;
-    });
     fc.assert(fc.property(fc.oneof(fc.uint8Array({ maxLength: 300 }), mutated), fc.constantFrom(...kinds), (bytes, kind) => {
+      let decoded: unknown;
       try {
-        codec.decode(kind, bytes, "/p");
+        decoded = codec.decode(kind, bytes, "/p");
       } catch (error) {
         assert.ok(error instanceof CorruptRecordError, String(error));
+        assert.equal(error.path, "/p");
+        return;
       }
+      assert.ok(recordSchemas[kind].safeParse(decoded).success, "a decoded record is whole and valid");
+      assert.ok(Object.isFrozen(decoded));
     }), { numRuns: 2000 });
   });
 
