@@ -4,7 +4,8 @@
  * JavaScript value into bytes and back following a {@link ThriftStruct} table. Unknown fields are
  * skipped on read, as Thrift does; lengths and counts are checked against the bytes present, and
  * nesting is bounded, so hostile input fails with {@link ThriftDecodeError} and never allocates
- * more than the input's size.
+ * more than the input's size. Storm stores bare structs, never an RPC message, so the protocol's
+ * strict/non-strict message header does not arise here.
  */
 
 /** Wire type ids of the binary protocol. */
