@@ -30,6 +30,20 @@ describe("the thrift binary protocol reads what Java's TBinaryProtocol reads", (
   });
 });
 
+test("negative lengths and counts are corrupt, in known fields and in skipped ones", () => {
+  const negative = [
+    "0b 0006 ffffffff", // owner: a string of -1 bytes
+    "0d 0004 0b 08 80000000", // componentExecutors: a map of -2^31 entries
+    "0b 0063 fffffffe", // unknown string field
+    "0f 0063 08 ffffffff", // unknown list
+    "0e 0063 08 ffffffff", // unknown set
+    "0d 0063 08 08 ffffffff", // unknown map
+  ];
+  for (const field of negative) {
+    assert.throws(() => plainThriftCodec.decode("StormBase", stormBaseWith(field)), (e: unknown) => e instanceof CorruptRecordError && /negative/.test(e.message), field);
+  }
+});
+
 describe("enum values and union members of a newer Storm read as Java's generated code reads them", () => {
   const base = plainThriftCodec.decode("StormBase", stormBaseWith(""));
 
