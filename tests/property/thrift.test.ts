@@ -111,6 +111,14 @@ describe("thrift codec properties", () => {
     }
   });
 
+  test("our zstd frames of a record larger than the 8 MiB window limit read back", () => {
+    const record = { error: "at Foo.bar(Foo.java:1)\n".repeat(400_000), errorTimeSecs: 1 };
+    const codec = thriftCodec({ compression: "zstd" });
+    const bytes = codec.encode("ErrorInfo", record);
+    assert.ok(bytes.length > 8 * 1024 * 1024);
+    assert.deepEqual(codec.decode("ErrorInfo", bytes), record);
+  });
+
   test("every truncation of a gzip or zstd record gives CorruptRecordError", () => {
     const record = { name: "wordcount", status: "ACTIVE", numWorkers: 2, componentExecutors: { spout: 2, split: 4 } } as const;
     const frames = [thriftCodec().encode("StormBase", record), thriftCodec({ compression: "zstd" }).encode("StormBase", record)];
@@ -133,7 +141,11 @@ describe("thrift codec properties", () => {
     // Hidden behind a valid frame and a skippable frame, it is found all the same.
     const skippable = [0x50, 0x2a, 0x4d, 0x18, 2, 0, 0, 0, 9, 9];
     assert.throws(() => codec.decode("StormBase", new Uint8Array([...zstdRawFrame(plain.subarray(0, 5)), ...skippable, ...windowed(0xa7, plain.subarray(5))])), refused);
-    // Storm's own frames (level 3: a 2 MiB window, 0x58) and windows up to 8 MiB (0x68) read under a smaller cap.
+    // Whatever the cap: a 16 MiB window (0x70), or a single-segment frame, whose window is its
+    // declared content size, of 16 MiB.
+    assert.throws(() => thriftCodec().decode("StormBase", windowed(0x70, plain)), refused);
+    assert.throws(() => thriftCodec().decode("StormBase", new Uint8Array([0x28, 0xb5, 0x2f, 0xfd, 0xa0, 0, 0, 0, 1, 1, 0, 0])), refused);
+    // Storm's own frames (level 3: a 2 MiB window, 0x58) and windows up to 8 MiB (0x68) read, under a smaller cap too.
     assert.deepEqual(codec.decode("StormBase", windowed(0x58, plain)), record);
     assert.deepEqual(thriftCodec({ maxDecompressedBytes: 4096 }).decode("StormBase", windowed(0x68, plain)), record);
     assert.deepEqual(codec.decode("StormBase", new Uint8Array([...zstdRawFrame(plain.subarray(0, 5)), ...skippable, ...windowed(0x58, plain.subarray(5))])), record);

@@ -58,11 +58,12 @@ export function wrap(bytes: Uint8Array, compression: Compression): Uint8Array {
 }
 
 /**
- * The largest window a zstd frame may ask for when the cap is smaller: the zstd format
- * recommends decoders support 8 MiB (RFC 8878 §3.1.1.1.2), and no level Storm allows (1–19)
- * uses more.
+ * The largest window a zstd frame may ask for: the zstd format recommends that decoders support
+ * 8 MiB and encoders need no more (RFC 8878 §3.1.1.1.2), and no level Storm allows (1–19) uses
+ * more. fzstd holds the window in memory and shifts all of it for every block it decodes, so
+ * this bounds both the memory and the time a hostile frame can cost.
  */
-const ZSTD_WINDOW_FLOOR = 8 * 1024 * 1024;
+const ZSTD_MAX_WINDOW = 8 * 1024 * 1024;
 
 const littleEndian = (bytes: Uint8Array, at: number, size: number): number => {
   let n = 0;
@@ -71,13 +72,13 @@ const littleEndian = (bytes: Uint8Array, at: number, size: number): number => {
 };
 
 /**
- * Refuses, before fzstd sees them, frames whose header asks for more memory than the cap allows:
- * fzstd allocates a frame's whole window (its content size, in a single-segment frame) as the
- * frame starts, so an 8-byte header could make it take 2 GiB. Walks every frame (RFC 8878 §3.1)
- * by its block headers without decoding; malformed or truncated input is left for fzstd to report.
+ * Refuses, before fzstd sees them, frames whose headers declare more content than the cap or a
+ * window above {@link ZSTD_MAX_WINDOW}: fzstd allocates a frame's whole window (its content size,
+ * in a single-segment frame) as the frame starts, so an 8-byte header could make it take 2 GiB.
+ * Walks every frame (RFC 8878 §3.1) by its block headers without decoding; malformed or
+ * truncated input is left for fzstd to report.
  */
 function checkZstdFrames(bytes: Uint8Array, maxBytes: number): void {
-  const maxWindow = Math.max(maxBytes, ZSTD_WINDOW_FLOOR);
   let declared = 0;
   let at = 0;
   while (at + 8 <= bytes.length) {
@@ -89,7 +90,7 @@ function checkZstdFrames(bytes: Uint8Array, maxBytes: number): void {
     const descriptor = bytes[at + 4] ?? 0;
     const singleSegment = (descriptor >> 5) & 1;
     let pos = at + 5;
-    let window = 0;
+    let window = 0; // a single-segment frame's window is its content size
     if (!singleSegment) {
       const w = bytes[pos++] ?? 0;
       const base = 2 ** (10 + (w >> 3));
@@ -101,8 +102,9 @@ function checkZstdFrames(bytes: Uint8Array, maxBytes: number): void {
       const content = littleEndian(bytes, pos, contentBytes) + (contentBytes === 2 ? 256 : 0);
       declared += content;
       if (declared > maxBytes) throw new FramingError(`zstd data declares ${declared} bytes, over the ${maxBytes}-byte cap`);
+      if (singleSegment) window = content;
     }
-    if (window > maxWindow) throw new FramingError(`zstd frame needs a ${window}-byte window, over the ${maxWindow}-byte limit`);
+    if (window > ZSTD_MAX_WINDOW) throw new FramingError(`zstd frame needs a ${window}-byte window, over the ${ZSTD_MAX_WINDOW}-byte limit`);
     pos += contentBytes;
     for (let last = 0; !last; ) {
       if (pos + 3 > bytes.length) return;
@@ -148,12 +150,15 @@ const MAX_RAW_BLOCK = 128 * 1024;
  */
 export function zstdRawFrame(bytes: Uint8Array): Uint8Array {
   const blocks = Math.max(1, Math.ceil(bytes.length / MAX_RAW_BLOCK));
-  const out = new Uint8Array(4 + 1 + 4 + blocks * 3 + bytes.length);
+  const out = new Uint8Array(4 + 1 + 1 + 4 + blocks * 3 + bytes.length);
   out.set(ZSTD_MAGIC, 0);
-  // Frame header: single segment, 4-byte content size, no checksum, no dictionary.
-  out[4] = 0xa0;
-  new DataView(out.buffer).setUint32(5, bytes.length, true);
-  let at = 9;
+  // Frame header: 4-byte content size, no checksum, no dictionary, and a 128 KiB window (one raw
+  // block; raw blocks refer to nothing before them), not a single segment, whose window would be
+  // the whole content and could exceed what readers (ours included) accept.
+  out[4] = 0x80;
+  out[5] = 7 << 3;
+  new DataView(out.buffer).setUint32(6, bytes.length, true);
+  let at = 10;
   for (let b = 0; b < blocks; b++) {
     const chunk = bytes.subarray(b * MAX_RAW_BLOCK, (b + 1) * MAX_RAW_BLOCK);
     const last = b === blocks - 1 ? 1 : 0;
