@@ -13,7 +13,7 @@ const nimbusWithLeaderByte = (leader: string) => hex(`
 // StormBase { name: "n", status: ACTIVE, numWorkers: 1 } followed by `extra` fields.
 const stormBaseWith = (extra: string) => hex(`0b 0001 00000001 6e  08 0002 00000001  08 0003 00000001 ${extra} 00`);
 
-describe("the thrift binary protocol reads what Java's TBinaryProtocol reads", () => {
+describe("the thrift binary protocol reads and writes as Java's TBinaryProtocol does", () => {
   test("a bool is true only for the byte 1, as Java reads it", () => {
     assert.equal(plainThriftCodec.decode("NimbusSummary", nimbusWithLeaderByte("01")).isLeader, true);
     assert.equal(plainThriftCodec.decode("NimbusSummary", nimbusWithLeaderByte("00")).isLeader, false);
@@ -28,20 +28,28 @@ describe("the thrift binary protocol reads what Java's TBinaryProtocol reads", (
     assert.deepEqual(plainThriftCodec.decode("StormBase", stormBaseWith(`0f 0063 10 00000002 ${"ab".repeat(32)}`)), base);
     assert.throws(() => plainThriftCodec.decode("StormBase", stormBaseWith("10 0063 0001020304")), /truncated/);
   });
-});
 
-test("negative lengths and counts are corrupt, in known fields and in skipped ones", () => {
-  const negative = [
-    "0b 0006 ffffffff", // owner: a string of -1 bytes
-    "0d 0004 0b 08 80000000", // componentExecutors: a map of -2^31 entries
-    "0b 0063 fffffffe", // unknown string field
-    "0f 0063 08 ffffffff", // unknown list
-    "0e 0063 08 ffffffff", // unknown set
-    "0d 0063 08 08 ffffffff", // unknown map
-  ];
-  for (const field of negative) {
-    assert.throws(() => plainThriftCodec.decode("StormBase", stormBaseWith(field)), (e: unknown) => e instanceof CorruptRecordError && /negative/.test(e.message), field);
-  }
+  test("negative lengths and counts are corrupt, in known fields and in skipped ones", () => {
+    const negative = [
+      "0b 0006 ffffffff", // owner: a string of -1 bytes
+      "0d 0004 0b 08 80000000", // componentExecutors: a map of -2^31 entries
+      "0b 0063 fffffffe", // unknown string field
+      "0f 0063 08 ffffffff", // unknown list
+      "0e 0063 08 ffffffff", // unknown set
+      "0d 0063 08 08 ffffffff", // unknown map
+    ];
+    for (const field of negative) {
+      assert.throws(() => plainThriftCodec.decode("StormBase", stormBaseWith(field)), (e: unknown) => e instanceof CorruptRecordError && /negative/.test(e.message), field);
+    }
+  });
+
+  test("a double is written as its big-endian IEEE-754 bits, -0 included (which JSON cannot carry)", () => {
+    const info = { timeSecs: 1, hostname: "h", resourcesMap: { z: -0, o: 1 } };
+    const bytes = plainThriftCodec.encode("SupervisorInfo", info);
+    const entries = hex("0d 0009 0b 04 00000002  00000001 6f 3ff0000000000000  00000001 7a 8000000000000000");
+    assert.ok(Buffer.from(bytes).includes(Buffer.from(entries)), Buffer.from(bytes).toString("hex"));
+    assert.ok(Object.is(plainThriftCodec.decode("SupervisorInfo", bytes).resourcesMap?.z, -0));
+  });
 });
 
 describe("enum values and union members of a newer Storm read as Java's generated code reads them", () => {
@@ -94,12 +102,4 @@ describe("strings are UTF-8 both ways, never silently replaced", () => {
     const key = plainThriftCodec.decode("PrivateWorkerKey", hex("0b 0001 00000002 c328  0b 0002 00000001 75  0a 0003 0000000000000001 00"));
     assert.deepEqual([...key.key], [0xc3, 0x28]);
   });
-});
-
-test("a double is written as its big-endian IEEE-754 bits, -0 included (which JSON cannot carry)", () => {
-  const info = { timeSecs: 1, hostname: "h", resourcesMap: { z: -0, o: 1 } };
-  const bytes = plainThriftCodec.encode("SupervisorInfo", info);
-  const entries = hex("0d 0009 0b 04 00000002  00000001 6f 3ff0000000000000  00000001 7a 8000000000000000");
-  assert.ok(Buffer.from(bytes).includes(Buffer.from(entries)), Buffer.from(bytes).toString("hex"));
-  assert.ok(Object.is(plainThriftCodec.decode("SupervisorInfo", bytes).resourcesMap?.z, -0));
 });
