@@ -256,7 +256,7 @@ function writeValue(w: Writer, t: ThriftType, v: unknown, path: string): void {
 }
 
 /** Compares strings by Unicode code point (UTF-16 order differs above the BMP). */
-export function byCodePoint(a: string, b: string): number {
+function byCodePoint(a: string, b: string): number {
   const x = [...a];
   const y = [...b];
   for (let i = 0; i < Math.min(x.length, y.length); i++) {
