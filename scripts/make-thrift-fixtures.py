@@ -64,10 +64,11 @@ def b64(data):
 vectors = []
 
 
-def case(name, kind, obj, record, canonical=None, error=False):
+def case(name, kind, obj, record, canonical=None, error=None):
+    """A vector; `error`, a regular expression the CorruptRecordError's message must match, makes it one that must fail."""
     entry = {"name": name, "kind": kind, "thrift": serialize(obj).hex()}
-    if error:
-        entry["error"] = True
+    if error is not None:
+        entry["error"] = error
     else:
         entry["record"] = record
     if canonical is not None:
@@ -105,6 +106,23 @@ case("StormBase from a newer Storm with unknown fields", "StormBase",
      {"name": "future", "status": "INACTIVE", "numWorkers": 1, "owner": "bob"},
      canonical=StormBase(name="future", status=TopologyStatus.INACTIVE, num_workers=1, owner="bob"))
 
+case("StormBase from a newer Storm with unknown fields of every wire type", "StormBase",
+     StormBaseFuture(name="every type", status=TopologyStatus.ACTIVE, num_workers=2, new_bool=True, new_byte=-7, new_i16=-300,
+                     new_i32=70000, new_i64=-(2 ** 62), new_double=-2.5, new_binary=bytes([0, 255, 128]), new_set=["x", "y"],
+                     new_nested=[smap({"a": [1, 2]}), smap({})], new_struct_map=Ordered([(7, [NodeInfo(node="n", port=[1, 2])])]),
+                     new_bools=[True, False], owner="carol", new_string="after a known field"),
+     {"name": "every type", "status": "ACTIVE", "numWorkers": 2, "owner": "carol"},
+     canonical=StormBase(name="every type", status=TopologyStatus.ACTIVE, num_workers=2, owner="carol"))
+# Java reads an enum value it does not know as null and a union whose member it does not know as
+# unset: an optional field holding either is absent, a required one makes the record invalid.
+case("StormBase from a newer Storm with a status value and an action this Storm does not know", "StormBase",
+     StormBaseFuture(name="newer", status=TopologyStatus.ACTIVE, num_workers=1, prev_status=9,
+                     topology_action_options=TopologyActionOptionsFuture(new_action=NewActionOptions(wait_secs=5, reason="drain"))),
+     {"name": "newer", "status": "ACTIVE", "numWorkers": 1},
+     canonical=StormBase(name="newer", status=TopologyStatus.ACTIVE, num_workers=1))
+case("StormBase whose required status is a value this Storm does not know is refused", "StormBase",
+     StormBase(name="newer", status=9, num_workers=1), None, error="StormBase.status: 9 is not a TopologyStatus value")
+
 # Assignment with list-keyed and struct-keyed maps, empty and large.
 executors = sorted([(i, i) for i in range(1, 201)], key=lambda e: executor_key(*e))
 case("Assignment with 200 executors", "Assignment",
@@ -131,6 +149,25 @@ case("Assignment with the system executor [-1,-1]", "Assignment",
      canonical=Assignment(master_code_dir="d", node_host=smap({}), executor_node_port=Ordered([((-1, -1), NodeInfo(node="s", port=[6700]))]),
                           executor_start_time_secs=Ordered([]), worker_resources=Ordered([]), total_shared_off_heap=smap({})))
 
+case("Assignment from a newer Storm with unknown fields inside map keys and values", "Assignment",
+     AssignmentFuture(master_code_dir="d",
+                      executor_node_port=Ordered([((1, 2), NodeInfoFuture(node="s", port=[6700], rack="r1"))]),
+                      worker_resources=Ordered([(NodeInfoFuture(node="s", port=[6700], rack="r1"),
+                                                 WorkerResourcesFuture(mem_on_heap=512.0, new_counts=smap({"gpu": 1}), cpu=10.0))]),
+                      new_nodes=[NodeInfoFuture(node="t", port=[6701])]),
+     {"masterCodeDir": "d", "nodeHost": {}, "executorNodePort": {"[1,2]": {"node": "s", "port": [6700]}}, "executorStartTimeSecs": {},
+      "workerResources": [{"nodeInfo": {"node": "s", "port": [6700]}, "resources": {"memOnHeap": 512.0, "cpu": 10.0}}], "totalSharedOffHeap": {}},
+     canonical=Assignment(master_code_dir="d", node_host=smap({}), executor_node_port=Ordered([((1, 2), NodeInfo(node="s", port=[6700]))]),
+                          executor_start_time_secs=Ordered([]),
+                          worker_resources=Ordered([(NodeInfo(node="s", port=[6700]), WorkerResources(mem_on_heap=512.0, cpu=10.0))]),
+                          total_shared_off_heap=smap({})))
+case("Assignment with an executor start time beyond 2^53 is refused", "Assignment",
+     Assignment(master_code_dir="d", executor_start_time_secs=Ordered([((1, 1), 2 ** 53)])), None,
+     error="executorStartTimeSecs value 9007199254740992 is outside the safe integer range")
+case("Assignment with an executor task id beyond i32 is refused", "Assignment",
+     Assignment(master_code_dir="d", executor_start_time_secs=Ordered([((2 ** 32, 2 ** 32), 1)])), None,
+     error="executor task ids are 32-bit integers")
+
 # Supervisor info with negative and large (but safe) i64 values; an i64 beyond 2^53 is refused.
 case("SupervisorInfo with every field", "SupervisorInfo",
      SupervisorInfo(time_secs=1700000000, hostname="host-1", assignment_id="sup-1", used_ports=[6700, 6701], meta=[6700, 6701, 6702],
@@ -142,7 +179,18 @@ case("SupervisorInfo with the largest safe i64", "SupervisorInfo",
      SupervisorInfo(time_secs=2 ** 53 - 1, hostname="h", uptime_secs=-(2 ** 53 - 1)),
      {"timeSecs": 2 ** 53 - 1, "hostname": "h", "uptimeSecs": -(2 ** 53 - 1)})
 case("SupervisorInfo with an i64 beyond 2^53 is refused, not rounded", "SupervisorInfo",
-     SupervisorInfo(time_secs=2 ** 60, hostname="h"), None, error=True)
+     SupervisorInfo(time_secs=2 ** 60, hostname="h"), None, error="timeSecs value 1152921504606846976 is outside the safe integer range")
+case("SupervisorInfo with 2^53, the first i64 past the safe range, is refused", "SupervisorInfo",
+     SupervisorInfo(time_secs=2 ** 53, hostname="h"), None, error="timeSecs value 9007199254740992 is outside the safe integer range")
+case("SupervisorInfo with the smallest i64 is refused", "SupervisorInfo",
+     SupervisorInfo(time_secs=0, hostname="h", uptime_secs=-(2 ** 63)), None,
+     error="uptimeSecs value -9223372036854775808 is outside the safe integer range")
+# Doubles are IEEE-754 big-endian: signs, the smallest subnormal, the largest finite, inexact
+# fractions (-0.0 has no JSON form, so tests/unit/thrift-protocol.test.ts covers it).
+edge_doubles = {"a": -1.5, "b": 5e-324, "c": 1.7976931348623157e308, "e": 0.1, "f": 2.2250738585072014e-308, "g": -1e300}
+case("SupervisorInfo with edge-case doubles", "SupervisorInfo",
+     SupervisorInfo(time_secs=1, hostname="h", resources_map=smap(edge_doubles)),
+     {"timeSecs": 1, "hostname": "h", "resourcesMap": edge_doubles})
 
 # Worker heartbeats: bolt and spout stats; Storm 2.8.8's i32 time and the later i64 one.
 def stats_bolt():
@@ -179,6 +227,13 @@ case("NimbusSummary with tlsPort", "NimbusSummary",
      {"host": "nimbus-1", "port": 6627, "uptimeSecs": 1700000000, "isLeader": False, "version": "2.8.8", "tlsPort": 6628})
 case("Credentials", "Credentials", Credentials(creds=smap({"STORM_WORKER_TOKEN_NIMBUS": "dG9rZW4=", "user": "alice"}), topoOwner="alice"),
      {"creds": {"STORM_WORKER_TOKEN_NIMBUS": "dG9rZW4=", "user": "alice"}, "topoOwner": "alice"})
+# Keys sorted by code point, the order stormkeeper writes: U+FF5E comes before U+1D11E, which
+# UTF-16 order (a surrogate pair starting 0xD834) would put first.
+unicode_creds = {"～": "fullwidth", "𝄞": "clef", "é": "e-acute", "z": "", "": "empty key"}
+case("Credentials with unicode keys in code-point order", "Credentials", Credentials(creds=smap(unicode_creds)), {"creds": unicode_creds})
+case("NimbusSummary from a Storm before 2.6.4, without tlsPort", "NimbusSummary",
+     NimbusSummary(host="nimbus-2", port=6627, uptime_secs=0, isLeader=True, version="2.6.3"),
+     {"host": "nimbus-2", "port": 6627, "uptimeSecs": 0, "isLeader": True, "version": "2.6.3"})
 case("LogConfig", "LogConfig",
      LogConfig(named_logger_level=smap({"ROOT": LogLevel(action=LogLevelAction.UPDATE, target_log_level="DEBUG", reset_log_level_timeout_secs=30,
                                                          reset_log_level_timeout_epoch=1700000030000, reset_log_level="INFO"),
@@ -190,6 +245,9 @@ case("ProfileRequest", "ProfileRequest", ProfileRequest(nodeInfo=NodeInfo(node="
      {"nodeInfo": {"node": "sup-1", "port": [6700]}, "action": "JSTACK_DUMP", "timeStamp": 1700000000000})
 case("PrivateWorkerKey", "PrivateWorkerKey", PrivateWorkerKey(key=bytes(range(32)), userName="alice", expirationTimeMillis=1700086400000),
      {"key": b64(bytes(range(32))), "userName": "alice", "expirationTimeMillis": 1700086400000})
+
+case("PrivateWorkerKey with an empty key", "PrivateWorkerKey", PrivateWorkerKey(key=b"", userName="", expirationTimeMillis=0),
+     {"key": b64(b""), "userName": "", "expirationTimeMillis": 0})
 
 big = next(v for v in vectors if v["name"] == "Assignment with 200 executors")
 raw = bytes.fromhex(big["thrift"])

@@ -92,6 +92,15 @@ describe("the JSON codec (properties)", () => {
     fc.assert(fc.property(bytes, fc.constantFrom(...kinds), (b, kind) => decodeOrCorrupt(kind, b)), { numRuns: 1000 });
   });
 
+  test("JSON nested 10,000 or 1,000,000 deep gives a CorruptRecordError saying so, on every runtime", () => {
+    for (const n of [10_000, 1_000_000]) {
+      for (const [open, close] of [["[", "]"], ['{"a":', "}"]]) {
+        const bytes = utf8.encode(`{"name":"x","status":"ACTIVE","numWorkers":1,"owner":${open.repeat(n)}1${close.repeat(n)}}`);
+        assert.throws(() => jsonCodec.decode("StormBase", bytes, "/deep"), (e: unknown) => e instanceof CorruptRecordError && /nested deeper than 64 levels/.test(e.message));
+      }
+    }
+  });
+
   test("mutated records (structure or bytes) give a valid record or a CorruptRecordError, never a half-valid one", () => {
     const byteEdit = fc.tuple(fc.nat(), fc.nat(255), fc.boolean());
     fc.assert(fc.property(anyRecord, mutation, fc.array(byteEdit, { maxLength: 3 }), ([kind, record], m, edits) => {

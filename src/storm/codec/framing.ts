@@ -33,7 +33,10 @@ export function unwrap(bytes: Uint8Array, maxBytes = DEFAULT_MAX_DECOMPRESSED): 
       try {
         return new Uint8Array(gunzipSync(bytes, { maxOutputLength: maxBytes }));
       } catch (cause) {
-        throw new FramingError(`gzip data does not decompress within ${maxBytes} bytes: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+        // zlib stops as soon as the output passes the cap, on Node, Deno and Bun alike.
+        const overCap = (cause as { code?: unknown }).code === "ERR_BUFFER_TOO_LARGE";
+        const reason = overCap ? `decompresses to more than ${maxBytes} bytes` : `does not decompress: ${cause instanceof Error ? cause.message : String(cause)}`;
+        throw new FramingError(`gzip data ${reason}`, { cause });
       }
     case "zstd":
       return unzstd(bytes, maxBytes);
@@ -54,25 +57,68 @@ export function wrap(bytes: Uint8Array, compression: Compression): Uint8Array {
   }
 }
 
-/** The declared content size of a zstd frame, when its header carries one. */
-function zstdContentSize(bytes: Uint8Array): number | undefined {
-  const descriptor = bytes[4];
-  if (descriptor === undefined) return undefined;
-  const fcsFlag = descriptor >> 6;
-  const singleSegment = (descriptor >> 5) & 1;
-  const dictIdFlag = descriptor & 3;
-  const fcsSize = [singleSegment ? 1 : 0, 2, 4, 8][fcsFlag] ?? 0;
-  if (fcsSize === 0) return undefined;
-  const at = 5 + (singleSegment ? 0 : 1) + ([0, 1, 2, 4][dictIdFlag] ?? 0);
-  if (at + fcsSize > bytes.length) return undefined;
-  let size = 0;
-  for (let i = fcsSize - 1; i >= 0; i--) size = size * 256 + (bytes[at + i] ?? 0);
-  return fcsSize === 2 ? size + 256 : size;
+/**
+ * The largest window a zstd frame may ask for: the zstd format recommends that decoders support
+ * 8 MiB and encoders need no more (RFC 8878 §3.1.1.1.2), and no level Storm allows (1–19) uses
+ * more. fzstd holds the window in memory and shifts all of it for every block it decodes, so
+ * this bounds both the memory and the time a hostile frame can cost.
+ */
+const ZSTD_MAX_WINDOW = 8 * 1024 * 1024;
+
+const littleEndian = (bytes: Uint8Array, at: number, size: number): number => {
+  let n = 0;
+  for (let i = size - 1; i >= 0; i--) n = n * 256 + (bytes[at + i] ?? 0);
+  return n;
+};
+
+/**
+ * Refuses, before fzstd sees them, frames whose headers declare more content than the cap or a
+ * window above {@link ZSTD_MAX_WINDOW}: fzstd allocates a frame's whole window (its content size,
+ * in a single-segment frame) as the frame starts, so an 8-byte header could make it take 2 GiB.
+ * Walks every frame (RFC 8878 §3.1) by its block headers without decoding; malformed or
+ * truncated input is left for fzstd to report.
+ */
+function checkZstdFrames(bytes: Uint8Array, maxBytes: number): void {
+  let declared = 0;
+  let at = 0;
+  while (at + 8 <= bytes.length) {
+    if (bytes[at + 3] === 0x18 && bytes[at + 2] === 0x4d && bytes[at + 1] === 0x2a && ((bytes[at] ?? 0) & 0xf0) === 0x50) {
+      at += 8 + littleEndian(bytes, at + 4, 4); // a skippable frame
+      continue;
+    }
+    if (!ZSTD_MAGIC.every((b, i) => bytes[at + i] === b)) return;
+    const descriptor = bytes[at + 4] ?? 0;
+    const singleSegment = (descriptor >> 5) & 1;
+    let pos = at + 5;
+    let window = 0; // a single-segment frame's window is its content size
+    if (!singleSegment) {
+      const w = bytes[pos++] ?? 0;
+      const base = 2 ** (10 + (w >> 3));
+      window = base + (base / 8) * (w & 7);
+    }
+    pos += [0, 1, 2, 4][descriptor & 3];
+    const contentBytes = [singleSegment, 2, 4, 8][descriptor >> 6];
+    if (contentBytes > 0) {
+      const content = littleEndian(bytes, pos, contentBytes) + (contentBytes === 2 ? 256 : 0);
+      declared += content;
+      if (declared > maxBytes) throw new FramingError(`zstd data declares ${declared} bytes, over the ${maxBytes}-byte cap`);
+      if (singleSegment) window = content;
+    }
+    if (window > ZSTD_MAX_WINDOW) throw new FramingError(`zstd frame needs a ${window}-byte window, over the ${ZSTD_MAX_WINDOW}-byte limit`);
+    pos += contentBytes;
+    for (let last = 0; !last; ) {
+      if (pos + 3 > bytes.length) return;
+      const header = littleEndian(bytes, pos, 3);
+      last = header & 1;
+      // An RLE block (type 1) stores one byte however large its size.
+      pos += 3 + (((header >> 1) & 3) === 1 ? 1 : header >>> 3);
+    }
+    at = pos + (descriptor & 4 ? 4 : 0);
+  }
 }
 
 function unzstd(bytes: Uint8Array, maxBytes: number): Uint8Array {
-  const declared = zstdContentSize(bytes);
-  if (declared !== undefined && declared > maxBytes) throw new FramingError(`zstd frame declares ${declared} bytes, over the ${maxBytes}-byte cap`);
+  checkZstdFrames(bytes, maxBytes);
   const chunks: Uint8Array[] = [];
   let total = 0;
   try {
@@ -104,12 +150,15 @@ const MAX_RAW_BLOCK = 128 * 1024;
  */
 export function zstdRawFrame(bytes: Uint8Array): Uint8Array {
   const blocks = Math.max(1, Math.ceil(bytes.length / MAX_RAW_BLOCK));
-  const out = new Uint8Array(4 + 1 + 4 + blocks * 3 + bytes.length);
+  const out = new Uint8Array(4 + 1 + 1 + 4 + blocks * 3 + bytes.length);
   out.set(ZSTD_MAGIC, 0);
-  // Frame header: single segment, 4-byte content size, no checksum, no dictionary.
-  out[4] = 0xa0;
-  new DataView(out.buffer).setUint32(5, bytes.length, true);
-  let at = 9;
+  // Frame header: 4-byte content size, no checksum, no dictionary, and a 128 KiB window (one raw
+  // block; raw blocks refer to nothing before them), not a single segment, whose window would be
+  // the whole content and could exceed what readers (ours included) accept.
+  out[4] = 0x80;
+  out[5] = 7 << 3;
+  new DataView(out.buffer).setUint32(6, bytes.length, true);
+  let at = 10;
   for (let b = 0; b < blocks; b++) {
     const chunk = bytes.subarray(b * MAX_RAW_BLOCK, (b + 1) * MAX_RAW_BLOCK);
     const last = b === blocks - 1 ? 1 : 0;

@@ -32,8 +32,13 @@ function toJsonValue(value: unknown): unknown {
   return value;
 }
 
-function fromJsonValue(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(fromJsonValue);
+// Records nest a few levels (heartbeat stats: 7); a deeper value is hostile, and recursing into
+// it would end in a stack overflow at a depth that differs by runtime.
+const MAX_DEPTH = 64;
+
+function fromJsonValue(value: unknown, depth = 0): unknown {
+  if (depth > MAX_DEPTH) throw new TypeError(`nested deeper than ${MAX_DEPTH} levels`);
+  if (Array.isArray(value)) return value.map((item) => fromJsonValue(item, depth + 1));
   if (typeof value === "object" && value !== null) {
     const entries = Object.entries(value);
     const [only] = entries;
@@ -43,7 +48,7 @@ function fromJsonValue(value: unknown): unknown {
     }
     const out: Record<string, unknown> = {};
     for (const [k, v] of entries) {
-      Object.defineProperty(out, k.startsWith("$$") ? k.slice(1) : k, { value: fromJsonValue(v), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(out, k.startsWith("$$") ? k.slice(1) : k, { value: fromJsonValue(v, depth + 1), enumerable: true, writable: true, configurable: true });
     }
     return out;
   }

@@ -63,7 +63,7 @@ const byStream = (value: ThriftType) =>
   }));
 const windowed = (value: ThriftType) => map(string, map(string, value));
 
-export const NodeInfo = struct("NodeInfo", [req(1, "node", string), req(2, "port", set(i64))]);
+const NodeInfo = struct("NodeInfo", [req(1, "node", string), req(2, "port", set(i64))]);
 
 const WorkerResources = struct("WorkerResources", [
   opt(1, "memOnHeap", double),

@@ -4,11 +4,12 @@
  * JavaScript value into bytes and back following a {@link ThriftStruct} table. Unknown fields are
  * skipped on read, as Thrift does; lengths and counts are checked against the bytes present, and
  * nesting is bounded, so hostile input fails with {@link ThriftDecodeError} and never allocates
- * more than the input's size.
+ * more than the input's size. Storm stores bare structs, never an RPC message, so the protocol's
+ * strict/non-strict message header does not arise here.
  */
 
 /** Wire type ids of the binary protocol. */
-export const TType = { STOP: 0, BOOL: 2, BYTE: 3, DOUBLE: 4, I16: 6, I32: 8, I64: 10, STRING: 11, STRUCT: 12, MAP: 13, SET: 14, LIST: 15 } as const;
+export const TType = { STOP: 0, BOOL: 2, BYTE: 3, DOUBLE: 4, I16: 6, I32: 8, I64: 10, STRING: 11, STRUCT: 12, MAP: 13, SET: 14, LIST: 15, UUID: 16 } as const;
 
 /** A scalar thrift type. i64 values are JavaScript numbers and must be safe integers. */
 export type ThriftScalar = { readonly kind: "bool" | "byte" | "i16" | "i32" | "i64" | "double" | "string" | "binary" };
@@ -100,6 +101,7 @@ function minSize(type: number): number {
     case TType.STRING: return 4;
     case TType.DOUBLE:
     case TType.I64: return 8;
+    case TType.UUID: return 16;
     case TType.MAP: return 6;
     case TType.SET:
     case TType.LIST: return 5;
@@ -109,6 +111,8 @@ function minSize(type: number): number {
 
 const utf8 = new TextEncoder();
 const utf8Strict = new TextDecoder("utf-8", { fatal: true });
+// With the u flag a surrogate pair is one code point, so this matches only unpaired halves.
+const LONE_SURROGATE = /\p{Cs}/u;
 
 class Writer {
   private buf = new Uint8Array(256);
@@ -148,6 +152,7 @@ class Reader {
   i32(): number { this.need(4); const v = this.view.getInt32(this.pos); this.pos += 4; return v; }
   i64(): bigint { this.need(8); const v = this.view.getBigInt64(this.pos); this.pos += 8; return v; }
   double(): number { this.need(8); const v = this.view.getFloat64(this.pos); this.pos += 8; return v; }
+  skipBytes(n: number): void { this.need(n); this.pos += n; }
   bytes(): Uint8Array {
     const n = this.i32();
     if (n < 0) throw new ThriftDecodeError(`negative length ${n} at offset ${this.pos - 4}`);
@@ -201,6 +206,9 @@ function writeValue(w: Writer, t: ThriftType, v: unknown, path: string): void {
       return;
     case "string":
       if (typeof v !== "string") fail(path, "expected a string");
+      // UTF-8 cannot hold a lone surrogate: TextEncoder would write U+FFFD (Java writes "?"),
+      // silently storing another string than the record holds.
+      if (LONE_SURROGATE.test(v)) fail(path, "a string with a lone UTF-16 surrogate has no UTF-8 form");
       w.bytes(utf8.encode(v));
       return;
     case "binary":
@@ -248,7 +256,7 @@ function writeValue(w: Writer, t: ThriftType, v: unknown, path: string): void {
 }
 
 /** Compares strings by Unicode code point (UTF-16 order differs above the BMP). */
-export function byCodePoint(a: string, b: string): number {
+function byCodePoint(a: string, b: string): number {
   const x = [...a];
   const y = [...b];
   for (let i = 0; i < Math.min(x.length, y.length); i++) {
@@ -277,16 +285,37 @@ function writeStruct(w: Writer, s: ThriftStruct, v: unknown, path: string): void
   w.byte(TType.STOP);
 }
 
+/**
+ * An enum number or union member this table does not know, as a newer Storm may write. Java's
+ * generated code reads the first as null and the second as a union with no member set, so an
+ * optional field holding one reads as absent and a required one fails; a collection element
+ * cannot be absent, so there it is corrupt.
+ */
+class Unrecognized {
+  constructor(readonly reason: string) {}
+}
+
+/** {@link readValue} where the value cannot be left out (a collection's element, key or value). */
+function readKnown(r: Reader, t: ThriftType, depth: number, what: string): unknown {
+  const value = readValue(r, t, depth, what);
+  if (value instanceof Unrecognized) throw new ThriftDecodeError(`${what}: ${value.reason}`);
+  return value;
+}
+
+/** Reads one value of type `t`; an {@link Unrecognized} stands for a value the table cannot hold. */
 function readValue(r: Reader, t: ThriftType, depth: number, what: string): unknown {
   if (depth > MAX_DEPTH) throw new ThriftDecodeError("nesting too deep");
   switch (t.kind) {
-    case "bool": return r.byte() !== 0;
+    // Java's TBinaryProtocol reads every byte but 1 as false; so do we, to read what Storm reads.
+    case "bool": return r.byte() === 1;
     case "byte": return r.byte();
     case "i16": return r.i16();
     case "i32": return r.i32();
     case "i64": return safeInteger(r.i64(), what);
     case "double": return r.double();
     case "string":
+      // Java would read invalid UTF-8 as U+FFFD, but Java never writes it (see writeValue);
+      // refusing it keeps a read-modify-write from storing another string than it read.
       try {
         return utf8Strict.decode(r.bytes());
       } catch (error) {
@@ -297,8 +326,7 @@ function readValue(r: Reader, t: ThriftType, depth: number, what: string): unkno
     case "enum": {
       const n = r.i32();
       const name = Object.keys(t.values).find((k) => t.values[k] === n);
-      if (name === undefined) throw new ThriftDecodeError(`${what}: ${n} is not a ${t.name} value`);
-      return name;
+      return name ?? new Unrecognized(`${n} is not a ${t.name} value`);
     }
     case "struct": return readStruct(r, t, depth + 1);
     case "list":
@@ -307,7 +335,7 @@ function readValue(r: Reader, t: ThriftType, depth: number, what: string): unkno
       const n = r.count(minSize(elemType), what);
       if (n > 0 && elemType !== wireType(t.elem)) throw new ThriftDecodeError(`${what}: element type ${elemType}, expected ${wireType(t.elem)}`);
       const out = new Array<unknown>(n);
-      for (let i = 0; i < n; i++) out[i] = readValue(r, t.elem, depth + 1, what);
+      for (let i = 0; i < n; i++) out[i] = readKnown(r, t.elem, depth + 1, what);
       return out;
     }
     case "map": {
@@ -320,17 +348,17 @@ function readValue(r: Reader, t: ThriftType, depth: number, what: string): unkno
       if (t.entries) {
         const out: Record<string, unknown>[] = [];
         for (let i = 0; i < n; i++) {
-          const k = readValue(r, t.key, depth + 1, what);
-          out.push({ [t.entries.key]: k, [t.entries.value]: readValue(r, t.value, depth + 1, what) });
+          const k = readKnown(r, t.key, depth + 1, what);
+          out.push({ [t.entries.key]: k, [t.entries.value]: readKnown(r, t.value, depth + 1, what) });
         }
         return out;
       }
       const out: Record<string, unknown> = {};
       for (let i = 0; i < n; i++) {
-        const k = readValue(r, t.key, depth + 1, what);
+        const k = readKnown(r, t.key, depth + 1, what);
         const key = t.keyToJs ? t.keyToJs(k) : (k as string);
         if (key === "__proto__") throw new ThriftDecodeError(`${what}: the map key "__proto__" is not supported`);
-        out[key] = readValue(r, t.value, depth + 1, what);
+        out[key] = readKnown(r, t.value, depth + 1, what);
       }
       return out;
     }
@@ -346,6 +374,8 @@ function skip(r: Reader, type: number, depth: number): void {
     case TType.I32: r.i32(); return;
     case TType.I64: r.i64(); return;
     case TType.DOUBLE: r.double(); return;
+    // Thrift 0.17+ (Storm 2.8.8 ships 0.22) skips a UUID field from a newer schema: 16 raw bytes.
+    case TType.UUID: r.skipBytes(16); return;
     case TType.STRING: r.bytes(); return;
     case TType.STRUCT:
       for (;;) {
@@ -376,8 +406,10 @@ function skip(r: Reader, type: number, depth: number): void {
   }
 }
 
-function readStruct(r: Reader, s: ThriftStruct, depth: number): Record<string, unknown> {
+function readStruct(r: Reader, s: ThriftStruct, depth: number): Record<string, unknown> | Unrecognized {
   const out: Record<string, unknown> = {};
+  // Fields skipped or left out: a union that read no member but one of these holds a newer one.
+  let unread = 0;
   for (;;) {
     const type = r.byte();
     if (type === TType.STOP) break;
@@ -385,23 +417,38 @@ function readStruct(r: Reader, s: ThriftStruct, depth: number): Record<string, u
     const field = s.fields.find((f) => f.id === id);
     if (field === undefined) {
       skip(r, type, depth);
+      unread++;
       continue;
     }
+    const what = `${s.name}.${field.name}`;
+    let value: unknown;
     if (type === wireType(field.type)) {
-      out[field.name] = readValue(r, field.type, depth, `${s.name}.${field.name}`);
+      value = readValue(r, field.type, depth, what);
     } else if (field.alsoReads?.includes("i64") && type === TType.I64) {
-      out[field.name] = safeInteger(r.i64(), `${s.name}.${field.name}`);
+      value = safeInteger(r.i64(), what);
     } else if (field.alsoReads?.includes("i32") && type === TType.I32) {
-      out[field.name] = r.i32();
+      value = r.i32();
     } else {
       // Thrift skips a field whose type does not match (a foreign schema).
       skip(r, type, depth);
+      unread++;
+      continue;
     }
+    if (value instanceof Unrecognized) {
+      if (field.required) throw new ThriftDecodeError(`${what}: ${value.reason}`);
+      unread++;
+      continue;
+    }
+    out[field.name] = value;
   }
   for (const f of s.fields) {
     if (f.required && out[f.name] === undefined) throw new ThriftDecodeError(`required field ${s.name}.${f.name} (id ${f.id}) is missing`);
   }
-  if (s.union && Object.keys(out).length !== 1) throw new ThriftDecodeError(`union ${s.name} has ${Object.keys(out).length} members set`);
+  if (s.union) {
+    const members = Object.keys(out).length;
+    if (members === 0 && unread > 0) return new Unrecognized(`union ${s.name} holds no member this version knows`);
+    if (members !== 1) throw new ThriftDecodeError(`union ${s.name} has ${members} members set`);
+  }
   return out;
 }
 
@@ -416,6 +463,7 @@ export function encodeStruct(s: ThriftStruct, value: unknown): Uint8Array {
 export function decodeStruct(s: ThriftStruct, bytes: Uint8Array): Record<string, unknown> {
   const r = new Reader(bytes);
   const value = readStruct(r, s, 0);
+  if (value instanceof Unrecognized) throw new ThriftDecodeError(value.reason);
   if (r.remaining !== 0) throw new ThriftDecodeError(`${r.remaining} bytes after the end of the ${s.name} struct`);
   return value;
 }
