@@ -50,7 +50,12 @@ export interface StormClusterStateOptions {
   readonly onError?: (error: unknown) => void;
 }
 
-/** The Storm cluster state. Every path is relative to the Storm root. */
+/**
+ * The Storm cluster state. Every path is relative to the Storm root. Every method returns a
+ * promise, and a record that does not fit its schema (`InvalidRecordError`) or an id that
+ * is not one path segment (a `RangeError`, see `stormPaths.pathSegment`) rejects it before
+ * anything is written.
+ */
 export interface StormClusterState {
   /** The generic layer underneath. */
   readonly state: ClusterState;
@@ -220,9 +225,9 @@ function stormClusterState(state: ClusterState, options: StormClusterStateOption
       return got === null ? null : { data: codec.decode("Assignment", got.data, path), version: got.version };
     },
     assignmentVersion: async (id, callback) => state.getVersion(paths.assignmentPath(id), arm({ kind: "assignmentVersion", id }, callback)),
-    activeStorms: () => state.getChildren(paths.Roots.storms),
+    activeStorms: async () => state.getChildren(paths.Roots.storms),
     stormBase: async (id, callback) => read("StormBase", paths.stormPath(id), arm({ kind: "stormBase", id }, callback)),
-    getWorkerHeartbeat: (id, node, port) => read("ClusterWorkerHeartbeat", paths.workerbeatPath(id, node, port)),
+    getWorkerHeartbeat: async (id, node, port) => read("ClusterWorkerHeartbeat", paths.workerbeatPath(id, node, port)),
     async executorBeats(id, executorNodePort) {
       const heartbeats = new Map<string, ClusterWorkerHeartbeat | null>();
       await Promise.all([...executorsBySlot(executorNodePort).values()].map(async ({ slot }) => {
@@ -231,16 +236,16 @@ function stormClusterState(state: ClusterState, options: StormClusterStateOption
       return mergeExecutorBeats(executorNodePort, (slot: WorkerSlot) => heartbeats.get(slotKey(slot)));
     },
     supervisors: async (callback) => state.getChildren(paths.Roots.supervisors, arm({ kind: "supervisors" }, callback)),
-    supervisorInfo: (id) => read("SupervisorInfo", paths.supervisorPath(id)),
-    setupHeartbeats: (id) => state.mkdirs(paths.workerbeatStormRoot(id)),
-    teardownHeartbeats: (id) => logged(`teardownHeartbeats ${id}`, state.deleteNode(paths.workerbeatStormRoot(id))),
-    teardownTopologyErrors: (id) => logged(`teardownTopologyErrors ${id}`, state.deleteNode(paths.errorStormRoot(id))),
-    heartbeatStorms: () => state.getChildren(paths.Roots.workerbeats),
-    errorTopologies: () => state.getChildren(paths.Roots.errors),
-    workerHeartbeat: (id, node, port, info) => state.setData(paths.workerbeatPath(id, node, port), encode("ClusterWorkerHeartbeat", info)),
-    removeWorkerHeartbeat: (id, node, port) => state.deleteNode(paths.workerbeatPath(id, node, port)),
-    supervisorHeartbeat: (id, info) => state.setEphemeralNode(paths.supervisorPath(id), encode("SupervisorInfo", info)),
-    activateStorm: (id, base) => state.setData(paths.stormPath(id), encode("StormBase", base)),
+    supervisorInfo: async (id) => read("SupervisorInfo", paths.supervisorPath(id)),
+    setupHeartbeats: async (id) => state.mkdirs(paths.workerbeatStormRoot(id)),
+    teardownHeartbeats: async (id) => logged(`teardownHeartbeats ${id}`, state.deleteNode(paths.workerbeatStormRoot(id))),
+    teardownTopologyErrors: async (id) => logged(`teardownTopologyErrors ${id}`, state.deleteNode(paths.errorStormRoot(id))),
+    heartbeatStorms: async () => state.getChildren(paths.Roots.workerbeats),
+    errorTopologies: async () => state.getChildren(paths.Roots.errors),
+    workerHeartbeat: async (id, node, port, info) => state.setData(paths.workerbeatPath(id, node, port), encode("ClusterWorkerHeartbeat", info)),
+    removeWorkerHeartbeat: async (id, node, port) => state.deleteNode(paths.workerbeatPath(id, node, port)),
+    supervisorHeartbeat: async (id, info) => state.setEphemeralNode(paths.supervisorPath(id), encode("SupervisorInfo", info)),
+    activateStorm: async (id, base) => state.setData(paths.stormPath(id), encode("StormBase", base)),
     async updateStorm(id, patch) {
       const path = paths.stormPath(id);
       const base = await read("StormBase", path);
@@ -249,8 +254,8 @@ function stormClusterState(state: ClusterState, options: StormClusterStateOption
       await state.setData(path, encode("StormBase", merged));
       return codec.decode("StormBase", encode("StormBase", merged), path);
     },
-    removeStormBase: (id) => state.deleteNode(paths.stormPath(id)),
-    setAssignment: (id, assignment) => state.setData(paths.assignmentPath(id), encode("Assignment", assignment)),
+    removeStormBase: async (id) => state.deleteNode(paths.stormPath(id)),
+    setAssignment: async (id, assignment) => state.setData(paths.assignmentPath(id), encode("Assignment", assignment)),
     async removeStorm(id) {
       await state.deleteNode(paths.assignmentPath(id));
       await state.deleteNode(paths.credentialsPath(id));
@@ -289,7 +294,7 @@ function stormClusterState(state: ClusterState, options: StormClusterStateOption
       }
       return newestFirst(found);
     },
-    lastError: (id, componentId) => read("ErrorInfo", paths.lastErrorPath(id, componentId)),
+    lastError: async (id, componentId) => read("ErrorInfo", paths.lastErrorPath(id, componentId)),
     async setupErrors(id) {
       await state.mkdirs(paths.errorStormRoot(id));
     },
@@ -333,12 +338,12 @@ function stormClusterState(state: ClusterState, options: StormClusterStateOption
       await state.setEphemeralNode(path, bytes);
     },
     getLeader: async (callback) => state.getData(paths.Roots.leaderInfo, arm({ kind: "leader" }, callback)),
-    setCredentials: (id, credentials) => state.setData(paths.credentialsPath(id), encode("Credentials", credentials)),
+    setCredentials: async (id, credentials) => state.setData(paths.credentialsPath(id), encode("Credentials", credentials)),
     credentials: async (id, callback) => read("Credentials", paths.credentialsPath(id), arm({ kind: "credentials", id }, callback)),
     async setupBackpressure(id) {
       await state.mkdirs(paths.backpressureStormRoot(id));
     },
-    removeBackpressure: (id) => logged(`removeBackpressure ${id}`, state.deleteNode(paths.backpressureStormRoot(id))),
+    removeBackpressure: async (id) => logged(`removeBackpressure ${id}`, state.deleteNode(paths.backpressureStormRoot(id))),
     async removeWorkerBackpressure(id, node, port) {
       const path = paths.backpressurePath(id, node, port);
       if (await state.nodeExists(path)) await state.deleteNode(path);
@@ -354,7 +359,7 @@ function stormClusterState(state: ClusterState, options: StormClusterStateOption
       }
       return Date.now() - newest < timeoutMs;
     },
-    backpressureTopologies: () => childrenOrEmpty(paths.Roots.backpressure),
+    backpressureTopologies: async () => childrenOrEmpty(paths.Roots.backpressure),
     async setupBlob(key, nimbusHostPort, version) {
       const path = paths.blobstorePath(key);
       await state.mkdirs(path);
@@ -363,7 +368,7 @@ function stormClusterState(state: ClusterState, options: StormClusterStateOption
       }
       await state.setEphemeralNode(paths.blobstoreVersionPath(key, nimbusHostPort, version), new Uint8Array(0));
     },
-    activeKeys: () => state.getChildren(paths.Roots.blobstore),
+    activeKeys: async () => state.getChildren(paths.Roots.blobstore),
     async blobstore(callback) {
       await state.sync(paths.Roots.blobstore);
       return state.getChildren(paths.Roots.blobstore, arm({ kind: "blobstore" }, callback));
@@ -373,9 +378,9 @@ function stormClusterState(state: ClusterState, options: StormClusterStateOption
       await state.sync(path);
       return state.getChildren(path);
     },
-    removeBlobstoreKey: (key) => state.deleteNode(paths.blobstorePath(key)),
-    removeKeyVersion: (key) => state.deleteNode(paths.blobstoreMaxKeySequenceNumberPath(key)),
-    setTopologyLogConfig: (id, config) => state.setData(paths.logConfigPath(id), encode("LogConfig", config)),
+    removeBlobstoreKey: async (key) => state.deleteNode(paths.blobstorePath(key)),
+    removeKeyVersion: async (key) => state.deleteNode(paths.blobstoreMaxKeySequenceNumberPath(key)),
+    setTopologyLogConfig: async (id, config) => state.setData(paths.logConfigPath(id), encode("LogConfig", config)),
     topologyLogConfig: async (id, callback) => read("LogConfig", paths.logConfigPath(id), arm({ kind: "logConfig", id }, callback)),
     async setWorkerProfileRequest(id, request) {
       const port = request.nodeInfo.port[0] ?? 0;
@@ -396,7 +401,7 @@ function stormClusterState(state: ClusterState, options: StormClusterStateOption
       await state.sync(path);
       return read("PrivateWorkerKey", path);
     },
-    addPrivateWorkerKey: (type, id, version, key) => state.setData(paths.secretKeysPath(type, id, version), encode("PrivateWorkerKey", key)),
+    addPrivateWorkerKey: async (type, id, version, key) => state.setData(paths.secretKeysPath(type, id, version), encode("PrivateWorkerKey", key)),
     async getNextPrivateWorkerKeyVersion(type, id) {
       const versions = (await childrenOrEmpty(paths.secretKeysPath(type, id))).map(Number).filter(Number.isFinite);
       return versions.length === 0 ? 0 : Math.max(...versions);

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import {
   type ClusterWorkerHeartbeat,
   CorruptRecordError,
+  InvalidRecordError,
   type StormClusterState,
   type SupervisorInfo,
   UnroutedEventError,
@@ -222,6 +223,15 @@ describe("a small Storm cluster played against a real server", () => {
     await raw.setData("/storms/broken", plainThriftCodec.encode("ErrorInfo", { error: "x", errorTimeSecs: 1 }));
     await assert.rejects(observer.stormBase("broken"), CorruptRecordError);
     await raw.delete("/storms/broken");
+  });
+
+  test("writing an invalid record gives a rejected promise (not a synchronous throw) with InvalidRecordError, and writes nothing", async () => {
+    const pending = nimbus.activateStorm("invalid-1", { name: "x", status: "GONE" as "ACTIVE", numWorkers: 1 });
+    assert.ok(pending instanceof Promise);
+    await assert.rejects(pending, InvalidRecordError);
+    await assert.rejects(nimbus.workerHeartbeat("invalid-1", "sup-0", 6700, { stormId: "invalid-1", executorStats: {}, timeSecs: 1.5, uptimeSecs: 0 }), InvalidRecordError);
+    await assert.rejects(nimbus.reportError("invalid-1", "spout", "host-0", 2 ** 40, "port beyond an i32"), InvalidRecordError);
+    for (const path of ["/storms/invalid-1", "/workerbeats/invalid-1", "/errors/invalid-1"]) assert.equal(await raw.exists(path), null, path);
   });
 
   test("2.x records: credentials, log config, profiler requests, nimbuses, backpressure, blobstore, worker keys", async () => {
