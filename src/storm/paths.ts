@@ -1,6 +1,7 @@
 /**
  * Storm's ZooKeeper layout (`ClusterUtils`, storm-research §3), relative to the Storm root, and
- * the URL encoding of component ids in error paths. Pure functions.
+ * the URL encoding of component ids in error paths. Pure functions; each id they put into a path
+ * must be one path segment ({@link pathSegment}).
  */
 
 /** The subtrees under the Storm root (`ClusterUtils`' root constants). */
@@ -92,45 +93,64 @@ export function urlDecode(s: string): string {
   return out;
 }
 
+/**
+ * `value`, checked to be one path segment: not empty, not `.` or `..`, no `/`. Throws a
+ * RangeError otherwise, because such an id would name another node: `/storms/` + `""` is
+ * `/storms` itself (so `removeStorm("")` would delete every topology's assignment), and
+ * `"a/b"` is a node below topology `a`.
+ */
+export function pathSegment(value: string, what: string): string {
+  if (value === "" || value === "." || value === ".." || value.includes("/")) {
+    throw new RangeError(`a ${what} must be one ZooKeeper path segment (not empty, ".", ".." or holding "/"), got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+const child = (parent: string, name: string, what: string): string => `${parent}/${pathSegment(name, what)}`;
+
 /** `/assignments/<id>`. */
-export const assignmentPath = (id: string): string => `${Roots.assignments}/${id}`;
+export const assignmentPath = (id: string): string => child(Roots.assignments, id, "topology id");
 /** `/storms/<id>`. */
-export const stormPath = (id: string): string => `${Roots.storms}/${id}`;
+export const stormPath = (id: string): string => child(Roots.storms, id, "topology id");
 /** `/supervisors/<supervisorId>`. */
-export const supervisorPath = (id: string): string => `${Roots.supervisors}/${id}`;
+export const supervisorPath = (id: string): string => child(Roots.supervisors, id, "supervisor id");
 /** `/nimbuses/<nimbusId>` (Storm passes the nimbus host name, or `host:port`). */
-export const nimbusPath = (id: string): string => `${Roots.nimbuses}/${id}`;
+export const nimbusPath = (id: string): string => child(Roots.nimbuses, id, "nimbus id");
 /** `/credentials/<id>`. */
-export const credentialsPath = (id: string): string => `${Roots.credentials}/${id}`;
+export const credentialsPath = (id: string): string => child(Roots.credentials, id, "topology id");
 /** `/logconfigs/<id>`. */
-export const logConfigPath = (id: string): string => `${Roots.logConfigs}/${id}`;
+export const logConfigPath = (id: string): string => child(Roots.logConfigs, id, "topology id");
 /** `/blobstore/<key>`. */
-export const blobstorePath = (key: string): string => `${Roots.blobstore}/${key}`;
+export const blobstorePath = (key: string): string => child(Roots.blobstore, key, "blob key");
 /**
  * `/blobstore/<key>/<hostPort>-<version>`: the ephemeral node saying a nimbus holds that version
  * (`hostPort` is `host:port` up to Storm 2.6.0, `host:port:tlsPort` after).
  */
-export const blobstoreVersionPath = (key: string, hostPort: string, version: number): string => `${blobstorePath(key)}/${hostPort}-${version}`;
+export const blobstoreVersionPath = (key: string, hostPort: string, version: number): string => child(blobstorePath(key), `${hostPort}-${version}`, "blob holder");
 /** `/blobstoremaxkeysequencenumber/<key>`. */
-export const blobstoreMaxKeySequenceNumberPath = (key: string): string => `${Roots.blobstoreMaxKeySequenceNumber}/${key}`;
+export const blobstoreMaxKeySequenceNumberPath = (key: string): string => child(Roots.blobstoreMaxKeySequenceNumber, key, "blob key");
 /** `/workerbeats/<id>`. */
-export const workerbeatStormRoot = (id: string): string => `${Roots.workerbeats}/${id}`;
+export const workerbeatStormRoot = (id: string): string => child(Roots.workerbeats, id, "topology id");
 /** `/workerbeats/<id>/<node>-<port>`; `node` is the supervisor id, not the host name. */
-export const workerbeatPath = (id: string, node: string, port: number): string => `${workerbeatStormRoot(id)}/${node}-${port}`;
+export const workerbeatPath = (id: string, node: string, port: number): string => child(workerbeatStormRoot(id), `${node}-${port}`, "worker slot");
 /** `/backpressure/<id>`. */
-export const backpressureStormRoot = (id: string): string => `${Roots.backpressure}/${id}`;
+export const backpressureStormRoot = (id: string): string => child(Roots.backpressure, id, "topology id");
 /** `/backpressure/<id>/<node>-<port>`. */
-export const backpressurePath = (id: string, node: string, port: number): string => `${backpressureStormRoot(id)}/${node}-${port}`;
+export const backpressurePath = (id: string, node: string, port: number): string => child(backpressureStormRoot(id), `${node}-${port}`, "worker slot");
 /** `/errors/<id>`. */
-export const errorStormRoot = (id: string): string => `${Roots.errors}/${id}`;
+export const errorStormRoot = (id: string): string => child(Roots.errors, id, "topology id");
 /** `/errors/<id>/<component>`, the component URL-encoded ({@link urlEncode}) so it is one path segment. */
-export const errorPath = (id: string, componentId: string): string => `${errorStormRoot(id)}/${urlEncode(componentId)}`;
+export const errorPath = (id: string, componentId: string): string => child(errorStormRoot(id), urlEncode(componentId), "component id");
 /** `<errorPath>-last-error`: a sibling of the component's error directory, not a child of it. */
 export const lastErrorPath = (id: string, componentId: string): string => `${errorPath(id, componentId)}-last-error`;
 /** `/profilerconfigs/<id>` (Storm's one-argument `profilerConfigPath`). */
-export const profilerConfigRoot = (id: string): string => `${Roots.profilerConfigs}/${id}`;
+export const profilerConfigRoot = (id: string): string => child(Roots.profilerConfigs, id, "topology id");
 /** `/profilerconfigs/<id>/<host>_<port>_<ACTION>`; `action` is the `ProfileAction` name. */
-export const profilerConfigPath = (id: string, host: string, port: number, action: string): string => `${profilerConfigRoot(id)}/${host}_${port}_${action}`;
+export const profilerConfigPath = (id: string, host: string, port: number, action: string): string => child(profilerConfigRoot(id), `${host}_${port}_${action}`, "profiler request");
 /** `/secretkeys/<TYPE>`, `/secretkeys/<TYPE>/<id>` or `/secretkeys/<TYPE>/<id>/<version>`, by the arguments given. */
-export const secretKeysPath = (type: string, topologyId?: string, version?: number): string =>
-  [Roots.secretKeys, type, topologyId, version === undefined ? undefined : String(version)].filter((x) => x !== undefined).join("/");
+export const secretKeysPath = (type: string, topologyId?: string, version?: number): string => {
+  const typeRoot = child(Roots.secretKeys, type, "worker-token service type");
+  if (topologyId === undefined) return typeRoot;
+  const topologyRoot = child(typeRoot, topologyId, "topology id");
+  return version === undefined ? topologyRoot : `${topologyRoot}/${version}`;
+};

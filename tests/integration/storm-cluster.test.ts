@@ -234,6 +234,21 @@ describe("a small Storm cluster played against a real server", () => {
     for (const path of ["/storms/invalid-1", "/workerbeats/invalid-1", "/errors/invalid-1"]) assert.equal(await raw.exists(path), null, path);
   });
 
+  test("an id that is not one path segment is refused before any I/O, so removeStorm(\"\") cannot delete every assignment", async () => {
+    const empty = { masterCodeDir: "/x", nodeHost: {}, executorNodePort: {}, executorStartTimeSecs: {}, workerResources: [], totalSharedOffHeap: {} };
+    await nimbus.setAssignment("keep-1", empty);
+    await nimbus.activateStorm("keep-1", { name: "keep", status: "ACTIVE", numWorkers: 1 });
+    for (const bad of ["", "/", "a/b", ".."]) await assert.rejects(nimbus.removeStorm(bad), RangeError, JSON.stringify(bad));
+    await assert.rejects(nimbus.teardownHeartbeats(""), RangeError);
+    await assert.rejects(nimbus.teardownTopologyErrors("/"), RangeError);
+    await assert.rejects(observer.stormBase("keep-1/x"), RangeError);
+    await assert.rejects(supervisors[0]?.supervisorHeartbeat("", supervisorInfo("host-x")) ?? Promise.resolve(), RangeError);
+    assert.deepEqual(await observer.assignments(), ["keep-1"]);
+    assert.deepEqual(await observer.activeStorms(), ["keep-1"]);
+    for (const root of stormPaths.INITIAL_ROOTS) assert.ok(await raw.exists(root), root);
+    await nimbus.removeStorm("keep-1");
+  });
+
   test("2.x records: credentials, log config, profiler requests, nimbuses, backpressure, blobstore, worker keys", async () => {
     const credCb = once("credentials callback");
     assert.equal(await observer.credentials(id, credCb.callback), null);

@@ -87,6 +87,28 @@ describe("Storm paths", () => {
     for (const [actual, want] of expected) assert.equal(actual, want);
   });
 
+  test("an id that is not one path segment is refused, so no helper can name a subtree or a node below another", () => {
+    const helpers: readonly ((bad: string) => string)[] = [
+      paths.assignmentPath, paths.stormPath, paths.supervisorPath, paths.nimbusPath, paths.credentialsPath, paths.logConfigPath,
+      paths.blobstorePath, paths.blobstoreMaxKeySequenceNumberPath, paths.workerbeatStormRoot, paths.backpressureStormRoot,
+      paths.errorStormRoot, paths.profilerConfigRoot, (bad) => paths.secretKeysPath(bad), (bad) => paths.secretKeysPath("NIMBUS", bad, 0),
+      (bad) => paths.workerbeatPath(bad, "sup", 6700), (bad) => paths.errorPath(bad, "spout"), (bad) => paths.lastErrorPath(bad, "spout"),
+      (bad) => paths.blobstoreVersionPath(bad, "nimbus:6627", 1),
+    ];
+    for (const helper of helpers) {
+      for (const bad of ["", ".", "..", "a/b", "/", "a/"]) assert.throws(() => helper(bad), RangeError, `${helper.toString()} ${JSON.stringify(bad)}`);
+    }
+    // Names built from several parts may not hold a "/" either.
+    assert.throws(() => paths.workerbeatPath("t", "sup/1", 6700), RangeError);
+    assert.throws(() => paths.backpressurePath("t", "a/b", 6700), RangeError);
+    assert.throws(() => paths.blobstoreVersionPath("k", "h/1:6627", 1), RangeError);
+    assert.throws(() => paths.profilerConfigPath("t", "host/1", 6700, "JSTACK_DUMP"), RangeError);
+    // A component id is URL-encoded first, so "/" is fine there, but an empty or dot id is not.
+    for (const bad of ["", ".", ".."]) assert.throws(() => paths.errorPath("t", bad), RangeError, JSON.stringify(bad));
+    assert.equal(paths.pathSegment("wc-1-1700000000", "topology id"), "wc-1-1700000000");
+    assert.equal(paths.workerbeatPath("t", "", 6700), "/workerbeats/t/-6700", "an empty node still names one child");
+  });
+
   test("the subtrees created at start are Storm 2.x's nine", () => {
     assert.deepEqual([...paths.INITIAL_ROOTS].sort(), ["/assignments", "/backpressure", "/blobstore", "/errors", "/logconfigs", "/nimbuses", "/storms", "/supervisors", "/workerbeats"]);
   });
