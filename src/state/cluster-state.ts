@@ -54,18 +54,31 @@ export interface ClusterStateConfig {
   readonly retry?: RetryPolicy;
 }
 
-/** Storm's generic ZooKeeper operations. Paths are relative to the Storm root. */
+/**
+ * Storm's generic ZooKeeper operations. Paths are relative to the Storm root.
+ *
+ * The writes take an optional `acl`, as Storm's `IStateStorage` does: it goes to the node written
+ * and, when that is missing too, to its parent (Storm's `set_data` and `set_ephemeral_node` create
+ * the parent with the node's ACL); every other ancestor created on the way gets {@link acl}.
+ */
 export interface ClusterState {
   /** The underlying client (rooted at the Storm root), for anything not covered here. */
   readonly client: ZooKeeperClient;
-  /** The ACL used for nodes this state creates. */
+  /** The ACL of nodes created without an explicit one (Storm's daemon default). */
   readonly acl: readonly ACL[];
   /** Creates parents; sets the node's data if it exists, else creates it ephemeral (also if it vanished meanwhile). */
-  setEphemeralNode(path: string, data: Uint8Array): Promise<void>;
-  /** Creates a sequential child (parents as needed) and returns its path. Default mode persistent-sequential. */
-  createSequential(path: string, data: Uint8Array, options?: { readonly mode?: "persistent-sequential" | "ephemeral-sequential" }): Promise<string>;
-  /** Sets the node's data if it exists, else creates it (and its parents) persistent. */
-  setData(path: string, data: Uint8Array): Promise<void>;
+  setEphemeralNode(path: string, data: Uint8Array, acl?: readonly ACL[]): Promise<void>;
+  /**
+   * Creates a sequential child (missing parents with the default ACL) and returns its path.
+   * Default mode persistent-sequential (Storm 0.9; Storm 2.x always creates ephemeral ones).
+   */
+  createSequential(
+    path: string,
+    data: Uint8Array,
+    options?: { readonly mode?: "persistent-sequential" | "ephemeral-sequential"; readonly acl?: readonly ACL[] },
+  ): Promise<string>;
+  /** Sets the node's data if it exists (its ACL is left alone), else creates it (and its parents) persistent. */
+  setData(path: string, data: Uint8Array, acl?: readonly ACL[]): Promise<void>;
   /** Deletes the node and everything below it; a missing node is fine. */
   deleteNode(path: string): Promise<void>;
   /** The node's data, or null when it does not exist. With `watch`, creation of a missing node is reported too. */
@@ -76,8 +89,11 @@ export interface ClusterState {
   getDataWithVersion(path: string, watch?: boolean): Promise<{ readonly data: Uint8Array; readonly version: number } | null>;
   /** The node's children (unordered). Fails with `NoNode` when the node does not exist, as Storm does. */
   getChildren(path: string, watch?: boolean): Promise<string[]>;
-  /** Creates the node (data `0x07`, as Storm writes) and missing parents; existing nodes are left alone. */
-  mkdirs(path: string): Promise<void>;
+  /**
+   * Creates the node (data `0x07`, as Storm writes, and `acl`) and its missing ancestors (empty,
+   * default ACL); an existing node is left alone.
+   */
+  mkdirs(path: string, acl?: readonly ACL[]): Promise<void>;
   nodeExists(path: string, watch?: boolean): Promise<boolean>;
   /** Makes the server catch up with the leader before later reads. */
   sync(path: string): Promise<void>;
@@ -93,6 +109,13 @@ export interface ClusterState {
 
 /** Storm's mkdirs marker byte. */
 const MKDIRS_DATA = new Uint8Array([7]);
+/**
+ * How many times a write re-runs after losing a race to another writer (the node vanished
+ * between exists and setData, or appeared between exists and create), or a watched read after
+ * the node appeared between its read and its exists watch. More means someone keeps creating
+ * and deleting the node; the last error (or null) is then the answer.
+ */
+const MAX_RACES = 3;
 
 const isCode = (error: unknown, code: string) => error instanceof ZooKeeperError && error.code === code;
 
@@ -132,11 +155,15 @@ export async function createClusterState(config: ClusterStateConfig = {}): Promi
   return wrapClusterState(client, { ...config, acl, ownsClient: true });
 }
 
-async function mkdirsWith(client: ZooKeeperClient, path: string, acl: readonly ACL[]): Promise<void> {
+/**
+ * Storm's mkdirs: creates `path` with data `0x07` and `acl` unless it exists; missing ancestors
+ * are created empty with `ancestorAcl`, as Curator's creatingParentsIfNeeded does for Storm.
+ */
+async function mkdirsWith(client: ZooKeeperClient, path: string, acl: readonly ACL[], ancestorAcl: readonly ACL[] = acl): Promise<void> {
   const p = normalize(path);
   if (p === "/" || (await client.exists(p)) !== null) return;
   const parent = parentOf(p);
-  if (parent !== "/" && (await client.exists(parent)) === null) await client.mkdirp(parent, { acl });
+  if (parent !== "/" && (await client.exists(parent)) === null) await client.mkdirp(parent, { acl: ancestorAcl });
   try {
     await client.create(p, MKDIRS_DATA, { acl });
   } catch (error) {
@@ -189,38 +216,35 @@ export function wrapClusterState(
     }
   };
 
+  /**
+   * Storm's set_data / set_ephemeral_node: sets the node's data if it exists, else creates its
+   * parent (with `nodeAcl`) and the node (`mode`, `nodeAcl`). A create that loses to another
+   * writer (STORM-1750) goes back to setting the data.
+   */
+  const upsert = async (path: string, data: Uint8Array, mode: "persistent" | "ephemeral", nodeAcl: readonly ACL[]): Promise<void> => {
+    const p = normalize(path);
+    for (let attempt = 1; ; attempt++) {
+      if (await setIfPresent(p, data)) return;
+      try {
+        await mkdirsWith(client, parentOf(p), nodeAcl, acl);
+        await client.create(p, data, { mode, acl: nodeAcl });
+        return;
+      } catch (error) {
+        if (!isCode(error, "NodeExists") || attempt >= MAX_RACES) throw error;
+      }
+    }
+  };
+
   const state: ClusterState = {
     client,
     acl,
-    async setEphemeralNode(path, data) {
-      const p = normalize(path);
-      await mkdirsWith(client, parentOf(p), acl);
-      if (await setIfPresent(p, data)) return;
-      try {
-        await client.create(p, data, { mode: "ephemeral", acl });
-      } catch (error) {
-        if (!isCode(error, "NodeExists")) throw error;
-        await client.setData(p, data);
-      }
-    },
+    setEphemeralNode: (path, data, nodeAcl = acl) => upsert(path, data, "ephemeral", nodeAcl),
     async createSequential(path, data, opts = {}) {
       const p = normalize(path);
-      const parent = parentOf(p);
-      if (parent !== "/") await mkdirsWith(client, parent, acl);
-      return (await client.create(p, data, { mode: opts.mode ?? "persistent-sequential", acl })).path;
+      await mkdirsWith(client, parentOf(p), acl);
+      return (await client.create(p, data, { mode: opts.mode ?? "persistent-sequential", acl: opts.acl ?? acl })).path;
     },
-    async setData(path, data) {
-      const p = normalize(path);
-      if (await setIfPresent(p, data)) return;
-      try {
-        await mkdirsWith(client, parentOf(p), acl);
-        await client.create(p, data, { acl });
-      } catch (error) {
-        // Lost a creation race (STORM-1750): the node is there now, so set it.
-        if (!isCode(error, "NodeExists")) throw error;
-        await client.setData(p, data);
-      }
-    },
+    setData: (path, data, nodeAcl = acl) => upsert(path, data, "persistent", nodeAcl),
     async deleteNode(path) {
       await client.deleteRecursive(normalize(path));
     },
@@ -229,14 +253,17 @@ export function wrapClusterState(
     },
     async getDataWithVersion(path, watch = false) {
       const p = normalize(path);
-      try {
-        const { data, stat } = await client.getData(p, { watch });
-        return { data, version: stat.version };
-      } catch (error) {
-        if (!isCode(error, "NoNode")) throw error;
-        // Arm an exists watch so the node's creation is reported, as Storm does.
-        if (watch && (await client.exists(p, { watch: true })) !== null) return state.getDataWithVersion(p, watch);
-        return null;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const { data, stat } = await client.getData(p, { watch });
+          return { data, version: stat.version };
+        } catch (error) {
+          if (!isCode(error, "NoNode")) throw error;
+        }
+        if (!watch) return null;
+        // ZooKeeper sets no data watch on a missing node: an exists watch reports its creation,
+        // as Storm arranges. If it was created in between, read it (with its data watch).
+        if ((await client.exists(p, { watch: true })) === null || attempt >= MAX_RACES) return null;
       }
     },
     async getVersion(path, watch = false) {
@@ -245,7 +272,7 @@ export function wrapClusterState(
     async getChildren(path, watch = false) {
       return (await client.getChildren(normalize(path), { watch })).children;
     },
-    mkdirs: (path) => mkdirsWith(client, path, acl),
+    mkdirs: (path, nodeAcl = acl) => mkdirsWith(client, path, nodeAcl, acl),
     async nodeExists(path, watch = false) {
       return (await client.exists(normalize(path), { watch })) !== null;
     },

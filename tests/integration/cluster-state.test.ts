@@ -1,6 +1,8 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { type ClusterState, type ZooKeeperClient, ZooKeeperError, connect, createClusterState, wrapClusterState } from "../../mod.ts";
+import {
+  type ACL, type ClusterState, Perms, type ZooKeeperClient, ZooKeeperError, connect, createClusterState, digestId, wrapClusterState,
+} from "../../mod.ts";
 import { deferred, sharedConnectString, uniqueRoot } from "../support/zookeeper.ts";
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -139,5 +141,55 @@ describe("ClusterState against a real server", () => {
     assert.equal(client.state, "connected");
     assert.equal(dec((await client.getData("/wrapped")).data), "1");
     await client.close();
+  });
+});
+
+describe("ClusterState ACLs with authentication, against a real server", () => {
+  const digest = (user: string, perms: number): ACL => ({ perms, id: { scheme: "digest", id: digestId(user, "pw") } });
+  const nimbusAll = digest("nimbus", Perms.ALL);
+  const topologyRead = [{ perms: Perms.ALL, id: { scheme: "auth", id: "" } }, digest("topo", Perms.READ)];
+  let root: string;
+  let cs: ClusterState;
+  let admin: ZooKeeperClient;
+
+  before(async () => {
+    root = uniqueRoot("cs-acl");
+    cs = await createClusterState({ connectString: sharedConnectString(), root, auth: { scheme: "digest", payload: "nimbus:pw" } });
+    admin = await connect(sharedConnectString(), { auth: [{ scheme: "digest", auth: "nimbus:pw" }] });
+  });
+  after(async () => {
+    await admin.deleteRecursive(root);
+    await Promise.all([cs.close(), admin.close()]);
+  });
+
+  const aclOf = async (path: string) => (await admin.getACL(`${root}${path}`)).acl;
+
+  test("with auth, the root and nodes written without an ACL are creator-only", async () => {
+    assert.deepEqual(cs.acl, [{ perms: Perms.ALL, id: { scheme: "auth", id: "" } }]);
+    await cs.setData("/plain/node", enc("x"));
+    assert.deepEqual(await admin.getACL(root).then((r) => r.acl), [nimbusAll]);
+    assert.deepEqual(await aclOf("/plain"), [nimbusAll]);
+    assert.deepEqual(await aclOf("/plain/node"), [nimbusAll]);
+  });
+
+  test("setData and setEphemeralNode give the node and a missing parent their ACL, other new ancestors the default (Storm's set_data)", async () => {
+    await cs.setData("/w/a/b/node", enc("x"), topologyRead);
+    assert.deepEqual(await aclOf("/w/a/b/node"), [nimbusAll, digest("topo", Perms.READ)]);
+    assert.deepEqual(await aclOf("/w/a/b"), [nimbusAll, digest("topo", Perms.READ)]);
+    assert.deepEqual(await aclOf("/w/a"), [nimbusAll]);
+    await cs.setEphemeralNode("/e/p/node", enc("x"), topologyRead);
+    assert.deepEqual(await aclOf("/e/p/node"), [nimbusAll, digest("topo", Perms.READ)]);
+    assert.deepEqual(await aclOf("/e/p"), [nimbusAll, digest("topo", Perms.READ)]);
+    await cs.setData("/w/a/b/node", enc("y"));
+    assert.deepEqual(await aclOf("/w/a/b/node"), [nimbusAll, digest("topo", Perms.READ)], "an update leaves the ACL alone");
+  });
+
+  test("mkdirs gives only the node its ACL; createSequential's new parents get the default", async () => {
+    await cs.mkdirs("/m/a/b", topologyRead);
+    assert.deepEqual(await aclOf("/m/a/b"), [nimbusAll, digest("topo", Perms.READ)]);
+    assert.deepEqual(await aclOf("/m/a"), [nimbusAll]);
+    const created = await cs.createSequential("/s/p/e", enc("x"), { acl: topologyRead });
+    assert.deepEqual(await aclOf(created), [nimbusAll, digest("topo", Perms.READ)]);
+    assert.deepEqual(await aclOf("/s/p"), [nimbusAll]);
   });
 });
