@@ -9,7 +9,8 @@
  * the process).
  */
 import { type ClusterState, type ClusterStateConfig, createClusterState } from "../state/cluster-state.ts";
-import { ZooKeeperError } from "../zookeeper.ts";
+import { type ACL, ZooKeeperError } from "../zookeeper.ts";
+import { type TopologyAuth, topologyReadOnlyAcls, topologyReadWriteAcls } from "./acls.ts";
 import { type CallbackSlot, type StormCallback, createCallbackSlots, dispatchEvent } from "./callbacks.ts";
 import type { Codec } from "./codec/codec.ts";
 import { thriftCodec } from "./codec/thrift.ts";
@@ -74,7 +75,8 @@ export interface StormClusterState {
   executorBeats(stormId: string, executorNodePort: Readonly<Record<ExecutorKey, NodeInfo>>): Promise<Record<ExecutorKey, ExecutorBeat>>;
   supervisors(callback?: StormCallback): Promise<string[]>;
   supervisorInfo(supervisorId: string): Promise<SupervisorInfo | null>;
-  setupHeartbeats(stormId: string): Promise<void>;
+  /** Creates `/workerbeats/<id>`, with the topology's read-write ACL when `topologyAuth` is given. */
+  setupHeartbeats(stormId: string, topologyAuth?: TopologyAuth): Promise<void>;
   teardownHeartbeats(stormId: string): Promise<void>;
   teardownTopologyErrors(stormId: string): Promise<void>;
   heartbeatStorms(): Promise<string[]>;
@@ -83,11 +85,13 @@ export interface StormClusterState {
   removeWorkerHeartbeat(stormId: string, node: string, port: number): Promise<void>;
   /** Writes the supervisor's ephemeral node (it vanishes with this session). */
   supervisorHeartbeat(supervisorId: string, info: SupervisorInfo): Promise<void>;
-  activateStorm(stormId: string, base: StormBase): Promise<void>;
+  /** Writes the storm base, with the topology's read-only ACL when `topologyAuth` is given. */
+  activateStorm(stormId: string, base: StormBase, topologyAuth?: TopologyAuth): Promise<void>;
   /** Merges `patch` into the stored base (see `mergeStormBase`); `NoNode` when there is none. */
   updateStorm(stormId: string, patch: StormBasePatch): Promise<StormBase>;
   removeStormBase(stormId: string): Promise<void>;
-  setAssignment(stormId: string, assignment: Assignment): Promise<void>;
+  /** Writes the assignment, with the topology's read-only ACL when `topologyAuth` is given. */
+  setAssignment(stormId: string, assignment: Assignment, topologyAuth?: TopologyAuth): Promise<void>;
   /** Removes the assignment, credentials, log config and profiler requests, then the base. */
   removeStorm(stormId: string): Promise<void>;
   /** Records an error (an ephemeral-sequential node plus the last-error node); keeps the newest 10. */
@@ -95,7 +99,8 @@ export interface StormClusterState {
   /** The component's kept errors, newest first. */
   errors(stormId: string, componentId: string): Promise<ErrorInfo[]>;
   lastError(stormId: string, componentId: string): Promise<ErrorInfo | null>;
-  setupErrors(stormId: string): Promise<void>;
+  /** Creates `/errors/<id>`, with the topology's read-write ACL when `topologyAuth` is given. */
+  setupErrors(stormId: string, topologyAuth?: TopologyAuth): Promise<void>;
   allSupervisorInfo(callback?: StormCallback): Promise<Record<string, SupervisorInfo>>;
   topologyBases(): Promise<Record<string, StormBase>>;
   /** The id of the active topology named `name`, or null. */
@@ -108,9 +113,14 @@ export interface StormClusterState {
    * only, so they are returned raw. Null when there is no leader node.
    */
   getLeader(callback?: StormCallback): Promise<Uint8Array | null>;
-  setCredentials(stormId: string, credentials: Credentials): Promise<void>;
+  /**
+   * Writes the credentials, with the topology's read-only ACL when `topologyAuth` is given. Like
+   * Storm, a missing `/credentials` is created with that same ACL (nimbus's ACL check fixes it).
+   */
+  setCredentials(stormId: string, credentials: Credentials, topologyAuth?: TopologyAuth): Promise<void>;
   credentials(stormId: string, callback?: StormCallback): Promise<Credentials | null>;
-  setupBackpressure(stormId: string): Promise<void>;
+  /** Creates `/backpressure/<id>`, with the topology's read-write ACL when `topologyAuth` is given. */
+  setupBackpressure(stormId: string, topologyAuth?: TopologyAuth): Promise<void>;
   removeBackpressure(stormId: string): Promise<void>;
   removeWorkerBackpressure(stormId: string, node: string, port: number): Promise<void>;
   /** True when a worker of the topology signalled backpressure less than `timeoutMs` ago. */
@@ -123,7 +133,8 @@ export interface StormClusterState {
   blobstoreInfo(key: string): Promise<string[]>;
   removeBlobstoreKey(key: string): Promise<void>;
   removeKeyVersion(key: string): Promise<void>;
-  setTopologyLogConfig(stormId: string, config: LogConfig): Promise<void>;
+  /** Writes the log config, with the topology's read-only ACL when `topologyAuth` is given. */
+  setTopologyLogConfig(stormId: string, config: LogConfig, topologyAuth?: TopologyAuth): Promise<void>;
   topologyLogConfig(stormId: string, callback?: StormCallback): Promise<LogConfig | null>;
   setWorkerProfileRequest(stormId: string, request: ProfileRequest): Promise<void>;
   getTopologyProfileRequests(stormId: string): Promise<ProfileRequest[]>;
@@ -131,7 +142,11 @@ export interface StormClusterState {
   deleteTopologyProfileRequests(stormId: string, request: ProfileRequest): Promise<void>;
   /** Worker-token signing keys: JVM-side secrets, readable here for inspection. */
   getPrivateWorkerKey(type: WorkerTokenServiceType, stormId: string, version: number): Promise<PrivateWorkerKey | null>;
-  addPrivateWorkerKey(type: WorkerTokenServiceType, stormId: string, version: number, key: PrivateWorkerKey): Promise<void>;
+  /**
+   * Stores a key with `acl`, default the state's. That is Storm's choice for NIMBUS and
+   * SUPERVISOR keys; for DRPC keys Storm adds READ for `storm.zookeeper.drpcACL`, so pass it here.
+   */
+  addPrivateWorkerKey(type: WorkerTokenServiceType, stormId: string, version: number, key: PrivateWorkerKey, acl?: readonly ACL[]): Promise<void>;
   /** The highest existing key version (Storm returns the maximum, not the next number), 0 when none. */
   getNextPrivateWorkerKeyVersion(type: WorkerTokenServiceType, stormId: string): Promise<number>;
   removeExpiredPrivateWorkerKeys(stormId: string): Promise<void>;
@@ -204,6 +219,20 @@ function stormClusterState(state: ClusterState, options: StormClusterStateOption
       onError(new Error(`${what} failed: ${error.message}`, { cause: error }));
     }
   };
+  /**
+   * Writes a nimbus-owned topology record with the topology's read-only ACL (Storm's TRO), after
+   * its subtree where Storm creates that first.
+   */
+  const setTopologyRecord = async <K extends RecordKind>(kind: K, record: RecordTypes[K], path: string, auth: TopologyAuth | undefined, subtree?: string) => {
+    const bytes = encode(kind, record);
+    if (subtree !== undefined) await state.mkdirs(subtree);
+    await state.setData(path, bytes, topologyReadOnlyAcls(auth));
+  };
+  /** Creates a directory the topology's workers write into, with its read-write ACL (Storm's TRW). */
+  const setupTopologyDirectory = async (subtree: string, directory: string, auth: TopologyAuth | undefined) => {
+    await state.mkdirs(subtree);
+    await state.mkdirs(directory, topologyReadWriteAcls(auth));
+  };
   const profileRequests = async (stormId: string) => {
     const root = paths.profilerConfigRoot(stormId);
     const out: ProfileRequest[] = [];
@@ -237,7 +266,7 @@ function stormClusterState(state: ClusterState, options: StormClusterStateOption
     },
     supervisors: async (callback) => state.getChildren(paths.Roots.supervisors, arm({ kind: "supervisors" }, callback)),
     supervisorInfo: async (id) => read("SupervisorInfo", paths.supervisorPath(id)),
-    setupHeartbeats: async (id) => state.mkdirs(paths.workerbeatStormRoot(id)),
+    setupHeartbeats: async (id, auth) => setupTopologyDirectory(paths.Roots.workerbeats, paths.workerbeatStormRoot(id), auth),
     teardownHeartbeats: async (id) => logged(`teardownHeartbeats ${id}`, state.deleteNode(paths.workerbeatStormRoot(id))),
     teardownTopologyErrors: async (id) => logged(`teardownTopologyErrors ${id}`, state.deleteNode(paths.errorStormRoot(id))),
     heartbeatStorms: async () => state.getChildren(paths.Roots.workerbeats),
@@ -245,7 +274,7 @@ function stormClusterState(state: ClusterState, options: StormClusterStateOption
     workerHeartbeat: async (id, node, port, info) => state.setData(paths.workerbeatPath(id, node, port), encode("ClusterWorkerHeartbeat", info)),
     removeWorkerHeartbeat: async (id, node, port) => state.deleteNode(paths.workerbeatPath(id, node, port)),
     supervisorHeartbeat: async (id, info) => state.setEphemeralNode(paths.supervisorPath(id), encode("SupervisorInfo", info)),
-    activateStorm: async (id, base) => state.setData(paths.stormPath(id), encode("StormBase", base)),
+    activateStorm: async (id, base, auth) => setTopologyRecord("StormBase", base, paths.stormPath(id), auth, paths.Roots.storms),
     async updateStorm(id, patch) {
       const path = paths.stormPath(id);
       const base = await read("StormBase", path);
@@ -255,7 +284,7 @@ function stormClusterState(state: ClusterState, options: StormClusterStateOption
       return codec.decode("StormBase", encode("StormBase", merged), path);
     },
     removeStormBase: async (id) => state.deleteNode(paths.stormPath(id)),
-    setAssignment: async (id, assignment) => state.setData(paths.assignmentPath(id), encode("Assignment", assignment)),
+    setAssignment: async (id, assignment, auth) => setTopologyRecord("Assignment", assignment, paths.assignmentPath(id), auth, paths.Roots.assignments),
     async removeStorm(id) {
       await state.deleteNode(paths.assignmentPath(id));
       await state.deleteNode(paths.credentialsPath(id));
@@ -295,9 +324,7 @@ function stormClusterState(state: ClusterState, options: StormClusterStateOption
       return newestFirst(found);
     },
     lastError: async (id, componentId) => read("ErrorInfo", paths.lastErrorPath(id, componentId)),
-    async setupErrors(id) {
-      await state.mkdirs(paths.errorStormRoot(id));
-    },
+    setupErrors: async (id, auth) => setupTopologyDirectory(paths.Roots.errors, paths.errorStormRoot(id), auth),
     async allSupervisorInfo(callback) {
       const out: Record<string, SupervisorInfo> = {};
       for (const id of await storm.supervisors(callback)) {
@@ -338,11 +365,9 @@ function stormClusterState(state: ClusterState, options: StormClusterStateOption
       await state.setEphemeralNode(path, bytes);
     },
     getLeader: async (callback) => state.getData(paths.Roots.leaderInfo, arm({ kind: "leader" }, callback)),
-    setCredentials: async (id, credentials) => state.setData(paths.credentialsPath(id), encode("Credentials", credentials)),
+    setCredentials: async (id, credentials, auth) => setTopologyRecord("Credentials", credentials, paths.credentialsPath(id), auth),
     credentials: async (id, callback) => read("Credentials", paths.credentialsPath(id), arm({ kind: "credentials", id }, callback)),
-    async setupBackpressure(id) {
-      await state.mkdirs(paths.backpressureStormRoot(id));
-    },
+    setupBackpressure: async (id, auth) => setupTopologyDirectory(paths.Roots.backpressure, paths.backpressureStormRoot(id), auth),
     removeBackpressure: async (id) => logged(`removeBackpressure ${id}`, state.deleteNode(paths.backpressureStormRoot(id))),
     async removeWorkerBackpressure(id, node, port) {
       const path = paths.backpressurePath(id, node, port);
@@ -380,7 +405,7 @@ function stormClusterState(state: ClusterState, options: StormClusterStateOption
     },
     removeBlobstoreKey: async (key) => state.deleteNode(paths.blobstorePath(key)),
     removeKeyVersion: async (key) => state.deleteNode(paths.blobstoreMaxKeySequenceNumberPath(key)),
-    setTopologyLogConfig: async (id, config) => state.setData(paths.logConfigPath(id), encode("LogConfig", config)),
+    setTopologyLogConfig: async (id, config, auth) => setTopologyRecord("LogConfig", config, paths.logConfigPath(id), auth, paths.Roots.logConfigs),
     topologyLogConfig: async (id, callback) => read("LogConfig", paths.logConfigPath(id), arm({ kind: "logConfig", id }, callback)),
     async setWorkerProfileRequest(id, request) {
       const port = request.nodeInfo.port[0] ?? 0;
@@ -401,7 +426,12 @@ function stormClusterState(state: ClusterState, options: StormClusterStateOption
       await state.sync(path);
       return read("PrivateWorkerKey", path);
     },
-    addPrivateWorkerKey: async (type, id, version, key) => state.setData(paths.secretKeysPath(type, id, version), encode("PrivateWorkerKey", key)),
+    async addPrivateWorkerKey(type, id, version, key, acl) {
+      const path = paths.secretKeysPath(type, id, version);
+      const bytes = encode("PrivateWorkerKey", key);
+      await state.mkdirs(paths.Roots.secretKeys);
+      await state.setData(path, bytes, acl);
+    },
     async getNextPrivateWorkerKeyVersion(type, id) {
       const versions = (await childrenOrEmpty(paths.secretKeysPath(type, id))).map(Number).filter(Number.isFinite);
       return versions.length === 0 ? 0 : Math.max(...versions);

@@ -1,15 +1,20 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import {
+  type ACL,
+  CREATOR_ALL_ACL,
   type ClusterWorkerHeartbeat,
   CorruptRecordError,
   InvalidRecordError,
+  Perms,
   type StormClusterState,
   type SupervisorInfo,
   UnroutedEventError,
   type ZooKeeperClient,
+  ZooKeeperError,
   connect,
   createStormClusterState,
+  digestId,
   executorKey,
   jsonCodec,
   plainThriftCodec,
@@ -234,6 +239,19 @@ describe("a small Storm cluster played against a real server", () => {
     for (const path of ["/storms/invalid-1", "/workerbeats/invalid-1", "/errors/invalid-1"]) assert.equal(await raw.exists(path), null, path);
   });
 
+  test("no method throws synchronously: each returns a promise, even for arguments it refuses", async () => {
+    const probe = await createStormClusterState({ state: nimbus.state });
+    const methods = Object.entries(probe).filter((e): e is [string, (...args: unknown[]) => unknown] => typeof e[1] === "function" && e[0] !== "disconnect");
+    assert.ok(methods.length >= 58, `${methods.length} methods`);
+    const outcomes = methods.map(([name, method]) => {
+      const result = method.call(probe, "a/b", "a/b", 1.5, { bogus: true }, { bogus: true });
+      assert.ok(result instanceof Promise, name);
+      return result.then(() => "resolved", () => "rejected");
+    });
+    await Promise.all(outcomes);
+    await probe.disconnect();
+  });
+
   test("an id that is not one path segment is refused before any I/O, so removeStorm(\"\") cannot delete every assignment", async () => {
     const empty = { masterCodeDir: "/x", nodeHost: {}, executorNodePort: {}, executorStartTimeSecs: {}, workerResources: [], totalSharedOffHeap: {} };
     await nimbus.setAssignment("keep-1", empty);
@@ -320,3 +338,76 @@ describe("a small Storm cluster played against a real server", () => {
     assert.equal(observer.state.client.state, "connected", "disconnect leaves a shared ClusterState open");
   });
 });
+
+describe("topology ACLs with ZooKeeper authentication, as Storm sets them", () => {
+  const digest = (user: string, perms: number): ACL => ({ perms, id: { scheme: "digest", id: digestId(user, "pw") } });
+  const topologyAuth = { scheme: "digest", payload: "topo:pw" };
+  const readOnly = [digest("nimbus", Perms.ALL), digest("topo", Perms.READ)];
+  const readWrite = [digest("nimbus", Perms.ALL), digest("topo", Perms.ALL)];
+  const id = "secured-1-1700000000";
+  const base = { name: "secured", status: "ACTIVE" as const, numWorkers: 1 };
+  let root: string;
+  let nimbus: StormClusterState;
+  let worker: StormClusterState;
+  let admin: ZooKeeperClient;
+  let anonymous: ZooKeeperClient;
+
+  before(async () => {
+    root = uniqueRoot("storm-acl");
+    nimbus = await createStormClusterState({ connectString: sharedConnectString(), root, auth: { scheme: "digest", payload: "nimbus:pw" } });
+    // A worker authenticates as its topology; its own nodes also grant everything to the
+    // cluster identity, as Storm's worker default ACL adds storm.zookeeper.superACL.
+    worker = await createStormClusterState({
+      connectString: sharedConnectString(), root, auth: { scheme: "digest", payload: "topo:pw" }, acl: [...CREATOR_ALL_ACL, digest("nimbus", Perms.ALL)],
+    });
+    admin = await connect(`${sharedConnectString()}${root}`, { auth: [{ scheme: "digest", auth: "nimbus:pw" }] });
+    anonymous = await connect(`${sharedConnectString()}${root}`);
+  });
+  after(async () => {
+    await Promise.all([nimbus.disconnect(), worker.disconnect()]);
+    await admin.deleteRecursive("/");
+    await Promise.all([admin.close(), anonymous.close()]);
+    const top = await connect(sharedConnectString(), { auth: [{ scheme: "digest", auth: "nimbus:pw" }] });
+    await top.deleteRecursive(root);
+    await top.close();
+  });
+
+  const aclOf = async (path: string) => (await admin.getACL(path)).acl;
+  const noAuth = (e: unknown) => e instanceof ZooKeeperError && e.code === "NoAuth";
+
+  test("nimbus's topology records are read-only for the topology's digest; the subtrees stay nimbus's", async () => {
+    await nimbus.activateStorm(id, base, topologyAuth);
+    await nimbus.setAssignment(id, { masterCodeDir: "/x", nodeHost: {}, executorNodePort: {}, executorStartTimeSecs: {}, workerResources: [], totalSharedOffHeap: {} }, topologyAuth);
+    await nimbus.setTopologyLogConfig(id, { namedLoggerLevel: {} }, topologyAuth);
+    await nimbus.setCredentials(id, { creds: { token: "t" } }, topologyAuth);
+    for (const path of [`/storms/${id}`, `/assignments/${id}`, `/logconfigs/${id}`, `/credentials/${id}`]) assert.deepEqual(await aclOf(path), readOnly, path);
+    for (const path of ["/storms", "/assignments", "/logconfigs"]) assert.deepEqual(await aclOf(path), [digest("nimbus", Perms.ALL)], path);
+    // Storm does not create /credentials first: set_data creates it with the record's own ACL.
+    assert.deepEqual(await aclOf("/credentials"), readOnly);
+  });
+
+  test("the worker reads its topology's records but cannot change them; others cannot read them", async () => {
+    assert.deepEqual(await worker.stormBase(id), base);
+    assert.deepEqual((await worker.credentials(id))?.creds, { token: "t" });
+    await assert.rejects(worker.activateStorm(id, { ...base, status: "KILLED" }), noAuth);
+    await assert.rejects(anonymous.getData(`/storms/${id}`), noAuth);
+  });
+
+  test("the directories workers write into are read-write for the topology's digest, and the worker writes there", async () => {
+    await nimbus.setupHeartbeats(id, topologyAuth);
+    await nimbus.setupErrors(id, topologyAuth);
+    await nimbus.setupBackpressure(id, topologyAuth);
+    for (const path of [`/workerbeats/${id}`, `/errors/${id}`, `/backpressure/${id}`]) assert.deepEqual(await aclOf(path), readWrite, path);
+    await worker.workerHeartbeat(id, "sup-0", 6700, { stormId: id, executorStats: {}, timeSecs: 1, uptimeSecs: 1 });
+    await worker.reportError(id, "spout", "host-0", 6700, "worker failure");
+    assert.equal((await nimbus.getWorkerHeartbeat(id, "sup-0", 6700))?.timeSecs, 1);
+    assert.equal((await nimbus.lastError(id, "spout"))?.error, "worker failure");
+    assert.deepEqual(await aclOf(`/workerbeats/${id}/sup-0-6700`), [digest("topo", Perms.ALL), digest("nimbus", Perms.ALL)]);
+  });
+
+  test("without topology auth a record gets the state's default ACL", async () => {
+    await nimbus.activateStorm("open-1", base);
+    assert.deepEqual(await aclOf("/storms/open-1"), [digest("nimbus", Perms.ALL)]);
+  });
+});
+
