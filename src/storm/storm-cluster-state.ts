@@ -106,7 +106,7 @@ export interface StormClusterState {
   /** The id of the active topology named `name`, or null. */
   getTopoId(name: string): Promise<string | null>;
   nimbuses(): Promise<NimbusSummary[]>;
-  /** Registers a nimbus (ephemeral; re-created after a reconnect). */
+  /** Registers a nimbus (ephemeral; deleted and re-created after a reconnect or a new session, as Storm does on RECONNECTED). */
   addNimbusHost(nimbusId: string, summary: NimbusSummary): Promise<void>;
   /**
    * The leader's `NimbusInfo` as stored by Storm: Java-serialized bytes, meaningful to the JVM
@@ -359,7 +359,9 @@ function stormClusterState(state: ClusterState, options: StormClusterStateOption
       await state.deleteNode(path);
       nimbusRegistrations.get(nimbusId)?.();
       nimbusRegistrations.set(nimbusId, state.onConnectionState((event) => {
-        if (event !== "reconnected") return;
+        // Storm re-registers on Curator's RECONNECTED, which is also what a new session after
+        // expiry reports: the old session's ephemeral node is gone then.
+        if (event !== "reconnected" && event !== "newSession") return;
         state.deleteNode(path).then(() => state.setEphemeralNode(path, bytes)).catch(onError);
       }));
       await state.setEphemeralNode(path, bytes);

@@ -322,6 +322,30 @@ describe("a small Storm cluster played against a real server", () => {
     assert.equal(nimbus.codec.name, "thrift-gzip", "Storm's own format is the default");
   });
 
+  test("a registered nimbus comes back after its session expired and a new one began (Curator's RECONNECTED)", async () => {
+    const host = await createStormClusterState({ connectString: sharedConnectString(), root, sessionTimeout: 4_000, clientOptions: { renewSessionOnExpiry: true } });
+    try {
+      const path = stormPaths.nimbusPath("nimbus-2:6627");
+      await host.addNimbusHost("nimbus-2:6627", { host: "nimbus-2", port: 6627, uptimeSecs: 1, isLeader: false, version: "2.8.8" });
+      const oldSession = host.state.client.sessionId;
+      const deleted = deferred<void>(20_000, "the old session's nimbus node deleted");
+      assert.ok(await raw.exists(path, { watch: (e) => e.type === "NodeDeleted" && deleted.resolve() }));
+      // Take the session over and close it: the server ends it, and host learns at its next handshake.
+      const client = host.state.client;
+      const thief = await connect(sharedConnectString(), { session: { id: client.sessionId, password: client.sessionPassword } });
+      await thief.close();
+      await deleted.promise;
+      const created = deferred<void>(20_000, "the nimbus node re-created by the new session");
+      if (await raw.exists(path, { watch: (e) => e.type === "NodeCreated" && created.resolve() })) created.resolve();
+      await created.promise;
+      const owner = (await raw.exists(path))?.ephemeralOwner;
+      assert.ok(owner !== undefined && owner !== oldSession && owner === host.state.client.sessionId);
+      assert.deepEqual((await observer.nimbuses()).map((n) => n.host).sort(), ["nimbus-1", "nimbus-2"]);
+    } finally {
+      await host.disconnect();
+    }
+  });
+
   test("records written by Storm as plain thrift, gzip or zstd all read back; the JSON codec stays available", async () => {
     const base = { name: "framed", status: "INACTIVE" as const, numWorkers: 1 };
     for (const compression of ["none", "gzip", "zstd"] as const) {
