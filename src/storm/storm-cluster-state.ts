@@ -17,6 +17,7 @@ import { thriftCodec } from "./codec/thrift.ts";
 import { errorsToPrune, newestFirst } from "./error-pruning.ts";
 import { type ExecutorBeat, type WorkerSlot, executorsBySlot, mergeExecutorBeats, slotKey } from "./heartbeats.ts";
 import * as paths from "./paths.ts";
+import { CorruptRecordError } from "./record-errors.ts";
 import {
   type Assignment,
   type ClusterWorkerHeartbeat,
@@ -96,7 +97,10 @@ export interface StormClusterState {
   removeStorm(stormId: string): Promise<void>;
   /** Records an error (an ephemeral-sequential node plus the last-error node); keeps the newest 10. */
   reportError(stormId: string, componentId: string, node: string, port: number, error: Error | string): Promise<void>;
-  /** The component's kept errors, newest first. */
+  /**
+   * The component's kept errors, newest first. A node that vanished meanwhile is left out, and so
+   * is one whose bytes do not parse (reported to `onError` as a `CorruptRecordError`).
+   */
   errors(stormId: string, componentId: string): Promise<ErrorInfo[]>;
   lastError(stormId: string, componentId: string): Promise<ErrorInfo | null>;
   /** Creates `/errors/<id>`, with the topology's read-write ACL when `topologyAuth` is given. */
@@ -318,6 +322,9 @@ function stormClusterState(state: ClusterState, options: StormClusterStateOption
           const info = await read("ErrorInfo", `${path}/${child}`);
           if (info !== null) found.push(info);
         } catch (error) {
+          // Storm fails the whole read on bytes it cannot parse; skipping them (and saying so)
+          // keeps the other errors visible. Any other failure is the read's.
+          if (!(error instanceof CorruptRecordError)) throw error;
           onError(error);
         }
       }

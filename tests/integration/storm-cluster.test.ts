@@ -375,10 +375,11 @@ describe("topology ACLs with ZooKeeper authentication, as Storm sets them", () =
   let worker: StormClusterState;
   let admin: ZooKeeperClient;
   let anonymous: ZooKeeperClient;
+  const nimbusErrors: unknown[] = [];
 
   before(async () => {
     root = uniqueRoot("storm-acl");
-    nimbus = await createStormClusterState({ connectString: sharedConnectString(), root, auth: { scheme: "digest", payload: "nimbus:pw" } });
+    nimbus = await createStormClusterState({ connectString: sharedConnectString(), root, auth: { scheme: "digest", payload: "nimbus:pw" }, onError: (e) => nimbusErrors.push(e) });
     // A worker authenticates as its topology; its own nodes also grant everything to the
     // cluster identity, as Storm's worker default ACL adds storm.zookeeper.superACL.
     worker = await createStormClusterState({
@@ -389,11 +390,12 @@ describe("topology ACLs with ZooKeeper authentication, as Storm sets them", () =
   });
   after(async () => {
     await Promise.all([nimbus.disconnect(), worker.disconnect()]);
-    await admin.deleteRecursive("/");
-    await Promise.all([admin.close(), anonymous.close()]);
     const top = await connect(sharedConnectString(), { auth: [{ scheme: "digest", auth: "nimbus:pw" }] });
-    await top.deleteRecursive(root);
-    await top.close();
+    try {
+      await top.deleteRecursive(root);
+    } finally {
+      await Promise.all([top.close(), admin.close(), anonymous.close()]);
+    }
   });
 
   const aclOf = async (path: string) => (await admin.getACL(path)).acl;
@@ -427,6 +429,20 @@ describe("topology ACLs with ZooKeeper authentication, as Storm sets them", () =
     assert.equal((await nimbus.getWorkerHeartbeat(id, "sup-0", 6700))?.timeSecs, 1);
     assert.equal((await nimbus.lastError(id, "spout"))?.error, "worker failure");
     assert.deepEqual(await aclOf(`/workerbeats/${id}/sup-0-6700`), [digest("topo", Perms.ALL), digest("nimbus", Perms.ALL)]);
+  });
+
+  test("errors() skips (and reports) an error node it cannot parse, but fails on one it may not read", async () => {
+    const component = stormPaths.errorPath(id, "spout");
+    await admin.create(`${component}/e9000000000`, new Uint8Array([0xde, 0xad]));
+    const errors = await nimbus.errors(id, "spout");
+    assert.deepEqual(errors.map((e) => e.error), ["worker failure"]);
+    assert.ok(nimbusErrors.some((e) => e instanceof CorruptRecordError && e.path === `${component}/e9000000000`));
+    await admin.create(`${component}/e9000000001`, new Uint8Array(0), { acl: [digest("someone-else", Perms.ALL)] });
+    try {
+      await assert.rejects(nimbus.errors(id, "spout"), noAuth);
+    } finally {
+      await admin.delete(`${component}/e9000000001`);
+    }
   });
 
   test("without topology auth a record gets the state's default ACL", async () => {
