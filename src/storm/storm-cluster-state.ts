@@ -304,15 +304,8 @@ function stormClusterState(state: ClusterState, options: StormClusterStateOption
       // Ephemeral since Storm 1.1: a reporter's errors go with its session.
       await state.createSequential(`${path}/e`, bytes, { mode: "ephemeral-sequential" });
       await state.setData(paths.lastErrorPath(id, componentId), bytes);
-      const stale = errorsToPrune(await childrenOrEmpty(path));
-      await Promise.all(stale.map(async (child) => {
-        try {
-          await state.client.delete(`${path}/${child}`);
-        } catch (e) {
-          // Another reporter pruned it first (STORM-2674).
-          if (!isCode(e, "NoNode")) throw e;
-        }
-      }));
+      // deleteNode is retried and takes a node another reporter pruned first as done (STORM-2674).
+      await Promise.all(errorsToPrune(await childrenOrEmpty(path)).map((child) => state.deleteNode(`${path}/${child}`)));
     },
     async errors(id, componentId) {
       const path = paths.errorPath(id, componentId);

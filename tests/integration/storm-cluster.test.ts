@@ -165,6 +165,17 @@ describe("a small Storm cluster played against a real server", () => {
     assert.deepEqual(await observer.errorTopologies(), [id]);
   });
 
+  test("reporters pruning the same component at once keep exactly the newest 10 and never fail on each other's deletes", async () => {
+    const reporters = supervisors.slice(0, 3);
+    await Promise.all(reporters.map(async (reporter, r) => {
+      for (let i = 0; i < 8; i++) await reporter.reportError(id, "contended", `host-${r}`, 6700, `failure ${r}.${i}`);
+    }));
+    const kids = (await raw.getChildren(stormPaths.errorPath(id, "contended"))).children;
+    assert.equal(kids.length, 10);
+    const all = Array.from({ length: 24 }, (_, i) => `e${String(i).padStart(10, "0")}`);
+    assert.deepEqual([...kids].sort(), all.slice(-10), "the 10 highest sequence numbers");
+  });
+
   test("a rebalance merges executors into the stored base and fires the storm-base callback once", async () => {
     const cb = once("storm-base callback on rebalance");
     await observer.stormBase(id, cb.callback);
