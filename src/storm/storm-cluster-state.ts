@@ -9,7 +9,7 @@
  * the process).
  */
 import { type ClusterState, type ClusterStateConfig, createClusterState } from "../state/cluster-state.ts";
-import { type ACL, ZooKeeperError } from "../zookeeper.ts";
+import { type ACL, type Logger, ZooKeeperError } from "../zookeeper.ts";
 import { type TopologyAuth, topologyReadOnlyAcls, topologyReadWriteAcls } from "./acls.ts";
 import { type CallbackSlot, type StormCallback, createCallbackSlots, dispatchEvent } from "./callbacks.ts";
 import type { Codec } from "./codec/codec.ts";
@@ -47,9 +47,11 @@ export interface StormClusterStateOptions {
   readonly codec?: Codec;
   /**
    * Errors with no caller to go to: an event under an unrouted subtree, a callback that threw,
-   * an unreadable error record skipped by `errors()`. Default: thrown away after the logger.
+   * an unreadable error record skipped by `errors()`. Default: logged at `error` level.
    */
   readonly onError?: (error: unknown) => void;
+  /** Where the default `onError` logs (and, when this creates the ClusterState, its client too). */
+  readonly logger?: Logger;
 }
 
 /**
@@ -191,7 +193,7 @@ export async function createStormClusterState(
 
 function stormClusterState(state: ClusterState, options: StormClusterStateOptions, solo: boolean): StormClusterState {
   const codec = options.codec ?? thriftCodec();
-  const onError = options.onError ?? (() => {});
+  const onError = options.onError ?? ((error: unknown) => options.logger?.("error", "a Storm cluster-state event or callback failed", { error }));
   const slots = createCallbackSlots();
   const routerId = state.register((type, path) => dispatchEvent(slots, type, path, onError));
   const nimbusRegistrations = new Map<string, () => void>();

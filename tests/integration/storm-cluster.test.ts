@@ -232,6 +232,23 @@ describe("a small Storm cluster played against a real server", () => {
     assert.ok(unrouted instanceof UnroutedEventError && unrouted.path === "/workerbeats/probe");
   });
 
+  test("without an onError hook, an unrouted event is logged at error level", async () => {
+    const logged = deferred<unknown>(10_000, "the logged UnroutedEventError");
+    const logging = await createStormClusterState({
+      state: observer.state,
+      logger: (level, _message, fields) => level === "error" && fields?.error instanceof UnroutedEventError && logged.resolve(fields.error),
+    });
+    try {
+      await raw.create("/errors/probe", new Uint8Array(0));
+      await observer.state.getData("/errors/probe", true);
+      await raw.delete("/errors/probe");
+      const error = await logged.promise;
+      assert.ok(error instanceof UnroutedEventError && error.path === "/errors/probe" && error.eventType === "NodeDeleted");
+    } finally {
+      await logging.disconnect();
+    }
+  });
+
   test("corrupt bytes in a record's node give CorruptRecordError with the path", async () => {
     await raw.create("/storms/broken", new Uint8Array([0xde, 0xad, 0xbe, 0xef]));
     await assert.rejects(observer.stormBase("broken"), (e: unknown) => e instanceof CorruptRecordError && e.path === "/storms/broken" && e.kind === "StormBase");
