@@ -68,8 +68,9 @@ export function executorsBySlot(executorNodePort: Readonly<Record<ExecutorKey, N
  * uptime: a long-dead worker with a skewed clock can never supply timestamps for executors that
  * now run elsewhere. Executors with no heartbeat, or absent from their worker's, are absent from
  * the result. Each executor has one slot, so the result does not depend on any iteration order.
+ * The result and its beats are frozen; the stats are the heartbeats' own (frozen when read).
  */
-export function mergeExecutorBeats(executorNodePort: Readonly<Record<ExecutorKey, NodeInfo>>, heartbeats: HeartbeatSource): Record<ExecutorKey, ExecutorBeat> {
+export function mergeExecutorBeats(executorNodePort: Readonly<Record<ExecutorKey, NodeInfo>>, heartbeats: HeartbeatSource): Readonly<Record<ExecutorKey, ExecutorBeat>> {
   const heartbeatOf = typeof heartbeats === "function" ? heartbeats : (slot: WorkerSlot) => heartbeats.get(slotKey(slot));
   const beats: [ExecutorKey, ExecutorBeat][] = [];
   for (const { slot, executors } of executorsBySlot(executorNodePort).values()) {
@@ -77,9 +78,9 @@ export function mergeExecutorBeats(executorNodePort: Readonly<Record<ExecutorKey
     if (heartbeat === null || heartbeat === undefined) continue;
     for (const executor of executors) {
       const stats = Object.hasOwn(heartbeat.executorStats, executor) ? heartbeat.executorStats[executor] : undefined;
-      if (stats !== undefined) beats.push([executor, { timeSecs: heartbeat.timeSecs, uptimeSecs: heartbeat.uptimeSecs, stats }]);
+      if (stats !== undefined) beats.push([executor, Object.freeze({ timeSecs: heartbeat.timeSecs, uptimeSecs: heartbeat.uptimeSecs, stats })]);
     }
   }
   // fromEntries defines own properties, so no key can reach the prototype.
-  return Object.fromEntries(beats);
+  return Object.freeze(Object.fromEntries(beats));
 }

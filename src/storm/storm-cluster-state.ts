@@ -75,7 +75,7 @@ export interface StormClusterState {
   stormBase(stormId: string, callback?: StormCallback): Promise<StormBase | null>;
   getWorkerHeartbeat(stormId: string, node: string, port: number): Promise<ClusterWorkerHeartbeat | null>;
   /** Executor beats of the executors assigned in `executorNodePort`, from their workers' heartbeats. */
-  executorBeats(stormId: string, executorNodePort: Readonly<Record<ExecutorKey, NodeInfo>>): Promise<Record<ExecutorKey, ExecutorBeat>>;
+  executorBeats(stormId: string, executorNodePort: Readonly<Record<ExecutorKey, NodeInfo>>): Promise<Readonly<Record<ExecutorKey, ExecutorBeat>>>;
   supervisors(callback?: StormCallback): Promise<string[]>;
   supervisorInfo(supervisorId: string): Promise<SupervisorInfo | null>;
   /** Creates `/workerbeats/<id>`, with the topology's read-write ACL when `topologyAuth` is given. */
@@ -257,7 +257,7 @@ function stormClusterState(state: ClusterState, options: StormClusterStateOption
     async assignmentInfoWithVersion(id, callback) {
       const path = paths.assignmentPath(id);
       const got = await state.getDataWithVersion(path, arm({ kind: "assignmentInfoWithVersion", id }, callback));
-      return got === null ? null : { data: codec.decode("Assignment", got.data, path), version: got.version };
+      return got === null ? null : Object.freeze({ data: codec.decode("Assignment", got.data, path), version: got.version });
     },
     assignmentVersion: async (id, callback) => state.getVersion(paths.assignmentPath(id), arm({ kind: "assignmentVersion", id }, callback)),
     activeStorms: async () => state.getChildren(paths.Roots.storms),

@@ -123,6 +123,7 @@ describe("a small Storm cluster played against a real server", () => {
     await Promise.all([list.fired, info.fired, version.fired, withVersion.fired]);
     const got = await observer.assignmentInfoWithVersion(id);
     assert.equal(got?.version, 0);
+    assert.ok(Object.isFrozen(got) && Object.isFrozen(got?.data.executorNodePort));
     assert.equal(got?.data.executorNodePort[executorKey(3, 4)]?.node, "sup-1");
     assert.deepEqual(await observer.assignments(), [id]);
   });
@@ -144,6 +145,7 @@ describe("a small Storm cluster played against a real server", () => {
     const beats = await observer.executorBeats(id, assignment.executorNodePort);
     assert.deepEqual(Object.keys(beats).sort(), [executorKey(1, 1), executorKey(2, 2)]);
     assert.equal(beats[executorKey(1, 1)]?.timeSecs, 1000);
+    assert.ok(Object.isFrozen(beats) && Object.isFrozen(beats[executorKey(1, 1)]) && Object.isFrozen(beats[executorKey(1, 1)]?.stats.emitted));
     assert.equal((await observer.getWorkerHeartbeat(id, "sup-0", 6700))?.uptimeSecs, 30);
     assert.deepEqual(await observer.heartbeatStorms(), [id]);
     await supervisors[2]?.removeWorkerHeartbeat(id, "sup-2", 6700);

@@ -42,6 +42,14 @@ describe("executor-beat merge", () => {
     assert.deepEqual(beats["[4,4]"], { timeSecs: 101, uptimeSecs: 7, stats: stats(40) });
   });
 
+  test("the result and every beat in it are frozen", () => {
+    const beats = mergeExecutorBeats(assignment, new Map([["sup-a-6700", liveA]]));
+    assert.ok(Object.isFrozen(beats) && Object.values(beats).every((b) => Object.isFrozen(b)));
+    assert.throws(() => {
+      (beats as Record<string, unknown>)["[5,5]"] = null;
+    }, TypeError);
+  });
+
   test("a function and a map give the same answer; a missing heartbeat contributes nothing", () => {
     const map = new Map([["sup-b-6701", liveB]]);
     assert.deepEqual(mergeExecutorBeats(assignment, map), mergeExecutorBeats(assignment, (slot) => map.get(slotKey(slot))));
