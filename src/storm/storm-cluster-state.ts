@@ -163,6 +163,13 @@ export interface StormClusterState {
 }
 
 const TOKEN_TYPES: readonly WorkerTokenServiceType[] = ["NIMBUS", "DRPC", "SUPERVISOR"];
+
+/** A profile request's node path, with the first port of its set as Storm takes it; a set without one names no worker. */
+function profileRequestPath(stormId: string, { nodeInfo, action }: ProfileRequest): string {
+  const port = nodeInfo.port[0];
+  if (port === undefined) throw new RangeError(`the profile request's NodeInfo for ${JSON.stringify(nodeInfo.node)} has no port, so it names no worker`);
+  return paths.profilerConfigPath(stormId, nodeInfo.node, port, action);
+}
 const isCode = (error: unknown, code: string) => error instanceof ZooKeeperError && error.code === code;
 
 /**
@@ -412,8 +419,7 @@ function stormClusterState(state: ClusterState, options: StormClusterStateOption
     setTopologyLogConfig: async (id, config, auth) => setTopologyRecord("LogConfig", config, paths.logConfigPath(id), auth, paths.Roots.logConfigs),
     topologyLogConfig: async (id, callback) => read("LogConfig", paths.logConfigPath(id), arm({ kind: "logConfig", id }, callback)),
     async setWorkerProfileRequest(id, request) {
-      const port = request.nodeInfo.port[0] ?? 0;
-      await state.setData(paths.profilerConfigPath(id, request.nodeInfo.node, port, request.action), encode("ProfileRequest", request));
+      await state.setData(profileRequestPath(id, request), encode("ProfileRequest", request));
     },
     getTopologyProfileRequests: profileRequests,
     async getWorkerProfileRequests(id, nodeInfo) {
@@ -421,7 +427,7 @@ function stormClusterState(state: ClusterState, options: StormClusterStateOption
       return (await profileRequests(id)).filter((r) => compareNodeInfo(r.nodeInfo, nodeInfo) === 0);
     },
     async deleteTopologyProfileRequests(id, request) {
-      await state.deleteNode(paths.profilerConfigPath(id, request.nodeInfo.node, request.nodeInfo.port[0] ?? 0, request.action));
+      await state.deleteNode(profileRequestPath(id, request));
     },
     async getPrivateWorkerKey(type, id, version) {
       const path = paths.secretKeysPath(type, id, version);

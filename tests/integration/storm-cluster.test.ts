@@ -317,6 +317,8 @@ describe("a small Storm cluster played against a real server", () => {
     assert.deepEqual(await observer.getWorkerProfileRequests(id, { node: "sup-1", port: [6700] }), []);
     await nimbus.deleteTopologyProfileRequests(id, request);
     assert.deepEqual(await observer.getTopologyProfileRequests(id), []);
+    await assert.rejects(nimbus.setWorkerProfileRequest(id, { ...request, nodeInfo: { node: "sup-0", port: [] } }), RangeError, "no port names no worker");
+    assert.deepEqual(await observer.getTopologyProfileRequests(id), []);
 
     await nimbus.addNimbusHost("nimbus-1:6627", { host: "nimbus-1", port: 6627, uptimeSecs: 1, isLeader: false, version: "2.8.8" });
     assert.deepEqual((await observer.nimbuses()).map((n) => n.host), ["nimbus-1"]);
