@@ -9,7 +9,7 @@
  * the process).
  */
 import { type ClusterState, type ClusterStateConfig, createClusterState } from "../state/cluster-state.ts";
-import { type ACL, type Logger, ZooKeeperError } from "../zookeeper.ts";
+import { type ACL, ErrorCode, type Logger, ZooKeeperError } from "../zookeeper.ts";
 import { type TopologyAuth, topologyReadOnlyAcls, topologyReadWriteAcls } from "./acls.ts";
 import { type CallbackSlot, type StormCallback, createCallbackSlots, dispatchEvent } from "./callbacks.ts";
 import type { Codec } from "./codec/codec.ts";
@@ -291,10 +291,10 @@ function stormClusterState(state: ClusterState, options: StormClusterStateOption
     async updateStorm(id, patch) {
       const path = paths.stormPath(id);
       const base = await read("StormBase", path);
-      if (base === null) throw new ZooKeeperError(-101, { op: "getData", path, message: `topology ${id} has no storm base to update` });
-      const merged = mergeStormBase(base, patch);
-      await state.setData(path, encode("StormBase", merged));
-      return codec.decode("StormBase", encode("StormBase", merged), path);
+      if (base === null) throw new ZooKeeperError(ErrorCode.NoNode, { op: "getData", path, message: `topology ${id} has no storm base to update` });
+      const bytes = encode("StormBase", mergeStormBase(base, patch));
+      await state.setData(path, bytes);
+      return codec.decode("StormBase", bytes, path);
     },
     removeStormBase: async (id) => state.deleteNode(paths.stormPath(id)),
     setAssignment: async (id, assignment, auth) => setTopologyRecord("Assignment", assignment, paths.assignmentPath(id), auth, paths.Roots.assignments),

@@ -209,6 +209,8 @@ describe("a small Storm cluster played against a real server", () => {
     assert.equal(await observer.stormBase(id), null);
     assert.equal(await observer.assignmentInfo(id), null);
     assert.deepEqual(await observer.activeStorms(), []);
+    await assert.rejects(nimbus.updateStorm(id, { status: "ACTIVE" }), (e: unknown) => e instanceof ZooKeeperError && e.code === "NoNode");
+    assert.equal(await observer.stormBase(id), null, "an update never re-creates a removed base");
     await nimbus.teardownHeartbeats(id);
     await nimbus.teardownTopologyErrors(id);
     assert.deepEqual(await observer.heartbeatStorms(), []);
