@@ -291,6 +291,10 @@ export function wrapClusterState(
     },
   };
   const policy: RetryPolicy = {
+    // Storm's storm.zookeeper.retry.times, .retry.interval and .retry.intervalceiling.millis.
+    maxRetries: 5,
+    baseSleepMs: 1_000,
+    maxSleepMs: 30_000,
     onRetry: (error, attempt, sleepMs) => log("warn", "retrying a ZooKeeper operation", { error, attempt, sleepMs }),
     ...options.retry,
   };

@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import {
   type ACL, type ClusterState, Perms, type ZooKeeperClient, ZooKeeperError, connect, createClusterState, digestId, wrapClusterState,
 } from "../../mod.ts";
-import { deferred, sharedConnectString, uniqueRoot } from "../support/zookeeper.ts";
+import { startProxy } from "../support/proxy.ts";
+import { deferred, nextState, sharedConnectString, uniqueRoot } from "../support/zookeeper.ts";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array | null) => (b === null ? null : new TextDecoder().decode(b));
@@ -191,5 +192,32 @@ describe("ClusterState ACLs with authentication, against a real server", () => {
     const created = await cs.createSequential("/s/p/e", enc("x"), { acl: topologyRead });
     assert.deepEqual(await aclOf(created), [nimbusAll, digest("topo", Perms.READ)]);
     assert.deepEqual(await aclOf("/s/p"), [nimbusAll]);
+  });
+});
+
+describe("ClusterState retries through a dropped connection", () => {
+  test("reads cut off in flight by a lost connection are retried and succeed on the same session", async () => {
+    const proxy = await startProxy(Number(sharedConnectString().split(":")[1]));
+    const root = uniqueRoot("cs-retry");
+    const retries: unknown[] = [];
+    const cs = await createClusterState({ connectString: proxy.connectString, root, retry: { baseSleepMs: 20, onRetry: (error) => retries.push(error) } });
+    try {
+      await cs.setData("/node", enc("kept"));
+      const session = cs.client.sessionId;
+      const reconnected = nextState(cs.client, "reconnected");
+      const reads = Array.from({ length: 200 }, () => cs.getData("/node"));
+      proxy.cutAll();
+      const values = await Promise.all(reads);
+      await reconnected;
+      assert.ok(values.every((v) => dec(v) === "kept"), "every read succeeded");
+      assert.ok(retries.length > 0 && retries.every((e) => e instanceof ZooKeeperError && e.code === "ConnectionLoss"), `${retries.length} retries`);
+      assert.equal(cs.client.sessionId, session);
+    } finally {
+      await cs.close();
+      await proxy.close();
+      const top = await connect(sharedConnectString());
+      await top.deleteRecursive(root);
+      await top.close();
+    }
   });
 });
