@@ -29,7 +29,10 @@ import { z } from "zod";
 const i32 = z.number().int().min(-2147483648).max(2147483647);
 // zod 4's int() already means "safe integer"; the bounds say so explicitly.
 const i64 = z.number().int().min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER);
-const double = z.number();
+// A thrift double is any IEEE-754 value: Java writes NaN (Storm's latency averages divide 0 by 0
+// when nothing was sampled) and infinities, and a reader must take them rather than call the
+// whole heartbeat corrupt. zod's number() refuses both, so this is a plain type check.
+const double = z.custom<number>((value) => typeof value === "number", "expected a number");
 // JavaScript objects cannot hold an own "__proto__" key through plain assignment, so such a key
 // would silently vanish in parsing: refuse it instead.
 const noProtoKey = (value: unknown, ctx: z.RefinementCtx) => {

@@ -13,7 +13,8 @@ function record<T>(model: { [K in keyof T]: fc.Arbitrary<T[K]> }, requiredKeys?:
 const i32 = fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 });
 const i64 = fc.maxSafeInteger();
 // -0 has no JSON form; it reads back as 0.
-const double = fc.double({ noNaN: true, noDefaultInfinity: true }).map((x) => (Object.is(x, -0) ? 0 : x));
+// Every IEEE-754 value but -0, which JSON cannot carry (the thrift test covers it by hand).
+const double = fc.double().map((x) => (Object.is(x, -0) ? 0 : x));
 const text = fc.string({ unit: "grapheme", maxLength: 12 });
 // Map keys include the JSON codec's marker and other names with a meaning in JavaScript objects.
 const key = fc.oneof(

@@ -1,6 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { jsonCodec } from "../../src/storm/codec/json.ts";
+import { thriftCodec } from "../../src/storm/codec/thrift.ts";
 import { CorruptRecordError, InvalidRecordError } from "../../src/storm/record-errors.ts";
 import {
   type Assignment, type ClusterWorkerHeartbeat, type PrivateWorkerKey, type StormBase,
@@ -90,6 +91,24 @@ describe("the JSON codec", () => {
       assert.deepEqual(jsonCodec.decode("Credentials", jsonCodec.encode("Credentials", { creds })), { creds });
     }
     assert.throws(() => jsonCodec.decode("PrivateWorkerKey", bytesOf({ key: { $base64: "not base64!" }, userName: "a", expirationTimeMillis: 1 })), corrupt("PrivateWorkerKey"));
+  });
+
+  test("doubles JSON has no number for (NaN, ±Infinity) round-trip under a marker; a bad marker is corrupt", () => {
+    // Storm computes an average over no samples as 0.0 / 0 and stores the NaN it gets.
+    const hb: ClusterWorkerHeartbeat = {
+      stormId: "t", timeSecs: 10, uptimeSecs: 5,
+      executorStats: { [executorKey(1, 1)]: { emitted: {}, transferred: {}, rate: Number.POSITIVE_INFINITY, specific: { spout: { acked: {}, failed: {}, completeMsAvg: { "600": { default: Number.NaN, other: Number.NEGATIVE_INFINITY } } } } } },
+    };
+    const json = new TextDecoder().decode(jsonCodec.encode("ClusterWorkerHeartbeat", hb));
+    assert.match(json, /"rate":\{"\$double":"Infinity"\}/);
+    assert.match(json, /"default":\{"\$double":"NaN"\}/);
+    for (const codec of [jsonCodec, thriftCodec()]) {
+      assert.deepEqual(codec.decode("ClusterWorkerHeartbeat", codec.encode("ClusterWorkerHeartbeat", hb)), hb, codec.name);
+    }
+    const withRate = (rate: unknown) => bytesOf({ stormId: "t", timeSecs: 1, uptimeSecs: 1, executorStats: { "[1,1]": { emitted: {}, transferred: {}, rate, specific: { spout: { acked: {}, failed: {}, completeMsAvg: {} } } } } });
+    assert.throws(() => jsonCodec.decode("ClusterWorkerHeartbeat", withRate({ $double: "nan" })), corrupt("ClusterWorkerHeartbeat"));
+    assert.throws(() => jsonCodec.decode("ClusterWorkerHeartbeat", withRate({ $double: 1 })), corrupt("ClusterWorkerHeartbeat"));
+    assert.throws(() => jsonCodec.decode("ClusterWorkerHeartbeat", withRate("1.5")), corrupt("ClusterWorkerHeartbeat"));
   });
 
   test("decoded records are deep-frozen", () => {
