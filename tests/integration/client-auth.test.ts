@@ -19,8 +19,11 @@ describe("digest authentication and ACLs", () => {
     await alice.create(root);
   });
   after(async () => {
-    await alice.deleteRecursive(root);
-    await Promise.all([alice.close(), anonymous.close()]);
+    try {
+      await alice.deleteRecursive(root);
+    } finally {
+      await Promise.all([alice.close(), anonymous.close()]);
+    }
   });
 
   test("a digest-protected node is readable by its user only", async () => {

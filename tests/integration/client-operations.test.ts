@@ -28,8 +28,11 @@ describe("client operations against a real server", () => {
     await zk.create(root);
   });
   after(async () => {
-    await zk.deleteRecursive(root);
-    await zk.close();
+    try {
+      await zk.deleteRecursive(root);
+    } finally {
+      await zk.close();
+    }
   });
 
   test("create returns the path and Stat; getData returns the bytes and the same Stat", async () => {

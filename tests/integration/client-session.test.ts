@@ -22,8 +22,11 @@ describe("chroot", () => {
     rooted = await connect(`${sharedConnectString()}${root}`);
   });
   after(async () => {
-    await plain.deleteRecursive(root);
-    await Promise.all([plain.close(), rooted.close()]);
+    try {
+      await plain.deleteRecursive(root);
+    } finally {
+      await Promise.all([plain.close(), rooted.close()]);
+    }
   });
 
   test("paths are relative to the chroot on the way out and stripped on the way back", async () => {
@@ -62,8 +65,11 @@ describe("session lifecycle", () => {
     await observer.create(root);
   });
   after(async () => {
-    await observer.deleteRecursive(root);
-    await observer.close();
+    try {
+      await observer.deleteRecursive(root);
+    } finally {
+      await observer.close();
+    }
   });
 
   test("close() ends the session: ephemerals vanish, the state is closed, later calls fail", async () => {

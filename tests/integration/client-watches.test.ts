@@ -33,8 +33,11 @@ describe("watches against a real server", () => {
     await zk.create(root);
   });
   after(async () => {
-    await zk.deleteRecursive(root);
-    await Promise.all([zk.close(), other.close()]);
+    try {
+      await zk.deleteRecursive(root);
+    } finally {
+      await Promise.all([zk.close(), other.close()]);
+    }
   });
 
   test("a data watch fires once with NodeDataChanged and the client path", async () => {
