@@ -1,4 +1,6 @@
-const decoder = new TextDecoder("utf-8", { fatal: true });
+// ignoreBOM: a leading U+FEFF is part of the string (a node may be named "\uFEFFx"); the
+// default decoder would silently drop it and hand back another node's name.
+const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 // A single-byte decoder: one UTF-16 unit per byte, so byte offsets are string offsets.
 const singleByte = new TextDecoder("latin1");
 

@@ -190,6 +190,18 @@ describe("client operations against a real server", () => {
     assert.equal(await zk.getAllChildrenNumber(`${root}/deep`), 2);
   });
 
+  test("a child name starting with U+FEFF is listed as created, so deleteRecursive removes it", async () => {
+    const p = `${root}/bom`;
+    await zk.create(p);
+    const name = "\ufeffx";
+    await zk.create(`${p}/${name}`);
+    assert.deepEqual((await zk.getChildren(p)).children, [name]);
+    const [listed] = await zk.multiRead().getChildren(p).commit();
+    assert.ok(listed?.type === "getChildren" && listed.children[0] === name);
+    await zk.deleteRecursive(p);
+    assert.equal(await zk.exists(p), null);
+  });
+
   test("whoAmI reports the ip identity of the connection", async () => {
     const ids = await zk.whoAmI();
     assert.ok(ids.some((i) => i.authScheme === "ip" && i.user === "127.0.0.1"), JSON.stringify(ids));

@@ -74,6 +74,12 @@ describe("jute records round-trip", () => {
     }));
   });
 
+  test("a leading U+FEFF survives decoding in strings and string lists", () => {
+    const names = ["\ufeffx", "\ufeff", "a\ufeff"];
+    for (const name of names) assert.equal(new JuteReader(written((w) => w.string(name), 4)).string(), name);
+    assert.deepEqual(readStringList(new JuteReader(written((w) => w.stringVector(names), 4)), "name"), names);
+  });
+
   test("string lists round-trip, ASCII (single-decode path) or not", () => {
     const names = fc.oneof(fc.array(fc.string({ unit: "grapheme-ascii", maxLength: 200 }), { maxLength: 50 }), fc.array(fc.string({ unit: "grapheme", maxLength: 20 }), { maxLength: 50 }));
     fc.assert(fc.property(names, (list) => {
