@@ -49,6 +49,17 @@ export interface ConnectionOptions {
 /** Xids run 1 … 2^31-1 and wrap back to 1 (§4.3). */
 const MAX_XID = 0x7fffffff;
 
+/**
+ * How long the connection may stay send-idle before it pings, for a read timeout (§3.4), as
+ * the Java client decides: at half the read timeout while that is at most 1 s; above, 1 s
+ * earlier but never before 1 s of idleness (so short timeouts do not ping in a tight loop);
+ * and at least every 10 s.
+ */
+export function pingInterval(readTimeout: number): number {
+  const half = Math.floor(readTimeout / 2);
+  return Math.min(10_000, half <= 1000 ? half : Math.max(half - 1000, 1000));
+}
+
 export class Connection {
   private readonly transport: Transport;
   private readonly frames: FrameReader;
@@ -105,17 +116,17 @@ export class Connection {
   }
 
   /**
-   * Starts the liveness timers once the session is established: a ping after `pingInterval` ms
+   * Starts the liveness timers once the session is established: a ping after `pingAfter` ms
    * without sending, and a disconnect after `readTimeout` ms without receiving (§3.4).
    */
-  startTimers(readTimeout: number, pingInterval: number): void {
+  startTimers(readTimeout: number, pingAfter: number): void {
     this.lastReceive = Date.now();
-    const tick = Math.max(10, Math.min(pingInterval, readTimeout) / 4);
+    const tick = Math.max(10, Math.min(pingAfter, readTimeout) / 4);
     this.timer = setInterval(() => {
       const now = Date.now();
       if (now - this.lastReceive >= readTimeout) {
         this.close(new Error(`no reply from ${describe(this.options.endpoint)} for ${now - this.lastReceive} ms`));
-      } else if (now - this.lastSend >= pingInterval) {
+      } else if (now - this.lastSend >= pingAfter) {
         this.writeHeaderOnly(Xid.ping, OpCode.ping);
         this.flush();
       }

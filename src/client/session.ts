@@ -15,7 +15,7 @@ import { type KeeperStateName, type WatchedEvent, type Watcher, eventTypeName } 
 import { OpCode } from "../protocol/opcodes.ts";
 import type { Chroot } from "../protocol/paths.ts";
 import type { Endpoint, TransportFactory } from "../transport/transport.ts";
-import { Connection } from "./connection.ts";
+import { Connection, pingInterval } from "./connection.ts";
 import { Queue } from "./queue.ts";
 import type { Request } from "./request.ts";
 import {
@@ -370,8 +370,7 @@ export class Session {
     this.lastConnectedIndex = this.hostIndex;
     this.attempts = 0;
     const readTimeout = Math.floor((response.timeOut * 2) / 3);
-    const half = readTimeout / 2;
-    conn.startTimers(readTimeout, Math.min(10_000, half > 1000 ? half - 1000 : half));
+    conn.startTimers(readTimeout, pingInterval(readTimeout));
     this.options.log("debug", "handshake", { host: endpoint.host, port: endpoint.port, timeout: response.timeOut, readOnly: response.readOnly });
 
     // Priming order (§3.5): auth replays, then SetWatches batches, then queued requests.

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { Perms, type StateEvent, type WatchedEvent, type ZooKeeperClient, ZooKeeperError, connect, createClient, digestId } from "../../mod.ts";
+import { Perms, type StateEvent, type TransportFactory, type WatchedEvent, type ZooKeeperClient, ZooKeeperError, connect, createClient, digestId, tcpTransport } from "../../mod.ts";
 import { deferred, sharedConnectString, startServer, uniqueRoot, type TestServer, nextState } from "../support/zookeeper.ts";
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -122,6 +122,44 @@ describe("session lifecycle", () => {
       await assert.rejects(lonely.exists("/"), isCode("ConnectionLoss"));
     } finally {
       await lonely.close();
+    }
+  });
+});
+
+/** TCP that counts the ping frames (xid -2, opcode 11) the client writes. */
+function pingCountingTransport(): { transport: TransportFactory; pings: () => number } {
+  let pings = 0;
+  const transport: TransportFactory = (endpoint, handlers) => {
+    const inner = tcpTransport(endpoint, handlers);
+    return {
+      write(bytes) {
+        // Writes carry whole frames (one per request, coalesced per tick).
+        const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+        for (let at = 0; at + 12 <= bytes.length; at += 4 + view.getInt32(at)) {
+          if (view.getInt32(at + 4) === -2 && view.getInt32(at + 8) === 11) pings++;
+        }
+        inner.write(bytes);
+      },
+      close: () => inner.close(),
+    };
+  };
+  return { transport, pings: () => pings };
+}
+
+describe("pings", () => {
+  test("an idle session with a short timeout pings about once a second, as the Java client does", async () => {
+    const counter = pingCountingTransport();
+    // 3 300 ms: a read timeout of 2 200 ms, where half of it minus 1 s is only 100 ms.
+    const zk = await connect(sharedConnectString(), { sessionTimeout: 3_300, transport: counter.transport });
+    try {
+      assert.equal(zk.sessionTimeout, 3_300, "the server granted the requested timeout");
+      const idleMs = 3_000;
+      await new Promise((resolve) => setTimeout(resolve, idleMs));
+      const pings = counter.pings();
+      assert.ok(pings >= 2 && pings <= 3, `${pings} pings in ${idleMs} ms of idleness`);
+      assert.equal(zk.state, "connected");
+    } finally {
+      await zk.close();
     }
   });
 });

@@ -1,6 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
+import { pingInterval } from "../../src/client/connection.ts";
 import { FrameError, FrameReader } from "../../src/client/frames.ts";
 import { parseConnectString, shuffled } from "../../src/client/connect-string.ts";
 import { Queue } from "../../src/client/queue.ts";
@@ -224,6 +225,15 @@ describe("session state machine", () => {
         status = next.status;
       }
     }));
+  });
+});
+
+describe("ping cadence (§3.4)", () => {
+  test("pings follow the Java client: half the read timeout, 1 s earlier above 1 s, never below 1 s there, at most 10 s apart", () => {
+    // [negotiated session timeout, idle-send ms before a ping]
+    for (const [timeout, expected] of [[2_000, 666], [3_000, 1_000], [3_003, 1_000], [3_300, 1_000], [4_000, 1_000], [6_000, 1_000], [9_000, 2_000], [30_000, 9_000], [40_000, 10_000], [60_000, 10_000]]) {
+      assert.equal(pingInterval(Math.floor((timeout * 2) / 3)), expected, `session timeout ${timeout}`);
+    }
   });
 });
 
