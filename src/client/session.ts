@@ -353,7 +353,7 @@ export class Session {
 
   private onHandshake(conn: Connection, endpoint: Endpoint, response: ConnectResponse): void {
     if (response.timeOut <= 0) {
-      conn.close(new Error("the server reports the session expired"));
+      // expire() closes the connection once the state is terminal, so no reconnect is started.
       this.expire("the server reports the session expired");
       return;
     }
@@ -483,7 +483,8 @@ export class Session {
     const error = new ZooKeeperError(err, { message: `authentication with scheme ${entry?.scheme ?? "?"} was rejected` });
     entry?.waiter?.reject(error);
     if (entry) entry.waiter = undefined;
-    this.conn?.close(error);
+    // Terminal before the connection goes (§11.5): its unanswered requests then fail with
+    // AuthFailed, and no Disconnected/SUSPENDED is reported for a session that cannot resume.
     this.apply({ type: "authFailed" });
     this.finish();
   }

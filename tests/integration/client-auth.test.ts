@@ -53,13 +53,27 @@ describe("digest authentication and ACLs", () => {
     await assert.rejects(anonymous.getData(`${root}/creator`), isCode("NoAuth"));
   });
 
-  test("a rejected auth packet is terminal: AuthFailed state, event and errors", async () => {
+  test("a rejected auth packet is terminal: AuthFailed state, event and errors, no disconnection reported", async () => {
     const zk = await connect(sharedConnectString());
+    const states: StateEvent[] = [];
+    const curator: string[] = [];
+    zk.on("connectionState", (s) => curator.push(s));
     const failed = deferred<StateEvent>(10_000, "authFailed");
-    zk.on("state", (e) => e === "authFailed" && failed.resolve(e));
-    await assert.rejects(zk.addAuth("no-such-scheme", "x"), isCode("AuthFailed"));
+    zk.on("state", (e) => {
+      states.push(e);
+      if (e === "authFailed") failed.resolve(e);
+    });
+    const rejected = assert.rejects(zk.addAuth("no-such-scheme", "x"), isCode("AuthFailed"));
+    // Written behind the auth packet: the server drops the connection before answering them.
+    const inFlight = await Promise.allSettled(Array.from({ length: 5 }, () => zk.exists("/")));
+    await rejected;
     await failed.promise;
+    for (const o of inFlight) {
+      if (o.status === "rejected") assert.ok(isCode("AuthFailed")(o.reason), String(o.reason));
+    }
     assert.equal(zk.state, "authFailed");
+    assert.deepEqual(states, ["authFailed"]);
+    assert.deepEqual(curator, [], "a terminal auth failure is not a suspension");
     await assert.rejects(zk.exists("/"), isCode("AuthFailed"));
     await zk.close();
   });
