@@ -24,7 +24,7 @@ import { type CreateMode, createWire } from "../protocol/create-mode.ts";
 import { ErrorCode, ZooKeeperError, badArguments } from "../protocol/errors.ts";
 import type { WatchedEvent, Watcher } from "../protocol/events.ts";
 import { OpCode, type OpName } from "../protocol/opcodes.ts";
-import { joinPath, makeChroot, parentPath, validatePath } from "../protocol/paths.ts";
+import { createTarget, deleteTarget, joinPath, makeChroot, parentPath, validatePath } from "../protocol/paths.ts";
 import { tcpTransport } from "../transport/tcp.ts";
 import { type TlsOptions, tlsTransport } from "../transport/tls.ts";
 import type { Endpoint, TransportFactory } from "../transport/transport.ts";
@@ -304,7 +304,7 @@ export class ZooKeeperClient {
       validatePath(path, "create", wire.sequential);
       const bytes = validData(data, "create", path, this.#maxFrameSize);
       const acl = validACL(options.acl, "create", path);
-      const serverPath = this.#chroot.toServer(path);
+      const serverPath = createTarget(this.#chroot, path, wire.sequential);
       return this.#send("create", wire.opcode, path, (w) => writeCreateRequest(w, serverPath, bytes, acl, wire.flags, wire.ttl), (err, r) => {
         check(err, "create", path);
         const reader = r as JuteReader;
@@ -318,8 +318,7 @@ export class ZooKeeperClient {
     return this.#guard(() => {
       validatePath(path, "delete");
       const version = validVersion(options.version, "delete", path);
-      // Deleting "/" under a chroot must not delete the chroot node (§7.3).
-      const serverPath = path === "/" ? "/" : this.#chroot.toServer(path);
+      const serverPath = deleteTarget(this.#chroot, path);
       return this.#send("delete", OpCode.delete, path, (w) => writePathIntRequest(w, serverPath, version), (err) => check(err, "delete", path));
     });
   }
@@ -460,7 +459,8 @@ export class ZooKeeperClient {
     return this.#guard(() => {
       if (typeof prefix !== "string" || !prefix.startsWith("/")) throw badArguments("prefix must start with /", "getEphemerals");
       const chroot = this.#chroot;
-      const serverPrefix = prefix === "/" ? (chroot.prefix === "" ? "/" : `${chroot.prefix}/`) : chroot.toServer(prefix);
+      // A plain string prefix, so it is joined as text: "/" under chroot "/app" is "/app/".
+      const serverPrefix = chroot.prefix + prefix;
       return this.#send("getEphemerals", OpCode.getEphemerals, prefix, (w) => writePathRequest(w, serverPrefix), (err, r) => {
         check(err, "getEphemerals", prefix);
         return readStringList(r as JuteReader, "ephemeral path").map((p) => chroot.toClient(p));

@@ -22,7 +22,7 @@ import type { JuteWriter } from "../jute/writer.ts";
 import { type CreateMode, createWire } from "../protocol/create-mode.ts";
 import { type ErrorCodeName, ZooKeeperError, badArguments, errorCodeName } from "../protocol/errors.ts";
 import { OpCode, type OpName } from "../protocol/opcodes.ts";
-import { type Chroot, validatePath } from "../protocol/paths.ts";
+import { type Chroot, createTarget, deleteTarget, validatePath } from "../protocol/paths.ts";
 import { validACL, validData, validVersion } from "./validate.ts";
 
 /** What a builder needs from the client. */
@@ -125,7 +125,7 @@ export class Transaction extends Batch<Transaction> {
       validatePath(path, "create", wire.sequential);
       validData(data, "create", path, this.ctx.maxFrameSize);
       const acl = validACL(options.acl, "create", path);
-      const serverPath = this.ctx.chroot.toServer(path);
+      const serverPath = createTarget(this.ctx.chroot, path, wire.sequential);
       return { type: wire.opcode, path, write: (w) => writeCreateRequest(w, serverPath, data, acl, wire.flags, wire.ttl) };
     });
   }
@@ -135,7 +135,7 @@ export class Transaction extends Batch<Transaction> {
     return this.add(path, () => {
       validatePath(path, "delete");
       validVersion(version, "delete", path);
-      const serverPath = this.ctx.chroot.toServer(path);
+      const serverPath = deleteTarget(this.ctx.chroot, path);
       return { type: OpCode.delete, path, write: (w) => writePathIntRequest(w, serverPath, version) };
     });
   }

@@ -84,3 +84,21 @@ export function makeChroot(chroot: string): Chroot {
     },
   };
 }
+
+/**
+ * The server path a create is sent to. A sequential path is a name prefix the server extends,
+ * so it is joined as text: `/` under chroot `/app` becomes `/app/` (children of the chroot
+ * named `/app/0000000001`), not `/app`, which would create the sibling `/app0000000001` outside
+ * the chroot.
+ */
+export function createTarget(chroot: Chroot, path: string, sequential: boolean): string {
+  return sequential ? chroot.prefix + path : chroot.toServer(path);
+}
+
+/**
+ * The server path a delete is sent to: `/` stays `/`, so deleting the client's root fails like
+ * deleting the real root instead of deleting the chroot node (§7.3), in a multi too.
+ */
+export function deleteTarget(chroot: Chroot, path: string): string {
+  return path === "/" ? "/" : chroot.toServer(path);
+}

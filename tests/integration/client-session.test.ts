@@ -49,9 +49,20 @@ describe("chroot", () => {
     assert.deepEqual(await got.promise, { type: "NodeDataChanged", state: "SyncConnected", path: "/w" });
   });
 
-  test("deleting / under a chroot does not delete the chroot node", async () => {
+  test("deleting / under a chroot does not delete the chroot node, alone or in a multi", async () => {
     await assert.rejects(rooted.delete("/"), isCode("BadArguments"));
+    await assert.rejects(rooted.multi().delete("/").commit(), isCode("BadArguments"));
     assert.ok(await plain.exists(root));
+  });
+
+  test("a sequential create of / under a chroot makes a child of the chroot, never a node outside it", async () => {
+    const { path } = await rooted.create("/", undefined, { mode: "persistent-sequential" });
+    assert.match(path, /^\/\d{10}$/);
+    assert.ok(await plain.exists(`${root}${path}`));
+    const [tx] = await rooted.multi().create("/", undefined, { mode: "persistent-sequential" }).commit();
+    assert.ok(tx?.type === "create" && /^\/\d{10}$/.test(tx.path), JSON.stringify(tx));
+    const outside = (await plain.getChildren("/")).children.filter((c) => c.startsWith(root.slice(1)) && c !== root.slice(1));
+    assert.deepEqual(outside, []);
   });
 });
 
