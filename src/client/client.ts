@@ -543,7 +543,7 @@ export class ZooKeeperClient {
           for (const eventType of types) this.#session.deliver(watcher, { type: eventType, state, path });
         }
       };
-      // Another local watcher still needs the server-side watch: the removal is local only.
+      // Another local watch still needs the server-side watch: the removal is local only.
       if (stillWatched) {
         announce("SyncConnected");
         return Promise.resolve();

@@ -117,8 +117,11 @@ export class WatchRegistry {
 
   /**
    * Removes registrations of `type` on `serverPath` (only `watcher`'s when given) and returns
-   * the removed watchers with the kinds they were removed from, plus whether the path keeps any
-   * registration of that type (then the server watch must stay).
+   * the removed watchers with the kinds they were removed from, plus whether the server's watch
+   * must stay: the path keeps a registration of that type, or a persistent watch on the path
+   * needs the same server entry (servers before 3.9 drop a persistent or recursive watch from the
+   * data or child table on a standard removal, §9.9; the server watch left behind sends only
+   * events the persistent watch receives anyway).
    */
   remove(type: WatcherType, serverPath: string, watcher?: Watcher): { removed: Map<Watcher, WatchKind[]>; stillWatched: boolean } {
     const removed = new Map<Watcher, WatchKind[]>();
@@ -135,6 +138,9 @@ export class WatchRegistry {
       if (set.size === 0) table.delete(serverPath);
       else stillWatched = true;
     }
+    const persistentHere = this.tables.persistent.has(serverPath);
+    if (type === "data" && (persistentHere || this.tables.persistentRecursive.has(serverPath))) stillWatched = true;
+    if (type === "children" && persistentHere) stillWatched = true;
     return { removed, stillWatched };
   }
 

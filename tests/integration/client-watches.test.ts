@@ -179,6 +179,27 @@ describe("watches against a real server", () => {
     await assert.rejects(zk.removeWatches(p, "children"), (e: unknown) => e instanceof ZooKeeperError && e.code === "NoWatcher");
   });
 
+  test("removing one-shot watches from a path leaves its persistent watch working", async () => {
+    const p = `${root}/shared-persistent`;
+    await zk.create(p);
+    const persistent = recorder("persistent watch event");
+    const dataWatch = recorder();
+    const childWatch = recorder();
+    await zk.addWatch(p, persistent.watcher, { mode: "persistent" });
+    await zk.getData(p, { watch: dataWatch.watcher });
+    await zk.getChildren(p, { watch: childWatch.watcher });
+    await zk.removeWatches(p, "data");
+    await zk.removeWatches(p, "children");
+    assert.equal((await dataWatch.next(1))[0]?.type, "DataWatchRemoved");
+    assert.equal((await childWatch.next(1))[0]?.type, "ChildWatchRemoved");
+    await other.setData(p, enc("1"));
+    await other.create(`${p}/c`);
+    const events = await persistent.next(2);
+    assert.deepEqual(events.map((e) => e.type), ["NodeDataChanged", "NodeChildrenChanged"]);
+    assert.equal(dataWatch.events.length + childWatch.events.length, 2, "the removed watchers saw only their removal");
+    await zk.removeWatches(p, "persistent");
+  });
+
   test("a watcher that throws does not break the client or other watchers", async () => {
     const p = `${root}/throws`;
     await zk.create(p);

@@ -158,6 +158,23 @@ describe("watch registry (§9.5)", () => {
     assert.equal(reg.isEmpty, true);
   });
 
+  test("removing a one-shot watch keeps the server watch a persistent watch on the path shares", () => {
+    const reg = new WatchRegistry();
+    const [oneShot, persistent, recursive] = ["oneShot", "persistent", "recursive"].map(w) as Watcher[];
+    reg.add("persistent", "/p", persistent as Watcher);
+    reg.add("persistentRecursive", "/r", recursive as Watcher);
+    for (const [kind, type, path] of [["data", "data", "/p"], ["child", "children", "/p"], ["exist", "data", "/p"], ["data", "data", "/r"]] as const) {
+      reg.add(kind, path, oneShot as Watcher);
+      const { removed, stillWatched } = reg.remove(type, path);
+      assert.deepEqual([...removed.keys()], [oneShot], `${type} on ${path}`);
+      assert.equal(stillWatched, true, `${type} on ${path}`);
+    }
+    reg.add("child", "/r", oneShot as Watcher);
+    assert.equal(reg.remove("children", "/r").stillWatched, false, "a recursive watch has no child-table entry");
+    reg.add("data", "/r/below", oneShot as Watcher);
+    assert.equal(reg.remove("data", "/r/below").stillWatched, false, "an ancestor's recursive watch is keyed by the ancestor");
+  });
+
   test("SetWatches batches keep every path, in table order, within the size limit", () => {
     const paths = fc.array(fc.stringMatching(/^\/[a-z]{1,30}$/), { maxLength: 30 });
     fc.assert(fc.property(paths, paths, paths, paths, paths, fc.integer({ min: 1, max: 100 }), (data, exist, child, persistent, persistentRecursive, limit) => {
