@@ -249,11 +249,11 @@ export class Session {
     const keeperState = keeperStateOf(event);
     if (keeperState !== undefined) {
       const stateEvent: WatchedEvent = { type: "None", state: keeperState, path: null };
-      this.deliver(this.listeners.defaultWatcher, stateEvent);
+      // One Set, so the default watcher hears once even when it holds watches itself (watch: true).
+      const watchers = new Set<Watcher>([this.listeners.defaultWatcher]);
       // Per-call watchers learn only that their watch can never fire any more.
-      if (event === "expired" || event === "authFailed") {
-        for (const w of this.watches.all()) this.deliver(w, stateEvent);
-      }
+      if (event === "expired" || event === "authFailed") for (const w of this.watches.all()) watchers.add(w);
+      for (const w of watchers) this.deliver(w, stateEvent);
     }
     this.listeners.onState(event);
     this.reportConnectionState(event);

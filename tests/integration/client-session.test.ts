@@ -99,13 +99,20 @@ describe("session lifecycle", () => {
     await zk.close();
   });
 
-  test("an expired session is reported once, fails its requests and tells its watchers", async () => {
+  test("an expired session is reported once, fails its requests and tells each watcher once", async () => {
     const zk = await connect(sharedConnectString(), { sessionTimeout: 4_000 });
     await zk.create(`${root}/doomed`, undefined, { mode: "ephemeral" });
     const watcherSaw = deferred<WatchedEvent>(20_000, "watcher Expired event");
     await zk.exists(`${root}/never`, { watch: (e) => e.state === "Expired" && watcherSaw.resolve(e) });
+    // The default watcher also holds a watch of its own (watch: true): it must still hear once.
+    await zk.exists(`${root}/never-either`, { watch: true });
     const defaultSaw = deferred<WatchedEvent>(20_000, "default watcher Expired event");
-    zk.on("event", (e) => e.state === "Expired" && defaultSaw.resolve(e));
+    let defaultExpired = 0;
+    zk.on("event", (e) => {
+      if (e.state !== "Expired") return;
+      defaultExpired++;
+      defaultSaw.resolve(e);
+    });
     const expired = nextState(zk, "expired");
     // Take the session over from another client and close it there: the server ends it, and
     // zk learns at its next handshake (§15.5).
@@ -116,6 +123,9 @@ describe("session lifecycle", () => {
     assert.equal(zk.state, "expired");
     assert.deepEqual(await watcherSaw.promise, { type: "None", state: "Expired", path: null });
     assert.deepEqual(await defaultSaw.promise, { type: "None", state: "Expired", path: null });
+    // Events are delivered as microtasks: one timer turn later every copy would have arrived.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    assert.equal(defaultExpired, 1);
     await assert.rejects(zk.getData(root), isCode("SessionExpired"));
     assert.equal(await observer.exists(`${root}/doomed`), null);
     await zk.close();
