@@ -255,7 +255,10 @@ export class Session {
       if (event === "expired" || event === "authFailed") for (const w of this.watches.all()) watchers.add(w);
       for (const w of watchers) this.deliver(w, stateEvent);
     }
-    this.listeners.onState(event);
+    // Through the same microtask queue as watch events: listeners see node events and state
+    // changes in the order they happened (a node event read just before a connection failed
+    // comes before "disconnected").
+    queueMicrotask(() => this.listeners.onState(event));
     this.reportConnectionState(event);
   }
 
@@ -271,7 +274,7 @@ export class Session {
     } else if (curator !== "SUSPENDED") {
       this.lostReported = false;
     }
-    this.listeners.onConnectionState(curator);
+    queueMicrotask(() => this.listeners.onConnectionState(curator));
     if (curator === "SUSPENDED") {
       // Curator's simulated expiry: a whole session timeout without a connection is LOST, even
       // before a server can confirm it.

@@ -1,6 +1,8 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { type ZooKeeperClient, ZooKeeperError, connect } from "../../mod.ts";
+import { writeReplyHeader, writeWatcherEvent } from "../../src/jute/records.ts";
+import { frameOf } from "../support/bytes.ts";
 import { type Proxy, startProxy } from "../support/proxy.ts";
 import { deferred, sharedConnectString, uniqueRoot, nextState } from "../support/zookeeper.ts";
 
@@ -48,6 +50,27 @@ describe("malformed frames from the server", () => {
       assert.ok(await zk.exists("/"));
     });
   }
+
+  test("a node event that arrived before a corrupt frame is reported before the disconnection", async () => {
+    const order: string[] = [];
+    const watched = deferred<void>(10_000, "the watch event");
+    await zk.getData("/", { watch: () => {
+      order.push("NodeDataChanged");
+      watched.resolve();
+    } });
+    const off = zk.on("state", (e) => order.push(e));
+    const reconnected = nextState(zk, "reconnected");
+    const notification = frameOf((w) => {
+      writeReplyHeader(w, { xid: -1, zxid: -1n, err: 0 });
+      writeWatcherEvent(w, { type: 3, state: 3, path: "/" });
+    });
+    // One chunk: the notification, then a reply that matches no request.
+    proxy.injectToClients(new Uint8Array([...notification, ...frame(999, 0, 0, 0)]));
+    await watched.promise;
+    await reconnected;
+    off();
+    assert.deepEqual(order, ["NodeDataChanged", "disconnected", "reconnected"]);
+  });
 
   test("requests in flight when the connection is cut fail with ConnectionLoss, never hang", async () => {
     const reconnected = nextState(zk, "reconnected");
