@@ -145,11 +145,12 @@ export class ZooKeeperClient {
     const sessionTimeout = positive(options.sessionTimeout, DEFAULT_SESSION_TIMEOUT, "sessionTimeout");
     this.#maxFrameSize = positive(options.maxFrameSize, DEFAULT_MAX_FRAME, "maxFrameSize");
     this.#closeTimeout = positive(options.closeTimeout, 5_000, "closeTimeout");
-    const log: Logger = options.logger ?? (() => {});
+    const log = quietLogger(options.logger);
     const userWatcher = options.watcher;
     this.#defaultWatcher = (event: WatchedEvent) => {
-      if (userWatcher) userWatcher(event);
-      for (const l of this.#listeners.event) l(event);
+      // Each listener on its own: one that throws must not keep the event from the others.
+      if (userWatcher) callListener(userWatcher, event, "the default watcher", log);
+      for (const l of this.#listeners.event) callListener(l, event, "an event listener", log);
     };
     this.#session = new Session(
       {
@@ -206,13 +207,7 @@ export class ZooKeeperClient {
   }
 
   #notify<K extends "state" | "connectionState">(type: K, value: Parameters<StateListeners[K]>[0], log: Logger): void {
-    for (const listener of this.#listeners[type] as Set<(v: typeof value) => void>) {
-      try {
-        listener(value);
-      } catch (error) {
-        log("error", `a ${type} listener threw`, { error, value });
-      }
-    }
+    for (const listener of this.#listeners[type] as Set<(v: typeof value) => void>) callListener(listener, value, `a ${type} listener`, log);
   }
 
   /**
@@ -636,6 +631,30 @@ function transportOf(options: ConnectOptions): TransportFactory {
   if (options.transport !== undefined) throw badArguments("give either tls or transport, not both");
   if (tls !== true && (typeof tls !== "object" || tls === null)) throw badArguments(`tls must be a boolean or an options object, got ${String(tls)}`);
   return tlsTransport(tls === true ? {} : tls);
+}
+
+/** Calls a user's listener; what it throws is logged, never thrown into the client. */
+function callListener<T>(listener: (value: T) => void, value: T, what: string, log: Logger): void {
+  try {
+    listener(value);
+  } catch (error) {
+    log("error", `${what} threw`, { error, value });
+  }
+}
+
+/**
+ * The user's logging hook, made unable to throw: it is called from socket handlers and timers,
+ * where an exception would escape the client and crash the process.
+ */
+function quietLogger(logger: Logger | undefined): Logger {
+  if (logger === undefined) return () => {};
+  return (level, message, fields) => {
+    try {
+      logger(level, message, fields);
+    } catch {
+      // A broken logging hook loses the line, nothing else.
+    }
+  };
 }
 
 function positive(value: number | undefined, fallback: number, name: string): number {

@@ -86,6 +86,37 @@ describe("malformed frames from the server", () => {
   });
 });
 
+describe("a logging hook that throws", () => {
+  test("is contained: reconnects, watch events and throwing watchers still work", async () => {
+    const port = Number(sharedConnectString().split(":")[1]);
+    const proxy = await startProxy(port);
+    let calls = 0;
+    const zk = await connect(proxy.connectString, { logger: () => {
+      calls++;
+      throw new Error("broken logger");
+    } });
+    try {
+      const reconnected = nextState(zk, "reconnected");
+      proxy.cutAll();
+      await reconnected;
+      const p = uniqueRoot("logger");
+      await zk.create(p, undefined, { mode: "ephemeral" });
+      const fired = deferred<void>(10_000, "the second watcher");
+      await zk.getData(p, { watch: () => {
+        throw new Error("a watcher that throws is logged");
+      } });
+      await zk.getData(p, { watch: () => fired.resolve() });
+      await zk.setData(p, new Uint8Array(1));
+      await fired.promise;
+      assert.ok(calls > 0, "the hook was called");
+      assert.ok(await zk.exists(p));
+    } finally {
+      await zk.close();
+      await proxy.close();
+    }
+  });
+});
+
 describe("the receive frame limit", () => {
   test("a reply over maxFrameSize drops the connection and fails that request; the client recovers", async () => {
     const root = uniqueRoot("frames");

@@ -200,6 +200,26 @@ describe("watches against a real server", () => {
     await zk.removeWatches(p, "persistent");
   });
 
+  test("a default watcher or event listener that throws does not keep the event from the others", async () => {
+    const p = `${root}/listeners`;
+    await zk.create(p);
+    const watcherClient = await connect(sharedConnectString(), { watcher: () => {
+      throw new Error("boom in the default watcher");
+    } });
+    try {
+      const got = deferred<WatchedEvent>(10_000, "event at the second listener");
+      watcherClient.on("event", () => {
+        throw new Error("boom in a listener");
+      });
+      watcherClient.on("event", (e) => e.path === p && got.resolve(e));
+      await watcherClient.getData(p, { watch: true });
+      await other.setData(p, enc("x"));
+      assert.deepEqual(await got.promise, { type: "NodeDataChanged", state: "SyncConnected", path: p });
+    } finally {
+      await watcherClient.close();
+    }
+  });
+
   test("a watcher that throws does not break the client or other watchers", async () => {
     const p = `${root}/throws`;
     await zk.create(p);
