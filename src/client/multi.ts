@@ -123,10 +123,10 @@ export class Transaction extends Batch<Transaction> {
     return this.add(path, () => {
       const wire = createWire(options.mode ?? "persistent", options.ttl, path);
       validatePath(path, "create", wire.sequential);
-      validData(data, "create", path, this.ctx.maxFrameSize);
+      const bytes = validData(data, "create", path, this.ctx.maxFrameSize);
       const acl = validACL(options.acl, "create", path);
       const serverPath = createTarget(this.ctx.chroot, path, wire.sequential);
-      return { type: wire.opcode, path, write: (w) => writeCreateRequest(w, serverPath, data, acl, wire.flags, wire.ttl) };
+      return { type: wire.opcode, path, write: (w) => writeCreateRequest(w, serverPath, bytes, acl, wire.flags, wire.ttl) };
     });
   }
 
@@ -144,10 +144,11 @@ export class Transaction extends Batch<Transaction> {
   setData(path: string, data: Uint8Array, version = -1): Transaction {
     return this.add(path, () => {
       validatePath(path, "setData");
-      validData(data, "setData", path, this.ctx.maxFrameSize);
+      // Data is required, as for ZooKeeperClient.setData (absent data is not "empty").
+      const bytes = validData(data ?? null, "setData", path, this.ctx.maxFrameSize);
       validVersion(version, "setData", path);
       const serverPath = this.ctx.chroot.toServer(path);
-      return { type: OpCode.setData, path, write: (w) => writeSetDataRequest(w, serverPath, data, version) };
+      return { type: OpCode.setData, path, write: (w) => writeSetDataRequest(w, serverPath, bytes, version) };
     });
   }
 

@@ -31,8 +31,13 @@ export function validACL(acl: unknown, op: OpName, path: string): readonly ACL[]
   const ok = Array.isArray(acl) && acl.length > 0 && acl.every((a: unknown) => {
     if (typeof a !== "object" || a === null) return false;
     const { perms, id } = a as { perms?: unknown; id?: { scheme?: unknown; id?: unknown } };
-    return Number.isInteger(perms) && typeof id?.scheme === "string" && typeof id.id === "string";
+    // perms goes on the wire as an int32: a larger number would wrap into other permissions.
+    return isInt32(perms) && typeof id?.scheme === "string" && typeof id.id === "string";
   });
   if (!ok) throw new ZooKeeperError(ErrorCode.InvalidACL, { op, path, message: "the ACL must be a non-empty list of { perms, id: { scheme, id } }" });
   return acl as readonly ACL[];
+}
+
+function isInt32(value: unknown): boolean {
+  return Number.isInteger(value) && (value as number) >= -0x80000000 && (value as number) <= 0x7fffffff;
 }

@@ -229,6 +229,9 @@ describe("client operations against a real server", () => {
     await rejectsWith(zk.create(`${root}/s`, "text" as unknown as Uint8Array), "BadArguments");
     await rejectsWith(zk.setData(`${root}/s`, enc("x"), { version: 1.5 }), "BadArguments");
     await rejectsWith(zk.create(`${root}/s`, undefined, { mode: "weird" as "persistent" }), "BadArguments");
+    // perms is an int32 on the wire: 2^32 + 1 would arrive as READ and must not be sent.
+    await rejectsWith(zk.create(`${root}/wrap`, undefined, { acl: [{ perms: 2 ** 32 + 1, id: { scheme: "world", id: "anyone" } }] }), "InvalidACL");
+    await rejectsWith(zk.multi().create(`${root}/tx-ok`).setData(root, undefined as unknown as Uint8Array).commit(), "BadArguments", { opIndex: 1 });
     // Data that fits alone but not with the request header and path is caught at encoding.
     await rejectsWith(zk.create(`${root}/nearly`, new Uint8Array(1_048_575 - 10)), "BadArguments");
     assert.equal(zk.state, "connected");
