@@ -381,7 +381,7 @@ export class Session {
     for (const a of this.auths) conn.sendAuth(a.scheme, a.auth);
     // Watches are restored on any session, new ones included (a session from a read-only
     // server is replaced on a read/write one): SetWatches re-arms them relative to lastZxid.
-    for (const batch of batchWatchLists(this.watches.lists())) {
+    for (const batch of batchWatchLists(this.watches.lists(), this.options.maxFrameSize)) {
       const relativeZxid = this.lastZxid;
       conn.send({
         op: batch.persistent ? "setWatches2" : "setWatches",
@@ -392,7 +392,10 @@ export class Session {
         complete: (err) => {
           if (err !== 0) this.options.log("warn", "restoring watches failed", { err });
         },
-        fail: () => {},
+        // A lost connection retries at the next handshake; anything else loses these watches.
+        fail: (error) => {
+          if (error.code !== "ConnectionLoss") this.options.log("error", "restoring watches failed", { error });
+        },
       });
     }
     this.apply({ type: "handshake", readOnly: response.readOnly });

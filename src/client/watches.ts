@@ -165,28 +165,37 @@ export class WatchRegistry {
 /** Java's batching limit for SetWatches: summed path lengths per frame (§9.8, §16). */
 export const SET_WATCHES_BATCH = 128 * 1024;
 
+/** Bytes of a SetWatches2 frame besides its paths: header, relativeZxid, five vector counts. */
+const SET_WATCHES_OVERHEAD = 8 + 8 + 5 * 4;
+
+const encoder = new TextEncoder();
+
 /**
- * Splits watch lists into batches whose summed path lengths stay near `limit` (the path that
- * crosses the limit is included, as Java does), in the order data, exist, child, persistent,
- * recursive. Each batch says whether it needs SetWatches2.
+ * Splits watch lists into batches in the order data, exist, child, persistent, recursive, each
+ * saying whether it needs SetWatches2. Like Java, a batch holds about {@link SET_WATCHES_BATCH}
+ * of paths; unlike Java it is measured in encoded bytes and closed before a path that would
+ * take its frame past `maxFrameSize`, so a client with a lowered frame limit still restores
+ * every watch (an oversized frame would be refused and those watches silently lost).
  */
-export function batchWatchLists(lists: WatchLists, limit = SET_WATCHES_BATCH): { lists: WatchLists; persistent: boolean }[] {
+export function batchWatchLists(lists: WatchLists, maxFrameSize: number): { lists: WatchLists; persistent: boolean }[] {
+  const limit = Math.min(SET_WATCHES_BATCH, maxFrameSize - SET_WATCHES_OVERHEAD);
   const order = ["data", "exist", "child", "persistent", "persistentRecursive"] as const;
   const batches: { lists: WatchLists; persistent: boolean }[] = [];
   let current: Record<(typeof order)[number], string[]> | null = null;
   let size = 0;
   for (const kind of order) {
     for (const path of lists[kind]) {
+      const cost = 4 + encoder.encode(path).length;
+      if (current !== null && size + cost > limit) {
+        batches.push(finish(current));
+        current = null;
+      }
       if (current === null) {
         current = { data: [], exist: [], child: [], persistent: [], persistentRecursive: [] };
         size = 0;
       }
       current[kind].push(path);
-      size += path.length;
-      if (size >= limit) {
-        batches.push(finish(current));
-        current = null;
-      }
+      size += cost;
     }
   }
   if (current !== null) batches.push(finish(current));

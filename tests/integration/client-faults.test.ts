@@ -118,6 +118,35 @@ describe("a logging hook that throws", () => {
 });
 
 describe("the receive frame limit", () => {
+  test("a client with a small frame limit restores many watches after a reconnect in frames that fit", async () => {
+    const root = uniqueRoot("small-frames");
+    const proxy = await startProxy(Number(sharedConnectString().split(":")[1]));
+    const small = await connect(proxy.connectString, { maxFrameSize: 4096 });
+    const other = await connect(sharedConnectString());
+    try {
+      await small.create(root);
+      // About 9 KiB of watched paths: more than two frames' worth.
+      const paths = Array.from({ length: 200 }, (_, i) => `${root}/a-node-with-a-longish-name-${i}`);
+      await Promise.all(paths.map((p) => small.create(p)));
+      const fired = new Set<string>();
+      const all = deferred<void>(20_000, "every restored watch");
+      await Promise.all(paths.map((p) => small.getData(p, { watch: (e) => {
+        if (e.path !== null) fired.add(e.path);
+        if (fired.size === paths.length) all.resolve();
+      } })));
+      const reconnected = nextState(small, "reconnected");
+      proxy.cutAll();
+      await reconnected;
+      await Promise.all(paths.map((p) => other.setData(p, new Uint8Array(1))));
+      await all.promise;
+      assert.equal(fired.size, paths.length);
+    } finally {
+      await other.deleteRecursive(root);
+      await Promise.all([small.close(), other.close()]);
+      await proxy.close();
+    }
+  });
+
   test("a reply over maxFrameSize drops the connection and fails that request; the client recovers", async () => {
     const root = uniqueRoot("frames");
     const writer = await connect(sharedConnectString());

@@ -7,10 +7,13 @@ import { parseConnectString, shuffled } from "../../src/client/connect-string.ts
 import { Queue } from "../../src/client/queue.ts";
 import { type SessionInput, type SessionStatus, type StateEvent, isTerminal, transition } from "../../src/client/session-state.ts";
 import { WatchRegistry, batchWatchLists } from "../../src/client/watches.ts";
+import { writeRequestHeader, writeSetWatches } from "../../src/jute/records.ts";
 import type { Watcher } from "../../src/protocol/events.ts";
+import { OpCode } from "../../src/protocol/opcodes.ts";
 import { ZooKeeperError } from "../../src/protocol/errors.ts";
 import { makeChroot, pathProblem, validatePath } from "../../src/protocol/paths.ts";
 import { createWire } from "../../src/protocol/create-mode.ts";
+import { written } from "../support/bytes.ts";
 
 const isBadArguments = (e: unknown) => e instanceof ZooKeeperError && e.code === "BadArguments";
 
@@ -175,21 +178,35 @@ describe("watch registry (§9.5)", () => {
     assert.equal(reg.remove("data", "/r/below").stillWatched, false, "an ancestor's recursive watch is keyed by the ancestor");
   });
 
-  test("SetWatches batches keep every path, in table order, within the size limit", () => {
-    const paths = fc.array(fc.stringMatching(/^\/[a-z]{1,30}$/), { maxLength: 30 });
-    fc.assert(fc.property(paths, paths, paths, paths, paths, fc.integer({ min: 1, max: 100 }), (data, exist, child, persistent, persistentRecursive, limit) => {
+  test("SetWatches batches keep every path, in table order, each frame within the frame limit", () => {
+    const paths = fc.array(fc.string({ unit: "grapheme", minLength: 1, maxLength: 12 }).map((p) => `/${p}`), { maxLength: 30 });
+    fc.assert(fc.property(paths, paths, paths, paths, paths, fc.integer({ min: 80, max: 400 }), (data, exist, child, persistent, persistentRecursive, maxFrameSize) => {
       const lists = { data, exist, child, persistent, persistentRecursive };
-      const batches = batchWatchLists(lists, limit);
+      const batches = batchWatchLists(lists, maxFrameSize);
       for (const kind of ["data", "exist", "child", "persistent", "persistentRecursive"] as const) {
         assert.deepEqual(batches.flatMap((b) => b.lists[kind]), lists[kind]);
       }
       for (const b of batches) {
-        const all = [...b.lists.data, ...b.lists.exist, ...b.lists.child, ...b.lists.persistent, ...b.lists.persistentRecursive];
-        const sizes = all.map((p) => p.length);
-        assert.ok(sizes.reduce((a, x) => a + x, 0) - (sizes.at(-1) ?? 0) < limit);
+        // The payload exactly as the session sends it: header, then SetWatches2 (the larger form).
+        const payload = written((w) => {
+          writeRequestHeader(w, 1, OpCode.setWatches2);
+          writeSetWatches(w, 0n, b.lists, true);
+        });
+        const count = b.lists.data.length + b.lists.exist.length + b.lists.child.length + b.lists.persistent.length + b.lists.persistentRecursive.length;
+        // Only a single path too long for any frame may stand alone in an oversized one.
+        if (count > 1) assert.ok(payload.length <= maxFrameSize, `${payload.length} > ${maxFrameSize}`);
         assert.equal(b.persistent, b.lists.persistent.length + b.lists.persistentRecursive.length > 0);
       }
     }));
+  });
+
+  test("with the default frame limit a batch holds about 128 KiB of paths, as in Java", () => {
+    const data = Array.from({ length: 5000 }, (_, i) => `/watched/node-${String(i).padStart(20, "0")}`);
+    const batches = batchWatchLists({ data, exist: [], child: [], persistent: [], persistentRecursive: [] }, 1_048_575);
+    assert.equal(batches.length, 2);
+    const first = batches[0]?.lists.data ?? [];
+    const bytes = first.reduce((n, p) => n + 4 + p.length, 0);
+    assert.ok(bytes <= 128 * 1024 && bytes > 127 * 1024, `${bytes} bytes in the first batch`);
   });
 });
 
