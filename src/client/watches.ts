@@ -46,12 +46,6 @@ export class WatchRegistry {
     set.add(watcher);
   }
 
-  /** True when any watch is registered (a reconnect then needs SetWatches). */
-  get isEmpty(): boolean {
-    for (const t of Object.values(this.tables)) if (t.size > 0) return false;
-    return true;
-  }
-
   /**
    * The watchers a node notification reaches, each once, removing one-shot registrations
    * (the rules of §9.5).
