@@ -38,6 +38,7 @@ export interface ConnectionEvents {
   onClose(reason: Error, unanswered: Request[]): void;
 }
 
+/** Where and how a {@link Connection} connects. */
 export interface ConnectionOptions {
   readonly endpoint: Endpoint;
   readonly transport: TransportFactory;
@@ -60,6 +61,7 @@ export function pingInterval(readTimeout: number): number {
   return Math.min(10_000, half <= 1000 ? half : Math.max(half - 1000, 1000));
 }
 
+/** One socket carrying the session; see the module comment. */
 export class Connection {
   private readonly transport: Transport;
   private readonly frames: FrameReader;

@@ -37,6 +37,7 @@ export type LogSeverity = "debug" | "info" | "warn" | "error";
 /** An optional logging hook; the client never writes to the console itself. */
 export type Logger = (level: LogSeverity, message: string, fields?: Readonly<Record<string, unknown>>) => void;
 
+/** The settings a {@link Session} runs with, resolved by the client from `ConnectOptions`. */
 export interface SessionOptions {
   readonly hosts: readonly Endpoint[];
   readonly chroot: Chroot;
@@ -76,6 +77,7 @@ export interface SessionListeners {
   defaultWatcher: Watcher;
 }
 
+/** One session over a sequence of connections; see the module comment. */
 export class Session {
   private status: SessionStatus = { state: "connecting", everConnected: false };
   private conn: Connection | null = null;

@@ -30,6 +30,7 @@ const kindsOfType: Record<WatcherType, readonly WatchKind[]> = {
   persistentRecursive: ["persistentRecursive"],
 };
 
+/** The five watch tables of one session, keyed by server path. */
 export class WatchRegistry {
   private readonly tables: Record<WatchKind, Map<string, Set<Watcher>>> = {
     data: new Map(),

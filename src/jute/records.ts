@@ -79,10 +79,12 @@ export interface MultiHeader {
   readonly err: number;
 }
 
+/** `ConnectRequest` (§3.1): 45 bytes with a 16-byte password. */
 export function writeConnectRequest(w: JuteWriter, r: ConnectRequest): void {
   w.int(r.protocolVersion).long(r.lastZxidSeen).int(r.timeOut).long(r.sessionId).buffer(r.passwd).bool(r.readOnly);
 }
 
+/** `ConnectRequest`, as a server reads it (the `readOnly` byte is optional); for tests and tools. */
 export function readConnectRequest(r: JuteReader): ConnectRequest {
   return {
     protocolVersion: r.int(),
@@ -105,22 +107,27 @@ export function readConnectResponse(r: JuteReader): ConnectResponse {
   };
 }
 
+/** `ConnectResponse` in its 37-byte form (§3.2); for tests and tools. */
 export function writeConnectResponse(w: JuteWriter, r: ConnectResponse): void {
   w.int(r.protocolVersion).int(r.timeOut).long(r.sessionId).buffer(r.passwd).bool(r.readOnly);
 }
 
+/** `RequestHeader`: xid and opcode (§4.1). */
 export function writeRequestHeader(w: JuteWriter, xid: number, type: number): void {
   w.int(xid).int(type);
 }
 
+/** `ReplyHeader`: xid, zxid and error code (§4.1). */
 export function readReplyHeader(r: JuteReader): ReplyHeader {
   return { xid: r.int(), zxid: r.long(), err: r.int() };
 }
 
+/** `ReplyHeader`, as a server writes it; for tests and tools. */
 export function writeReplyHeader(w: JuteWriter, h: ReplyHeader): void {
   w.int(h.xid).long(h.zxid).int(h.err);
 }
 
+/** `Stat` (68 bytes); times become numbers. */
 export function readStat(r: JuteReader): Stat {
   return {
     czxid: r.long(),
@@ -137,6 +144,7 @@ export function readStat(r: JuteReader): Stat {
   };
 }
 
+/** `Stat`, as a server writes it; for tests and tools. */
 export function writeStat(w: JuteWriter, s: Stat): void {
   w.long(s.czxid).long(s.mzxid).long(BigInt(s.ctime)).long(BigInt(s.mtime));
   w.int(s.version).int(s.cversion).int(s.aversion).long(s.ephemeralOwner);
@@ -151,6 +159,7 @@ function readACL(r: JuteReader): ACL {
   return { perms: r.int(), id: readId(r) };
 }
 
+/** A `vector<ACL>`. */
 export function writeACLList(w: JuteWriter, acl: readonly ACL[]): void {
   w.int(acl.length);
   for (const a of acl) w.int(a.perms).string(a.id.scheme).string(a.id.id);
@@ -194,10 +203,12 @@ export function writePathIntRequest(w: JuteWriter, path: string, value: number):
   w.string(path).int(value);
 }
 
+/** `SetDataRequest`: path, data, expected version. */
 export function writeSetDataRequest(w: JuteWriter, path: string, data: Uint8Array, version: number): void {
   w.string(path).buffer(data).int(version);
 }
 
+/** `SetACLRequest`: path, ACL list, expected ACL version. */
 export function writeSetACLRequest(w: JuteWriter, path: string, acl: readonly ACL[], version: number): void {
   w.string(path);
   writeACLList(w, acl);
@@ -219,22 +230,27 @@ export function writeSetWatches(w: JuteWriter, relativeZxid: bigint, lists: Watc
   if (withPersistent) w.stringVector(lists.persistent).stringVector(lists.persistentRecursive);
 }
 
+/** `AuthPacket` (type 0, scheme, credentials; §11.4). */
 export function writeAuthPacket(w: JuteWriter, scheme: string, auth: Uint8Array): void {
   w.int(0).string(scheme).buffer(auth);
 }
 
+/** `MultiHeader`: one per multi operation or result, and the terminator (§12). */
 export function writeMultiHeader(w: JuteWriter, h: MultiHeader): void {
   w.int(h.type).bool(h.done).int(h.err);
 }
 
+/** `MultiHeader` of a multi result. */
 export function readMultiHeader(r: JuteReader): MultiHeader {
   return { type: r.int(), done: r.bool(), err: r.int() };
 }
 
+/** `WatcherEvent` of a notification; the path is required. */
 export function readWatcherEvent(r: JuteReader): WatcherEventRecord {
   return { type: r.int(), state: r.int(), path: r.requiredString("WatcherEvent.path") };
 }
 
+/** `WatcherEvent`, as a server writes it; for tests and tools. */
 export function writeWatcherEvent(w: JuteWriter, e: WatcherEventRecord): void {
   w.int(e.type).int(e.state).string(e.path);
 }
@@ -254,6 +270,7 @@ export function readStringList(r: JuteReader, what: string): string[] {
   return r.stringList(what) ?? [];
 }
 
+/** `WhoAmIResponse`: the connection's identities; null names read as empty. */
 export function readClientInfoList(r: JuteReader): ClientInfo[] {
   return r.vector((x) => ({ authScheme: x.string() ?? "", user: x.string() ?? "" }), 8, "ClientInfo list") ?? [];
 }
