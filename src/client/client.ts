@@ -230,7 +230,9 @@ export class ZooKeeperClient {
    * Subscribes to connection-state events (`"state"`: connecting, connected, disconnected,
    * reconnected, newSession, readOnly, expired, closed, authFailed), to Curator's connection
    * states (`"connectionState"`: CONNECTED, SUSPENDED, RECONNECTED, LOST, READ_ONLY) or to the
-   * default watcher's events (`"event"`). Returns a function that unsubscribes.
+   * default watcher's events (`"event"`). Listeners are called after the frame that caused the
+   * change, in arrival order with watch events; one that throws is logged. Returns a function
+   * that unsubscribes.
    */
   on<K extends keyof StateListeners>(type: K, listener: StateListeners[K]): () => void {
     const set = this.#listeners[type] as Set<StateListeners[K]>;
