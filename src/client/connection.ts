@@ -19,7 +19,7 @@ import {
 import { ErrorCode, ZooKeeperError, errorCodeName } from "../protocol/errors.ts";
 import { OpCode, Xid } from "../protocol/opcodes.ts";
 import type { Endpoint, Transport, TransportFactory } from "../transport/transport.ts";
-import { FrameReader } from "./frames.ts";
+import { FrameError, FrameReader } from "./frames.ts";
 import { Queue } from "./queue.ts";
 import type { Request } from "./request.ts";
 
@@ -203,10 +203,27 @@ export class Connection {
         return !this.closed;
       });
     } catch (error) {
+      if (error instanceof FrameError) this.refuseOversizedReply(error);
       this.close(error instanceof Error ? error : new Error(String(error)));
       return;
     }
     if (this.handshaken && !this.closed) this.events.onReplies();
+  }
+
+  /**
+   * A reply over the frame limit fails its request with MarshallingError, which names the limit
+   * and is not retryable: reported as ConnectionLoss, a retry loop would only fetch the same
+   * reply and drop the connection again (§16).
+   */
+  private refuseOversizedReply(error: FrameError): void {
+    const head = this.pending.peek();
+    if (!this.handshaken || error.xid === undefined || head === undefined || head.xid !== error.xid) return;
+    this.pending.shift();
+    head.fail(new ZooKeeperError(ErrorCode.MarshallingError, {
+      op: head.op,
+      path: head.path,
+      message: `the reply is ${error.length} bytes, over the ${this.options.maxFrameSize}-byte frame limit; raise maxFrameSize to read it`,
+    }));
   }
 
   private handleHandshake(frame: Uint8Array): void {

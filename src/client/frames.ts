@@ -1,6 +1,15 @@
 /** A frame length outside `0..maxFrameSize`: the stream cannot be trusted any further. */
 export class FrameError extends Error {
   override readonly name = "FrameError";
+
+  /**
+   * @param length the frame length the stream announced
+   * @param xid the first int of an oversized frame when it arrived with its length: the xid
+   *   of the reply the limit refused, so that request can be told why
+   */
+  constructor(message: string, readonly length: number, readonly xid?: number) {
+    super(message);
+  }
 }
 
 /**
@@ -50,7 +59,8 @@ export class FrameReader {
         length = (h[0] << 24) | (h[1] << 16) | (h[2] << 8) | h[3];
       }
       if (length < 0 || length > this.maxFrameSize) {
-        throw new FrameError(`frame length ${length} is outside 0..${this.maxFrameSize}`);
+        const xid = length >= 4 && n - off >= 4 ? (chunk[off] << 24) | (chunk[off + 1] << 16) | (chunk[off + 2] << 8) | chunk[off + 3] : undefined;
+        throw new FrameError(`frame length ${length} is outside 0..${this.maxFrameSize}`, length, xid);
       }
       if (n - off >= length) {
         const frame = chunk.subarray(off, off + length);

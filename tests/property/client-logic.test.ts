@@ -56,6 +56,9 @@ describe("FrameReader", () => {
   test("lengths outside 0..max throw FrameError; returning false stops delivery", () => {
     assert.throws(() => new FrameReader(10).push(new Uint8Array([0, 0, 0, 11]), () => true), FrameError);
     assert.throws(() => new FrameReader(10).push(new Uint8Array([0xff, 0xff, 0xff, 0xff]), () => true), FrameError);
+    // An oversized frame whose first int came with its length carries it: the reply's xid.
+    assert.throws(() => new FrameReader(10).push(new Uint8Array([0, 0, 0, 11, 0, 0, 0, 7]), () => true), (e: unknown) => e instanceof FrameError && e.length === 11 && e.xid === 7);
+    assert.throws(() => new FrameReader(10).push(new Uint8Array([0, 0, 0, 11, 0]), () => true), (e: unknown) => e instanceof FrameError && e.xid === undefined);
     const got: number[] = [];
     new FrameReader(10).push(stream([new Uint8Array([1]), new Uint8Array([2])]), (f) => (got.push(f[0] ?? -1), false));
     assert.deepEqual(got, [1]);
