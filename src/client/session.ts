@@ -224,7 +224,8 @@ export class Session {
         fail: () => clearTimeout(timer),
       });
     } else {
-      this.conn?.close(new Error("client closed"));
+      // Closed before the connection attempt is dropped (finish drops it): dropping it first
+      // scheduled a reconnect, whose client-side expiry check could report "expired" instead.
       this.apply({ type: "close" });
       this.finish();
     }

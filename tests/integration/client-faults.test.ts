@@ -1,6 +1,6 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { type ZooKeeperClient, ZooKeeperError, connect, retry } from "../../mod.ts";
+import { type StateEvent, type ZooKeeperClient, ZooKeeperError, connect, retry } from "../../mod.ts";
 import { writeReplyHeader, writeWatcherEvent } from "../../src/jute/records.ts";
 import { frameOf } from "../support/bytes.ts";
 import { type Proxy, startProxy } from "../support/proxy.ts";
@@ -83,6 +83,31 @@ describe("malformed frames from the server", () => {
     assert.ok(outcomes.some((o) => o.status === "rejected"), "the cut caught some requests in flight");
     await reconnected;
     assert.ok(await zk.exists("/"));
+  });
+});
+
+describe("close() while disconnected", () => {
+  test("reports closed, even once the session is past its client-side expiry", async () => {
+    const proxy = await startProxy(Number(sharedConnectString().split(":")[1]));
+    // Connection attempts hang for 10 s against the black hole, so close() comes during one.
+    const zk = await connect(proxy.connectString, { sessionTimeout: 3_000, connectTimeout: 10_000 });
+    try {
+      const states: StateEvent[] = [];
+      zk.on("state", (s) => states.push(s));
+      const cut = Date.now();
+      const disconnected = nextState(zk, "disconnected");
+      proxy.blackhole(["toServer", "toClient"]);
+      await disconnected;
+      // Past 4/3 of the session timeout without contact: the next attempt would expire it.
+      await new Promise((resolve) => setTimeout(resolve, cut + (zk.sessionTimeout * 4) / 3 + 700 - Date.now()));
+      await zk.close();
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      assert.equal(zk.state, "closed");
+      assert.deepEqual(states, ["disconnected", "closed"]);
+    } finally {
+      await zk.close();
+      await proxy.close();
+    }
   });
 });
 
