@@ -177,7 +177,8 @@ describe("pings", () => {
       const idleMs = 3_000;
       await new Promise((resolve) => setTimeout(resolve, idleMs));
       const pings = counter.pings();
-      assert.ok(pings >= 2 && pings <= 3, `${pings} pings in ${idleMs} ms of idleness`);
+      // About one a second (timer ticks and a busy machine may shift one either way).
+      assert.ok(pings >= 1 && pings <= 4, `${pings} pings in ${idleMs} ms of idleness`);
       assert.equal(zk.state, "connected");
     } finally {
       await zk.close();
