@@ -51,7 +51,10 @@ export interface ConnectOptions {
   readonly waitForConnection?: number;
   /** Accept read-only servers (partitioned minority members); writes then fail with `NotReadOnly`. */
   readonly canBeReadOnly?: boolean;
-  /** Largest frame sent or received, in bytes. Default 1 048 575, the server's `jute.maxbuffer`. */
+  /**
+   * Largest request frame in bytes. Default 1 048 575, the server's `jute.maxbuffer`. Replies may
+   * be up to 1 KiB larger, so every node the server accepted can be read back.
+   */
   readonly maxFrameSize?: number;
   /** Requests written and unanswered at most; more wait in the client. Default 10 000. */
   readonly maxInFlight?: number;

@@ -47,6 +47,14 @@ export interface ConnectionOptions {
   readonly connectTimeout: number;
 }
 
+/**
+ * How much larger than `maxFrameSize` a reply may be. The server accepts a request of up to
+ * jute.maxbuffer and answers reads of what it stored with ~100 bytes of framing on top (reply
+ * header, length, Stat), so with a symmetric limit a node written at the limit could never be
+ * read back (Java's client has that trap).
+ */
+export const REPLY_SLACK = 1024;
+
 /** Xids run 1 … 2^31-1 and wrap back to 1 (§4.3). */
 const MAX_XID = 0x7fffffff;
 
@@ -89,7 +97,7 @@ export class Connection {
     connectRequest: ConnectRequest,
     private readonly events: ConnectionEvents,
   ) {
-    this.frames = new FrameReader(options.maxFrameSize);
+    this.frames = new FrameReader(options.maxFrameSize + REPLY_SLACK);
     this.connectTimer = setTimeout(
       () => this.close(new Error(`no handshake with ${describe(options.endpoint)} within ${options.connectTimeout} ms`)),
       options.connectTimeout,
@@ -222,7 +230,7 @@ export class Connection {
     head.fail(new ZooKeeperError(ErrorCode.MarshallingError, {
       op: head.op,
       path: head.path,
-      message: `the reply is ${error.length} bytes, over the ${this.options.maxFrameSize}-byte frame limit; raise maxFrameSize to read it`,
+      message: `the reply is ${error.length} bytes, over the ${this.options.maxFrameSize + REPLY_SLACK}-byte reply limit (maxFrameSize + ${REPLY_SLACK}); raise maxFrameSize to read it`,
     }));
   }
 

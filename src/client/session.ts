@@ -102,6 +102,8 @@ export class Session {
   private lostTimer: ReturnType<typeof setTimeout> | undefined;
   private lostReported = false;
   private probeTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Aborts of the `isro` probes in flight (a closed session must not keep sockets or timers). */
+  private readonly probes = new Set<() => void>();
   readonly watches = new WatchRegistry();
 
   constructor(private readonly options: SessionOptions, private readonly listeners: SessionListeners) {
@@ -430,7 +432,7 @@ export class Session {
             this.hostIndex = (index - 1 + hosts.length) % hosts.length;
             this.everAttempted = false;
             this.conn?.close(new Error("moving to a read/write server"));
-          } else if (pending === 0 && !moved) {
+          } else if (pending === 0 && !moved && this.status.state === "connectedReadOnly") {
             this.probeForReadWrite(Math.min(delay * 2, 60_000));
           }
         });
@@ -445,11 +447,14 @@ export class Session {
     const finish = (answer: string | undefined) => {
       if (finished) return;
       finished = true;
+      this.probes.delete(abort);
       clearTimeout(timer);
       transport.close();
       done(answer);
     };
-    const timer = setTimeout(() => finish(undefined), 1000);
+    const abort = () => finish(undefined);
+    this.probes.add(abort);
+    const timer = setTimeout(abort, 1000);
     const transport = this.options.transport(endpoint, {
       onConnect: () => transport.write(new TextEncoder().encode("isro")),
       onData: (chunk) => {
@@ -549,6 +554,7 @@ export class Session {
     clearTimeout(this.reconnectTimer);
     clearTimeout(this.lostTimer);
     clearTimeout(this.probeTimer);
+    for (const abort of [...this.probes]) abort();
     this.releaseCapacity();
     this.disarmWaitTimer();
     this.conn?.close(new Error(`session ${this.status.state}`));

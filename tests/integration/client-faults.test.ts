@@ -177,8 +177,9 @@ describe("the receive frame limit", () => {
     const writer = await connect(sharedConnectString());
     const small = await connect(sharedConnectString(), { maxFrameSize: 4096 });
     try {
-      await writer.create(root, new Uint8Array(5000));
-      await assert.rejects(small.create(`${root}-x`, new Uint8Array(5000)), isCode("BadArguments"));
+      // A 6000-byte node: its getData reply is over 4096 + 1024.
+      await writer.create(root, new Uint8Array(6000));
+      await assert.rejects(small.create(`${root}-x`, new Uint8Array(6000)), isCode("BadArguments"));
       const reconnected = nextState(small, "reconnected");
       let attempts = 0;
       // ConnectionLoss would be retried, fetching the same reply and dropping the session's
@@ -188,7 +189,7 @@ describe("the receive frame limit", () => {
         return small.getData(root);
       }, { maxRetries: 3, baseSleepMs: 1 }).then(() => undefined, (e: unknown) => e);
       assert.ok(isCode("MarshallingError")(error), String(error));
-      assert.match(String(error), /over the 4096-byte frame limit/);
+      assert.match(String(error), /over the 5120-byte reply limit/);
       assert.equal(attempts, 1);
       await reconnected;
       assert.ok(await small.exists(root));

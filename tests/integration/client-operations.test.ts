@@ -238,13 +238,17 @@ describe("client operations against a real server", () => {
     assert.ok(await zk.exists(root));
   });
 
-  test("the largest data that fits the frame limit round-trips", async () => {
-    const size = 1_000_000;
+  test("the largest setData the frame limit allows is stored and reads back under the default limits", async () => {
+    const path = `${root}/large`;
+    await zk.create(path);
+    // setData's frame: header 8 + path (4 + length) + data (4 + n) + version 4.
+    const size = 1_048_575 - 8 - (4 + enc(path).length) - 4 - 4;
     const data = new Uint8Array(size).map((_, i) => i % 251);
-    await zk.create(`${root}/large`, data);
-    const got = await zk.getData(`${root}/large`);
+    await zk.setData(path, data);
+    const got = await zk.getData(path);
     assert.equal(got.data.length, size);
     assert.deepEqual(got.data, data);
+    await rejectsWith(zk.setData(path, new Uint8Array(size + 1)), "BadArguments");
   });
 
   test("pipelined requests resolve in order with their own results", async () => {
