@@ -18,6 +18,11 @@ export interface RetryPolicy {
   readonly onRetry?: (error: unknown, attempt: number, sleepMs: number) => void;
   /** Source of randomness (tests pass a fixed one). */
   readonly random?: () => number;
+  /**
+   * The sleep before retry `attempt` (0-based), replacing Curator's exponential schedule
+   * ({@link backoffSleep}); e.g. Storm's bounded schedule, which the Storm layer uses.
+   */
+  readonly sleepMs?: (attempt: number, policy: RetryPolicy) => number;
 }
 
 const TRANSIENT: ReadonlySet<ErrorCodeName> = new Set(["ConnectionLoss", "OperationTimeout", "SessionMoved", "ThrottledOp", "RequestTimeout"]);
@@ -57,7 +62,7 @@ export async function retry<T>(operation: () => Promise<T>, policy: RetryPolicy 
       return await operation();
     } catch (error) {
       if (attempt >= maxRetries || !retryOn(error)) throw error;
-      const sleep = backoffSleep(attempt, policy);
+      const sleep = (policy.sleepMs ?? backoffSleep)(attempt, policy);
       policy.onRetry?.(error, attempt + 1, sleep);
       await new Promise((resolve) => setTimeout(resolve, sleep));
     }

@@ -20,6 +20,7 @@ import {
   connect,
   retry,
 } from "../zookeeper.ts";
+import { stormBackoffSleep } from "./storm-backoff.ts";
 
 /** A callback of {@link ClusterState.register}: the type and (root-relative) path of a watch event. */
 export type StateCallback = (type: EventTypeName, path: string) => void;
@@ -49,7 +50,8 @@ export interface ClusterStateConfig {
   readonly clientOptions?: ConnectOptions;
   /**
    * How idempotent operations are retried after transient errors (all but `createSequential`).
-   * Default Storm's: 5 retries, 1 000 ms base, 30 000 ms ceiling.
+   * Default Storm's: 5 retries, 1 000 ms base, 30 000 ms ceiling, slept on Storm's bounded
+   * schedule ({@link stormBackoffSleep}: about a second each).
    */
   readonly retry?: RetryPolicy;
 }
@@ -130,7 +132,10 @@ function parentOf(path: string): string {
 
 /**
  * Opens a ClusterState: creates the root with a client that has no chroot (as Storm does), then
- * opens the session chrooted at the root. `close()` closes that session.
+ * opens the session chrooted at the root. `close()` closes that session. As under Curator, an
+ * expired session is replaced by a new one (`newSession` state event, Curator's RECONNECTED);
+ * its ephemeral nodes and watches are gone, so callbacks armed before must be armed again.
+ * `clientOptions: { renewSessionOnExpiry: false }` makes expiry final instead.
  */
 export async function createClusterState(config: ClusterStateConfig = {}): Promise<ClusterState> {
   const hosts = config.connectString ?? (config.servers ?? ["localhost"]).map((s) => `${s}:${config.port ?? 2181}`).join(",");
@@ -138,6 +143,9 @@ export async function createClusterState(config: ClusterStateConfig = {}): Promi
   const options: ConnectOptions = {
     sessionTimeout: config.sessionTimeout ?? 20_000,
     initialConnectTimeout: config.connectionTimeout ?? 15_000,
+    // Storm runs on Curator, which opens a new session when one expires: its daemons re-register
+    // their ephemeral nodes on RECONNECTED instead of dying with the old session.
+    renewSessionOnExpiry: true,
     ...(config.logger ? { logger: config.logger } : {}),
     ...(config.auth ? { auth: [{ scheme: config.auth.scheme, auth: config.auth.payload }] } : {}),
     ...config.clientOptions,
@@ -291,10 +299,12 @@ export function wrapClusterState(
     },
   };
   const policy: RetryPolicy = {
-    // Storm's storm.zookeeper.retry.times, .retry.interval and .retry.intervalceiling.millis.
+    // Storm's storm.zookeeper.retry.times, .retry.interval and .retry.intervalceiling.millis,
+    // on Storm's own schedule.
     maxRetries: 5,
     baseSleepMs: 1_000,
     maxSleepMs: 30_000,
+    sleepMs: stormBackoffSleep,
     onRetry: (error, attempt, sleepMs) => log("warn", "retrying a ZooKeeper operation", { error, attempt, sleepMs }),
     ...options.retry,
   };

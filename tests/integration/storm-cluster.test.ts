@@ -357,7 +357,8 @@ describe("a small Storm cluster played against a real server", () => {
   });
 
   test("a registered nimbus comes back after its session expired and a new one began (Curator's RECONNECTED)", async () => {
-    const host = await createStormClusterState({ connectString: sharedConnectString(), root, sessionTimeout: 4_000, clientOptions: { renewSessionOnExpiry: true } });
+    // No client option: a ClusterState from a config renews expired sessions, as Curator does.
+    const host = await createStormClusterState({ connectString: sharedConnectString(), root, sessionTimeout: 4_000 });
     try {
       const path = stormPaths.nimbusPath("nimbus-2:6627");
       await host.addNimbusHost("nimbus-2:6627", { host: "nimbus-2", port: 6627, uptimeSecs: 1, isLeader: false, version: "2.8.8" });
