@@ -204,6 +204,14 @@ export class ZooKeeperClient {
     return this.#session.server;
   }
 
+  /**
+   * Why the most recent connection (or connection attempt) ended: refused, TLS verification,
+   * no handshake in time, a corrupt frame, … Undefined until one has ended.
+   */
+  get lastConnectionError(): Error | undefined {
+    return this.#session.lastConnectionFailure;
+  }
+
   /** The session timeout the server granted, in ms (0 before the first handshake). */
   get sessionTimeout(): number {
     return this.#session.timeout;
@@ -701,10 +709,12 @@ export function connect(connectString: string, options: ConnectOptions = {}): Pr
       }
       client.close().finally(() => reject(error));
     };
-    const timer = setTimeout(
-      () => settle(new ZooKeeperError(ErrorCode.ConnectionLoss, { op: "connect", message: `no ZooKeeper server at ${connectString} answered within ${limit} ms` })),
-      limit,
-    );
+    const timer = setTimeout(() => {
+      // Say why: "refused", "self-signed certificate", "no handshake within …" tell what to fix.
+      const cause = client.lastConnectionError;
+      const why = cause === undefined ? "" : ` (last attempt: ${cause.message})`;
+      settle(new ZooKeeperError(ErrorCode.ConnectionLoss, { op: "connect", cause, message: `no ZooKeeper server at ${connectString} answered within ${limit} ms${why}` }));
+    }, limit);
     const off = client.on("state", (event) => {
       if (event === "connected" || event === "readOnly") settle();
       else if (event === "authFailed") settle(new ZooKeeperError(ErrorCode.AuthFailed, { op: "connect" }));

@@ -102,6 +102,7 @@ export class Session {
   private lostTimer: ReturnType<typeof setTimeout> | undefined;
   private lostReported = false;
   private probeTimer: ReturnType<typeof setTimeout> | undefined;
+  private lastFailure: Error | undefined;
   /** Aborts of the `isro` probes in flight (a closed session must not keep sockets or timers). */
   private readonly probes = new Set<() => void>();
   readonly watches = new WatchRegistry();
@@ -115,6 +116,11 @@ export class Session {
 
   get state(): ClientState {
     return this.status.state;
+  }
+
+  /** Why the last connection ended (refused, TLS verification, no handshake in time, …). */
+  get lastConnectionFailure(): Error | undefined {
+    return this.lastFailure;
   }
 
   /** The session id (0 before the first handshake). */
@@ -506,6 +512,7 @@ export class Session {
   private onConnectionClosed(conn: Connection, reason: Error, unanswered: Request[]): void {
     if (this.conn !== conn) return;
     this.conn = null;
+    this.lastFailure = reason;
     this.lastContact = Math.max(this.lastContact, conn.lastReceiveTime);
     const wasConnected = isConnected(this.status.state);
     const closing = this.status.state === "closing";
