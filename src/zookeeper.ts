@@ -6,6 +6,7 @@ export {
   type AddWatchMode,
   type ConnectOptions,
   type CreateOptions,
+  type SignalOptions,
   type VersionOptions,
   type WatchOption,
   type WatchOptions,

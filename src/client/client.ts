@@ -76,6 +76,8 @@ export interface ConnectOptions {
   readonly tls?: boolean | TlsOptions;
   /** Socket implementation. Default: TCP through `node:net` (or TLS with `tls`). */
   readonly transport?: TransportFactory;
+  /** Aborts {@link connect}: the client is closed and the promise rejects with `signal.reason`. */
+  readonly signal?: AbortSignal;
   /** How long `close()` waits for the server to confirm. Default 5 000 ms. */
   readonly closeTimeout?: number;
   /**
@@ -90,7 +92,7 @@ export interface ConnectOptions {
 export type WatchOption = boolean | Watcher;
 
 /** Options of {@link ZooKeeperClient.create}. */
-export interface CreateOptions {
+export interface CreateOptions extends SignalOptions {
   /** Default `"persistent"`. */
   readonly mode?: CreateMode;
   /** Default {@link OPEN_ACL_UNSAFE}. */
@@ -99,13 +101,24 @@ export interface CreateOptions {
   readonly ttl?: number | bigint;
 }
 
+/** What every request accepts. */
+export interface SignalOptions {
+  /**
+   * Abandons the request when aborted (e.g. `AbortSignal.timeout(500)`): the promise rejects at
+   * once with `signal.reason`. A request still waiting in the client is never sent. One already
+   * sent cannot be recalled: a write may still be applied, and a read leaves no watch in the
+   * client (should the server have set one, its event reaches no one).
+   */
+  readonly signal?: AbortSignal;
+}
+
 /** Options carrying an expected version (-1, the default, matches any version). */
-export interface VersionOptions {
+export interface VersionOptions extends SignalOptions {
   readonly version?: number;
 }
 
 /** Options of reads that can leave a watch. */
-export interface WatchOptions {
+export interface WatchOptions extends SignalOptions {
   readonly watch?: WatchOption;
 }
 
@@ -251,15 +264,35 @@ export class ZooKeeperClient {
     return () => set.delete(listener);
   }
 
-  #send<T>(op: OpName, opcode: number, path: string | undefined, encode: Request["encode"], onReply: (err: number, r: JuteReader | null) => T): Promise<T> {
+  #send<T>(
+    op: OpName,
+    opcode: number,
+    path: string | undefined,
+    encode: Request["encode"],
+    onReply: (err: number, r: JuteReader | null) => T,
+    signal?: AbortSignal,
+  ): Promise<T> {
+    if (signal !== undefined) {
+      if (!isAbortSignal(signal)) throw badArguments("signal must be an AbortSignal", op, path);
+      if (signal.aborted) return Promise.reject(signal.reason);
+    }
     return new Promise<T>((resolve, reject) => {
-      this.#session.submit({
+      const abandon = () => {
+        request.abandoned = true;
+        reject(signal?.reason);
+      };
+      const settled = () => signal?.removeEventListener("abort", abandon);
+      const request: Request = {
         op,
         opcode,
         path,
         encode,
         xid: 0,
+        abandoned: false,
         complete(err, r) {
+          // An abandoned read registers no watch: onReply is where watches are registered.
+          if (request.abandoned) return;
+          settled();
           let value: T;
           try {
             value = onReply(err, r);
@@ -272,8 +305,13 @@ export class ZooKeeperClient {
           }
           resolve(value);
         },
-        fail: reject,
-      });
+        fail(error) {
+          settled();
+          reject(error);
+        },
+      };
+      signal?.addEventListener("abort", abandon, { once: true });
+      this.#session.submit(request);
     });
   }
 
@@ -317,7 +355,7 @@ export class ZooKeeperClient {
         check(err, "create", path);
         const reader = r as JuteReader;
         return { path: this.#chroot.toClient(readPath(reader)), stat: readStat(reader) };
-      });
+      }, options.signal);
     });
   }
 
@@ -327,7 +365,7 @@ export class ZooKeeperClient {
       validatePath(path, "delete");
       const version = validVersion(options.version, "delete", path);
       const serverPath = deleteTarget(this.#chroot, path);
-      return this.#send("delete", OpCode.delete, path, (w) => writePathIntRequest(w, serverPath, version), (err) => check(err, "delete", path));
+      return this.#send("delete", OpCode.delete, path, (w) => writePathIntRequest(w, serverPath, version), (err) => check(err, "delete", path), options.signal);
     });
   }
 
@@ -349,7 +387,7 @@ export class ZooKeeperClient {
         const stat = readStat(r as JuteReader);
         this.#register("data", serverPath, watcher);
         return stat;
-      });
+      }, options.signal);
     });
   }
 
@@ -366,7 +404,7 @@ export class ZooKeeperClient {
         const stat = readStat(reader);
         this.#register("data", serverPath, watcher);
         return { data, stat };
-      });
+      }, options.signal);
     });
   }
 
@@ -380,7 +418,7 @@ export class ZooKeeperClient {
       return this.#send("setData", OpCode.setData, path, (w) => writeSetDataRequest(w, serverPath, bytes, version), (err, r) => {
         check(err, "setData", path);
         return readStat(r as JuteReader);
-      });
+      }, options.signal);
     });
   }
 
@@ -397,12 +435,12 @@ export class ZooKeeperClient {
         const stat = readStat(reader);
         this.#register("child", serverPath, watcher);
         return { children, stat };
-      });
+      }, options.signal);
     });
   }
 
   /** The node's ACL and Stat. */
-  getACL(path: string): Promise<{ acl: ACL[]; stat: Stat }> {
+  getACL(path: string, options: SignalOptions = {}): Promise<{ acl: ACL[]; stat: Stat }> {
     return this.#guard(() => {
       validatePath(path, "getACL");
       const serverPath = this.#chroot.toServer(path);
@@ -410,7 +448,7 @@ export class ZooKeeperClient {
         check(err, "getACL", path);
         const reader = r as JuteReader;
         return { acl: readACLList(reader), stat: readStat(reader) };
-      });
+      }, options.signal);
     });
   }
 
@@ -424,16 +462,16 @@ export class ZooKeeperClient {
       return this.#send("setACL", OpCode.setACL, path, (w) => writeSetACLRequest(w, serverPath, list, version), (err, r) => {
         check(err, "setACL", path);
         return readStat(r as JuteReader);
-      });
+      }, options.signal);
     });
   }
 
   /** Makes the connected server catch up with the leader, so later reads see every earlier write. */
-  sync(path = "/"): Promise<void> {
+  sync(path = "/", options: SignalOptions = {}): Promise<void> {
     return this.#guard(() => {
       validatePath(path, "sync");
       const serverPath = this.#chroot.toServer(path);
-      return this.#send("sync", OpCode.sync, path, (w) => writePathRequest(w, serverPath), (err) => check(err, "sync", path));
+      return this.#send("sync", OpCode.sync, path, (w) => writePathRequest(w, serverPath), (err) => check(err, "sync", path), options.signal);
     });
   }
 
@@ -449,7 +487,7 @@ export class ZooKeeperClient {
     return new Transaction({
       chroot: this.#chroot,
       maxFrameSize: this.#maxFrameSize,
-      send: (op, opcode, path, encode, onReply) => this.#send(op, opcode, path, encode, onReply),
+      send: (op, opcode, path, encode, onReply, signal) => this.#guard(() => this.#send(op, opcode, path, encode, onReply, signal)),
     });
   }
 
@@ -458,12 +496,12 @@ export class ZooKeeperClient {
     return new ReadBatch({
       chroot: this.#chroot,
       maxFrameSize: this.#maxFrameSize,
-      send: (op, opcode, path, encode, onReply) => this.#send(op, opcode, path, encode, onReply),
+      send: (op, opcode, path, encode, onReply, signal) => this.#guard(() => this.#send(op, opcode, path, encode, onReply, signal)),
     });
   }
 
   /** Paths of this session's ephemeral nodes that start with `prefix` (a plain string prefix). */
-  getEphemerals(prefix = "/"): Promise<string[]> {
+  getEphemerals(prefix = "/", options: SignalOptions = {}): Promise<string[]> {
     return this.#guard(() => {
       if (typeof prefix !== "string" || !prefix.startsWith("/")) throw badArguments("prefix must start with /", "getEphemerals");
       const chroot = this.#chroot;
@@ -472,28 +510,30 @@ export class ZooKeeperClient {
       return this.#send("getEphemerals", OpCode.getEphemerals, prefix, (w) => writePathRequest(w, serverPrefix), (err, r) => {
         check(err, "getEphemerals", prefix);
         return readStringList(r as JuteReader, "ephemeral path").map((p) => chroot.toClient(p));
-      });
+      }, options.signal);
     });
   }
 
   /** The number of all descendants of the node (not only its children). */
-  getAllChildrenNumber(path: string): Promise<number> {
+  getAllChildrenNumber(path: string, options: SignalOptions = {}): Promise<number> {
     return this.#guard(() => {
       validatePath(path, "getAllChildrenNumber");
       const serverPath = this.#chroot.toServer(path);
       return this.#send("getAllChildrenNumber", OpCode.getAllChildrenNumber, path, (w) => writePathRequest(w, serverPath), (err, r) => {
         check(err, "getAllChildrenNumber", path);
         return (r as JuteReader).int();
-      });
+      }, options.signal);
     });
   }
 
   /** The identities the server attaches to this connection (3.7+). */
-  whoAmI(): Promise<ClientInfo[]> {
-    return this.#send("whoAmI", OpCode.whoAmI, undefined, undefined, (err, r) => {
-      check(err, "whoAmI", undefined);
-      return readClientInfoList(r as JuteReader);
-    });
+  whoAmI(options: SignalOptions = {}): Promise<ClientInfo[]> {
+    return this.#guard(() =>
+      this.#send("whoAmI", OpCode.whoAmI, undefined, undefined, (err, r) => {
+        check(err, "whoAmI", undefined);
+        return readClientInfoList(r as JuteReader);
+      }, options.signal)
+    );
   }
 
   /**
@@ -514,7 +554,7 @@ export class ZooKeeperClient {
    * `persistent-recursive` the created/deleted/data events of the node and all descendants. It
    * stays until {@link removeWatches}, survives reconnects, and does not need the node to exist.
    */
-  addWatch(path: string, watcher: Watcher, options: { readonly mode?: AddWatchMode } = {}): Promise<void> {
+  addWatch(path: string, watcher: Watcher, options: { readonly mode?: AddWatchMode } & SignalOptions = {}): Promise<void> {
     return this.#guard(() => {
       validatePath(path, "addWatch");
       if (typeof watcher !== "function") throw badArguments("watcher must be a function", "addWatch", path);
@@ -525,7 +565,7 @@ export class ZooKeeperClient {
       return this.#send("addWatch", OpCode.addWatch, path, (w) => writePathIntRequest(w, serverPath, mode === "persistent" ? 0 : 1), (err) => {
         if (err !== 0 && err !== ErrorCode.NoNode) check(err, "addWatch", path);
         this.#session.watches.add(kind, serverPath, watcher);
-      });
+      }, options.signal);
     });
   }
 
@@ -585,17 +625,17 @@ export class ZooKeeperClient {
    * Creates `path` and every missing ancestor as persistent nodes (existing ones are left alone).
    * `data` and `acl` apply to the nodes it creates.
    */
-  async mkdirp(path: string, options: { readonly data?: Uint8Array; readonly acl?: readonly ACL[] } = {}): Promise<void> {
+  async mkdirp(path: string, options: { readonly data?: Uint8Array; readonly acl?: readonly ACL[] } & SignalOptions = {}): Promise<void> {
     validatePath(path, "create");
     if (path === "/") return;
     try {
-      await this.create(path, options.data, { acl: options.acl });
+      await this.create(path, options.data, { acl: options.acl, signal: options.signal });
     } catch (error) {
       if (error instanceof ZooKeeperError && error.code === "NodeExists") return;
       if (!(error instanceof ZooKeeperError && error.code === "NoNode")) throw error;
       await this.mkdirp(parentPath(path), options);
       try {
-        await this.create(path, options.data, { acl: options.acl });
+        await this.create(path, options.data, { acl: options.acl, signal: options.signal });
       } catch (again) {
         if (!(again instanceof ZooKeeperError && again.code === "NodeExists")) throw again;
       }
@@ -607,20 +647,20 @@ export class ZooKeeperClient {
    * deleted in parallel (pipelined); nodes created concurrently below are deleted too, within a
    * bounded number of retries (then `NotEmpty`).
    */
-  async deleteRecursive(path: string): Promise<void> {
+  async deleteRecursive(path: string, options: SignalOptions = {}): Promise<void> {
     validatePath(path, "delete");
     for (let attempt = 0; ; attempt++) {
       let children: string[];
       try {
-        ({ children } = await this.getChildren(path));
+        ({ children } = await this.getChildren(path, options));
       } catch (error) {
         if (error instanceof ZooKeeperError && error.code === "NoNode") return;
         throw error;
       }
-      await Promise.all(children.map((c) => this.deleteRecursive(joinPath(path, c))));
+      await Promise.all(children.map((c) => this.deleteRecursive(joinPath(path, c), options)));
       if (path === "/") return;
       try {
-        await this.delete(path);
+        await this.delete(path, options);
         return;
       } catch (error) {
         if (error instanceof ZooKeeperError && error.code === "NoNode") return;
@@ -636,6 +676,10 @@ export class ZooKeeperClient {
   close(): Promise<void> {
     return this.#session.close(this.#closeTimeout);
   }
+}
+
+function isAbortSignal(value: unknown): value is AbortSignal {
+  return typeof value === "object" && value !== null && typeof (value as AbortSignal).addEventListener === "function" && typeof (value as AbortSignal).aborted === "boolean";
 }
 
 function transportOf(options: ConnectOptions): TransportFactory {
@@ -692,6 +736,9 @@ export function createClient(connectString: string, options: ConnectOptions = {}
  * @param connectString `host:port[,host:port…][/chroot]`
  */
 export function connect(connectString: string, options: ConnectOptions = {}): Promise<ZooKeeperClient> {
+  const signal = options.signal;
+  if (signal !== undefined && !isAbortSignal(signal)) return Promise.reject(new ZooKeeperError(ErrorCode.BadArguments, { op: "connect", message: "signal must be an AbortSignal" }));
+  if (signal?.aborted) return Promise.reject(signal.reason);
   let client: ZooKeeperClient;
   try {
     client = createClient(connectString, options);
@@ -700,25 +747,29 @@ export function connect(connectString: string, options: ConnectOptions = {}): Pr
   }
   const limit = options.initialConnectTimeout ?? options.sessionTimeout ?? DEFAULT_SESSION_TIMEOUT;
   return new Promise((resolve, reject) => {
-    const settle = (error?: ZooKeeperError) => {
+    /** Resolves with the client, or closes it and rejects with `failure`. */
+    const settle = (failure?: { readonly error: unknown }) => {
       clearTimeout(timer);
       off();
-      if (error === undefined) {
+      signal?.removeEventListener("abort", abort);
+      if (failure === undefined) {
         resolve(client);
         return;
       }
-      client.close().finally(() => reject(error));
+      client.close().finally(() => reject(failure.error));
     };
+    const abort = () => settle({ error: signal?.reason });
+    signal?.addEventListener("abort", abort, { once: true });
     const timer = setTimeout(() => {
       // Say why: "refused", "self-signed certificate", "no handshake within …" tell what to fix.
       const cause = client.lastConnectionError;
       const why = cause === undefined ? "" : ` (last attempt: ${cause.message})`;
-      settle(new ZooKeeperError(ErrorCode.ConnectionLoss, { op: "connect", cause, message: `no ZooKeeper server at ${connectString} answered within ${limit} ms${why}` }));
+      settle({ error: new ZooKeeperError(ErrorCode.ConnectionLoss, { op: "connect", cause, message: `no ZooKeeper server at ${connectString} answered within ${limit} ms${why}` }) });
     }, limit);
     const off = client.on("state", (event) => {
       if (event === "connected" || event === "readOnly") settle();
-      else if (event === "authFailed") settle(new ZooKeeperError(ErrorCode.AuthFailed, { op: "connect" }));
-      else if (event === "expired" || event === "closed") settle(new ZooKeeperError(ErrorCode.SessionExpired, { op: "connect" }));
+      else if (event === "authFailed") settle({ error: new ZooKeeperError(ErrorCode.AuthFailed, { op: "connect" }) });
+      else if (event === "expired" || event === "closed") settle({ error: new ZooKeeperError(ErrorCode.SessionExpired, { op: "connect" }) });
     });
   });
 }

@@ -29,7 +29,7 @@ import { validACL, validData, validVersion } from "./validate.ts";
 export interface MultiContext {
   readonly chroot: Chroot;
   readonly maxFrameSize: number;
-  send<T>(op: OpName, opcode: number, path: string | undefined, encode: (w: JuteWriter) => void, onReply: (err: number, r: JuteReader | null) => T): Promise<T>;
+  send<T>(op: OpName, opcode: number, path: string | undefined, encode: (w: JuteWriter) => void, onReply: (err: number, r: JuteReader | null) => T, signal?: AbortSignal): Promise<T>;
 }
 
 /** The result of one operation of a committed transaction. */
@@ -80,7 +80,7 @@ abstract class Batch<Self> {
     return this as unknown as Self;
   }
 
-  protected sendAll<R>(opcode: number, readResult: (r: JuteReader, h: MultiHeader, index: number) => R): Promise<R[]> {
+  protected sendAll<R>(opcode: number, readResult: (r: JuteReader, h: MultiHeader, index: number) => R, signal: AbortSignal | undefined): Promise<R[]> {
     if (this.problem !== undefined) return Promise.reject(this.problem);
     if (this.ops.length === 0) return Promise.resolve([]);
     const ops = this.ops.slice();
@@ -97,7 +97,7 @@ abstract class Batch<Self> {
       const results = readMultiResults(r as JuteReader, (reader, h) => readResult(reader, h, index++));
       if (results.length !== ops.length) throw new JuteDecodeError(`${this.op} reply has ${results.length} results for ${ops.length} operations`);
       return results;
-    });
+    }, signal);
   }
 
   protected pathOf(index: number): string {
@@ -167,7 +167,7 @@ export class Transaction extends Batch<Transaction> {
    * failing operation's error, whose `opIndex` names that operation and whose `results` hold
    * every operation's {@link OpFailure}.
    */
-  async commit(): Promise<OpResult[]> {
+  async commit(options: { readonly signal?: AbortSignal } = {}): Promise<OpResult[]> {
     const outcomes = await this.sendAll<OpResult | OpFailure>(OpCode.multi, (r, h, index) => {
       const path = this.pathOf(index);
       switch (h.type) {
@@ -188,7 +188,7 @@ export class Transaction extends Batch<Transaction> {
         default:
           throw new JuteDecodeError(`unexpected result type ${h.type} in a multi reply`);
       }
-    });
+    }, options.signal);
     const failed = outcomes.findIndex((o) => o.type === "error" && o.errno !== 0);
     if (failed >= 0) {
       const failure = outcomes[failed] as OpFailure;
@@ -230,7 +230,7 @@ export class ReadBatch extends Batch<ReadBatch> {
   }
 
   /** Sends the reads; resolves with one {@link ReadResult} per read, in order. */
-  commit(): Promise<ReadResult[]> {
+  commit(options: { readonly signal?: AbortSignal } = {}): Promise<ReadResult[]> {
     return this.sendAll<ReadResult>(OpCode.multiRead, (r, h, index) => {
       switch (h.type) {
         case -1: {
@@ -244,6 +244,6 @@ export class ReadBatch extends Batch<ReadBatch> {
         default:
           throw new JuteDecodeError(`unexpected result type ${h.type} in a multiRead reply`);
       }
-    });
+    }, options.signal);
   }
 }

@@ -24,4 +24,9 @@ export interface Request {
   fail(error: ZooKeeperError): void;
   /** Xid on the wire, assigned when written. */
   xid: number;
+  /**
+   * Set when the caller gave up (its signal aborted): a request still queued is dropped instead
+   * of sent, and a reply is consumed without effect.
+   */
+  abandoned?: boolean;
 }

@@ -217,7 +217,7 @@ export class Session {
     if (conn !== null && isConnected(this.status.state)) {
       this.apply({ type: "close" });
       // The close request goes behind anything still queued, as in the Java client.
-      for (const q of this.queued.drain()) conn.send(q.request);
+      for (const q of this.queued.drain()) if (q.request.abandoned !== true) conn.send(q.request);
       const timer = setTimeout(() => conn.close(new Error("no closeSession reply in time")), closeTimeout);
       conn.send({
         op: "closeSession",
@@ -476,7 +476,7 @@ export class Session {
     const max = this.options.maxInFlight;
     while (this.queued.length > 0 && conn.inFlight < max) {
       const next = this.queued.shift();
-      if (next !== undefined) conn.send(next.request);
+      if (next !== undefined && next.request.abandoned !== true) conn.send(next.request);
     }
     if (this.queued.length === 0) this.disarmWaitTimer();
     this.releaseCapacity();
