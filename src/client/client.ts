@@ -277,11 +277,7 @@ export class ZooKeeperClient {
       if (signal.aborted) return Promise.reject(signal.reason);
     }
     return new Promise<T>((resolve, reject) => {
-      const abandon = () => {
-        request.abandoned = true;
-        reject(signal?.reason);
-      };
-      const settled = () => signal?.removeEventListener("abort", abandon);
+      let release: (() => void) | undefined; // removes the abort listener, when there is one
       const request: Request = {
         op,
         opcode,
@@ -292,7 +288,7 @@ export class ZooKeeperClient {
         complete(err, r) {
           // An abandoned read registers no watch: onReply is where watches are registered.
           if (request.abandoned) return;
-          settled();
+          release?.();
           let value: T;
           try {
             value = onReply(err, r);
@@ -306,11 +302,18 @@ export class ZooKeeperClient {
           resolve(value);
         },
         fail(error) {
-          settled();
+          release?.();
           reject(error);
         },
       };
-      signal?.addEventListener("abort", abandon, { once: true });
+      if (signal !== undefined) {
+        const abandon = () => {
+          request.abandoned = true;
+          reject(signal.reason);
+        };
+        signal.addEventListener("abort", abandon, { once: true });
+        release = () => signal.removeEventListener("abort", abandon);
+      }
       this.#session.submit(request);
     });
   }
