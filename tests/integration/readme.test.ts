@@ -1,37 +1,74 @@
-import { describe, test } from "node:test";
+import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { sharedConnectString } from "../support/zookeeper.ts";
+import { connect } from "../../mod.ts";
+import { type TlsTestServer, sharedConnectString, startTlsServer, uniqueRoot } from "../support/zookeeper.ts";
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const scratch = join(repo, ".scratch");
 
-/** The README's code blocks marked `<!-- test -->`, with package imports pointed at this repo. */
-function runnableBlocks(): string[] {
+interface Block {
+  readonly code: string;
+  /** `<!-- test: tls -->` blocks also get a TLS server (ZK_TLS_CONNECT, ZK_TLS_CA). */
+  readonly tls: boolean;
+}
+
+/**
+ * The README's code blocks marked `<!-- test -->` (or `<!-- test: tls -->`), with package imports
+ * pointed at this repo.
+ */
+function runnableBlocks(): Block[] {
   const readme = readFileSync(join(repo, "README.md"), "utf8");
-  const blocks: string[] = [];
-  const marker = /<!-- test -->\s*```ts\n([\s\S]*?)```/g;
+  const blocks: Block[] = [];
+  const marker = /<!-- test(: tls)? -->\s*```ts\n([\s\S]*?)```/g;
   for (let m = marker.exec(readme); m !== null; m = marker.exec(readme)) {
-    blocks.push((m[1] ?? "").replace(/from "stormkeeper(\/[a-z]+)?"/g, (_, sub: string | undefined) => `from "../${sub ? `src${sub}.ts` : "mod.ts"}"`));
+    const code = (m[2] ?? "").replace(/from "stormkeeper(\/[a-z]+)?"/g, (_, sub: string | undefined) => `from "../${sub ? `src${sub}.ts` : "mod.ts"}"`);
+    blocks.push({ code, tls: m[1] !== undefined });
   }
   return blocks;
 }
 
 describe("README examples", () => {
   const blocks = runnableBlocks();
+  let tlsServer: TlsTestServer | undefined;
+  const stormRoot = uniqueRoot("storm-readme-interop");
 
-  test("the README has runnable examples", () => {
-    assert.ok(blocks.length >= 1);
+  after(async () => {
+    tlsServer?.destroy();
+    const zk = await connect(sharedConnectString());
+    try {
+      await zk.deleteRecursive(stormRoot);
+    } finally {
+      await zk.close();
+    }
   });
 
-  blocks.forEach((code, i) => {
+  test("the README has runnable examples, one of them over TLS", () => {
+    assert.ok(blocks.length >= 4);
+    assert.ok(blocks.some((b) => b.tls));
+  });
+
+  blocks.forEach((block, i) => {
     test(`README example #${i + 1} runs against the server`, async () => {
-      process.env.ZK_CONNECT = sharedConnectString();
-      const dir = join(repo, ".scratch");
-      mkdirSync(dir, { recursive: true });
-      const file = join(dir, `readme-${i}-${process.pid}.ts`);
-      writeFileSync(file, code);
+      const connectString = sharedConnectString();
+      const [host, port] = connectString.split(":");
+      process.env.ZK_CONNECT = connectString;
+      // The interop example takes Storm's settings: servers, port and root.
+      process.env.ZK_HOSTS = host;
+      process.env.ZK_PORT = port;
+      process.env.STORM_ROOT = stormRoot;
+      mkdirSync(scratch, { recursive: true });
+      if (block.tls) {
+        tlsServer ??= startTlsServer();
+        const caFile = join(scratch, `readme-ca-${process.pid}.pem`);
+        writeFileSync(caFile, tlsServer.ca);
+        process.env.ZK_TLS_CONNECT = tlsServer.tlsConnectString;
+        process.env.ZK_TLS_CA = caFile;
+      }
+      const file = join(scratch, `readme-${i}-${process.pid}.ts`);
+      writeFileSync(file, block.code);
       try {
         await import(pathToFileURL(file).href);
       } finally {
