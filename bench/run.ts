@@ -1,7 +1,10 @@
 /**
  * stormkeeper vs node-zookeeper-client against one real ZooKeeper, in the same run. Each row is
- * measured in several rounds, alternating which client goes first, and the median is reported
- * with the client process's CPU time per operation. Run: `npm run bench`.
+ * measured in many short rounds; in each round both clients run back to back (alternating which
+ * goes first), so a round's two samples share the machine's momentary state. The table gives the
+ * median throughput and client CPU per operation of each client, and the median of the rounds'
+ * ratios with its interquartile range: on a shared 2-core machine a single round can be off by 2×,
+ * a paired ratio much less. Run: `npm run bench`.
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -25,7 +28,7 @@ interface Row {
 }
 
 const DATA = new Uint8Array(100).fill(42);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 
 /** Runs `op(i)` for i < n with at most `window` in flight. */
 async function pipelined(n: number, window: number, op: (i: number) => Promise<unknown>): Promise<void> {
@@ -49,8 +52,8 @@ const rows: Row[] = [
     name: "pipelined getData (1000 in flight)",
     setup: async (c, prefix) => void (await c.create(`${prefix}-pipe`, DATA)),
     async run(c, prefix) {
-      await pipelined(40_000, 1000, () => c.getData(`${prefix}-pipe`));
-      return 40_000;
+      await pipelined(20_000, 1000, () => c.getData(`${prefix}-pipe`));
+      return 20_000;
     },
   },
   {
@@ -70,11 +73,11 @@ const rows: Row[] = [
       await pipelined(10_000, 1000, (i) => c.create(`${prefix}-kids/child-${String(i).padStart(5, "0")}`, DATA));
     },
     async run(c, prefix) {
-      for (let i = 0; i < 40; i++) {
+      for (let i = 0; i < 200; i++) {
         const n = await c.getChildren(`${prefix}-kids`);
         if (n !== 10_000) throw new Error(`${c.name} saw ${n} children`);
       }
-      return 40;
+      return 200;
     },
   },
   {
@@ -96,10 +99,20 @@ async function measure(c: BenchClient, row: Row, prefix: string): Promise<Sample
   return { opsPerSec: ops / seconds, cpuMicrosPerOp: (cpu.user + cpu.system) / ops };
 }
 
-const median = (xs: number[]) => {
+/** The q-quantile (0 … 1) of `xs`, by linear interpolation. */
+function quantile(xs: readonly number[], q: number): number {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? Number.NaN;
-};
+  if (s.length === 0) return Number.NaN;
+  const at = (s.length - 1) * q;
+  const lo = Math.floor(at);
+  const hi = Math.min(lo + 1, s.length - 1);
+  return (s[lo] as number) + ((s[hi] as number) - (s[lo] as number)) * (at - lo);
+}
+
+/** "1.23× (1.10–1.31)": the median of paired ratios and their interquartile range. */
+function pairedRatio(ratios: readonly number[]): string {
+  return `${quantile(ratios, 0.5).toFixed(2)}× (${quantile(ratios, 0.25).toFixed(2)}–${quantile(ratios, 0.75).toFixed(2)})`;
+}
 
 async function main(): Promise<void> {
   let connectString = process.env.ZK_CONNECT;
@@ -115,25 +128,31 @@ async function main(): Promise<void> {
     const root = `/bench-${process.pid}`;
     await clients[0]?.create(root, DATA);
     const table: string[] = [
-      `| row | stormkeeper ops/s | node-zookeeper-client ops/s | throughput ratio | stormkeeper CPU µs/op | peer CPU µs/op | CPU ratio |`,
+      `| row | stormkeeper ops/s | node-zookeeper-client ops/s | throughput ratio | stormkeeper CPU µs/op | peer CPU µs/op | CPU ratio (peer / stormkeeper) |`,
       `|---|---:|---:|---:|---:|---:|---:|`,
     ];
     for (const [r, row] of rows.entries()) {
-      const samples = new Map<string, Sample[]>(clients.map((c) => [c.name, []]));
-      for (const [i, c] of clients.entries()) await row.setup?.(c, `${root}/r${r}-c${i}`);
+      const prefixes = clients.map((_, i) => `${root}/r${r}-c${i}`);
+      for (const [i, c] of clients.entries()) await row.setup?.(c, prefixes[i] as string);
       // Warm-up round, not recorded.
-      for (const [i, c] of clients.entries()) await measure(c, row, `${root}/r${r}-c${i}`);
+      for (const [i, c] of clients.entries()) await measure(c, row, prefixes[i] as string);
+      const ours: Sample[] = [];
+      const theirs: Sample[] = [];
       for (let round = 0; round < ROUNDS; round++) {
-        const order = round % 2 === 0 ? clients.entries() : [...clients.entries()].reverse();
-        for (const [i, c] of order) samples.get(c.name)?.push(await measure(c, row, `${root}/r${r}-c${i}`));
+        const order = round % 2 === 0 ? [0, 1] : [1, 0];
+        const pair: Sample[] = [];
+        for (const i of order) pair[i] = await measure(clients[i] as BenchClient, row, prefixes[i] as string);
+        ours.push(pair[0] as Sample);
+        theirs.push(pair[1] as Sample);
       }
-      const [sk, nz] = clients.map((c) => samples.get(c.name) ?? []);
-      const ops = [median((sk ?? []).map((s) => s.opsPerSec)), median((nz ?? []).map((s) => s.opsPerSec))] as const;
-      const cpu = [median((sk ?? []).map((s) => s.cpuMicrosPerOp)), median((nz ?? []).map((s) => s.cpuMicrosPerOp))] as const;
-      table.push(`| ${row.name} | ${ops[0].toFixed(0)} | ${ops[1].toFixed(0)} | ${(ops[0] / ops[1]).toFixed(2)}× | ${cpu[0].toFixed(1)} | ${cpu[1].toFixed(1)} | ${(cpu[1] / cpu[0]).toFixed(2)}× less |`);
+      const ops = (xs: Sample[]) => quantile(xs.map((x) => x.opsPerSec), 0.5);
+      const cpu = (xs: Sample[]) => quantile(xs.map((x) => x.cpuMicrosPerOp), 0.5);
+      const throughput = pairedRatio(ours.map((o, i) => o.opsPerSec / (theirs[i] as Sample).opsPerSec));
+      const cpuRatio = pairedRatio(ours.map((o, i) => (theirs[i] as Sample).cpuMicrosPerOp / o.cpuMicrosPerOp));
+      table.push(`| ${row.name} | ${ops(ours).toFixed(0)} | ${ops(theirs).toFixed(0)} | ${throughput} | ${cpu(ours).toFixed(1)} | ${cpu(theirs).toFixed(1)} | ${cpuRatio} |`);
       console.error(`done: ${row.name}`);
     }
-    console.log(`\nstormkeeper vs node-zookeeper-client, median of ${ROUNDS} rounds, one ZooKeeper 3.8 on loopback (2 shared cores)\n`);
+    console.log(`\nstormkeeper vs node-zookeeper-client, ${ROUNDS} paired rounds per row (medians; ratios with their interquartile range), one ZooKeeper 3.8 on loopback\n`);
     console.log(table.join("\n"));
     for (const c of clients) await c.close();
     const zk = await connect(connectString);
