@@ -6,7 +6,7 @@
 #                                         (a free port is chosen when PORT is omitted); prints the
 #                                         port and writes DIR/pid and DIR/port; waits for ruok→imok
 #   scripts/zookeeper.sh stop DIR         stop the server started in DIR (by the PID it recorded)
-#   scripts/zookeeper.sh start-tls DIR    like start, plus a TLS client port (Netty) with a
+#   scripts/zookeeper.sh start-tls DIR [PORT]  like start, plus a TLS client port (Netty) with a
 #                                         throwaway CA in DIR/tls: ca.pem is what clients trust,
 #                                         client.pem/client.key a certificate the server accepts
 #                                         as x509 identity CN=stormkeeper-client (client
@@ -133,12 +133,12 @@ start_server() {
   echo "$port"
 }
 
-start_tls_server() {
+start_tls_server() { # a restart (DIR already used) keeps the certificates and both ports
   local dir=$1 port=${2:-} secure
   install_zookeeper
   [ -n "$port" ] || port=$(free_port)
-  secure=$(free_port)
-  tls_material "$dir"
+  if [ -f "$dir/tls-port" ]; then secure=$(cat "$dir/tls-port"); else secure=$(free_port); fi
+  [ -f "$dir/tls/keystore.pem" ] || tls_material "$dir"
   write_config "$dir" "$port" "serverCnxnFactory=org.apache.zookeeper.server.NettyServerCnxnFactory
 secureClientPort=$secure
 secureClientPortAddress=127.0.0.1

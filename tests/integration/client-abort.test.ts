@@ -2,7 +2,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { type WatchedEvent, ZooKeeperError, type ZooKeeperClient, connect } from "../../mod.ts";
 import { startProxy } from "../support/proxy.ts";
-import { deferred, sharedConnectString, uniqueRoot } from "../support/zookeeper.ts";
+import { deferred, sandbox, sharedConnectString } from "../support/zookeeper.ts";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const isCode = (code: string) => (e: unknown) => e instanceof ZooKeeperError && e.code === code;
@@ -18,19 +18,10 @@ function aborted(): { signal: AbortSignal; reason: Error } {
 describe("abandoning requests with an AbortSignal", () => {
   let zk: ZooKeeperClient;
   let root: string;
+  let dispose: () => Promise<void>;
 
-  before(async () => {
-    zk = await connect(sharedConnectString());
-    root = uniqueRoot("abort");
-    await zk.create(root);
-  });
-  after(async () => {
-    try {
-      await zk.deleteRecursive(root);
-    } finally {
-      await zk.close();
-    }
-  });
+  before(async () => ({ zk, root, dispose } = await sandbox("abort")));
+  after(() => dispose());
 
   test("an already aborted signal rejects with its reason and sends nothing", async () => {
     const { signal, reason } = aborted();

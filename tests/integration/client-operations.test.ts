@@ -1,7 +1,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { CREATOR_ALL_ACL, OPEN_ACL_UNSAFE, Perms, READ_ACL_UNSAFE, ZooKeeperError, type ZooKeeperClient, connect } from "../../mod.ts";
-import { sharedConnectString, uniqueRoot } from "../support/zookeeper.ts";
+import { CREATOR_ALL_ACL, OPEN_ACL_UNSAFE, Perms, READ_ACL_UNSAFE, ZooKeeperError, type ZooKeeperClient } from "../../mod.ts";
+import { sandbox } from "../support/zookeeper.ts";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);
@@ -21,19 +21,10 @@ async function rejectsWith(p: Promise<unknown>, code: string, extra: Partial<Zoo
 describe("client operations against a real server", () => {
   let zk: ZooKeeperClient;
   let root: string;
+  let dispose: () => Promise<void>;
 
-  before(async () => {
-    zk = await connect(sharedConnectString(), { sessionTimeout: 10_000 });
-    root = uniqueRoot("ops");
-    await zk.create(root);
-  });
-  after(async () => {
-    try {
-      await zk.deleteRecursive(root);
-    } finally {
-      await zk.close();
-    }
-  });
+  before(async () => ({ zk, root, dispose } = await sandbox("ops", { sessionTimeout: 10_000 })));
+  after(() => dispose());
 
   test("create returns the path and Stat; getData returns the bytes and the same Stat", async () => {
     const created = await zk.create(`${root}/a`, enc("hello"));

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Perms, type StateEvent, type TransportFactory, type WatchedEvent, type ZooKeeperClient, ZooKeeperError, connect, createClient, digestId, tcpTransport } from "../../mod.ts";
-import { deferred, sharedConnectString, startServer, uniqueRoot, type TestServer, nextState } from "../support/zookeeper.ts";
+import { deferred, sandbox, sharedConnectString, startServer, uniqueRoot, type TestServer, nextState } from "../support/zookeeper.ts";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
@@ -69,19 +69,10 @@ describe("chroot", () => {
 describe("session lifecycle", () => {
   let observer: ZooKeeperClient;
   let root: string;
+  let dispose: () => Promise<void>;
 
-  before(async () => {
-    root = uniqueRoot("session");
-    observer = await connect(sharedConnectString());
-    await observer.create(root);
-  });
-  after(async () => {
-    try {
-      await observer.deleteRecursive(root);
-    } finally {
-      await observer.close();
-    }
-  });
+  before(async () => ({ zk: observer, root, dispose } = await sandbox("session")));
+  after(() => dispose());
 
   test("close() ends the session: ephemerals vanish, the state is closed, later calls fail", async () => {
     const zk = await connect(sharedConnectString());

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Perms, type WatchedEvent, type ZooKeeperClient, ZooKeeperError, connect } from "../../mod.ts";
-import { type TlsTestServer, deferred, startTlsServer, uniqueRoot } from "../support/zookeeper.ts";
+import { type TlsTestServer, deferred, nextState, startTlsServer, uniqueRoot } from "../support/zookeeper.ts";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const isCode = (code: string) => (e: unknown) => e instanceof ZooKeeperError && e.code === code;
@@ -49,6 +49,26 @@ describe("TLS connections (Netty secureClientPort)", () => {
       await withCert.delete(root);
     } finally {
       await Promise.all([withCert.close(), withoutCert.close()]);
+    }
+  });
+
+  test("after a server restart the same session resumes over TLS: ephemerals survive, watches fire", async () => {
+    const zk = await connect(server.tlsConnectString, { tls: { ca: server.ca }, sessionTimeout: 20_000 });
+    try {
+      const { path } = await zk.create(uniqueRoot("tls-restart"), undefined, { mode: "ephemeral" });
+      const session = zk.sessionId;
+      const deleted = deferred<WatchedEvent>(20_000, "the watch set before the restart");
+      await zk.exists(path, { watch: deleted.resolve });
+      const reconnected = nextState(zk, "reconnected", 30_000);
+      server.stop();
+      server.start();
+      await reconnected;
+      assert.equal(zk.sessionId, session);
+      assert.ok(await zk.exists(path), "the ephemeral node survived");
+      await zk.delete(path);
+      assert.equal((await deleted.promise).type, "NodeDeleted");
+    } finally {
+      await zk.close();
     }
   });
 

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { randomBytes } from "node:crypto";
-import type { StateEvent, ZooKeeperClient } from "../../mod.ts";
+import { type ConnectOptions, type StateEvent, type ZooKeeperClient, connect } from "../../mod.ts";
 
 const script = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "scripts", "zookeeper.sh");
 
@@ -27,8 +27,37 @@ let exitHookInstalled = false;
 
 /** Starts a private standalone server on a free loopback port (stopped at process exit). */
 export function startServer(): TestServer {
-  const dir = mkdtempSync(join(tmpdir(), "stormkeeper-test-zk-"));
-  const port = Number(execFileSync("bash", [script, "start", dir], { encoding: "utf8" }).trim());
+  return launch("start", "stormkeeper-test-zk-").server;
+}
+
+/** A standalone server with a TLS client port, and the PEM files its throwaway CA issued. */
+export interface TlsTestServer extends TestServer {
+  /** `127.0.0.1:<secureClientPort>`. */
+  readonly tlsConnectString: string;
+  /** The CA that signed the server's certificate (for 127.0.0.1 and localhost). */
+  readonly ca: string;
+  /** A client certificate and key the server accepts as x509 identity `CN=stormkeeper-client`. */
+  readonly clientCert: string;
+  readonly clientKey: string;
+}
+
+/** Starts a private server with a TLS port as well (`scripts/zookeeper.sh start-tls`); stopped at exit. */
+export function startTlsServer(): TlsTestServer {
+  const { server, dir, ports } = launch("start-tls", "stormkeeper-test-zk-tls-");
+  const pem = (name: string) => readFileSync(join(dir, "tls", name), "utf8");
+  return Object.assign(server, {
+    tlsConnectString: `127.0.0.1:${ports[1]}`,
+    ca: pem("ca.pem"),
+    clientCert: pem("client.pem"),
+    clientKey: pem("client.key"),
+  });
+}
+
+/** Runs `scripts/zookeeper.sh <command> DIR` and wraps the server it started; restarts keep the ports. */
+function launch(command: "start" | "start-tls", prefix: string): { server: TestServer; dir: string; ports: number[] } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const ports = execFileSync("bash", [script, command, dir], { encoding: "utf8" }).trim().split(/\s+/).map(Number);
+  const port = ports[0] as number;
   let running = true;
   const server: TestServer = {
     port,
@@ -40,7 +69,7 @@ export function startServer(): TestServer {
     },
     start() {
       if (running) return;
-      execFileSync("bash", [script, "start", dir, String(port)]);
+      execFileSync("bash", [script, command, dir, String(port)]);
       running = true;
     },
     destroy() {
@@ -51,49 +80,7 @@ export function startServer(): TestServer {
   };
   started.add(server);
   installExitHook();
-  return server;
-}
-
-/** A standalone server with a TLS client port, and the PEM files its throwaway CA issued. */
-export interface TlsTestServer {
-  readonly connectString: string;
-  /** `127.0.0.1:<secureClientPort>`. */
-  readonly tlsConnectString: string;
-  /** The CA that signed the server's certificate (for 127.0.0.1 and localhost). */
-  readonly ca: string;
-  /** A client certificate and key the server accepts as x509 identity `CN=stormkeeper-client`. */
-  readonly clientCert: string;
-  readonly clientKey: string;
-  destroy(): void;
-}
-
-/** Starts a private server with a TLS port (`scripts/zookeeper.sh start-tls`); stopped at exit. */
-export function startTlsServer(): TlsTestServer {
-  const dir = mkdtempSync(join(tmpdir(), "stormkeeper-test-zk-tls-"));
-  const [port, tlsPort] = execFileSync("bash", [script, "start-tls", dir], { encoding: "utf8" }).trim().split(/\s+/);
-  const pem = (name: string) => readFileSync(join(dir, "tls", name), "utf8");
-  const server: TlsTestServer & TestServer = {
-    port: Number(port),
-    connectString: `127.0.0.1:${port}`,
-    tlsConnectString: `127.0.0.1:${tlsPort}`,
-    ca: pem("ca.pem"),
-    clientCert: pem("client.pem"),
-    clientKey: pem("client.key"),
-    stop() {
-      execFileSync("bash", [script, "stop", dir]);
-    },
-    start() {
-      throw new Error("a TLS test server cannot be restarted");
-    },
-    destroy() {
-      server.stop();
-      rmSync(dir, { recursive: true, force: true });
-      started.delete(server);
-    },
-  };
-  started.add(server);
-  installExitHook();
-  return server;
+  return { server, dir, ports };
 }
 
 function installExitHook(): void {
@@ -114,6 +101,32 @@ let shared: string | undefined;
 export function sharedConnectString(): string {
   shared ??= process.env.ZK_CONNECT || startServer().connectString;
   return shared;
+}
+
+/** A client of a test suite and the root node it works under. */
+export interface Sandbox {
+  readonly zk: ZooKeeperClient;
+  readonly root: string;
+  /** Deletes the root and everything below it, then closes the client (even if the delete fails). */
+  dispose(): Promise<void>;
+}
+
+/** Connects to the shared server and creates a fresh root node (see {@link uniqueRoot}) for a suite. */
+export async function sandbox(label: string, options: ConnectOptions = {}): Promise<Sandbox> {
+  const zk = await connect(sharedConnectString(), options);
+  const root = uniqueRoot(label);
+  await zk.create(root);
+  return {
+    zk,
+    root,
+    async dispose() {
+      try {
+        await zk.deleteRecursive(root);
+      } finally {
+        await zk.close();
+      }
+    },
+  };
 }
 
 /** A fresh, unique root path so tests never see each other's nodes. */
