@@ -30,11 +30,13 @@ import { type TlsOptions, tlsTransport } from "../transport/tls.ts";
 import type { Endpoint, TransportFactory } from "../transport/transport.ts";
 import { parseConnectString, shuffled } from "./connect-string.ts";
 import { ReadBatch, Transaction } from "./multi.ts";
-import type { Request } from "./request.ts";
+import type { Request, SignalOptions } from "./request.ts";
 import { type Logger, Session } from "./session.ts";
 import type { ClientState, ConnectionState, StateEvent } from "./session-state.ts";
 import { validACL, validData, validVersion } from "./validate.ts";
 import { WatcherTypeCode, type WatchKind, type WatcherType } from "./watches.ts";
+
+export type { SignalOptions } from "./request.ts";
 
 /** Options of {@link connect} and {@link createClient}. */
 export interface ConnectOptions {
@@ -99,17 +101,6 @@ export interface CreateOptions extends SignalOptions {
   readonly acl?: readonly ACL[];
   /** Time to live in ms, for the `*-ttl` modes only (the server needs `extendedTypesEnabled`). */
   readonly ttl?: number | bigint;
-}
-
-/** What every request accepts. */
-export interface SignalOptions {
-  /**
-   * Abandons the request when aborted (e.g. `AbortSignal.timeout(500)`): the promise rejects at
-   * once with `signal.reason`. A request still waiting in the client is never sent. One already
-   * sent cannot be recalled: a write may still be applied, and a read leaves no watch in the
-   * client (should the server have set one, its event reaches no one).
-   */
-  readonly signal?: AbortSignal;
 }
 
 /** Options carrying an expected version (-1, the default, matches any version). */

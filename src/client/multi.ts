@@ -23,6 +23,7 @@ import { type CreateMode, createWire } from "../protocol/create-mode.ts";
 import { type ErrorCodeName, ZooKeeperError, badArguments, errorCodeName } from "../protocol/errors.ts";
 import { OpCode, type OpName } from "../protocol/opcodes.ts";
 import { type Chroot, createTarget, deleteTarget, validatePath } from "../protocol/paths.ts";
+import type { SignalOptions } from "./request.ts";
 import { validACL, validData, validVersion } from "./validate.ts";
 
 /** What a builder needs from the client. */
@@ -167,7 +168,7 @@ export class Transaction extends Batch<Transaction> {
    * failing operation's error, whose `opIndex` names that operation and whose `results` hold
    * every operation's {@link OpFailure}.
    */
-  async commit(options: { readonly signal?: AbortSignal } = {}): Promise<OpResult[]> {
+  async commit(options: SignalOptions = {}): Promise<OpResult[]> {
     const outcomes = await this.sendAll<OpResult | OpFailure>(OpCode.multi, (r, h, index) => {
       const path = this.pathOf(index);
       switch (h.type) {
@@ -230,7 +231,7 @@ export class ReadBatch extends Batch<ReadBatch> {
   }
 
   /** Sends the reads; resolves with one {@link ReadResult} per read, in order. */
-  commit(options: { readonly signal?: AbortSignal } = {}): Promise<ReadResult[]> {
+  commit(options: SignalOptions = {}): Promise<ReadResult[]> {
     return this.sendAll<ReadResult>(OpCode.multiRead, (r, h, index) => {
       switch (h.type) {
         case -1: {

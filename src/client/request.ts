@@ -30,3 +30,14 @@ export interface Request {
    */
   abandoned?: boolean;
 }
+
+/** What every request accepts. */
+export interface SignalOptions {
+  /**
+   * Abandons the request when aborted (e.g. `AbortSignal.timeout(500)`): the promise rejects at
+   * once with `signal.reason`. A request still waiting in the client is never sent. One already
+   * sent cannot be recalled: a write may still be applied, and a read leaves no watch in the
+   * client (should the server have set one, its event reaches no one).
+   */
+  readonly signal?: AbortSignal;
+}
