@@ -10,6 +10,7 @@ export {
   type VersionOptions,
   type WatchOption,
   type WatchOptions,
+  type WatchStreamOptions,
   ZooKeeperClient,
   connect,
   createClient,
@@ -18,6 +19,7 @@ export { type OpFailure, type OpResult, ReadBatch, type ReadResult, Transaction 
 export { type RetryPolicy, backoffSleep, isRetryable, retry } from "./client/retry.ts";
 export type { LogSeverity, Logger } from "./client/session.ts";
 export type { ClientState, ConnectionState, StateEvent } from "./client/session-state.ts";
+export { type OverflowPolicy, type WatchStream, WatchOverflowError } from "./client/watch-stream.ts";
 export type { WatcherType } from "./client/watches.ts";
 export type { ACL, ClientInfo, Id, Stat } from "./jute/records.ts";
 export { CREATOR_ALL_ACL, Ids, OPEN_ACL_UNSAFE, Perms, READ_ACL_UNSAFE, digestId } from "./protocol/acl.ts";

@@ -34,6 +34,7 @@ import type { Request, SignalOptions } from "./request.ts";
 import { type Logger, Session } from "./session.ts";
 import type { ClientState, ConnectionState, StateEvent } from "./session-state.ts";
 import { validACL, validData, validVersion } from "./validate.ts";
+import { type OverflowPolicy, type WatchStream, openWatchStream } from "./watch-stream.ts";
 import { WatcherTypeCode, type WatchKind, type WatcherType } from "./watches.ts";
 
 export type { SignalOptions } from "./request.ts";
@@ -115,6 +116,20 @@ export interface WatchOptions extends SignalOptions {
 
 /** Mode of {@link ZooKeeperClient.addWatch}. */
 export type AddWatchMode = "persistent" | "persistent-recursive";
+
+/** Options of {@link ZooKeeperClient.watch}. */
+export interface WatchStreamOptions extends SignalOptions {
+  /** `persistent-recursive` (default): the node and every descendant; `persistent`: the node itself. */
+  readonly mode?: AddWatchMode;
+  /** Events held while the consumer is busy. Default 1 024. */
+  readonly bufferSize?: number;
+  /**
+   * When the buffer is full: `"error"` (default) stops the watch and throws a
+   * `WatchOverflowError` after the buffered events; `"dropOldest"` drops the oldest and counts
+   * it in `dropped`.
+   */
+  readonly overflow?: OverflowPolicy;
+}
 
 interface StateListeners {
   state: (event: StateEvent) => void;
@@ -560,6 +575,41 @@ export class ZooKeeperClient {
         if (err !== 0 && err !== ErrorCode.NoNode) check(err, "addWatch", path);
         this.#session.watches.add(kind, serverPath, watcher);
       }, options.signal);
+    });
+  }
+
+  /**
+   * The events of `path` (and, by default, every descendant) as an async iterable, from a
+   * persistent watch (3.6+) that survives reconnects. ZooKeeper does not replay changes made
+   * while the connection was down, so the stream yields `{ type: "None", state: "Disconnected" }`
+   * when it drops and `{ type: "None", state: "SyncConnected" }` once the watch is active again:
+   * re-read what you track then. The buffer is bounded (`bufferSize`, `overflow`). Iteration
+   * ends when the loop breaks, `close()` is called or the client closes; it throws when the
+   * session expires, the signal aborts or the buffer overflows.
+   *
+   * @example
+   * ```ts
+   * for await (const event of zk.watch("/config", { signal })) console.log(event.type, event.path);
+   * ```
+   */
+  watch(path: string, options: WatchStreamOptions = {}): WatchStream {
+    const mode = options.mode ?? "persistent-recursive";
+    const bufferSize = options.bufferSize ?? 1024;
+    const overflow = options.overflow ?? "error";
+    const problem = !Number.isInteger(bufferSize) || bufferSize < 1
+      ? badArguments(`bufferSize must be a positive integer, got ${String(bufferSize)}`, "addWatch", path)
+      : overflow !== "error" && overflow !== "dropOldest"
+      ? badArguments(`overflow must be "error" or "dropOldest", got ${String(overflow)}`, "addWatch", path)
+      : undefined;
+    return openWatchStream({
+      path,
+      bufferSize,
+      overflow,
+      signal: options.signal,
+      register: (watcher) => (problem ? Promise.reject(problem) : this.addWatch(path, watcher, { mode, signal: options.signal })),
+      unregister: (watcher) => this.removeWatches(path, mode === "persistent" ? "persistent" : "persistentRecursive", { watcher, local: true }),
+      onState: (listener) => this.on("state", listener),
+      resync: () => this.exists(path),
     });
   }
 
