@@ -10,6 +10,9 @@ bash scripts/zookeeper.sh install || exit 1
 
 echo "== typecheck (tsc)"
 npx tsc --noEmit -p . || exit 1
+# JSR refuses "slow types" (inferred public types) and a package without a license.
+echo "== JSR publish check (deno publish --dry-run)"
+npx deno publish --dry-run --allow-dirty --quiet || exit 1
 
 zk_dir=$(mktemp -d "${TMPDIR:-/tmp}/stormkeeper-zk.XXXXXX")
 trap 'bash scripts/zookeeper.sh stop "$zk_dir"; rm -rf "$zk_dir"' EXIT

@@ -18,7 +18,7 @@ export class JuteReader {
   private readonly view: DataView;
   pos: number;
 
-  constructor(private readonly bytes: Uint8Array, offset = 0, readonly end = bytes.length) {
+  constructor(private readonly bytes: Uint8Array, offset = 0, readonly end: number = bytes.length) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.pos = offset;
   }
