@@ -1,0 +1,21 @@
+// Smoke test of the built npm package (dist/), imported by its own name as a user would: every
+// entry loads, exposes the main API, and a record survives Storm's codec. Run after `npm run build`.
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+
+const root = await import("stormkeeper");
+const zookeeper = await import("stormkeeper/zookeeper");
+const storm = await import("stormkeeper/storm");
+
+for (const name of ["connect", "createClient", "ZooKeeperClient", "ZooKeeperError", "tlsTransport", "retry", "WatchOverflowError"]) {
+  assert.equal(typeof zookeeper[name], "function", `stormkeeper/zookeeper exports ${name}`);
+  assert.equal(root[name], zookeeper[name], `stormkeeper re-exports ${name}`);
+}
+for (const name of ["createStormClusterState", "createClusterState", "thriftCodec", "stormBackoffSleep"]) {
+  assert.equal(typeof storm[name], "function", `stormkeeper/storm exports ${name}`);
+}
+const codec = storm.thriftCodec();
+const base = { name: "wordcount", status: "ACTIVE", numWorkers: 2, componentExecutors: { spout: 2 } };
+assert.deepEqual(codec.decode("StormBase", codec.encode("StormBase", base)), base);
+for (const file of ["mod.d.ts", "zookeeper.d.ts", "storm.d.ts"]) assert.ok(existsSync(new URL(`../dist/${file}`, import.meta.url)), `dist/${file}`);
+console.log("dist: every entry loads and works");
