@@ -545,15 +545,16 @@ export class Session {
     }
     // Everything bound to the old session is gone: its requests fail, its watches were told
     // (Expired) and are dropped; credentials stay and are replayed on the new session.
-    this.conn?.close(new Error("session expired"));
-    this.conn = null;
     for (const q of this.queued.drain()) q.request.fail(new ZooKeeperError(ErrorCode.SessionExpired, { op: q.request.op, path: q.request.path }));
     this.watches.clear();
     this.sessionId = 0n;
     this.password = new Uint8Array(16);
     this.sessionFromReadOnly = false;
     this.lastContact = Date.now();
-    this.connectNext();
+    // The connection that brought the news (a handshake refusing the session) starts the next
+    // attempt as it closes; starting one here as well skipped a host in the rotation.
+    if (this.conn !== null) this.conn.close(new Error("session expired"));
+    else this.connectNext();
   }
 
   /** Terminal clean-up: fail everything still waiting, stop timers, release close waiters. */

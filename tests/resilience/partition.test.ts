@@ -55,6 +55,29 @@ describe("network faults between client and server", () => {
     }
   });
 
+  test("a session the server reports expired is renewed on the next host in turn", async () => {
+    const [first, silent, third] = await Promise.all([0, 1, 2].map(() => startProxy(server.port))) as [Proxy, Proxy, Proxy];
+    const zk = await connect([first, silent, third].map((p) => p.connectString).join(","), { sessionTimeout: 6_000, shuffleHosts: false, renewSessionOnExpiry: true });
+    try {
+      assert.equal(zk.currentServer?.port, first.port);
+      const states: StateEvent[] = [];
+      zk.on("state", (s) => states.push(s));
+      const renewed = nextState(zk, "newSession", 20_000);
+      // The next host accepts connections and never answers: the reconnect waits there for its
+      // connect timeout (T/3) while another client takes the session over and closes it.
+      silent.blackhole(["toServer", "toClient"]);
+      const thief = await connect(server.connectString, { session: { id: zk.sessionId, password: zk.sessionPassword } });
+      await thief.close();
+      await renewed;
+      // `third` answered that the session expired; the rotation goes on to `first`.
+      assert.equal(zk.currentServer?.port, first.port);
+      assert.deepEqual(states, ["disconnected", "expired", "newSession"]);
+    } finally {
+      await zk.close();
+      await Promise.all([first, silent, third].map((p) => p.close()));
+    }
+  });
+
   test("with renewSessionOnExpiry the client opens a fresh session once the network heals", async () => {
     const { proxy, zk, states, curator } = await partitioned({ renew: true });
     try {
