@@ -15,7 +15,7 @@ import { type KeeperStateName, type WatchedEvent, type Watcher, eventTypeName } 
 import { OpCode } from "../protocol/opcodes.ts";
 import type { Chroot } from "../protocol/paths.ts";
 import type { Endpoint, TransportFactory } from "../transport/transport.ts";
-import { Connection, pingInterval } from "./connection.ts";
+import { Connection, authFrameLength, pingInterval } from "./connection.ts";
 import { Queue } from "./queue.ts";
 import type { Request } from "./request.ts";
 import {
@@ -194,6 +194,13 @@ export class Session {
   addAuth(scheme: string, auth: Uint8Array): Promise<void> {
     if (isTerminal(this.status.state) || this.status.state === "closing") {
       return Promise.reject(this.terminalError(undefined));
+    }
+    const length = authFrameLength(scheme, auth);
+    if (length > this.options.maxFrameSize) {
+      return Promise.reject(new ZooKeeperError(ErrorCode.BadArguments, {
+        op: "auth",
+        message: `the auth packet is ${length} bytes, over the ${this.options.maxFrameSize}-byte frame limit (jute.maxbuffer)`,
+      }));
     }
     return new Promise((resolve, reject) => {
       const stored: StoredAuth = { scheme, auth, waiter: { resolve, reject } };
