@@ -37,9 +37,11 @@ install_zookeeper() {
   [ -f "$ZK_JAR" ] || { echo "zookeeper.sh: install did not provide $ZK_JAR" >&2; exit 1; }
 }
 
-free_port() {
-  # Ask the kernel for a free loopback port.
-  node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+free_port() { free_ports 1; }
+
+free_ports() { # N: N distinct free loopback ports, all held open until every one is known
+  # (asked one at a time, the kernel may hand out a port it just handed out).
+  node -e 'const n=+process.argv[1],ss=[];const done=()=>{console.log(ss.map((s)=>s.address().port).join(" "));for(const s of ss)s.close()};for(let i=0;i<n;i++){const s=require("net").createServer();ss.push(s);s.listen(0,"127.0.0.1",()=>{if(ss.every((x)=>x.listening))done()})}' "$1"
 }
 
 tls_material() { # DIR: a throwaway CA, a server certificate for 127.0.0.1/localhost and a client certificate
@@ -154,10 +156,11 @@ ssl.clientAuth=want"
 }
 
 start_ensemble() {
-  local dir=$1 n=${2:-3} i servers="" ports=()
+  local dir=$1 n=${2:-3} i servers="" ports=() all
   install_zookeeper
+  read -r -a all <<<"$(free_ports $((n * 3)))"
   for i in $(seq 1 "$n"); do
-    ports+=("$(free_port) $(free_port) $(free_port)")
+    ports+=("${all[*]:$(((i - 1) * 3)):3}")
   done
   for i in $(seq 1 "$n"); do
     read -r _ quorum election <<<"${ports[$((i - 1))]}"

@@ -69,6 +69,23 @@ export function pingInterval(readTimeout: number): number {
   return Math.min(10_000, half <= 1000 ? half : Math.max(half - 1000, 1000));
 }
 
+/** Writes an auth packet frame (header and AuthPacket) and returns its payload length. */
+function writeAuthFrame(w: JuteWriter, scheme: string, auth: Uint8Array): number {
+  const at = w.beginFrame();
+  writeRequestHeader(w, Xid.auth, OpCode.auth);
+  writeAuthPacket(w, scheme, auth);
+  return w.endFrame(at);
+}
+
+/**
+ * The payload length of the auth packet for these credentials. Auth packets are replayed on
+ * every connection, so one over the frame limit must be refused before it is stored: the server
+ * drops any connection that carries it (§16), and the session would reconnect forever.
+ */
+export function authFrameLength(scheme: string, auth: Uint8Array): number {
+  return writeAuthFrame(new JuteWriter(), scheme, auth);
+}
+
 /** One socket carrying the session; see the module comment. */
 export class Connection {
   private readonly transport: Transport;
@@ -179,13 +196,10 @@ export class Connection {
     this.scheduleFlush();
   }
 
-  /** Sends an auth packet (xid -4, outside the FIFO; §11.4). */
+  /** Sends an auth packet (xid -4, outside the FIFO; §11.4); see {@link authFrameLength}. */
   sendAuth(scheme: string, auth: Uint8Array): void {
     if (this.closed) return;
-    const at = this.writer.beginFrame();
-    writeRequestHeader(this.writer, Xid.auth, OpCode.auth);
-    writeAuthPacket(this.writer, scheme, auth);
-    this.writer.endFrame(at);
+    writeAuthFrame(this.writer, scheme, auth);
     this.scheduleFlush();
   }
 

@@ -15,7 +15,7 @@ import { type KeeperStateName, type WatchedEvent, type Watcher, eventTypeName } 
 import { OpCode } from "../protocol/opcodes.ts";
 import type { Chroot } from "../protocol/paths.ts";
 import type { Endpoint, TransportFactory } from "../transport/transport.ts";
-import { Connection, pingInterval } from "./connection.ts";
+import { Connection, authFrameLength, pingInterval } from "./connection.ts";
 import { Queue } from "./queue.ts";
 import type { Request } from "./request.ts";
 import {
@@ -194,6 +194,13 @@ export class Session {
   addAuth(scheme: string, auth: Uint8Array): Promise<void> {
     if (isTerminal(this.status.state) || this.status.state === "closing") {
       return Promise.reject(this.terminalError(undefined));
+    }
+    const length = authFrameLength(scheme, auth);
+    if (length > this.options.maxFrameSize) {
+      return Promise.reject(new ZooKeeperError(ErrorCode.BadArguments, {
+        op: "auth",
+        message: `the auth packet is ${length} bytes, over the ${this.options.maxFrameSize}-byte frame limit (jute.maxbuffer)`,
+      }));
     }
     return new Promise((resolve, reject) => {
       const stored: StoredAuth = { scheme, auth, waiter: { resolve, reject } };
@@ -545,15 +552,16 @@ export class Session {
     }
     // Everything bound to the old session is gone: its requests fail, its watches were told
     // (Expired) and are dropped; credentials stay and are replayed on the new session.
-    this.conn?.close(new Error("session expired"));
-    this.conn = null;
     for (const q of this.queued.drain()) q.request.fail(new ZooKeeperError(ErrorCode.SessionExpired, { op: q.request.op, path: q.request.path }));
     this.watches.clear();
     this.sessionId = 0n;
     this.password = new Uint8Array(16);
     this.sessionFromReadOnly = false;
     this.lastContact = Date.now();
-    this.connectNext();
+    // The connection that brought the news (a handshake refusing the session) starts the next
+    // attempt as it closes; starting one here as well skipped a host in the rotation.
+    if (this.conn !== null) this.conn.close(new Error("session expired"));
+    else this.connectNext();
   }
 
   /** Terminal clean-up: fail everything still waiting, stop timers, release close waiters. */

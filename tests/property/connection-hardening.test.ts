@@ -4,6 +4,7 @@ import fc from "fast-check";
 import { type TransportFactory, ZooKeeperError, createClient } from "../../mod.ts";
 import { JuteWriter } from "../../src/jute/writer.ts";
 import { writeConnectResponse } from "../../src/jute/records.ts";
+import { deferred } from "../support/zookeeper.ts";
 
 /** A valid ConnectResponse frame: the session is established, then the stream turns hostile. */
 function handshake(): Uint8Array {
@@ -72,11 +73,16 @@ describe("the connection under hostile byte streams", () => {
         };
       };
       const zk = createClient("127.0.0.1:1", { transport, maxFrameSize: 4096 });
-      const outcomes = await Promise.allSettled(Array.from({ length: 5 }, () => zk.getData("/a")));
-      for (const o of outcomes) {
-        if (o.status === "rejected") assert.ok(o.reason instanceof ZooKeeperError, String(o.reason));
-      }
-      await zk.close();
+      // A hang fails the run (with its counterexample) instead of stalling the suite.
+      const hang = deferred<void>(5_000, "every request to settle and the client to close");
+      await Promise.race([hang.promise, (async () => {
+        const outcomes = await Promise.allSettled(Array.from({ length: 5 }, () => zk.getData("/a")));
+        for (const o of outcomes) {
+          if (o.status === "rejected") assert.ok(o.reason instanceof ZooKeeperError, String(o.reason));
+        }
+        await zk.close();
+      })()]);
+      hang.resolve();
     }), { numRuns: 150 });
   });
 });

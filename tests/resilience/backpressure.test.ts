@@ -1,8 +1,43 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { type ZooKeeperClient, connect } from "../../mod.ts";
+import { type TransportFactory, type ZooKeeperClient, connect, tcpTransport } from "../../mod.ts";
+import { FrameReader } from "../../src/client/frames.ts";
 import { liveHeapBytes } from "../support/memory.ts";
 import { sharedConnectString, uniqueRoot } from "../support/zookeeper.ts";
+
+/**
+ * TCP that follows how many requests are on the wire: frames written with a positive xid, less
+ * replies read with one (pings, auth and notifications use negative xids; the handshake's first
+ * int is 0). The client writes whole frames.
+ */
+function wireCountingTransport(): { transport: TransportFactory; most: () => number } {
+  let onWire = 0;
+  let most = 0;
+  const transport: TransportFactory = (endpoint, handlers) => {
+    const replies = new FrameReader(2 ** 21);
+    const inner = tcpTransport(endpoint, {
+      onConnect: () => handlers.onConnect(),
+      onData: (chunk) => {
+        replies.push(chunk, (frame) => {
+          if (new DataView(frame.buffer, frame.byteOffset, frame.byteLength).getInt32(0) > 0) onWire--;
+          return true;
+        });
+        handlers.onData(chunk);
+      },
+      onClose: (error) => handlers.onClose(error),
+    });
+    return {
+      write(bytes) {
+        const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+        for (let at = 0; at + 8 <= bytes.length; at += 4 + view.getInt32(at)) if (view.getInt32(at + 4) > 0) onWire++;
+        most = Math.max(most, onWire);
+        inner.write(bytes);
+      },
+      close: () => inner.close(),
+    };
+  };
+  return { transport, most: () => most };
+}
 
 describe("backpressure", () => {
   let zk: ZooKeeperClient;
@@ -16,6 +51,19 @@ describe("backpressure", () => {
   after(async () => {
     await zk.delete(path);
     await zk.close();
+  });
+
+  test("at most maxInFlight requests are on the wire; the others wait in the client and complete in order", async () => {
+    const wire = wireCountingTransport();
+    const narrow = await connect(sharedConnectString(), { maxInFlight: 8, transport: wire.transport });
+    try {
+      const order: number[] = [];
+      await Promise.all(Array.from({ length: 2_000 }, (_, i) => narrow.exists(path).then(() => order.push(i))));
+      assert.equal(wire.most(), 8, "the pipeline fills up to maxInFlight and no further");
+      assert.deepEqual(order, Array.from({ length: 2_000 }, (_, i) => i));
+    } finally {
+      await narrow.close();
+    }
   });
 
   test("memory stays flat while 1,000,000 getData calls are issued in a loop paced by waitForCapacity", async () => {

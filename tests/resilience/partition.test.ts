@@ -1,8 +1,9 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { type ConnectionState, type StateEvent, type ZooKeeperClient, ZooKeeperError, connect } from "../../mod.ts";
+import { type HandleTracker, trackHandles } from "../support/handles.ts";
 import { type Proxy, startProxy } from "../support/proxy.ts";
-import { type TestServer, deferred, nextState, startServer } from "../support/zookeeper.ts";
+import { type TestServer, deferred, nextState, startServer, until } from "../support/zookeeper.ts";
 
 describe("network faults between client and server", () => {
   let server: TestServer;
@@ -17,9 +18,9 @@ describe("network faults between client and server", () => {
     server.destroy();
   });
 
-  async function partitioned(options: { renew: boolean }) {
+  async function partitioned(options: { renew: boolean; handles?: HandleTracker }) {
     const proxy = await startProxy(server.port);
-    const zk = await connect(proxy.connectString, { sessionTimeout: 3_000, waitForConnection: 60_000, renewSessionOnExpiry: options.renew });
+    const zk = await connect(proxy.connectString, { sessionTimeout: 3_000, waitForConnection: 60_000, renewSessionOnExpiry: options.renew, transport: options.handles?.transport });
     const states: StateEvent[] = [];
     const curator: ConnectionState[] = [];
     zk.on("state", (s) => states.push(s));
@@ -27,8 +28,9 @@ describe("network faults between client and server", () => {
     return { proxy, zk, states, curator };
   }
 
-  test("a partition longer than the session timeout expires the session: reported once, pending requests fail, ephemerals are gone", async () => {
-    const { proxy, zk, states, curator } = await partitioned({ renew: false });
+  test("a partition longer than the session timeout expires the session: reported once, pending requests fail, ephemerals are gone, nothing is left running", async () => {
+    const handles = trackHandles();
+    const { proxy, zk, states, curator } = await partitioned({ renew: false, handles });
     try {
       const path = `/partition-${Date.now()}`;
       await zk.create(path, undefined, { mode: "ephemeral" });
@@ -49,9 +51,62 @@ describe("network faults between client and server", () => {
       assert.deepEqual(states, ["disconnected", "expired"]);
       assert.deepEqual(curator, ["SUSPENDED", "LOST"], "LOST is reported once, by the simulated expiry");
       await assert.rejects(zk.exists("/"), (e: unknown) => e instanceof ZooKeeperError && e.code === "SessionExpired");
+      // An expired session is over without close(): no reconnect, ping or LOST timer survives it.
+      assert.deepEqual(handles.liveTimers(), []);
+      await until(() => handles.openSockets() === 0, 5_000, "the expired session's socket to close");
     } finally {
+      handles.stop();
       await zk.close();
       await proxy.close();
+    }
+  });
+
+  test("suspended for a whole session timeout is LOST (Curator's simulated expiry); the client-side expiry after it reports no second LOST", async () => {
+    const proxy = await startProxy(server.port);
+    const zk = await connect(proxy.connectString, { sessionTimeout: 4_000 });
+    const timeline: string[] = [];
+    let suspendedAt = 0;
+    let lostAt = 0;
+    zk.on("state", (s) => timeline.push(s));
+    zk.on("connectionState", (s) => {
+      timeline.push(s);
+      if (s === "SUSPENDED") suspendedAt = Date.now();
+      if (s === "LOST") lostAt = Date.now();
+    });
+    try {
+      const expired = nextState(zk, "expired", 20_000);
+      // Contact just before the cut, so the client-side expiry comes 4/3 T after it and LOST
+      // (T after it) well before; the closed proxy refuses every reconnect at once.
+      await zk.exists("/");
+      await proxy.close();
+      await expired;
+      assert.deepEqual(timeline, ["disconnected", "SUSPENDED", "LOST", "expired"]);
+      assert.ok(lostAt - suspendedAt >= zk.sessionTimeout - 50, `LOST ${lostAt - suspendedAt} ms after SUSPENDED, session timeout ${zk.sessionTimeout} ms`);
+    } finally {
+      await zk.close();
+    }
+  });
+
+  test("a session the server reports expired is renewed on the next host in turn", async () => {
+    const [first, silent, third] = await Promise.all([0, 1, 2].map(() => startProxy(server.port))) as [Proxy, Proxy, Proxy];
+    const zk = await connect([first, silent, third].map((p) => p.connectString).join(","), { sessionTimeout: 6_000, shuffleHosts: false, renewSessionOnExpiry: true });
+    try {
+      assert.equal(zk.currentServer?.port, first.port);
+      const states: StateEvent[] = [];
+      zk.on("state", (s) => states.push(s));
+      const renewed = nextState(zk, "newSession", 20_000);
+      // The next host accepts connections and never answers: the reconnect waits there for its
+      // connect timeout (T/3) while another client takes the session over and closes it.
+      silent.blackhole(["toServer", "toClient"]);
+      const thief = await connect(server.connectString, { session: { id: zk.sessionId, password: zk.sessionPassword } });
+      await thief.close();
+      await renewed;
+      // `third` answered that the session expired; the rotation goes on to `first`.
+      assert.equal(zk.currentServer?.port, first.port);
+      assert.deepEqual(states, ["disconnected", "expired", "newSession"]);
+    } finally {
+      await zk.close();
+      await Promise.all([first, silent, third].map((p) => p.close()));
     }
   });
 

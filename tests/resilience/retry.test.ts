@@ -15,6 +15,14 @@ describe("retry with exponential backoff", () => {
     }));
   });
 
+  test("the jitter spans base × 1 … base × (2^(n+1) − 1), Curator's range, so the longest sleep doubles with each retry", () => {
+    fc.assert(fc.property(fc.nat(19), fc.integer({ min: 1, max: 5000 }), (attempt, base) => {
+      const policy = { baseSleepMs: base, maxSleepMs: Number.MAX_SAFE_INTEGER };
+      assert.equal(backoffSleep(attempt, { ...policy, random: () => 0 }), base);
+      assert.equal(backoffSleep(attempt, { ...policy, random: () => 0.999999999 }), base * (2 ** (attempt + 1) - 1));
+    }));
+  });
+
   test("transient errors are retried up to maxRetries; others are thrown at once", async () => {
     let calls = 0;
     const sleeps: number[] = [];
@@ -48,9 +56,11 @@ describe("retry with exponential backoff", () => {
     try {
       await zk.create("/retry", new TextEncoder().encode("v"));
       server.stop();
-      const read = retry(() => zk.getData("/retry"), { baseSleepMs: 200, maxRetries: 20, maxSleepMs: 1000 });
+      let retries = 0;
+      const read = retry(() => zk.getData("/retry"), { baseSleepMs: 200, maxRetries: 20, maxSleepMs: 1000, onRetry: () => retries++ });
       setTimeout(() => server.start(), 1500);
       assert.equal(new TextDecoder().decode((await read).data), "v");
+      assert.ok(retries >= 2, `the read failed with ConnectionLoss and was retried (${retries} retries)`);
     } finally {
       await zk.close();
       server.destroy();

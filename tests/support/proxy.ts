@@ -25,6 +25,8 @@ export interface Proxy {
   blackhole(directions: readonly Direction[]): void;
   /** Chunks forwarded so far, by direction (for tests that want to see traffic). */
   readonly forwarded: Record<Direction, number>;
+  /** Client connections open through the proxy right now. */
+  openConnections(): number;
   close(): Promise<void>;
 }
 
@@ -81,6 +83,7 @@ export async function startProxy(targetPort: number): Promise<Proxy> {
     port: address.port,
     connectString: `127.0.0.1:${address.port}`,
     forwarded,
+    openConnections: () => pairs.size,
     injectToClients(bytes) {
       for (const p of pairs) p.client.write(bytes);
     },
