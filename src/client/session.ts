@@ -295,13 +295,15 @@ export class Session {
     queueMicrotask(() => this.listeners.onConnectionState(curator));
     if (curator === "SUSPENDED") {
       // Curator's simulated expiry: a whole session timeout without a connection is LOST, even
-      // before a server can confirm it.
+      // before a server can confirm it, and, as in Curator, the session is then abandoned. A
+      // caller told LOST re-creates its ephemeral nodes (a lock's, say); were the old session
+      // to come back, its nodes would still stand beside the new ones.
       this.lostTimer = setTimeout(() => {
         this.lostTimer = undefined;
-        if (!isConnected(this.status.state) && !this.lostReported) {
-          this.lostReported = true;
-          this.listeners.onConnectionState("LOST");
-        }
+        if (isConnected(this.status.state) || this.lostReported) return;
+        this.lostReported = true;
+        queueMicrotask(() => this.listeners.onConnectionState("LOST"));
+        this.expire("no connection for a whole session timeout (Curator's simulated expiry)");
       }, this.negotiated || this.options.sessionTimeout);
     }
   }

@@ -61,13 +61,17 @@ describe("network faults between client and server", () => {
     }
   });
 
-  test("suspended for a whole session timeout is LOST (Curator's simulated expiry); the client-side expiry after it reports no second LOST", async () => {
+  test("suspended for a whole session timeout is LOST (Curator's simulated expiry), and the session is abandoned then, with no second LOST", async () => {
     const proxy = await startProxy(server.port);
     const zk = await connect(proxy.connectString, { sessionTimeout: 4_000 });
     const timeline: string[] = [];
     let suspendedAt = 0;
     let lostAt = 0;
-    zk.on("state", (s) => timeline.push(s));
+    let expiredAt = 0;
+    zk.on("state", (s) => {
+      timeline.push(s);
+      if (s === "expired") expiredAt = Date.now();
+    });
     zk.on("connectionState", (s) => {
       timeline.push(s);
       if (s === "SUSPENDED") suspendedAt = Date.now();
@@ -75,13 +79,16 @@ describe("network faults between client and server", () => {
     });
     try {
       const expired = nextState(zk, "expired", 20_000);
-      // Contact just before the cut, so the client-side expiry comes 4/3 T after it and LOST
-      // (T after it) well before; the closed proxy refuses every reconnect at once.
+      // Contact just before the cut, and the closed proxy refuses every reconnect at once: LOST
+      // comes T after the cut, the client-side 4/3 T rule would expire the session T/3 later.
       await zk.exists("/");
       await proxy.close();
       await expired;
       assert.deepEqual(timeline, ["disconnected", "SUSPENDED", "LOST", "expired"]);
-      assert.ok(lostAt - suspendedAt >= zk.sessionTimeout - 50, `LOST ${lostAt - suspendedAt} ms after SUSPENDED, session timeout ${zk.sessionTimeout} ms`);
+      const T = zk.sessionTimeout;
+      assert.ok(lostAt - suspendedAt >= T - 50, `LOST ${lostAt - suspendedAt} ms after SUSPENDED, session timeout ${T} ms`);
+      assert.ok(expiredAt - lostAt < T / 6, `expired ${expiredAt - lostAt} ms after LOST: the session was kept past LOST`);
+      assert.equal(zk.state, "expired");
     } finally {
       await zk.close();
     }
