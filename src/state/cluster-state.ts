@@ -18,6 +18,7 @@ import {
   type ZooKeeperClient,
   ZooKeeperError,
   connect,
+  isRetryable,
   retry,
 } from "../zookeeper.ts";
 import { stormBackoffSleep } from "./storm-backoff.ts";
@@ -305,6 +306,9 @@ export function wrapClusterState(
     baseSleepMs: 1_000,
     maxSleepMs: 30_000,
     sleepMs: stormBackoffSleep,
+    // Curator also retries SessionExpired: a client renewing its session (the default for a
+    // ClusterState) carries the retry on the new one; a client whose expiry is final does not.
+    retryOn: (error) => isRetryable(error) || (error instanceof ZooKeeperError && error.code === "SessionExpired" && client.state !== "expired" && client.state !== "closed"),
     onRetry: (error, attempt, sleepMs) => log("warn", "retrying a ZooKeeper operation", { error, attempt, sleepMs }),
     ...options.retry,
   };

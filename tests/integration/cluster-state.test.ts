@@ -220,4 +220,34 @@ describe("ClusterState retries through a dropped connection", () => {
       await top.close();
     }
   });
+
+  test("a read waiting when the session expires is retried on the renewed session (Curator retries SessionExpired)", async () => {
+    const proxy = await startProxy(Number(sharedConnectString().split(":")[1]));
+    const root = uniqueRoot("cs-expiry");
+    const retries: unknown[] = [];
+    const cs = await createClusterState({ connectString: proxy.connectString, root, sessionTimeout: 4_000, retry: { baseSleepMs: 20, onRetry: (error) => retries.push(error) } });
+    try {
+      await cs.setData("/node", enc("kept"));
+      const { sessionId, sessionPassword } = cs.client;
+      const disconnected = nextState(cs.client, "disconnected");
+      const renewed = nextState(cs.client, "newSession", 20_000);
+      proxy.blackhole(["toServer", "toClient"]);
+      await disconnected;
+      // The server ends the session while the client cannot reach it; a read issued now waits.
+      const thief = await connect(sharedConnectString(), { session: { id: sessionId, password: sessionPassword } });
+      await thief.close();
+      const read = cs.getData("/node");
+      proxy.blackhole([]);
+      assert.equal(dec(await read), "kept");
+      await renewed;
+      assert.notEqual(cs.client.sessionId, sessionId);
+      assert.ok(retries.some((e) => e instanceof ZooKeeperError && e.code === "SessionExpired"), `retried: ${retries.map(String).join(", ")}`);
+    } finally {
+      await cs.close();
+      await proxy.close();
+      const top = await connect(sharedConnectString());
+      await top.deleteRecursive(root);
+      await top.close();
+    }
+  });
 });
