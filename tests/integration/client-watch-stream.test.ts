@@ -2,7 +2,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { type WatchedEvent, WatchOverflowError, ZooKeeperError, type ZooKeeperClient, connect } from "../../mod.ts";
 import { startProxy } from "../support/proxy.ts";
-import { nextState, sandbox, sharedConnectString } from "../support/zookeeper.ts";
+import { endSession, nextState, sandbox, sharedConnectString } from "../support/zookeeper.ts";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const isCode = (code: string) => (e: unknown) => e instanceof ZooKeeperError && e.code === code;
@@ -129,13 +129,16 @@ describe("zk.watch(): persistent watches as async iterables", () => {
     try {
       const stream = client.watch(root);
       await client.sync(root);
-      const waiting = stream.next();
-      // Take the session over and close it there: the server ends it (§15.5).
-      const thief = await connect(sharedConnectString(), { session: { id: client.sessionId, password: client.sessionPassword } });
-      await thief.close();
-      // The server drops the connection first; the reconnect then learns the session is gone.
-      assert.deepEqual((await waiting).value, { type: "None", state: "Disconnected", path: null });
-      await assert.rejects(stream.next(), isCode("SessionExpired"));
+      // The server drops the connection first (the stream marks it), then the reconnect learns
+      // the session is gone.
+      const markers: WatchedEvent[] = [];
+      const ending = (async () => {
+        for (;;) markers.push((await stream.next()).value as WatchedEvent);
+      })();
+      await endSession(client);
+      await assert.rejects(ending, isCode("SessionExpired"));
+      assert.deepEqual(markers[0], { type: "None", state: "Disconnected", path: null });
+      assert.ok(markers.every((m) => m.type === "None"), JSON.stringify(markers));
       assert.deepEqual(await stream.next(), { done: true, value: undefined });
     } finally {
       await client.close();

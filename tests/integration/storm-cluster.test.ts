@@ -21,7 +21,7 @@ import {
   thriftCodec,
   stormPaths,
 } from "../../mod.ts";
-import { deferred, sharedConnectString, uniqueRoot } from "../support/zookeeper.ts";
+import { deferred, endSession, sharedConnectString, uniqueRoot } from "../support/zookeeper.ts";
 
 /** A one-shot callback that counts its calls and can be awaited. */
 function once(what: string) {
@@ -365,10 +365,7 @@ describe("a small Storm cluster played against a real server", () => {
       const oldSession = host.state.client.sessionId;
       const deleted = deferred<void>(20_000, "the old session's nimbus node deleted");
       assert.ok(await raw.exists(path, { watch: (e) => e.type === "NodeDeleted" && deleted.resolve() }));
-      // Take the session over and close it: the server ends it, and host learns at its next handshake.
-      const client = host.state.client;
-      const thief = await connect(sharedConnectString(), { session: { id: client.sessionId, password: client.sessionPassword } });
-      await thief.close();
+      await endSession(host.state.client);
       await deleted.promise;
       const created = deferred<void>(20_000, "the nimbus node re-created by the new session");
       if (await raw.exists(path, { watch: (e) => e.type === "NodeCreated" && created.resolve() })) created.resolve();

@@ -168,6 +168,34 @@ export function nextState(zk: ZooKeeperClient, name: StateEvent, timeoutMs = 20_
   return d.promise;
 }
 
+/**
+ * Ends `victim`'s session on the server, as an operator killing it would: another client takes
+ * the session over (the server drops the victim's connection) and closes it there; the victim
+ * learns at its next handshake (§15.5) and reports `expired`. Should the victim reconnect within
+ * the takeover's few milliseconds and take the session back, the takeover is repeated (at most
+ * five times), so no test depends on where the victim's 0–999 ms reconnect pause falls.
+ */
+export async function endSession(victim: ZooKeeperClient, connectString = sharedConnectString()): Promise<void> {
+  const session = { id: victim.sessionId, password: victim.sessionPassword };
+  for (let attempt = 0; attempt < 5; attempt++) {
+    let off = () => {};
+    const learned = new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), 5_000);
+      off = victim.on("state", (event) => {
+        if (event !== "expired") return;
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+    const thief = await connect(connectString, { session });
+    await thief.close();
+    const expired = await learned;
+    off();
+    if (expired) return;
+  }
+  throw new Error(`session 0x${session.id.toString(16)} could not be ended`);
+}
+
 /** A 3-member (or N) ensemble this process started; members are numbered from 1. */
 export interface TestEnsemble {
   readonly ports: readonly number[];
