@@ -162,9 +162,11 @@ start_ensemble() {
   for i in $(seq 1 "$n"); do
     ports+=("${all[*]:$(((i - 1) * 3)):3}")
   done
+  # Each member line names its client address too, so /zookeeper/config (getConfig) lists where
+  # clients connect, as a dynamic configuration does.
   for i in $(seq 1 "$n"); do
-    read -r _ quorum election <<<"${ports[$((i - 1))]}"
-    servers+="server.$i=127.0.0.1:$quorum:$election"$'\n'
+    read -r client quorum election <<<"${ports[$((i - 1))]}"
+    servers+="server.$i=127.0.0.1:$quorum:$election:participant;127.0.0.1:$client"$'\n'
   done
   for i in $(seq 1 "$n"); do
     read -r client _ _ <<<"${ports[$((i - 1))]}"

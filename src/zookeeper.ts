@@ -4,8 +4,10 @@
  */
 export {
   type AddWatchMode,
+  type ConfigResult,
   type ConnectOptions,
   type CreateOptions,
+  type ReconfigChange,
   type SignalOptions,
   type VersionOptions,
   type WatchOption,
@@ -24,6 +26,15 @@ export type { WatcherType } from "./client/watches.ts";
 export type { ACL, ClientInfo, Id, Stat } from "./jute/records.ts";
 export { CREATOR_ALL_ACL, Ids, OPEN_ACL_UNSAFE, Perms, READ_ACL_UNSAFE, digestId } from "./protocol/acl.ts";
 export { type CreateMode, MAX_TTL } from "./protocol/create-mode.ts";
+export {
+  type EnsembleConfig,
+  type EnsembleMember,
+  type PeerAddress,
+  ensembleHosts,
+  formatMemberLine,
+  parseEnsembleConfig,
+  parseMemberLine,
+} from "./protocol/ensemble-config.ts";
 export { ErrorCode, type ErrorCodeName, ZooKeeperError } from "./protocol/errors.ts";
 export { EventType, type EventTypeName, KeeperState, type KeeperStateName, type WatchedEvent, type Watcher } from "./protocol/events.ts";
 export type { OpName } from "./protocol/opcodes.ts";

@@ -17,10 +17,20 @@ import {
   writePathIntRequest,
   writePathRequest,
   writePathWatchRequest,
+  writeReconfigRequest,
   writeSetACLRequest,
   writeSetDataRequest,
 } from "../jute/records.ts";
 import { type CreateMode, createWire } from "../protocol/create-mode.ts";
+import {
+  type EnsembleConfig,
+  type EnsembleMember,
+  HIERARCHY_LINE,
+  ensembleHosts,
+  formatMemberLine,
+  parseEnsembleConfig,
+  parseMemberLine,
+} from "../protocol/ensemble-config.ts";
 import { ErrorCode, ZooKeeperError, badArguments } from "../protocol/errors.ts";
 import type { WatchedEvent, Watcher } from "../protocol/events.ts";
 import { OpCode, type OpName } from "../protocol/opcodes.ts";
@@ -89,6 +99,14 @@ export interface ConnectOptions {
    * session are gone either way. Default false: expiry is terminal, as in the Java client.
    */
   readonly renewSessionOnExpiry?: boolean;
+  /**
+   * Keep the host list equal to the ensemble's configuration (Curator's ensemble tracker): after
+   * each connect, and whenever a reconfig changes `/zookeeper/config`, the members' client
+   * addresses replace the list ({@link ZooKeeperClient.updateServerList}, rebalancing). A
+   * configuration that names no client address (standalone server) leaves the list alone.
+   * Default false: behind NAT or a proxy the members' own addresses may not be reachable.
+   */
+  readonly followEnsemble?: boolean;
 }
 
 /** A read's watch: `true` for the default watcher, or a callback that fires once. */
@@ -112,6 +130,28 @@ export interface VersionOptions extends SignalOptions {
 /** Options of reads that can leave a watch. */
 export interface WatchOptions extends SignalOptions {
   readonly watch?: WatchOption;
+}
+
+/**
+ * What {@link ZooKeeperClient.reconfig} changes: members to add and to remove (incremental), or
+ * the whole new member list (non-incremental), not both.
+ */
+export interface ReconfigChange extends SignalOptions {
+  /** Members to add, or to change (same id): `server.<id>=…` lines or parsed members. */
+  readonly joining?: readonly (string | EnsembleMember)[];
+  /** Ids of the members to remove. */
+  readonly leaving?: readonly number[];
+  /** The complete new member list; may also hold hierarchical-quorum `group.`/`weight.` lines. */
+  readonly members?: readonly (string | EnsembleMember)[];
+  /** Apply only to this configuration version ({@link EnsembleConfig.version}); `BadVersion` otherwise. Default: any. */
+  readonly fromConfig?: bigint;
+}
+
+/** The ensemble configuration read by getConfig or made by reconfig: parsed, as text, and the Stat of `/zookeeper/config`. */
+export interface ConfigResult {
+  readonly config: EnsembleConfig;
+  readonly data: Uint8Array;
+  readonly stat: Stat;
 }
 
 /** Mode of {@link ZooKeeperClient.addWatch}. */
@@ -138,6 +178,8 @@ interface StateListeners {
 }
 
 const DEFAULT_SESSION_TIMEOUT = 30_000;
+/** getConfig's node: outside every chroot (§7.12). */
+const CONFIG_NODE = "/zookeeper/config";
 const DEFAULT_MAX_FRAME = 1_048_575;
 function check(err: number, op: OpName, path: string | undefined): void {
   if (err !== 0) throw new ZooKeeperError(err, { op, path });
@@ -160,6 +202,7 @@ export class ZooKeeperClient {
   readonly #maxFrameSize: number;
   readonly #closeTimeout: number;
   readonly #defaultWatcher: Watcher;
+  readonly #shuffleHosts: boolean;
 
   /** @internal Use {@link connect} or {@link createClient}. */
   constructor(connectString: string, options: ConnectOptions = {}) {
@@ -168,6 +211,7 @@ export class ZooKeeperClient {
     this.#maxFrameSize = positive(options.maxFrameSize, DEFAULT_MAX_FRAME, "maxFrameSize");
     this.#closeTimeout = positive(options.closeTimeout, 5_000, "closeTimeout");
     const log = quietLogger(options.logger);
+    this.#shuffleHosts = options.shuffleHosts !== false;
     const userWatcher = options.watcher;
     this.#defaultWatcher = (event: WatchedEvent) => {
       // Each listener on its own: one that throws must not keep the event from the others.
@@ -176,7 +220,7 @@ export class ZooKeeperClient {
     };
     this.#session = new Session(
       {
-        hosts: options.shuffleHosts === false ? parsed.hosts : shuffled(parsed.hosts),
+        hosts: this.#shuffleHosts ? shuffled(parsed.hosts) : parsed.hosts,
         chroot: makeChroot(parsed.chroot),
         sessionTimeout,
         connectTimeout: options.connectTimeout === undefined ? undefined : positive(options.connectTimeout, 0, "connectTimeout"),
@@ -200,7 +244,31 @@ export class ZooKeeperClient {
     for (const a of options.auth ?? []) {
       this.addAuth(a.scheme, a.auth).catch((error) => log("warn", "authentication failed", { error }));
     }
+    if (options.followEnsemble === true) this.#followEnsemble(log);
     this.#session.start();
+  }
+
+  /** Re-reads the configuration on every connect and config change and applies its hosts. */
+  #followEnsemble(log: Logger): void {
+    const follow = (event?: WatchedEvent): void => {
+      if (event !== undefined && event.type !== "NodeDataChanged") return;
+      this.getConfig({ watch: follow }).then(({ config }) => {
+        const hosts = ensembleHosts(config);
+        const current = this.#session.serverList;
+        const same = hosts.length === current.length && hosts.every((h) => current.some((c) => c.host === h.host && c.port === h.port));
+        if (hosts.length === 0 || same) return;
+        log("info", "following the ensemble configuration", { version: config.version, hosts });
+        this.updateServerList(hosts);
+      }, (error: unknown) => {
+        // A lost connection re-reads at the next connect; a closed client stops here.
+        log("debug", "could not read the ensemble configuration", { error });
+      });
+    };
+    // The one-shot config watch is restored with the others after a reconnect; a read cut off
+    // by a disconnect, or a new session's empty watch table, needs the read again.
+    this.on("state", (event) => {
+      if (event === "connected" || event === "reconnected" || event === "newSession") follow();
+    });
   }
 
   /** Where the client is: `connecting`, `connected`, `connectedReadOnly`, `closing`, `closed`, `expired`, `authFailed`. */
@@ -216,6 +284,11 @@ export class ZooKeeperClient {
   /** The session password, to resume the session from another client (`options.session`). */
   get sessionPassword(): Uint8Array {
     return this.#session.passwd;
+  }
+
+  /** The servers the client may connect to, in the order it tries them (see {@link updateServerList}). */
+  get serverList(): Endpoint[] {
+    return this.#session.serverList.map((h) => ({ host: h.host, port: h.port }));
   }
 
   /** The server the session is connected to, or null while disconnected. */
@@ -429,6 +502,68 @@ export class ZooKeeperClient {
         return readStat(r as JuteReader);
       }, options.signal);
     });
+  }
+
+  /**
+   * The ensemble's configuration, read from `/zookeeper/config` whatever the chroot (§7.12). A
+   * `watch` fires `NodeDataChanged` on that literal path when a reconfig changes it. A standalone
+   * server has an empty configuration: no members, no version.
+   *
+   * @example
+   * ```ts
+   * const { config } = await zk.getConfig();
+   * zk.updateServerList(ensembleHosts(config));
+   * ```
+   */
+  getConfig(options: WatchOptions = {}): Promise<ConfigResult> {
+    return this.#guard(() => {
+      const watcher = this.#watcher(options.watch, "getData", CONFIG_NODE);
+      return this.#send("getData", OpCode.getData, CONFIG_NODE, (w) => writePathWatchRequest(w, CONFIG_NODE, watcher !== undefined), (err, r) => {
+        check(err, "getData", CONFIG_NODE);
+        const result = readConfigResult(r as JuteReader, "getData");
+        this.#register("data", CONFIG_NODE, watcher);
+        return result;
+      }, options.signal);
+    });
+  }
+
+  /**
+   * Changes the ensemble's membership (ZooKeeperAdmin's `reconfigure`; the servers need
+   * `reconfigEnabled=true` and the caller write access to `/zookeeper/config`, by default only a
+   * super user). Resolves with the new configuration once a quorum committed it. Fails with
+   * `ReconfigDisabled`, `Unimplemented` (standalone server), `BadVersion` (`fromConfig` is not
+   * the current version), `NewConfigNoQuorum`, `ReconfigInProgress`, `NoAuth` or `BadArguments`.
+   *
+   * @example
+   * ```ts
+   * const { config } = await zk.getConfig();
+   * await zk.reconfig({ leaving: [3], fromConfig: config.version });
+   * ```
+   */
+  reconfig(change: ReconfigChange): Promise<ConfigResult> {
+    return this.#guard(() => {
+      const { joining, leaving, members } = validReconfig(change);
+      const fromConfig = change.fromConfig ?? -1n;
+      if (typeof fromConfig !== "bigint") throw badArguments("fromConfig must be a bigint (a configuration version)", "reconfig");
+      return this.#send("reconfig", OpCode.reconfig, undefined, (w) => writeReconfigRequest(w, joining, leaving, members, fromConfig), (err, r) => {
+        check(err, "reconfig", undefined);
+        return readConfigResult(r as JuteReader, "reconfig");
+      }, change.signal);
+    });
+  }
+
+  /**
+   * Replaces the servers the client may connect to (Java's `updateServerList`), e.g. from
+   * {@link getConfig} after the ensemble changed: a connect string's hosts (its chroot, if any,
+   * must be the client's) or a list of endpoints. A connection to a server left out is dropped
+   * and the session moves to a listed one; with `rebalance` (default true, as in Java) a client
+   * whose server stays may move to a newly added server, so the ensemble's clients spread over
+   * it. A move is a disconnect: requests in flight fail with `ConnectionLoss`, the session and
+   * its watches stay.
+   */
+  updateServerList(hosts: string | readonly Endpoint[], options: { readonly rebalance?: boolean } = {}): void {
+    const list = validHosts(hosts, this.#chroot.prefix);
+    this.#session.updateHosts(this.#shuffleHosts ? shuffled(list) : list, options.rebalance ?? true, Math.random);
   }
 
   /** The names of the node's children (unordered) and its Stat (getChildren2, §7.6). */
@@ -815,5 +950,64 @@ export function connect(connectString: string, options: ConnectOptions = {}): Pr
       else if (event === "authFailed") settle({ error: new ZooKeeperError(ErrorCode.AuthFailed, { op: "connect" }) });
       else if (event === "expired" || event === "closed") settle({ error: new ZooKeeperError(ErrorCode.SessionExpired, { op: "connect" }) });
     });
+  });
+}
+
+/** A GetDataResponse carrying the ensemble configuration; unreadable text is a `MarshallingError`. */
+function readConfigResult(reader: JuteReader, op: OpName): ConfigResult {
+  const data = readData(reader);
+  const stat = readStat(reader);
+  let config: EnsembleConfig;
+  try {
+    config = parseEnsembleConfig(new TextDecoder("utf-8", { fatal: true }).decode(data));
+  } catch (error) {
+    throw new ZooKeeperError(ErrorCode.MarshallingError, { op, path: CONFIG_NODE, message: `unreadable ensemble configuration: ${error instanceof ZooKeeperError ? error.message : String(error)}`, cause: error });
+  }
+  return { config, data, stat };
+}
+
+/** The three strings of a ReconfigRequest (null where unused), each member line checked first. */
+function validReconfig(change: ReconfigChange): { joining: string | null; leaving: string | null; members: string | null } {
+  if (typeof change !== "object" || change === null) throw badArguments("reconfig needs { joining, leaving } or { members }", "reconfig");
+  const lines = (entries: readonly (string | EnsembleMember)[] | undefined, what: string, others: boolean): string | null => {
+    if (entries === undefined) return null;
+    if (!Array.isArray(entries)) throw badArguments(`${what} must be an array`, "reconfig");
+    return entries.map((entry) => {
+      const line = typeof entry === "string" ? entry.trim() : formatMemberLine(entry);
+      // A non-incremental list may carry hierarchical-quorum lines, which the server checks.
+      if (others && HIERARCHY_LINE.test(line)) return line;
+      const parsed = parseMemberLine(line);
+      if (typeof parsed === "string") throw badArguments(`invalid ${what} entry: ${parsed}`, "reconfig");
+      return line;
+    }).join(",");
+  };
+  const joining = lines(change.joining, "joining", false);
+  const members = lines(change.members, "members", true);
+  let leaving: string | null = null;
+  if (change.leaving !== undefined) {
+    if (!Array.isArray(change.leaving) || !change.leaving.every((id) => Number.isSafeInteger(id) && id >= 0)) {
+      throw badArguments("leaving must be an array of server ids", "reconfig");
+    }
+    leaving = change.leaving.join(",");
+  }
+  if (members !== null && (joining !== null || leaving !== null)) throw badArguments("members (non-incremental) cannot be combined with joining or leaving", "reconfig");
+  if (!joining && !leaving && !members) throw badArguments("reconfig needs joining, leaving or members", "reconfig");
+  return { joining: joining || null, leaving: leaving || null, members };
+}
+
+/** A non-empty host list from a connect string (without another chroot) or endpoints. */
+function validHosts(hosts: string | readonly Endpoint[], chroot: string): Endpoint[] {
+  if (typeof hosts === "string") {
+    const parsed = parseConnectString(hosts);
+    if (parsed.chroot !== "" && parsed.chroot !== chroot) {
+      throw badArguments(`updateServerList cannot change the chroot (${JSON.stringify(chroot || "/")} → ${JSON.stringify(parsed.chroot)})`);
+    }
+    return [...parsed.hosts];
+  }
+  if (!Array.isArray(hosts) || hosts.length === 0) throw badArguments("updateServerList needs a connect string or a non-empty list of endpoints");
+  return hosts.map((h: Endpoint) => {
+    const ok = typeof h === "object" && h !== null && typeof h.host === "string" && h.host !== "" && Number.isInteger(h.port) && h.port >= 1 && h.port <= 65535;
+    if (!ok) throw badArguments(`invalid endpoint ${JSON.stringify(h)}: expected { host, port }`);
+    return { host: h.host, port: h.port };
   });
 }

@@ -81,6 +81,9 @@ export interface SessionListeners {
 export class Session {
   private status: SessionStatus = { state: "connecting", everConnected: false };
   private conn: Connection | null = null;
+  /** Where `conn` goes (connected or still connecting). */
+  private endpoint: Endpoint | undefined;
+  private hosts: readonly Endpoint[];
   private hostIndex = -1;
   private lastConnectedIndex = -1;
   private attempts = 0;
@@ -108,6 +111,7 @@ export class Session {
   readonly watches = new WatchRegistry();
 
   constructor(private readonly options: SessionOptions, private readonly listeners: SessionListeners) {
+    this.hosts = options.hosts;
     if (options.resume) {
       this.sessionId = options.resume.sessionId;
       this.password = options.resume.password;
@@ -140,7 +144,12 @@ export class Session {
 
   /** The server carrying the session, or null while disconnected. */
   get server(): Endpoint | null {
-    return this.conn !== null && isConnected(this.status.state) ? (this.options.hosts[this.hostIndex] ?? null) : null;
+    return this.conn !== null && isConnected(this.status.state) ? (this.endpoint ?? null) : null;
+  }
+
+  /** The host list attempts go through (replaced by updateHosts). */
+  get serverList(): readonly Endpoint[] {
+    return this.hosts;
   }
 
   get chroot(): Chroot {
@@ -322,7 +331,7 @@ export class Session {
   private connectNext(): void {
     clearTimeout(this.reconnectTimer);
     if (isTerminal(this.status.state)) return;
-    const hosts = this.options.hosts;
+    const hosts = this.hosts;
     const T = this.negotiated || this.options.sessionTimeout;
     if (this.sessionId !== 0n && this.status.everConnected && Date.now() - this.lastContact >= (T * 4) / 3) {
       // Client-side expiry (ZOOKEEPER-4508): no contact for 4/3 of the timeout means the server
@@ -340,14 +349,15 @@ export class Session {
     const delay = this.everAttempted ? this.options.reconnectDelay(fullCycle) : 0;
     this.everAttempted = true;
     this.attempts++;
-    this.reconnectTimer = setTimeout(() => this.openConnection(hosts[this.hostIndex] as Endpoint), delay);
+    // The host is looked up when the pause ends: updateHosts may have replaced the list.
+    this.reconnectTimer = setTimeout(() => this.openConnection(this.hosts[this.hostIndex] as Endpoint), delay);
   }
 
   private openConnection(endpoint: Endpoint): void {
     this.reconnectTimer = undefined;
     if (isTerminal(this.status.state)) return;
     const T = this.options.sessionTimeout;
-    const connectTimeout = this.options.connectTimeout ?? Math.max(1000, Math.floor((this.negotiated || T) / this.options.hosts.length));
+    const connectTimeout = this.options.connectTimeout ?? Math.max(1000, Math.floor((this.negotiated || T) / this.hosts.length));
     const resumable = this.sessionId !== 0n && !this.sessionFromReadOnly;
     this.options.log("debug", "connecting", { host: endpoint.host, port: endpoint.port });
     const conn: Connection = new Connection(
@@ -372,6 +382,7 @@ export class Session {
       },
     );
     this.conn = conn;
+    this.endpoint = endpoint;
   }
 
   private onHandshake(conn: Connection, endpoint: Endpoint, response: ConnectResponse): void {
@@ -423,30 +434,69 @@ export class Session {
     if (response.readOnly) this.probeForReadWrite(100);
   }
 
+  /** Drops the connection and makes `hosts[index]` the next attempt, without the reconnect pause. */
+  private moveTo(index: number, reason: string): void {
+    // connectNext advances by one before it connects.
+    this.hostIndex = (index - 1 + this.hosts.length) % this.hosts.length;
+    this.everAttempted = false;
+    this.conn?.close(new Error(reason));
+  }
+
+  /**
+   * Replaces the host list (Java's `updateServerList`). A connection to, or an attempt on, a
+   * server left out of the list is dropped and the session moves to one in it. With `rebalance`,
+   * a client whose server stays moves to a newly added one with probability added / total, so
+   * the clients of an ensemble that grew spread evenly over it (Java's rule). A move is a
+   * disconnect: requests in flight fail with `ConnectionLoss`; the session and watches stay.
+   */
+  updateHosts(hosts: readonly Endpoint[], rebalance: boolean, random: () => number): void {
+    if (isTerminal(this.status.state) || this.status.state === "closing") return;
+    const previous = this.hosts;
+    this.hosts = hosts;
+    this.lastConnectedIndex = -1;
+    const same = (a: Endpoint) => (b: Endpoint) => a.host === b.host && a.port === b.port;
+    const at = this.conn === null || this.endpoint === undefined ? -1 : hosts.findIndex(same(this.endpoint));
+    if (this.conn === null) {
+      // Waiting out a reconnect pause: the attempt it ends in goes to the new list's first host.
+      this.hostIndex = 0;
+      return;
+    }
+    if (at < 0) {
+      this.options.log("info", "the server is no longer in the host list; moving", { host: this.endpoint?.host, port: this.endpoint?.port });
+      this.moveTo(0, "the server is no longer in the host list");
+      return;
+    }
+    this.hostIndex = at;
+    if (isConnected(this.status.state)) this.lastConnectedIndex = at;
+    const added = hosts.flatMap((h, i) => (previous.some(same(h)) ? [] : [i]));
+    if (rebalance && isConnected(this.status.state) && added.length > 0 && random() < added.length / hosts.length) {
+      const target = added[Math.floor(random() * added.length)] as number;
+      this.options.log("info", "rebalancing onto a server added to the host list", { host: hosts[target]?.host, port: hosts[target]?.port });
+      this.moveTo(target, "rebalancing onto a server added to the host list");
+    }
+  }
+
   /**
    * While on a read-only server, asks the other servers whether they serve writes (`isro`), with
    * intervals doubling from 100 ms to 60 s, and moves to the first that answers `rw` (§3.7).
    */
   private probeForReadWrite(delay: number): void {
     clearTimeout(this.probeTimer);
-    const hosts = this.options.hosts;
-    if (hosts.length < 2) return;
+    if (this.hosts.length < 2) return;
     this.probeTimer = setTimeout(() => {
       this.probeTimer = undefined;
       if (this.status.state !== "connectedReadOnly") return;
+      const hosts = this.hosts;
       let pending = hosts.length - 1;
       let moved = false;
       for (let i = 1; i < hosts.length; i++) {
         const index = (this.hostIndex + i) % hosts.length;
         this.askIsReadOnly(hosts[index] as Endpoint, (answer) => {
           pending--;
-          if (!moved && answer === "rw" && this.status.state === "connectedReadOnly") {
+          if (!moved && answer === "rw" && this.status.state === "connectedReadOnly" && hosts === this.hosts) {
             moved = true;
             this.options.log("info", "a read/write server is reachable; leaving the read-only one", { host: hosts[index]?.host, port: hosts[index]?.port });
-            // The next attempt goes to `index` (connectNext advances by one).
-            this.hostIndex = (index - 1 + hosts.length) % hosts.length;
-            this.everAttempted = false;
-            this.conn?.close(new Error("moving to a read/write server"));
+            this.moveTo(index, "moving to a read/write server");
           } else if (pending === 0 && !moved && this.status.state === "connectedReadOnly") {
             this.probeForReadWrite(Math.min(delay * 2, 60_000));
           }

@@ -215,6 +215,11 @@ export function writeSetACLRequest(w: JuteWriter, path: string, acl: readonly AC
   w.int(version);
 }
 
+/** `ReconfigRequest` (§6.6): null strings are left out; `curConfigId` -1 skips the version check. */
+export function writeReconfigRequest(w: JuteWriter, joining: string | null, leaving: string | null, members: string | null, curConfigId: bigint): void {
+  w.string(joining).string(leaving).string(members).long(curConfigId);
+}
+
 /** The watch lists of `SetWatches` (101) or, with the persistent lists, `SetWatches2` (105). */
 export interface WatchLists {
   readonly data: readonly string[];

@@ -68,6 +68,19 @@ const explanations: Partial<Record<ErrorCodeName, string>> = {
   MarshallingError: "the server could not decode the request",
   ThrottledOp: "the server dropped the request under load; retry with back-off",
   RuntimeInconsistency: "not executed because an earlier operation of the transaction failed",
+  ReconfigDisabled: "dynamic reconfiguration is disabled on the server (reconfigEnabled=false)",
+  ReconfigInProgress: "another reconfiguration is in progress; retry later",
+  NewConfigNoQuorum: "the new configuration's members cannot form a quorum with the current leader",
+  SessionMoved: "the session moved to another server",
+  EphemeralOnLocalSession: "a local session cannot own ephemeral nodes",
+  QuotaExceeded: "the node's quota is exceeded",
+  SessionClosedRequireSaslAuth: "the server requires SASL authentication and closed the session",
+  UnknownSession: "the server does not know this session",
+  OperationTimeout: "the operation timed out on the server",
+  SystemError: "a system error on the server",
+  APIError: "the call was used wrongly",
+  DataInconsistency: "the server found its data inconsistent",
+  InvalidCallback: "invalid callback",
 };
 
 /** Fields of a {@link ZooKeeperError} besides the code. */

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import {
   type ACL, type ClusterState, Perms, type ZooKeeperClient, ZooKeeperError, connect, createClusterState, digestId, wrapClusterState,
 } from "../../mod.ts";
-import { startProxy } from "../support/proxy.ts";
+import { type Proxy, startProxy } from "../support/proxy.ts";
 import { deferred, nextState, sharedConnectString, uniqueRoot } from "../support/zookeeper.ts";
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -195,13 +195,30 @@ describe("ClusterState ACLs with authentication, against a real server", () => {
   });
 });
 
+/** Runs `body` with a ClusterState reached through a fault proxy, recording every retry; cleans all up. */
+async function withProxiedState(
+  name: string,
+  config: { sessionTimeout?: number },
+  body: (cs: ClusterState, proxy: Proxy, retries: unknown[]) => Promise<void>,
+): Promise<void> {
+  const proxy = await startProxy(Number(sharedConnectString().split(":")[1]));
+  const root = uniqueRoot(name);
+  const retries: unknown[] = [];
+  const cs = await createClusterState({ ...config, connectString: proxy.connectString, root, retry: { baseSleepMs: 20, onRetry: (error) => retries.push(error) } });
+  try {
+    await body(cs, proxy, retries);
+  } finally {
+    await cs.close();
+    await proxy.close();
+    const top = await connect(sharedConnectString());
+    await top.deleteRecursive(root);
+    await top.close();
+  }
+}
+
 describe("ClusterState retries through a dropped connection", () => {
   test("reads cut off in flight by a lost connection are retried and succeed on the same session", async () => {
-    const proxy = await startProxy(Number(sharedConnectString().split(":")[1]));
-    const root = uniqueRoot("cs-retry");
-    const retries: unknown[] = [];
-    const cs = await createClusterState({ connectString: proxy.connectString, root, retry: { baseSleepMs: 20, onRetry: (error) => retries.push(error) } });
-    try {
+    await withProxiedState("cs-retry", {}, async (cs, proxy, retries) => {
       await cs.setData("/node", enc("kept"));
       const session = cs.client.sessionId;
       const reconnected = nextState(cs.client, "reconnected");
@@ -212,21 +229,11 @@ describe("ClusterState retries through a dropped connection", () => {
       assert.ok(values.every((v) => dec(v) === "kept"), "every read succeeded");
       assert.ok(retries.length > 0 && retries.every((e) => e instanceof ZooKeeperError && e.code === "ConnectionLoss"), `${retries.length} retries`);
       assert.equal(cs.client.sessionId, session);
-    } finally {
-      await cs.close();
-      await proxy.close();
-      const top = await connect(sharedConnectString());
-      await top.deleteRecursive(root);
-      await top.close();
-    }
+    });
   });
 
   test("a read waiting when the session expires is retried on the renewed session (Curator retries SessionExpired)", async () => {
-    const proxy = await startProxy(Number(sharedConnectString().split(":")[1]));
-    const root = uniqueRoot("cs-expiry");
-    const retries: unknown[] = [];
-    const cs = await createClusterState({ connectString: proxy.connectString, root, sessionTimeout: 4_000, retry: { baseSleepMs: 20, onRetry: (error) => retries.push(error) } });
-    try {
+    await withProxiedState("cs-expiry", { sessionTimeout: 4_000 }, async (cs, proxy, retries) => {
       await cs.setData("/node", enc("kept"));
       const { sessionId, sessionPassword } = cs.client;
       const disconnected = nextState(cs.client, "disconnected");
@@ -242,12 +249,6 @@ describe("ClusterState retries through a dropped connection", () => {
       await renewed;
       assert.notEqual(cs.client.sessionId, sessionId);
       assert.ok(retries.some((e) => e instanceof ZooKeeperError && e.code === "SessionExpired"), `retried: ${retries.map(String).join(", ")}`);
-    } finally {
-      await cs.close();
-      await proxy.close();
-      const top = await connect(sharedConnectString());
-      await top.deleteRecursive(root);
-      await top.close();
-    }
+    });
   });
 });
