@@ -17,7 +17,7 @@ import {
   writeRequestHeader,
 } from "../jute/records.ts";
 import { ErrorCode, ZooKeeperError, errorCodeName } from "../protocol/errors.ts";
-import { OpCode, Xid } from "../protocol/opcodes.ts";
+import { OpCode, WRITE_OPS, Xid } from "../protocol/opcodes.ts";
 import type { Endpoint, Transport, TransportFactory } from "../transport/transport.ts";
 import { FrameError, FrameReader } from "./frames.ts";
 import { Queue } from "./queue.ts";
@@ -279,7 +279,7 @@ export class Connection {
     const request = this.pending.shift();
     if (request === undefined || request.xid !== xid) {
       // Replies come back in request order; anything else means the stream is corrupt (§4.3).
-      if (request !== undefined) request.fail(new ZooKeeperError(ErrorCode.ConnectionLoss, { op: request.op, path: request.path }));
+      if (request !== undefined) request.fail(new ZooKeeperError(ErrorCode.ConnectionLoss, { op: request.op, path: request.path, outcomeUnknown: WRITE_OPS.has(request.op) }));
       throw new Error(`reply xid ${xid} does not match the oldest pending request (${request?.xid ?? "none"})`);
     }
     if (zxid > 0n) this.events.onZxid(zxid);

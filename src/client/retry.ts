@@ -47,7 +47,9 @@ export function backoffSleep(attempt: number, policy: RetryPolicy = {}): number 
 /**
  * Runs `operation`, retrying it after transient failures. Use it only for operations that are
  * safe to repeat (reads, unconditional sets, deletes that tolerate NoNode): a write cut off by
- * `ConnectionLoss` may have been applied.
+ * `ConnectionLoss` may have been applied (its error says `outcomeUnknown`). For other writes,
+ * `retryOn: (e) => isRetryable(e) && !(e as ZooKeeperError).outcomeUnknown` retries only what
+ * certainly changed nothing.
  *
  * @example
  * ```ts

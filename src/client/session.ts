@@ -12,7 +12,7 @@ import type { ConnectResponse, ReplyHeader, WatcherEventRecord } from "../jute/r
 import { writeSetWatches } from "../jute/records.ts";
 import { ErrorCode, ZooKeeperError } from "../protocol/errors.ts";
 import { type KeeperStateName, type WatchedEvent, type Watcher, eventTypeName } from "../protocol/events.ts";
-import { OpCode } from "../protocol/opcodes.ts";
+import { OpCode, WRITE_OPS } from "../protocol/opcodes.ts";
 import type { Chroot } from "../protocol/paths.ts";
 import type { Endpoint, TransportFactory } from "../transport/transport.ts";
 import { Connection, authFrameLength, pingInterval } from "./connection.ts";
@@ -256,8 +256,9 @@ export class Session {
     return done;
   }
 
-  private terminalError(request: Request | undefined): ZooKeeperError {
-    const details = { op: request?.op, path: request?.path };
+  /** The error of a request the ended session cannot answer; `outcomeUnknown` when it was a write already sent. */
+  private terminalError(request: Request | undefined, outcomeUnknown = false): ZooKeeperError {
+    const details = { op: request?.op, path: request?.path, outcomeUnknown };
     switch (this.status.state) {
       case "authFailed":
         return new ZooKeeperError(ErrorCode.AuthFailed, details);
@@ -576,10 +577,11 @@ export class Session {
     const wasConnected = isConnected(this.status.state);
     const closing = this.status.state === "closing";
     for (const request of unanswered) {
+      const outcomeUnknown = WRITE_OPS.has(request.op);
       request.fail(
         isTerminal(this.status.state)
-          ? this.terminalError(request)
-          : new ZooKeeperError(ErrorCode.ConnectionLoss, { op: request.op, path: request.path, cause: reason }),
+          ? this.terminalError(request, outcomeUnknown)
+          : new ZooKeeperError(ErrorCode.ConnectionLoss, { op: request.op, path: request.path, cause: reason, outcomeUnknown }),
       );
     }
     if (isTerminal(this.status.state)) return;

@@ -97,6 +97,8 @@ export interface ZooKeeperErrorDetails {
   readonly results?: readonly unknown[];
   /** The underlying cause (socket error, decode error, …). */
   readonly cause?: unknown;
+  /** A write was sent and no reply came: it may have been applied. */
+  readonly outcomeUnknown?: boolean;
 }
 
 /**
@@ -119,6 +121,13 @@ export class ZooKeeperError extends Error {
   declare readonly path?: string;
   declare readonly opIndex?: number;
   declare readonly results?: readonly unknown[];
+  /**
+   * True when a write was sent but its reply never came (the connection dropped, or the session
+   * ended, first): the server may or may not have applied it, so check before repeating it.
+   * Absent when the request certainly changed nothing: it was never sent (e.g. it waited in vain
+   * for a connection), it was a read, or the server answered with this error.
+   */
+  declare readonly outcomeUnknown?: true;
 
   constructor(errno: number, details: ZooKeeperErrorDetails = {}) {
     const code = errorCodeName(errno);
@@ -128,11 +137,12 @@ export class ZooKeeperError extends Error {
     this.code = code;
     this.errno = errno;
     // Only the fields that apply are set, so errors print without noise.
-    const self = this as { op?: OpName | "connect"; path?: string; opIndex?: number; results?: readonly unknown[] };
+    const self = this as { op?: OpName | "connect"; path?: string; opIndex?: number; results?: readonly unknown[]; outcomeUnknown?: true };
     if (details.op !== undefined) self.op = details.op;
     if (details.path !== undefined) self.path = details.path;
     if (details.opIndex !== undefined) self.opIndex = details.opIndex;
     if (details.results !== undefined) self.results = details.results;
+    if (details.outcomeUnknown === true) self.outcomeUnknown = true;
   }
 }
 

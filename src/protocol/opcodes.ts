@@ -36,6 +36,11 @@ export const OpCode = {
 /** The name of an operation, as carried by errors (`"getData"`, `"multi"`, …). */
 export type OpName = keyof typeof OpCode;
 
+/** Operations that change the tree or the ensemble: a lost reply leaves their outcome unknown. */
+export const WRITE_OPS: ReadonlySet<OpName> = new Set<OpName>([
+  "create", "create2", "createContainer", "createTTL", "delete", "deleteContainer", "setData", "setACL", "multi", "reconfig",
+]);
+
 /** Special xids (§4.2): never taken from the counter. */
 export const Xid = {
   notification: -1,

@@ -4,7 +4,7 @@ import { type StateEvent, type ZooKeeperClient, ZooKeeperError, connect, retry }
 import { writeReplyHeader, writeWatcherEvent } from "../../src/jute/records.ts";
 import { frameOf } from "../support/bytes.ts";
 import { type Proxy, startProxy } from "../support/proxy.ts";
-import { deferred, sharedConnectString, uniqueRoot, nextState } from "../support/zookeeper.ts";
+import { deferred, nextState, sharedConnectString, uniqueRoot } from "../support/zookeeper.ts";
 
 const isCode = (code: string) => (e: unknown) => e instanceof ZooKeeperError && e.code === code;
 
@@ -83,6 +83,42 @@ describe("malformed frames from the server", () => {
     assert.ok(outcomes.some((o) => o.status === "rejected"), "the cut caught some requests in flight");
     await reconnected;
     assert.ok(await zk.exists("/"));
+  });
+});
+
+describe("what a ConnectionLoss says about the outcome", () => {
+  test("a write cut off after it was sent is outcomeUnknown (and may well be applied); reads and never-sent writes are not", async () => {
+    const port = Number(sharedConnectString().split(":")[1]);
+    const proxy = await startProxy(port);
+    const root = uniqueRoot("outcome");
+    const zk = await connect(proxy.connectString, { sessionTimeout: 10_000, waitForConnection: 300 });
+    const admin = await connect(sharedConnectString());
+    try {
+      await admin.create(root);
+      // The server hears the requests and applies the create, but no reply gets back.
+      proxy.blackhole(["toClient"]);
+      const write = zk.create(`${root}/applied`);
+      const read = zk.getData(root);
+      for (let i = 0; i < 250 && (await admin.exists(`${root}/applied`)) === null; i++) await new Promise((r) => setTimeout(r, 20));
+      assert.ok(await admin.exists(`${root}/applied`), "the server applied the create");
+      const disconnected = nextState(zk, "disconnected");
+      proxy.cutAll();
+      proxy.blackhole(["toServer", "toClient"]);
+      const [w, r] = await Promise.allSettled([write, read]);
+      assert.ok(w.status === "rejected" && isCode("ConnectionLoss")(w.reason) && w.reason.outcomeUnknown === true, String(w.status === "rejected" ? w.reason : "resolved"));
+      assert.ok(r.status === "rejected" && isCode("ConnectionLoss")(r.reason) && !("outcomeUnknown" in r.reason), String(r.status === "rejected" ? r.reason : "resolved"));
+      await disconnected;
+
+      // Issued while disconnected, given up after waitForConnection: never sent, nothing applied.
+      const never = await zk.create(`${root}/never`).then(() => undefined, (e: unknown) => e);
+      assert.ok(isCode("ConnectionLoss")(never) && !("outcomeUnknown" in (never as object)), String(never));
+      assert.equal(await admin.exists(`${root}/never`), null);
+    } finally {
+      await zk.close();
+      await proxy.close();
+      await admin.deleteRecursive(root);
+      await admin.close();
+    }
   });
 });
 
