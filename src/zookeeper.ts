@@ -19,11 +19,12 @@ export {
 } from "./client/client.ts";
 export { type OpFailure, type OpResult, ReadBatch, type ReadResult, Transaction } from "./client/multi.ts";
 export { type RetryPolicy, backoffSleep, isRetryable, retry } from "./client/retry.ts";
-export type { LogSeverity, Logger } from "./client/session.ts";
+export type { RequestContext, StateMessage } from "./client/diagnostics.ts";
+export type { LogSeverity, Logger, WatchReport } from "./client/session.ts";
 export type { ClientState, ConnectionState, StateEvent } from "./client/session-state.ts";
 export { type OverflowPolicy, type WatchStream, WatchOverflowError } from "./client/watch-stream.ts";
 export type { WatcherType } from "./client/watches.ts";
-export type { ACL, ClientInfo, Id, Stat } from "./jute/records.ts";
+export type { ACL, ClientInfo, Id, Stat, WatchLists } from "./jute/records.ts";
 export { CREATOR_ALL_ACL, Ids, OPEN_ACL_UNSAFE, Perms, READ_ACL_UNSAFE, digestId } from "./protocol/acl.ts";
 export { type CreateMode, MAX_TTL } from "./protocol/create-mode.ts";
 export {

@@ -41,7 +41,8 @@ import type { Endpoint, TransportFactory } from "../transport/transport.ts";
 import { parseConnectString, shuffled } from "./connect-string.ts";
 import { ReadBatch, Transaction } from "./multi.ts";
 import type { Request, SignalOptions } from "./request.ts";
-import { type Logger, Session } from "./session.ts";
+import { type RequestContext, type StateMessage, requestChannel, stateChannel, tracingRequests, watchesChannel } from "./diagnostics.ts";
+import { type Logger, Session, type WatchReport } from "./session.ts";
 import type { ClientState, ConnectionState, StateEvent } from "./session-state.ts";
 import { validACL, validData, validVersion } from "./validate.ts";
 import { type OverflowPolicy, type WatchStream, openWatchStream } from "./watch-stream.ts";
@@ -175,6 +176,7 @@ interface StateListeners {
   state: (event: StateEvent) => void;
   connectionState: (state: ConnectionState) => void;
   event: Watcher;
+  watches: (report: WatchReport) => void;
 }
 
 const DEFAULT_SESSION_TIMEOUT = 30_000;
@@ -198,7 +200,7 @@ function check(err: number, op: OpName, path: string | undefined): void {
  */
 export class ZooKeeperClient {
   readonly #session: Session;
-  readonly #listeners: { [K in keyof StateListeners]: Set<StateListeners[K]> } = { state: new Set(), connectionState: new Set(), event: new Set() };
+  readonly #listeners: { [K in keyof StateListeners]: Set<StateListeners[K]> } = { state: new Set(), connectionState: new Set(), event: new Set(), watches: new Set() };
   readonly #maxFrameSize: number;
   readonly #closeTimeout: number;
   readonly #defaultWatcher: Watcher;
@@ -236,8 +238,15 @@ export class ZooKeeperClient {
         renewSessionOnExpiry: options.renewSessionOnExpiry ?? false,
       },
       {
-        onState: (event) => this.#notify("state", event, log),
+        onState: (event) => {
+          if (stateChannel.hasSubscribers) stateChannel.publish({ state: event, sessionId: this.#session.id } satisfies StateMessage);
+          this.#notify("state", event, log);
+        },
         onConnectionState: (state) => this.#notify("connectionState", state, log),
+        onWatches: (report) => {
+          if (watchesChannel.hasSubscribers) watchesChannel.publish(report);
+          this.#notify("watches", report, log);
+        },
         defaultWatcher: this.#defaultWatcher,
       },
     );
@@ -309,7 +318,7 @@ export class ZooKeeperClient {
     return this.#session.timeout;
   }
 
-  #notify<K extends "state" | "connectionState">(type: K, value: Parameters<StateListeners[K]>[0], log: Logger): void {
+  #notify<K extends "state" | "connectionState" | "watches">(type: K, value: Parameters<StateListeners[K]>[0], log: Logger): void {
     for (const listener of this.#listeners[type] as Set<(v: typeof value) => void>) callListener(listener, value, `a ${type} listener`, log);
   }
 
@@ -333,7 +342,8 @@ export class ZooKeeperClient {
    * Subscribes to connection-state events (`"state"`: connecting, connected, disconnected,
    * reconnected, newSession, readOnly, expired, closed, authFailed), to Curator's connection
    * states (`"connectionState"`: CONNECTED, SUSPENDED, RECONNECTED, LOST, READ_ONLY) or to the
-   * default watcher's events (`"event"`). Listeners are called after the frame that caused the
+   * default watcher's events (`"event"`), or to reports of what became of the watches after a
+   * reconnect or at expiry (`"watches"`: which SetWatches re-armed, which were lost). Listeners are called after the frame that caused the
    * change, in arrival order with watch events; one that throws is logged. Returns a function
    * that unsubscribes.
    */
@@ -350,6 +360,19 @@ export class ZooKeeperClient {
     encode: Request["encode"],
     onReply: (err: number, r: JuteReader | null) => T,
     signal?: AbortSignal,
+  ): Promise<T> {
+    if (!tracingRequests()) return this.#dispatch(op, opcode, path, encode, onReply, signal);
+    const context: RequestContext = { op, path, sessionId: this.#session.id };
+    return requestChannel.tracePromise(() => this.#dispatch(op, opcode, path, encode, onReply, signal), context) as Promise<T>;
+  }
+
+  #dispatch<T>(
+    op: OpName,
+    opcode: number,
+    path: string | undefined,
+    encode: Request["encode"],
+    onReply: (err: number, r: JuteReader | null) => T,
+    signal: AbortSignal | undefined,
   ): Promise<T> {
     if (signal !== undefined) {
       if (!isAbortSignal(signal)) throw badArguments("signal must be an AbortSignal", op, path);

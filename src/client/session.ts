@@ -8,7 +8,7 @@
  * with `ConnectionLoss`; it fails with `SessionExpired` if the session expires first. Requests
  * already written when a connection drops fail with `ConnectionLoss` (their outcome is unknown).
  */
-import type { ConnectResponse, ReplyHeader, WatcherEventRecord } from "../jute/records.ts";
+import type { ConnectResponse, ReplyHeader, WatchLists, WatcherEventRecord } from "../jute/records.ts";
 import { writeSetWatches } from "../jute/records.ts";
 import { ErrorCode, ZooKeeperError } from "../protocol/errors.ts";
 import { type KeeperStateName, type WatchedEvent, type Watcher, eventTypeName } from "../protocol/events.ts";
@@ -68,6 +68,19 @@ interface Queued {
   readonly since: number;
 }
 
+/**
+ * What became of the session's watches: after a reconnect, which SetWatches re-armed and which
+ * the server refused; when the session expired, every watch it had (none can fire any more).
+ * Paths are client paths.
+ */
+export interface WatchReport {
+  readonly reason: "reconnected" | "expired";
+  /** The zxid the watches were restored relative to: changes after it fire at once. */
+  readonly relativeZxid?: bigint;
+  readonly restored: WatchLists;
+  readonly lost: WatchLists;
+}
+
 /** The session's listeners, set by the client. */
 export interface SessionListeners {
   onState(event: StateEvent): void;
@@ -75,6 +88,8 @@ export interface SessionListeners {
   onConnectionState(state: ConnectionState): void;
   /** Events for the default watcher (node events of `watch: true` reads and session states). */
   defaultWatcher: Watcher;
+  /** What became of the watches after a reconnect or when the session expired. */
+  onWatches(report: WatchReport): void;
 }
 
 /** One session over a sequence of connections; see the module comment. */
@@ -411,25 +426,7 @@ export class Session {
     // Priming order (§3.5): auth replays, then SetWatches batches, then queued requests.
     this.authReplies = [...this.auths];
     for (const a of this.auths) conn.sendAuth(a.scheme, a.auth);
-    // Watches are restored on any session, new ones included (a session from a read-only
-    // server is replaced on a read/write one): SetWatches re-arms them relative to lastZxid.
-    for (const batch of batchWatchLists(this.watches.lists(), this.options.maxFrameSize)) {
-      const relativeZxid = this.lastZxid;
-      conn.send({
-        op: batch.persistent ? "setWatches2" : "setWatches",
-        opcode: batch.persistent ? OpCode.setWatches2 : OpCode.setWatches,
-        path: undefined,
-        xid: 0,
-        encode: (w) => writeSetWatches(w, relativeZxid, batch.lists, batch.persistent),
-        complete: (err) => {
-          if (err !== 0) this.options.log("warn", "restoring watches failed", { err });
-        },
-        // A lost connection retries at the next handshake; anything else loses these watches.
-        fail: (error) => {
-          if (error.code !== "ConnectionLoss") this.options.log("error", "restoring watches failed", { error });
-        },
-      });
-    }
+    this.restoreWatches(conn);
     this.apply({ type: "handshake", readOnly: response.readOnly });
     this.drainQueue();
     if (response.readOnly) this.probeForReadWrite(100);
@@ -475,6 +472,59 @@ export class Session {
       this.options.log("info", "rebalancing onto a server added to the host list", { host: hosts[target]?.host, port: hosts[target]?.port });
       this.moveTo(target, "rebalancing onto a server added to the host list");
     }
+  }
+
+  /**
+   * Re-arms every watch with SetWatches batches relative to the last zxid seen, on any session,
+   * new ones included (a session from a read-only server is replaced on a read/write one). Once
+   * every batch is answered, reports what was restored and what was lost; a connection lost
+   * meanwhile retries them all at the next handshake, which reports instead.
+   */
+  private restoreWatches(conn: Connection): void {
+    const batches = batchWatchLists(this.watches.lists(), this.options.maxFrameSize);
+    if (batches.length === 0) return;
+    const relativeZxid = this.lastZxid;
+    const restored: WatchLists[] = [];
+    const lost: WatchLists[] = [];
+    let open = batches.length;
+    let interrupted = false;
+    const settle = () => {
+      if (--open > 0 || interrupted) return;
+      this.reportWatches({ reason: "reconnected", relativeZxid, restored: this.clientPaths(restored), lost: this.clientPaths(lost) });
+    };
+    for (const batch of batches) {
+      conn.send({
+        op: batch.persistent ? "setWatches2" : "setWatches",
+        opcode: batch.persistent ? OpCode.setWatches2 : OpCode.setWatches,
+        path: undefined,
+        xid: 0,
+        encode: (w) => writeSetWatches(w, relativeZxid, batch.lists, batch.persistent),
+        complete: (err) => {
+          if (err !== 0) this.options.log("warn", "restoring watches failed", { err });
+          (err === 0 ? restored : lost).push(batch.lists);
+          settle();
+        },
+        fail: (error) => {
+          if (error.code === "ConnectionLoss") interrupted = true;
+          else {
+            this.options.log("error", "restoring watches failed", { error });
+            lost.push(batch.lists);
+          }
+          settle();
+        },
+      });
+    }
+  }
+
+  /** Merges watch lists and turns their server paths into client paths. */
+  private clientPaths(parts: readonly WatchLists[]): WatchLists {
+    const chroot = this.options.chroot;
+    const of = (kind: keyof WatchLists) => parts.flatMap((p) => p[kind].map((path) => chroot.toClient(path)));
+    return { data: of("data"), exist: of("exist"), child: of("child"), persistent: of("persistent"), persistentRecursive: of("persistentRecursive") };
+  }
+
+  private reportWatches(report: WatchReport): void {
+    queueMicrotask(() => this.listeners.onWatches(report));
   }
 
   /**
@@ -599,7 +649,11 @@ export class Session {
   private expire(reason: string): void {
     this.options.log("warn", "session expired", { reason, sessionId: `0x${this.sessionId.toString(16)}` });
     const renew = this.options.renewSessionOnExpiry;
+    const watched = this.watches.lists();
     this.apply({ type: "expired", renew });
+    if (Object.values(watched).some((paths) => paths.length > 0)) {
+      this.reportWatches({ reason: "expired", restored: this.clientPaths([]), lost: this.clientPaths([watched]) });
+    }
     if (!renew) {
       this.finish();
       return;
