@@ -15,7 +15,7 @@
 #                                         wait until it has a leader; prints the client ports
 #   scripts/zookeeper.sh member-stop DIR I / member-start DIR I   stop or restart member I
 #   scripts/zookeeper.sh ensemble-stop DIR                        stop every member
-#   scripts/zookeeper.sh srvr PORT / isro PORT                    four-letter words
+#   scripts/zookeeper.sh srvr|isro|wchp|wchc PORT                four-letter words
 # ZK_EXTRA_CONFIG adds lines to every zoo.cfg written (e.g. localSessionsEnabled=true).
 # ZK_JVM_FLAGS replaces the JVM flags (default: small heap and C1 only, for a fast start).
 #
@@ -222,6 +222,6 @@ case "${1:-}" in
   member-start) launch "${2:?data dir}/${3:?member}" org.apache.zookeeper.server.quorum.QuorumPeerMain
     wait_for "$2/$3" ruok '^imok$' 30 ;;
   ensemble-stop) stop_ensemble "${2:?data dir}" ;;
-  ruok | srvr | isro) four_letter "${2:?port}" "$1"; echo ;;
+  ruok | srvr | isro | wchp | wchc) four_letter "${2:?port}" "$1"; echo ;;
   *) sed -n '2,15p' "$0" >&2; exit 2 ;;
 esac

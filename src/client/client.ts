@@ -360,10 +360,11 @@ export class ZooKeeperClient {
     encode: Request["encode"],
     onReply: (err: number, r: JuteReader | null) => T,
     signal?: AbortSignal,
+    onLateReply?: (err: number) => void,
   ): Promise<T> {
-    if (!tracingRequests()) return this.#dispatch(op, opcode, path, encode, onReply, signal);
+    if (!tracingRequests()) return this.#dispatch(op, opcode, path, encode, onReply, signal, onLateReply);
     const context: RequestContext = { op, path, sessionId: this.#session.id };
-    return requestChannel.tracePromise(() => this.#dispatch(op, opcode, path, encode, onReply, signal), context) as Promise<T>;
+    return requestChannel.tracePromise(() => this.#dispatch(op, opcode, path, encode, onReply, signal, onLateReply), context) as Promise<T>;
   }
 
   #dispatch<T>(
@@ -373,6 +374,7 @@ export class ZooKeeperClient {
     encode: Request["encode"],
     onReply: (err: number, r: JuteReader | null) => T,
     signal: AbortSignal | undefined,
+    onLateReply: ((err: number) => void) | undefined,
   ): Promise<T> {
     if (signal !== undefined) {
       if (!isAbortSignal(signal)) throw badArguments("signal must be an AbortSignal", op, path);
@@ -389,7 +391,11 @@ export class ZooKeeperClient {
         abandoned: false,
         complete(err, r) {
           // An abandoned read registers no watch: onReply is where watches are registered.
-          if (request.abandoned) return;
+          // A request with lasting effects on the server gets to undo them (onLateReply).
+          if (request.abandoned) {
+            onLateReply?.(err);
+            return;
+          }
           release?.();
           let value: T;
           try {
@@ -729,10 +735,18 @@ export class ZooKeeperClient {
       if (mode !== "persistent" && mode !== "persistent-recursive") throw badArguments(`unknown watch mode ${String(mode)}`, "addWatch", path);
       const kind: WatchKind = mode === "persistent" ? "persistent" : "persistentRecursive";
       const serverPath = this.#chroot.toServer(path);
+      // Abandoned after it was sent, the watch may be set on the server all the same: unless
+      // another local watcher needs it, it is taken back, so the server sends no events for it.
+      const takeBack = (err: number) => {
+        const watches = this.#session.watches;
+        if ((err !== 0 && err !== ErrorCode.NoNode) || watches.has(kind, serverPath)) return;
+        const type: WatcherType = watches.has("any", serverPath) ? kind : "any";
+        this.#send("removeWatches", OpCode.removeWatches, path, (w) => writePathIntRequest(w, serverPath, WatcherTypeCode[type]), () => {}).catch(() => {});
+      };
       return this.#send("addWatch", OpCode.addWatch, path, (w) => writePathIntRequest(w, serverPath, mode === "persistent" ? 0 : 1), (err) => {
         if (err !== 0 && err !== ErrorCode.NoNode) check(err, "addWatch", path);
         this.#session.watches.add(kind, serverPath, watcher);
-      }, options.signal);
+      }, options.signal, takeBack);
     });
   }
 

@@ -2,7 +2,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { type WatchedEvent, ZooKeeperError, type ZooKeeperClient, connect } from "../../mod.ts";
 import { startProxy } from "../support/proxy.ts";
-import { deferred, sandbox, sharedConnectString } from "../support/zookeeper.ts";
+import { deferred, fourLetterWord, sandbox, sharedConnectString } from "../support/zookeeper.ts";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const isCode = (code: string) => (e: unknown) => e instanceof ZooKeeperError && e.code === code;
@@ -103,5 +103,34 @@ describe("abandoning requests with an AbortSignal", () => {
     await zk.mkdirp(`${root}/d/e`);
     await assert.rejects(zk.deleteRecursive(`${root}/d`, { signal }), (e) => e === reason);
     assert.ok(await zk.exists(`${root}/d/e`));
+  });
+
+  test("an addWatch abandoned after it was sent leaves no watch on the server", async () => {
+    const serverPort = Number(sharedConnectString().split(":")[1]);
+    const proxy = await startProxy(serverPort);
+    const slow = await connect(proxy.connectString, { sessionTimeout: 10_000 });
+    try {
+      // Control: a completed addWatch shows in the server's watch table (wchp).
+      await slow.addWatch(`${root}/kept-watch`, () => {}, { mode: "persistent-recursive" });
+      assert.match(fourLetterWord(serverPort, "wchp"), new RegExp(`${root}/kept-watch`));
+
+      proxy.delay(300);
+      const controller = new AbortController();
+      const adding = slow.addWatch(`${root}/late-watch`, () => {}, { mode: "persistent-recursive", signal: controller.signal });
+      await new Promise((r) => setTimeout(r, 50)); // written: it is in the proxy, on its way
+      controller.abort(new Error("gave up"));
+      await assert.rejects(adding, /gave up/);
+      // The first sync's reply comes after the late addWatch reply, so the take-back is sent by
+      // then; the second sync's reply comes after the take-back's.
+      await slow.sync("/");
+      proxy.delay(0);
+      await slow.sync("/");
+      const table = fourLetterWord(serverPort, "wchp");
+      assert.ok(!table.includes(`${root}/late-watch`), table);
+      assert.ok(table.includes(`${root}/kept-watch`), "the other watch stays");
+    } finally {
+      await slow.close();
+      await proxy.close();
+    }
   });
 });

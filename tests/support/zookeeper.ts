@@ -129,6 +129,11 @@ export async function sandbox(label: string, options: ConnectOptions = {}): Prom
   };
 }
 
+/** A four-letter word's answer from the server on `port` on loopback (e.g. `wchp`: watched paths). */
+export function fourLetterWord(port: number, word: "srvr" | "isro" | "wchp" | "wchc"): string {
+  return execFileSync("bash", [script, word, String(port)], { encoding: "utf8" });
+}
+
 /** A fresh, unique root path so tests never see each other's nodes. */
 export function uniqueRoot(label = "t"): string {
   return `/${label}-${randomBytes(6).toString("hex")}`;
