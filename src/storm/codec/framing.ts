@@ -5,6 +5,7 @@
  */
 import { gunzipSync, gzipSync } from "node:zlib";
 import { Decompress } from "fzstd";
+import { xxh64 } from "./xxh64.ts";
 
 /** How node data is framed. */
 export type Compression = "gzip" | "zstd" | "none";
@@ -71,22 +72,31 @@ const littleEndian = (bytes: Uint8Array, at: number, size: number): number => {
   return n;
 };
 
+/** Where a zstd frame lies in the input, and the checksum it ends with, if any. */
+interface ZstdFrame {
+  readonly start: number;
+  readonly end: number;
+  readonly checksum: number | undefined;
+}
+
 /**
  * Refuses, before fzstd sees them, frames whose headers declare more content than the cap or a
  * window above {@link ZSTD_MAX_WINDOW}: fzstd allocates a frame's whole window (its content size,
  * in a single-segment frame) as the frame starts, so an 8-byte header could make it take 2 GiB.
- * Walks every frame (RFC 8878 §3.1) by its block headers without decoding; malformed or
- * truncated input is left for fzstd to report.
+ * Walks every frame (RFC 8878 §3.1) by its block headers without decoding and returns them, or
+ * undefined when the input is malformed or truncated, which is left for fzstd to report.
  */
-function checkZstdFrames(bytes: Uint8Array, maxBytes: number): void {
+function zstdFrames(bytes: Uint8Array, maxBytes: number): ZstdFrame[] | undefined {
+  const frames: ZstdFrame[] = [];
   let declared = 0;
   let at = 0;
-  while (at + 8 <= bytes.length) {
+  while (at < bytes.length) {
+    if (at + 8 > bytes.length) return undefined;
     if (bytes[at + 3] === 0x18 && bytes[at + 2] === 0x4d && bytes[at + 1] === 0x2a && ((bytes[at] ?? 0) & 0xf0) === 0x50) {
       at += 8 + littleEndian(bytes, at + 4, 4); // a skippable frame
       continue;
     }
-    if (!ZSTD_MAGIC.every((b, i) => bytes[at + i] === b)) return;
+    if (!ZSTD_MAGIC.every((b, i) => bytes[at + i] === b)) return undefined;
     const descriptor = bytes[at + 4] ?? 0;
     const singleSegment = (descriptor >> 5) & 1;
     let pos = at + 5;
@@ -107,36 +117,63 @@ function checkZstdFrames(bytes: Uint8Array, maxBytes: number): void {
     if (window > ZSTD_MAX_WINDOW) throw new FramingError(`zstd frame needs a ${window}-byte window, over the ${ZSTD_MAX_WINDOW}-byte limit`);
     pos += contentBytes;
     for (let last = 0; !last; ) {
-      if (pos + 3 > bytes.length) return;
+      if (pos + 3 > bytes.length) return undefined;
       const header = littleEndian(bytes, pos, 3);
       last = header & 1;
       // An RLE block (type 1) stores one byte however large its size.
       pos += 3 + (((header >> 1) & 3) === 1 ? 1 : header >>> 3);
     }
-    at = pos + (descriptor & 4 ? 4 : 0);
+    const hasChecksum = (descriptor & 4) !== 0;
+    const end = pos + (hasChecksum ? 4 : 0);
+    if (end > bytes.length) return undefined;
+    frames.push({ start: at, end, checksum: hasChecksum ? littleEndian(bytes, pos, 4) : undefined });
+    at = end;
   }
+  return frames;
 }
 
+/**
+ * Decodes frame by frame, so each frame's content checksum is verified: zstd's raw blocks have
+ * no other protection, and a flipped bit in one would otherwise decode to a wrong record.
+ */
 function unzstd(bytes: Uint8Array, maxBytes: number): Uint8Array {
-  checkZstdFrames(bytes, maxBytes);
-  const chunks: Uint8Array[] = [];
+  const frames = zstdFrames(bytes, maxBytes);
+  const parts: Uint8Array[] = [];
   let total = 0;
-  try {
-    const stream = new Decompress((chunk) => {
-      total += chunk.length;
-      if (total > maxBytes) throw new FramingError(`zstd data decompresses to more than ${maxBytes} bytes`);
-      chunks.push(chunk.slice());
-    });
-    stream.push(bytes, true);
-  } catch (cause) {
-    if (cause instanceof FramingError) throw cause;
-    throw new FramingError(`zstd data does not decompress: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  const decode = (input: Uint8Array): Uint8Array => {
+    const chunks: Uint8Array[] = [];
+    try {
+      const stream = new Decompress((chunk) => {
+        total += chunk.length;
+        if (total > maxBytes) throw new FramingError(`zstd data decompresses to more than ${maxBytes} bytes`);
+        chunks.push(chunk.slice());
+      });
+      stream.push(input, true);
+    } catch (cause) {
+      if (cause instanceof FramingError) throw cause;
+      throw new FramingError(`zstd data does not decompress: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    }
+    return concat(chunks);
+  };
+  if (frames === undefined) return decode(bytes);
+  // Skippable frames are not listed: they carry no content.
+  for (const frame of frames) {
+    const content = decode(bytes.subarray(frame.start, frame.end));
+    if (frame.checksum !== undefined && Number(xxh64(content) & 0xffffffffn) !== frame.checksum) {
+      throw new FramingError("zstd content checksum mismatch: the data is corrupt");
+    }
+    parts.push(content);
   }
-  const out = new Uint8Array(total);
+  return concat(parts);
+}
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0] as Uint8Array;
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
   }
   return out;
 }
@@ -150,12 +187,13 @@ const MAX_RAW_BLOCK = 128 * 1024;
  */
 export function zstdRawFrame(bytes: Uint8Array): Uint8Array {
   const blocks = Math.max(1, Math.ceil(bytes.length / MAX_RAW_BLOCK));
-  const out = new Uint8Array(4 + 1 + 1 + 4 + blocks * 3 + bytes.length);
+  const out = new Uint8Array(4 + 1 + 1 + 4 + blocks * 3 + bytes.length + 4);
   out.set(ZSTD_MAGIC, 0);
-  // Frame header: 4-byte content size, no checksum, no dictionary, and a 128 KiB window (one raw
-  // block; raw blocks refer to nothing before them), not a single segment, whose window would be
-  // the whole content and could exceed what readers (ours included) accept.
-  out[4] = 0x80;
+  // Frame header: 4-byte content size, a content checksum (raw blocks have no other protection;
+  // zstd readers verify it), no dictionary, and a 128 KiB window (one raw block; raw blocks refer
+  // to nothing before them), not a single segment, whose window would be the whole content and
+  // could exceed what readers (ours included) accept.
+  out[4] = 0x84;
   out[5] = 7 << 3;
   new DataView(out.buffer).setUint32(6, bytes.length, true);
   let at = 10;
@@ -170,5 +208,6 @@ export function zstdRawFrame(bytes: Uint8Array): Uint8Array {
     out.set(chunk, at + 3);
     at += 3 + chunk.length;
   }
+  new DataView(out.buffer).setUint32(at, Number(xxh64(bytes) & 0xffffffffn), true);
   return out;
 }
