@@ -50,7 +50,8 @@ export interface ClusterStateConfig {
   /** Any other client option (read-only mode, frame size, …). */
   readonly clientOptions?: ConnectOptions;
   /**
-   * How idempotent operations are retried after transient errors (all but `createSequential`).
+   * How operations are retried after transient errors: all that are safe to repeat, and
+   * `createSequential` only when the failed attempt certainly reached no server.
    * Default Storm's: 5 retries, 1 000 ms base, 30 000 ms ceiling, slept on Storm's bounded
    * schedule ({@link stormBackoffSleep}: about a second each).
    */
@@ -312,11 +313,17 @@ export function wrapClusterState(
     onRetry: (error, attempt, sleepMs) => log("warn", "retrying a ZooKeeper operation", { error, attempt, sleepMs }),
     ...options.retry,
   };
-  const retried = <A extends unknown[], R>(op: (...args: A) => Promise<R>) => (...args: A) => retry(() => op(...args), policy);
-  // Every operation but createSequential is safe to repeat (a repeated sequential create would
-  // leave a second node behind).
+  const retried = <A extends unknown[], R>(op: (...args: A) => Promise<R>, retryPolicy = policy) => (...args: A) => retry(() => op(...args), retryPolicy);
+  // Every operation but createSequential is safe to repeat. A repeated sequential create would
+  // leave a second node behind, so it is retried only when the failed one certainly reached no
+  // server (its error is not outcomeUnknown).
+  const neverApplied: RetryPolicy = {
+    ...policy,
+    retryOn: (error) => (policy.retryOn ?? isRetryable)(error) && !(error instanceof ZooKeeperError && error.outcomeUnknown === true),
+  };
   return {
     ...state,
+    createSequential: retried(state.createSequential, neverApplied),
     setEphemeralNode: retried(state.setEphemeralNode),
     setData: retried(state.setData),
     deleteNode: retried(state.deleteNode),

@@ -14,18 +14,17 @@ describe("diagnostics channels", () => {
     const started: RequestContext[] = [];
     const settled: RequestContext[] = [];
     const mine = (c: RequestContext) => c.path?.startsWith(root) === true;
-    const handlers = {
-      start: (c: unknown) => mine(c as RequestContext) && started.push(c as RequestContext),
-      asyncEnd: (c: unknown) => mine(c as RequestContext) && settled.push(c as RequestContext),
-    };
-    const channel = dc.tracingChannel(`stormkeeper:request`);
-    channel.subscribe(handlers as never);
+    const onStart = (c: unknown) => void (mine(c as RequestContext) && started.push(c as RequestContext));
+    const onSettled = (c: unknown) => void (mine(c as RequestContext) && settled.push(c as RequestContext));
+    dc.subscribe("tracing:stormkeeper:request:start", onStart);
+    dc.subscribe("tracing:stormkeeper:request:asyncEnd", onSettled);
     try {
       await zk.create(`${root}/a`, enc("x"));
       await assert.rejects(zk.getData(`${root}/missing`));
       await zk.multi().setData(`${root}/a`, enc("y")).commit();
     } finally {
-      channel.unsubscribe(handlers as never);
+      dc.unsubscribe("tracing:stormkeeper:request:start", onStart);
+      dc.unsubscribe("tracing:stormkeeper:request:asyncEnd", onSettled);
     }
     await zk.getData(`${root}/a`); // after unsubscribing: not seen
     await dispose();

@@ -1,8 +1,9 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  type ACL, type ClusterState, Perms, type ZooKeeperClient, ZooKeeperError, connect, createClusterState, digestId, wrapClusterState,
+  type ACL, type ClusterState, Perms, type RequestContext, type ZooKeeperClient, ZooKeeperError, connect, createClusterState, digestId, wrapClusterState,
 } from "../../mod.ts";
+import dc from "node:diagnostics_channel";
 import { type Proxy, startProxy } from "../support/proxy.ts";
 import { deferred, nextState, sharedConnectString, uniqueRoot } from "../support/zookeeper.ts";
 
@@ -199,14 +200,14 @@ describe("ClusterState ACLs with authentication, against a real server", () => {
 async function withProxiedState(
   name: string,
   config: { sessionTimeout?: number },
-  body: (cs: ClusterState, proxy: Proxy, retries: unknown[]) => Promise<void>,
+  body: (cs: ClusterState, proxy: Proxy, retries: unknown[], root: string) => Promise<void>,
 ): Promise<void> {
   const proxy = await startProxy(Number(sharedConnectString().split(":")[1]));
   const root = uniqueRoot(name);
   const retries: unknown[] = [];
   const cs = await createClusterState({ ...config, connectString: proxy.connectString, root, retry: { baseSleepMs: 20, onRetry: (error) => retries.push(error) } });
   try {
-    await body(cs, proxy, retries);
+    await body(cs, proxy, retries, root);
   } finally {
     await cs.close();
     await proxy.close();
@@ -249,6 +250,49 @@ describe("ClusterState retries through a dropped connection", () => {
       await renewed;
       assert.notEqual(cs.client.sessionId, sessionId);
       assert.ok(retries.some((e) => e instanceof ZooKeeperError && e.code === "SessionExpired"), `retried: ${retries.map(String).join(", ")}`);
+    });
+  });
+
+  test("createSequential is not retried when the failed attempt may have been applied", async () => {
+    await withProxiedState("cs-seq-doubtful", {}, async (cs, proxy, retries, root) => {
+      await cs.mkdirs("/errors");
+      const direct = await connect(`${sharedConnectString()}${root}`);
+      try {
+        // Once the create itself goes out (after createSequential's parent check), the server
+        // hears and applies it, but its reply never gets back.
+        const onStart = (c: unknown) => {
+          const context = c as RequestContext;
+          if (context.op === "create" && context.path === "/errors/e-") proxy.blackhole(["toClient"]);
+        };
+        dc.subscribe("tracing:stormkeeper:request:start", onStart);
+        const doubtful = cs.createSequential("/errors/e-", enc("a"));
+        for (let i = 0; i < 250 && (await direct.getChildren("/errors")).children.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+        dc.unsubscribe("tracing:stormkeeper:request:start", onStart);
+        proxy.cutAll();
+        proxy.blackhole([]);
+        await assert.rejects(doubtful, (e) => e instanceof ZooKeeperError && e.code === "ConnectionLoss" && e.outcomeUnknown === true);
+        assert.equal(retries.length, 0);
+        assert.equal((await direct.getChildren("/errors")).children.length, 1, "one node, not two");
+      } finally {
+        await direct.close();
+      }
+    });
+  });
+
+  test("createSequential waiting when the session expires reached no server: it is retried on the renewed session", async () => {
+    await withProxiedState("cs-seq-retry", { sessionTimeout: 4_000 }, async (cs, proxy, retries) => {
+      await cs.mkdirs("/errors");
+      const { sessionId, sessionPassword } = cs.client;
+      const disconnected = nextState(cs.client, "disconnected");
+      proxy.blackhole(["toServer", "toClient"]);
+      await disconnected;
+      const thief = await connect(sharedConnectString(), { session: { id: sessionId, password: sessionPassword } });
+      await thief.close();
+      const created = cs.createSequential("/errors/e-", enc("a"));
+      proxy.blackhole([]);
+      assert.match(await created, /^\/errors\/e-\d{10}$/);
+      assert.ok(retries.some((e) => e instanceof ZooKeeperError && e.code === "SessionExpired" && e.outcomeUnknown !== true));
+      assert.equal((await cs.getChildren("/errors")).length, 1);
     });
   });
 });
