@@ -19,6 +19,7 @@ export {
 } from "./client/client.ts";
 export { type OpFailure, type OpResult, ReadBatch, type ReadResult, Transaction } from "./client/multi.ts";
 export { type RetryPolicy, backoffSleep, isRetryable, retry } from "./client/retry.ts";
+export type { SaslOptions } from "./client/sasl.ts";
 export type { LogSeverity, Logger } from "./client/session.ts";
 export type { ClientState, ConnectionState, StateEvent } from "./client/session-state.ts";
 export { type OverflowPolicy, type WatchStream, WatchOverflowError } from "./client/watch-stream.ts";
