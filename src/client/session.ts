@@ -1,7 +1,7 @@
 /**
  * The session: which server to talk to, the handshake's outcome, reconnecting to the same
- * session after a connection loss, expiry, close, auth replay and watch restoration (protocol
- * reference §3, §9.8, §11.5, §15). State changes go through the pure {@link transition}.
+ * session after a connection loss, expiry, close, SASL login, auth replay and watch restoration
+ * (protocol reference §3, §9.8, §11.5, §11.7, §15). State changes go through the pure {@link transition}.
  *
  * Request policy while disconnected: a request issued (or not yet written) while no connection
  * carries the session waits for the next handshake, at most `waitForConnection` ms, then fails

@@ -2,6 +2,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import {
+  type ClientInfo,
   type ConnectOptions,
   Perms,
   type SaslOptions,
@@ -30,6 +31,7 @@ import {
 const enc = (s: string) => new TextEncoder().encode(s);
 const isCode = (code: string, message?: RegExp) => (e: unknown) => e instanceof ZooKeeperError && e.code === code && (message === undefined || message.test(e.message));
 const login = (username: keyof typeof SASL_USERS, password: string = SASL_USERS[username]): SaslOptions => ({ mechanism: "DIGEST-MD5", username, password });
+const has = (ids: readonly ClientInfo[], authScheme: string, user: string) => ids.some((i) => i.authScheme === authScheme && i.user === user);
 const saslAcl = (user: string) => [{ perms: Perms.ALL, id: { scheme: "sasl", id: user } }];
 
 /** Rejects when `promise` has not settled within `ms`: a hang is a failure, not a stuck test. */
@@ -86,7 +88,7 @@ describe("SASL DIGEST-MD5 authentication", () => {
     try {
       await nextState(zk, "connected");
       const ids = await zk.whoAmI();
-      assert.ok(ids.some((i) => i.authScheme === "sasl" && i.user === "alice"), JSON.stringify(ids));
+      assert.ok(has(ids, "sasl", "alice"), JSON.stringify(ids));
       assert.deepEqual(events.map((e) => [e.type, e.state, e.path]), [["None", "SyncConnected", null], ["None", "SaslAuthenticated", null]]);
       assert.deepEqual(states, ["connecting", "connected"]);
     } finally {
@@ -99,7 +101,7 @@ describe("SASL DIGEST-MD5 authentication", () => {
       const zk = await connect(server.connectString, { sasl: login(user) });
       try {
         const ids = await zk.whoAmI();
-        assert.ok(ids.some((i) => i.authScheme === "sasl" && i.user === user), JSON.stringify(ids));
+        assert.ok(has(ids, "sasl", user), JSON.stringify(ids));
         assert.equal(ids.some((i) => i.authScheme === "super"), user === "super");
       } finally {
         await zk.close();
@@ -153,8 +155,8 @@ describe("SASL DIGEST-MD5 authentication", () => {
       const early = zk.getData(`${root}/early`);
       assert.deepEqual((await early).data, enc("sasl only"));
       const ids = await zk.whoAmI();
-      assert.ok(ids.some((i) => i.authScheme === "sasl" && i.user === "alice"), JSON.stringify(ids));
-      assert.ok(ids.some((i) => i.authScheme === "digest" && i.user === "bob"), JSON.stringify(ids));
+      assert.ok(has(ids, "sasl", "alice"), JSON.stringify(ids));
+      assert.ok(has(ids, "digest", "bob"), JSON.stringify(ids));
     } finally {
       await zk.close();
     }
@@ -176,7 +178,7 @@ describe("SASL DIGEST-MD5 authentication", () => {
       await reconnected;
       assert.equal(zk.sessionId, session);
       assert.deepEqual((await whileDown).data, enc("kept"));
-      assert.ok((await zk.whoAmI()).some((i) => i.authScheme === "sasl" && i.user === "alice"));
+      assert.ok(has(await zk.whoAmI(), "sasl", "alice"));
       await zk.setData(path, enc("still mine"));
       assert.deepEqual(
         events.map((e) => e.state),
@@ -193,7 +195,7 @@ describe("SASL DIGEST-MD5 authentication", () => {
       const renewed = nextState(zk, "newSession", 20_000);
       await endSession(zk, server.connectString);
       await renewed;
-      assert.ok((await zk.whoAmI()).some((i) => i.authScheme === "sasl" && i.user === "alice"));
+      assert.ok(has(await zk.whoAmI(), "sasl", "alice"));
     } finally {
       await zk.close();
     }
@@ -256,8 +258,8 @@ describe("SASL over TLS", () => {
     const zk = await connect(server.tlsConnectString, { tls: { ca: server.ca, cert: server.clientCert, key: server.clientKey }, sasl: login("alice") });
     try {
       const ids = await zk.whoAmI();
-      assert.ok(ids.some((i) => i.authScheme === "sasl" && i.user === "alice"), JSON.stringify(ids));
-      assert.ok(ids.some((i) => i.authScheme === "x509" && i.user === "CN=stormkeeper-client"), JSON.stringify(ids));
+      assert.ok(has(ids, "sasl", "alice"), JSON.stringify(ids));
+      assert.ok(has(ids, "x509", "CN=stormkeeper-client"), JSON.stringify(ids));
     } finally {
       await zk.close();
     }
