@@ -11,13 +11,22 @@
 #                                         client.pem/client.key a certificate the server accepts
 #                                         as x509 identity CN=stormkeeper-client (client
 #                                         certificates are optional); prints "PORT TLS-PORT"
+#   scripts/zookeeper.sh start-sasl DIR [PORT] like start, requiring nothing more of clients but
+#                                         offering SASL DIGEST-MD5: DIR/jaas.conf's Server section
+#                                         holds the users of ZK_SASL_USERS ("name:password ...",
+#                                         default "super:super-secret alice:alice-secret"; super is
+#                                         the server's super user); ZK_SASL_REQUIRED=1 also sets
+#                                         sessionRequireClientSASLAuth=true (clients without SASL
+#                                         are refused); a restart in DIR keeps the users and port;
+#                                         ZK_SASL=1 start-tls adds the same SASL setup to TLS
 #   scripts/zookeeper.sh ensemble DIR [N] start an N-member ensemble (default 3) under DIR/1..N,
 #                                         wait until it has a leader; prints the client ports
 #   scripts/zookeeper.sh member-stop DIR I / member-start DIR I   stop or restart member I
 #   scripts/zookeeper.sh ensemble-stop DIR                        stop every member
 #   scripts/zookeeper.sh srvr|isro|wchp|wchc PORT                four-letter words
 # ZK_EXTRA_CONFIG adds lines to every zoo.cfg written (e.g. localSessionsEnabled=true).
-# ZK_JVM_FLAGS replaces the JVM flags (default: small heap and C1 only, for a fast start).
+# ZK_JVM_FLAGS replaces the JVM flags (default: small heap and C1 only, for a fast start);
+# ZK_JVM_PROPS adds to them (e.g. -Dzookeeper.superUser=super).
 #
 # Only loopback addresses are used; only the PID this script recorded is ever signalled.
 set -euo pipefail
@@ -85,6 +94,7 @@ extendedTypesEnabled=true
 minSessionTimeout=${ZK_MIN_SESSION_TIMEOUT:-1000}
 maxSessionTimeout=${ZK_MAX_SESSION_TIMEOUT:-60000}
 $extra
+$(cat "$dir/sasl.cfg" 2>/dev/null || true)
 ${ZK_EXTRA_CONFIG:-}
 CFG
   echo "$port" > "$dir/port"
@@ -102,8 +112,11 @@ log4j.appender.FILE.layout.ConversionPattern=%d %p [%t] %c{1}: %m%n
 LOG
   # extendedTypesEnabled lets tests create TTL nodes; readonlymode lets a partitioned member
   # serve reads to clients that accept it. Both are read as system properties.
+  local props=${ZK_JVM_PROPS:-}
+  # A SASL server (sasl_setup) reads its users from the JAAS file; "super" is its super user.
+  if [ -f "$dir/jaas.conf" ]; then props+=" -Djava.security.auth.login.config=$dir/jaas.conf -Dzookeeper.superUser=super"; fi
   # shellcheck disable=SC2086 # ZK_JVM_FLAGS is a list of flags
-  nohup java ${ZK_JVM_FLAGS:--Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1} \
+  nohup java ${ZK_JVM_FLAGS:--Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1} $props \
     -Dzookeeper.extendedTypesEnabled=true -Dzookeeper.4lw.commands.whitelist='*' -Dreadonlymode.enabled=true \
     -Dlog4j.configuration="file:$dir/log4j.properties" -Dzk.log.file="$dir/server.log" \
     -Dzookeeper.admin.enableServer=false \
@@ -153,6 +166,23 @@ ssl.clientAuth=want"
   launch "$dir" org.apache.zookeeper.server.ZooKeeperServerMain
   if ! wait_for "$dir" ruok '^imok$' 30; then stop_server "$dir"; exit 1; fi
   echo "$port $secure"
+}
+
+sasl_setup() { # DIR: the JAAS file and zoo.cfg lines of a SASL server, once (a restart keeps them)
+  local dir=$1 user
+  mkdir -p "$dir"
+  [ -f "$dir/jaas.conf" ] && return 0
+  # The server's DigestLoginModule takes each user as an option user_<name>="<password>".
+  {
+    echo 'Server {'
+    echo '  org.apache.zookeeper.server.auth.DigestLoginModule required'
+    for user in ${ZK_SASL_USERS:-super:super-secret alice:alice-secret}; do
+      printf '  user_%s="%s"\n' "${user%%:*}" "${user#*:}"
+    done
+    echo '  ;};' # the module entry ends at the first ";" (after its last option)
+  } > "$dir/jaas.conf"
+  echo "authProvider.1=org.apache.zookeeper.server.auth.SASLAuthenticationProvider" > "$dir/sasl.cfg"
+  if [ "${ZK_SASL_REQUIRED:-0}" = 1 ]; then echo "sessionRequireClientSASLAuth=true" >> "$dir/sasl.cfg"; fi
 }
 
 start_ensemble() {
@@ -215,7 +245,9 @@ stop_server() {
 case "${1:-}" in
   install) install_zookeeper ;;
   start) start_server "${2:?data dir}" "${3:-}" ;;
-  start-tls) start_tls_server "${2:?data dir}" "${3:-}" ;;
+  start-tls) if [ "${ZK_SASL:-0}" = 1 ]; then sasl_setup "${2:?data dir}"; fi
+    start_tls_server "${2:?data dir}" "${3:-}" ;;
+  start-sasl) sasl_setup "${2:?data dir}"; start_server "$2" "${3:-}" ;;
   stop) stop_server "${2:?data dir}" ;;
   ensemble) start_ensemble "${2:?data dir}" "${3:-3}" ;;
   member-stop) stop_server "${2:?data dir}/${3:?member}" ;;
@@ -223,5 +255,5 @@ case "${1:-}" in
     wait_for "$2/$3" ruok '^imok$' 30 ;;
   ensemble-stop) stop_ensemble "${2:?data dir}" ;;
   ruok | srvr | isro | wchp | wchc) four_letter "${2:?port}" "$1"; echo ;;
-  *) sed -n '2,15p' "$0" >&2; exit 2 ;;
+  *) sed -n '2,25p' "$0" >&2; exit 2 ;;
 esac

@@ -20,6 +20,7 @@ export {
 export { type OpFailure, type OpResult, ReadBatch, type ReadResult, Transaction } from "./client/multi.ts";
 export { type RetryPolicy, backoffSleep, isRetryable, retry } from "./client/retry.ts";
 export type { RequestContext, StateMessage } from "./client/diagnostics.ts";
+export type { SaslOptions } from "./client/sasl.ts";
 export type { LogSeverity, Logger, WatchReport } from "./client/session.ts";
 export type { ClientState, ConnectionState, StateEvent } from "./client/session-state.ts";
 export { type OverflowPolicy, type WatchStream, WatchOverflowError } from "./client/watch-stream.ts";

@@ -42,6 +42,7 @@ import { parseConnectString, shuffled } from "./connect-string.ts";
 import { ReadBatch, Transaction } from "./multi.ts";
 import type { Request, SignalOptions } from "./request.ts";
 import { type RequestContext, type StateMessage, requestChannel, stateChannel, tracingRequests, watchesChannel } from "./diagnostics.ts";
+import { type SaslOptions, saslStarter } from "./sasl.ts";
 import { type Logger, Session, type WatchReport } from "./session.ts";
 import type { ClientState, ConnectionState, StateEvent } from "./session-state.ts";
 import { validACL, validData, validVersion } from "./validate.ts";
@@ -74,6 +75,16 @@ export interface ConnectOptions {
   readonly maxInFlight?: number;
   /** Credentials sent right after every handshake, e.g. `[{ scheme: "digest", auth: "alice:secret" }]`. */
   readonly auth?: readonly { readonly scheme: string; readonly auth: string | Uint8Array }[];
+  /**
+   * SASL login run on every connection right after its handshake, before the `auth`
+   * credentials, restored watches and waiting requests: e.g. `{ mechanism: "DIGEST-MD5",
+   * username: "alice", password: "secret" }` for a server whose JAAS `Server` section has
+   * `user_alice="secret"`. The session's identity is then `sasl:alice` (usable in ACLs); the
+   * default watcher hears `{ type: "None", state: "SaslAuthenticated" }` after each success. A
+   * rejection (or a server that cannot prove it knows the password) is terminal: state
+   * `authFailed`, every request fails with `AuthFailed`. It works over TLS as well.
+   */
+  readonly sasl?: SaslOptions;
   /** Resume an existing session (id and password from another client's `sessionId`/`sessionPassword`). */
   readonly session?: { readonly id: bigint; readonly password: Uint8Array };
   /** The default watcher: receives events of reads made with `watch: true` and every session-state change. */
@@ -236,6 +247,7 @@ export class ZooKeeperClient {
         // Java's pacing (§15.2): 0–999 ms jitter before each retry, +1 s per full failed cycle.
         reconnectDelay: (fullCycle) => Math.floor(Math.random() * 1000) + (fullCycle ? 1000 : 0),
         renewSessionOnExpiry: options.renewSessionOnExpiry ?? false,
+        sasl: saslStarter(options.sasl),
       },
       {
         onState: (event) => {
@@ -984,7 +996,7 @@ export function connect(connectString: string, options: ConnectOptions = {}): Pr
     }, limit);
     const off = client.on("state", (event) => {
       if (event === "connected" || event === "readOnly") settle();
-      else if (event === "authFailed") settle({ error: new ZooKeeperError(ErrorCode.AuthFailed, { op: "connect" }) });
+      else if (event === "authFailed") settle({ error: new ZooKeeperError(ErrorCode.AuthFailed, { op: "connect", cause: client.lastConnectionError }) });
       else if (event === "expired" || event === "closed") settle({ error: new ZooKeeperError(ErrorCode.SessionExpired, { op: "connect" }) });
     });
   });

@@ -1,7 +1,7 @@
 /**
  * The session: which server to talk to, the handshake's outcome, reconnecting to the same
- * session after a connection loss, expiry, close, auth replay and watch restoration (protocol
- * reference §3, §9.8, §11.5, §15). State changes go through the pure {@link transition}.
+ * session after a connection loss, expiry, close, SASL login, auth replay and watch restoration
+ * (protocol reference §3, §9.8, §11.5, §11.7, §15). State changes go through the pure {@link transition}.
  *
  * Request policy while disconnected: a request issued (or not yet written) while no connection
  * carries the session waits for the next handshake, at most `waitForConnection` ms, then fails
@@ -18,6 +18,7 @@ import type { Endpoint, TransportFactory } from "../transport/transport.ts";
 import { Connection, authFrameLength, pingInterval } from "./connection.ts";
 import { Queue } from "./queue.ts";
 import type { Request } from "./request.ts";
+import { type SaslStarter, runSasl } from "./sasl.ts";
 import {
   type ClientState,
   type ConnectionState,
@@ -55,6 +56,8 @@ export interface SessionOptions {
   readonly reconnectDelay: (fullCycle: boolean) => number;
   /** After expiry, start a new session instead of stopping (Curator's behaviour). */
   readonly renewSessionOnExpiry: boolean;
+  /** SASL to run on every connection after its handshake, before anything else (§3.5). */
+  readonly sasl: SaslStarter | undefined;
 }
 
 interface StoredAuth {
@@ -422,14 +425,44 @@ export class Session {
     const readTimeout = Math.floor((response.timeOut * 2) / 3);
     conn.startTimers(readTimeout, pingInterval(readTimeout));
     this.options.log("debug", "handshake", { host: endpoint.host, port: endpoint.port, timeout: response.timeOut, readOnly: response.readOnly });
+    const sasl = this.options.sasl;
+    if (sasl === undefined) {
+      this.prime(conn, response.readOnly);
+      return;
+    }
+    // SASL comes first (§3.5). Until it completes the state stays "connecting", so requests
+    // and new credentials wait in the client and nothing else reaches this connection.
+    runSasl((request) => conn.send(request), sasl(), (error) => {
+      if (this.conn !== conn || isTerminal(this.status.state)) return;
+      if (error !== undefined) {
+        this.saslFailed(conn, error);
+        return;
+      }
+      this.prime(conn, response.readOnly);
+      // After SyncConnected, as the Java client orders them.
+      this.deliver(this.listeners.defaultWatcher, { type: "None", state: "SaslAuthenticated", path: null });
+    });
+  }
 
-    // Priming order (§3.5): auth replays, then SetWatches batches, then queued requests.
+  /** Priming order (§3.5): auth replays, then SetWatches batches, then queued requests. */
+  private prime(conn: Connection, readOnly: boolean): void {
     this.authReplies = [...this.auths];
     for (const a of this.auths) conn.sendAuth(a.scheme, a.auth);
     this.restoreWatches(conn);
-    this.apply({ type: "handshake", readOnly: response.readOnly });
+    this.apply({ type: "handshake", readOnly });
     this.drainQueue();
-    if (response.readOnly) this.probeForReadWrite(100);
+    if (readOnly) this.probeForReadWrite(100);
+  }
+
+  /**
+   * Terminal, as a rejected auth packet (§11.7): the connection ends with the reason (for
+   * `lastConnectionError`), and everything waiting fails with `AuthFailed`.
+   */
+  private saslFailed(conn: Connection, error: ZooKeeperError): void {
+    this.options.log("warn", "SASL authentication failed", { error });
+    this.apply({ type: "authFailed" });
+    conn.close(error);
+    this.finish();
   }
 
   /** Drops the connection and makes `hosts[index]` the next attempt, without the reconnect pause. */

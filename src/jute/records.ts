@@ -240,6 +240,11 @@ export function writeAuthPacket(w: JuteWriter, scheme: string, auth: Uint8Array)
   w.int(0).string(scheme).buffer(auth);
 }
 
+/** `GetSASLRequest`: one token of the client's side of a SASL exchange (§11.7). */
+export function writeSaslRequest(w: JuteWriter, token: Uint8Array): void {
+  w.buffer(token);
+}
+
 /** `MultiHeader`: one per multi operation or result, and the terminator (§12). */
 export function writeMultiHeader(w: JuteWriter, h: MultiHeader): void {
   w.int(h.type).bool(h.done).int(h.err);
@@ -260,7 +265,10 @@ export function writeWatcherEvent(w: JuteWriter, e: WatcherEventRecord): void {
   w.int(e.type).int(e.state).string(e.path);
 }
 
-/** Node data; a null buffer (a node created with null data) is returned as empty bytes. */
+/**
+ * Node data, or a `SetSASLResponse` token; a null buffer (a node created with null data, a
+ * server with nothing more to say) is returned as empty bytes.
+ */
 export function readData(r: JuteReader): Uint8Array {
   return r.buffer() ?? new Uint8Array(0);
 }

@@ -4,28 +4,31 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { connect } from "../../mod.ts";
-import { type TlsTestServer, sharedConnectString, startTlsServer, uniqueRoot } from "../support/zookeeper.ts";
+import { SASL_USERS, type TestServer, type TlsTestServer, sharedConnectString, startSaslServer, startTlsServer, uniqueRoot } from "../support/zookeeper.ts";
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const scratch = join(repo, ".scratch");
 
 interface Block {
   readonly code: string;
-  /** `<!-- test: tls -->` blocks also get a TLS server (ZK_TLS_CONNECT, ZK_TLS_CA). */
-  readonly tls: boolean;
+  /**
+   * `<!-- test: tls -->` blocks also get a TLS server (ZK_TLS_CONNECT, ZK_TLS_CA), `<!-- test:
+   * sasl -->` blocks a SASL server and alice's password (ZK_SASL_CONNECT, ZK_SASL_PASSWORD).
+   */
+  readonly server: "tls" | "sasl" | undefined;
 }
 
 /**
- * The README's code blocks marked `<!-- test -->` (or `<!-- test: tls -->`), with package imports
- * pointed at this repo.
+ * The README's code blocks marked `<!-- test -->` (or `<!-- test: tls -->`, `<!-- test: sasl -->`),
+ * with package imports pointed at this repo.
  */
 function runnableBlocks(): Block[] {
   const readme = readFileSync(join(repo, "README.md"), "utf8");
   const blocks: Block[] = [];
-  const marker = /<!-- test(: tls)? -->\s*```ts\n([\s\S]*?)```/g;
+  const marker = /<!-- test(?:: (tls|sasl))? -->\s*```ts\n([\s\S]*?)```/g;
   for (let m = marker.exec(readme); m !== null; m = marker.exec(readme)) {
     const code = (m[2] ?? "").replace(/from "stormkeeper(\/[a-z]+)?"/g, (_, sub: string | undefined) => `from "../${sub ? `src${sub}.ts` : "mod.ts"}"`);
-    blocks.push({ code, tls: m[1] !== undefined });
+    blocks.push({ code, server: m[1] as Block["server"] });
   }
   return blocks;
 }
@@ -33,10 +36,12 @@ function runnableBlocks(): Block[] {
 describe("README examples", () => {
   const blocks = runnableBlocks();
   let tlsServer: TlsTestServer | undefined;
+  let saslServer: TestServer | undefined;
   const stormRoot = uniqueRoot("storm-readme-interop");
 
   after(async () => {
     tlsServer?.destroy();
+    saslServer?.destroy();
     const zk = await connect(sharedConnectString());
     try {
       await zk.deleteRecursive(stormRoot);
@@ -45,9 +50,10 @@ describe("README examples", () => {
     }
   });
 
-  test("the README has runnable examples, one of them over TLS", () => {
+  test("the README has runnable examples, one of them over TLS and one with SASL", () => {
     assert.ok(blocks.length >= 4);
-    assert.ok(blocks.some((b) => b.tls));
+    assert.ok(blocks.some((b) => b.server === "tls"));
+    assert.ok(blocks.some((b) => b.server === "sasl"));
   });
 
   blocks.forEach((block, i) => {
@@ -60,7 +66,12 @@ describe("README examples", () => {
       process.env.ZK_PORT = port;
       process.env.STORM_ROOT = stormRoot;
       mkdirSync(scratch, { recursive: true });
-      if (block.tls) {
+      if (block.server === "sasl") {
+        saslServer ??= startSaslServer();
+        process.env.ZK_SASL_CONNECT = saslServer.connectString;
+        process.env.ZK_SASL_PASSWORD = SASL_USERS.alice;
+      }
+      if (block.server === "tls") {
         tlsServer ??= startTlsServer();
         const caFile = join(scratch, `readme-ca-${process.pid}.pem`);
         writeFileSync(caFile, tlsServer.ca);

@@ -41,9 +41,13 @@ export interface TlsTestServer extends TestServer {
   readonly clientKey: string;
 }
 
-/** Starts a private server with a TLS port as well (`scripts/zookeeper.sh start-tls`); stopped at exit. */
-export function startTlsServer(): TlsTestServer {
-  const { server, dir, ports } = launch("start-tls", "stormkeeper-test-zk-tls-");
+/**
+ * Starts a private server with a TLS port as well (`scripts/zookeeper.sh start-tls`); stopped at
+ * exit. With `sasl`, it also offers SASL DIGEST-MD5 with the users of {@link startSaslServer}.
+ */
+export function startTlsServer(options: { readonly sasl?: boolean } = {}): TlsTestServer {
+  const env: Record<string, string> = options.sasl ? { ZK_SASL: "1", ZK_SASL_USERS: saslUserList } : {};
+  const { server, dir, ports } = launch("start-tls", "stormkeeper-test-zk-tls-", env);
   const pem = (name: string) => readFileSync(join(dir, "tls", name), "utf8");
   return Object.assign(server, {
     tlsConnectString: `127.0.0.1:${ports[1]}`,
@@ -53,10 +57,31 @@ export function startTlsServer(): TlsTestServer {
   });
 }
 
-/** Runs `scripts/zookeeper.sh <command> DIR` and wraps the server it started; restarts keep the ports. */
-function launch(command: "start" | "start-tls", prefix: string): { server: TestServer; dir: string; ports: number[] } {
+/**
+ * The DIGEST-MD5 users (name → password) of every SASL test server: `super` is the server's
+ * super user; carol's password is ISO 8859-1, dora's needs UTF-8.
+ */
+export const SASL_USERS = { super: "super-secret", alice: "alice-secret", carol: "pässwörd", dora: "пароль-δ" } as const;
+const saslUserList = Object.entries(SASL_USERS).map(([name, password]) => `${name}:${password}`).join(" ");
+
+/**
+ * Starts a private server offering SASL DIGEST-MD5 with {@link SASL_USERS}
+ * (`scripts/zookeeper.sh start-sasl`); stopped at exit. With `requireSasl` the server refuses
+ * clients that did not log in (`sessionRequireClientSASLAuth=true`).
+ */
+export function startSaslServer(options: { readonly requireSasl?: boolean } = {}): TestServer {
+  const env = { ZK_SASL_USERS: saslUserList, ZK_SASL_REQUIRED: options.requireSasl ? "1" : "0" };
+  return launch("start-sasl", "stormkeeper-test-zk-sasl-", env).server;
+}
+
+/**
+ * Runs `scripts/zookeeper.sh <command> DIR` (with `env` added to the environment) and wraps the
+ * server it started; restarts keep the ports.
+ */
+function launch(command: "start" | "start-tls" | "start-sasl", prefix: string, extraEnv: Readonly<Record<string, string>> = {}): { server: TestServer; dir: string; ports: number[] } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  const ports = execFileSync("bash", [script, command, dir], { encoding: "utf8" }).trim().split(/\s+/).map(Number);
+  const env = { ...process.env, ...extraEnv };
+  const ports = execFileSync("bash", [script, command, dir], { encoding: "utf8", env }).trim().split(/\s+/).map(Number);
   const port = ports[0] as number;
   let running = true;
   const server: TestServer = {
@@ -69,7 +94,7 @@ function launch(command: "start" | "start-tls", prefix: string): { server: TestS
     },
     start() {
       if (running) return;
-      execFileSync("bash", [script, command, dir, String(port)]);
+      execFileSync("bash", [script, command, dir, String(port)], { env });
       running = true;
     },
     destroy() {
