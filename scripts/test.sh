@@ -10,6 +10,8 @@ bash scripts/zookeeper.sh install || exit 1
 
 echo "== typecheck (tsc)"
 npx tsc --noEmit -p . || exit 1
+echo "== README examples type-check"
+node --import tsx scripts/check-readme.ts || exit 1
 # JSR refuses "slow types" (inferred public types) and a package without a license.
 echo "== JSR publish check (deno publish --dry-run)"
 npx deno publish --dry-run --allow-dirty --quiet || exit 1
