@@ -59,6 +59,16 @@ describe("zstd content checksums", () => {
     assert.throws(() => unwrap(both), isChecksumError);
   });
 
+  test("a truncated skippable frame after a good frame is an error, not a silent success", () => {
+    const frame = zstdRawFrame(enc("abc"));
+    // A skippable frame declaring 100 bytes of which 3 arrived: the data was cut short.
+    const cut = new Uint8Array([...frame, 0x50, 0x2a, 0x4d, 0x18, 100, 0, 0, 0, 1, 2, 3]);
+    assert.throws(() => unwrap(cut), FramingError);
+    // Whole, it is skipped.
+    const whole = new Uint8Array([...frame, 0x50, 0x2a, 0x4d, 0x18, 3, 0, 0, 0, 1, 2, 3]);
+    assert.deepEqual(unwrap(whole), enc("abc"));
+  });
+
   test("a Storm vector compressed by the zstd tool decodes through the checksum check", () => {
     const vectors = JSON.parse(readFileSync(new URL("../fixtures/storm-thrift/vectors.json", import.meta.url), "utf8")) as { kind: RecordKind; thrift: string; zstd?: string }[];
     const withZstd = vectors.filter((v) => v.zstd !== undefined);

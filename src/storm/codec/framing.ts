@@ -94,6 +94,8 @@ function zstdFrames(bytes: Uint8Array, maxBytes: number): ZstdFrame[] | undefine
     if (at + 8 > bytes.length) return undefined;
     if (bytes[at + 3] === 0x18 && bytes[at + 2] === 0x4d && bytes[at + 1] === 0x2a && ((bytes[at] ?? 0) & 0xf0) === 0x50) {
       at += 8 + littleEndian(bytes, at + 4, 4); // a skippable frame
+      // Cut short, it is truncated input: fzstd reports it (returning the frames would not).
+      if (at > bytes.length) return undefined;
       continue;
     }
     if (!ZSTD_MAGIC.every((b, i) => bytes[at + i] === b)) return undefined;
