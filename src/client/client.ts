@@ -216,6 +216,8 @@ export class ZooKeeperClient {
   readonly #closeTimeout: number;
   readonly #defaultWatcher: Watcher;
   readonly #shuffleHosts: boolean;
+  /** Per watch kind and server path, the latest addWatch not yet settled (see addWatch's takeBack). */
+  readonly #pendingWatchAdds = new Map<string, object>();
 
   /** @internal Use {@link connect} or {@link createClient}. */
   constructor(connectString: string, options: ConnectOptions = {}) {
@@ -749,16 +751,27 @@ export class ZooKeeperClient {
       const serverPath = this.#chroot.toServer(path);
       // Abandoned after it was sent, the watch may be set on the server all the same: unless
       // another local watcher needs it, it is taken back, so the server sends no events for it.
+      // A later addWatch on the same watch still unanswered was sent before the take-back would
+      // be: the take-back would remove the watch that one is about to register.
+      const key = `${kind} ${serverPath}`;
+      const self = {};
       const takeBack = (err: number) => {
         const watches = this.#session.watches;
-        if ((err !== 0 && err !== ErrorCode.NoNode) || watches.has(kind, serverPath)) return;
+        if ((err !== 0 && err !== ErrorCode.NoNode) || watches.has(kind, serverPath) || this.#pendingWatchAdds.has(key)) return;
         const type: WatcherType = watches.has("any", serverPath) ? kind : "any";
         this.#send("removeWatches", OpCode.removeWatches, path, (w) => writePathIntRequest(w, serverPath, WatcherTypeCode[type]), () => {}).catch(() => {});
       };
-      return this.#send("addWatch", OpCode.addWatch, path, (w) => writePathIntRequest(w, serverPath, mode === "persistent" ? 0 : 1), (err) => {
+      const adding = this.#send("addWatch", OpCode.addWatch, path, (w) => writePathIntRequest(w, serverPath, mode === "persistent" ? 0 : 1), (err) => {
         if (err !== 0 && err !== ErrorCode.NoNode) check(err, "addWatch", path);
         this.#session.watches.add(kind, serverPath, watcher);
       }, options.signal, takeBack);
+      // Set once sent (a bad signal throws first); no reply can come before this.
+      this.#pendingWatchAdds.set(key, self);
+      const settled = () => {
+        if (this.#pendingWatchAdds.get(key) === self) this.#pendingWatchAdds.delete(key);
+      };
+      adding.then(settled, settled);
+      return adding;
     });
   }
 

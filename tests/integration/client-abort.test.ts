@@ -133,4 +133,31 @@ describe("abandoning requests with an AbortSignal", () => {
       await proxy.close();
     }
   });
+
+  test("an abandoned addWatch's take-back spares the watch of an addWatch on the same path sent after it", async () => {
+    const serverPort = Number(sharedConnectString().split(":")[1]);
+    const proxy = await startProxy(serverPort);
+    const slow = await connect(proxy.connectString, { sessionTimeout: 10_000 });
+    try {
+      await slow.create(`${root}/rewatched`);
+      proxy.delay(300);
+      const controller = new AbortController();
+      const abandoned = slow.addWatch(`${root}/rewatched`, () => {}, { mode: "persistent", signal: controller.signal });
+      await new Promise((r) => setTimeout(r, 50)); // written: it is in the proxy, on its way
+      controller.abort(new Error("gave up"));
+      await assert.rejects(abandoned, /gave up/);
+      // Sent before the abandoned one's reply comes: a take-back sent then reaches the server after it.
+      const fired = deferred<WatchedEvent>(5_000, "NodeDataChanged on the re-added watch");
+      await slow.addWatch(`${root}/rewatched`, (e) => fired.resolve(e), { mode: "persistent" });
+      proxy.delay(0);
+      await slow.sync("/");
+      const table = fourLetterWord(serverPort, "wchp");
+      assert.ok(table.includes(`${root}/rewatched`), table);
+      await slow.setData(`${root}/rewatched`, enc("v"));
+      assert.equal((await fired.promise).type, "NodeDataChanged");
+    } finally {
+      await slow.close();
+      await proxy.close();
+    }
+  });
 });
