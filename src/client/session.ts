@@ -499,6 +499,8 @@ export class Session {
     }
     this.hostIndex = at;
     if (isConnected(this.status.state)) this.lastConnectedIndex = at;
+    // With one host nothing was probed (probeForReadWrite stops there); now there are others.
+    if (this.status.state === "connectedReadOnly" && previous.length < 2) this.probeForReadWrite(100);
     const added = hosts.flatMap((h, i) => (previous.some(same(h)) ? [] : [i]));
     if (rebalance && isConnected(this.status.state) && added.length > 0 && random() < added.length / hosts.length) {
       const target = added[Math.floor(random() * added.length)] as number;

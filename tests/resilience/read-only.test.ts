@@ -52,6 +52,22 @@ describe("read-only mode (canBeReadOnly)", () => {
     }
   });
 
+  test("a read-only client whose one host gains others through updateServerList starts probing them and moves to a read/write one", async () => {
+    const readWrite = startServer();
+    const zk = createClient(readOnlyHost, { canBeReadOnly: true, sessionTimeout: 10_000, shuffleHosts: false });
+    try {
+      await nextState(zk, "readOnly", 30_000);
+      const moved = nextState(zk, "reconnected", 30_000);
+      zk.updateServerList(`${readOnlyHost},${readWrite.connectString}`, { rebalance: false });
+      await moved;
+      assert.equal(zk.currentServer?.port, readWrite.port);
+      assert.equal(zk.lastConnectionError?.message, "moving to a read/write server");
+    } finally {
+      await zk.close();
+      readWrite.destroy();
+    }
+  });
+
   test("close() on a read-only member aborts the isro probe in flight: no socket or timer is left", async () => {
     const silent = await startProxy(ensemble.ports[0] as number);
     silent.blackhole(["toServer", "toClient"]);
