@@ -65,3 +65,23 @@ export function shuffled<T>(items: readonly T[], random: () => number = Math.ran
   }
   return out;
 }
+
+const sameEndpoint = (a: Endpoint) => (b: Endpoint) => a.host === b.host && a.port === b.port;
+
+/** Where `endpoint` is in `hosts` (-1 when it is not). */
+export function indexOfEndpoint(hosts: readonly Endpoint[], endpoint: Endpoint): number {
+  return hosts.findIndex(sameEndpoint(endpoint));
+}
+
+/**
+ * Java's load-balancing rule for a replaced host list whose servers include the current one:
+ * only a list that grew moves the client, with probability 1 - old size / new size, to a random
+ * added server, so the clients of a grown ensemble spread evenly over it. The index in `hosts`
+ * to move to, or undefined to stay.
+ */
+export function rebalanceTarget(previous: readonly Endpoint[], hosts: readonly Endpoint[], random: () => number): number | undefined {
+  const added = hosts.flatMap((h, i) => (previous.some(sameEndpoint(h)) ? [] : [i]));
+  if (hosts.length <= previous.length || added.length === 0 || random() >= 1 - previous.length / hosts.length) return undefined;
+  return added[Math.floor(random() * added.length)];
+}
+

@@ -15,6 +15,7 @@ import { type KeeperStateName, type WatchedEvent, type Watcher, eventTypeName } 
 import { OpCode, WRITE_OPS } from "../protocol/opcodes.ts";
 import type { Chroot } from "../protocol/paths.ts";
 import type { Endpoint, TransportFactory } from "../transport/transport.ts";
+import { indexOfEndpoint, rebalanceTarget } from "./connect-string.ts";
 import { Connection, authFrameLength, pingInterval } from "./connection.ts";
 import { Queue } from "./queue.ts";
 import type { Request } from "./request.ts";
@@ -434,6 +435,8 @@ export class Session {
     // and new credentials wait in the client and nothing else reaches this connection.
     runSasl((request) => conn.send(request), sasl(), (error) => {
       if (this.conn !== conn || isTerminal(this.status.state)) return;
+      // A connection lost mid-exchange is an ordinary disconnect: the next one logs in again.
+      if (error?.code === "ConnectionLoss") return;
       if (error !== undefined) {
         this.saslFailed(conn, error);
         return;
@@ -476,17 +479,17 @@ export class Session {
   /**
    * Replaces the host list (Java's `updateServerList`). A connection to, or an attempt on, a
    * server left out of the list is dropped and the session moves to one in it. With `rebalance`,
-   * a client whose server stays moves to a newly added one with probability added / total, so
-   * the clients of an ensemble that grew spread evenly over it (Java's rule). A move is a
-   * disconnect: requests in flight fail with `ConnectionLoss`; the session and watches stay.
+   * when the list grew, a client whose server stays moves to a newly added one with probability
+   * 1 - old size / new size, so the clients of a grown ensemble spread evenly over it (Java's
+   * rule). A move is a disconnect: requests in flight fail with `ConnectionLoss`; the session
+   * and watches stay.
    */
   updateHosts(hosts: readonly Endpoint[], rebalance: boolean, random: () => number): void {
     if (isTerminal(this.status.state) || this.status.state === "closing") return;
     const previous = this.hosts;
     this.hosts = hosts;
     this.lastConnectedIndex = -1;
-    const same = (a: Endpoint) => (b: Endpoint) => a.host === b.host && a.port === b.port;
-    const at = this.conn === null || this.endpoint === undefined ? -1 : hosts.findIndex(same(this.endpoint));
+    const at = this.conn === null || this.endpoint === undefined ? -1 : indexOfEndpoint(hosts, this.endpoint);
     if (this.conn === null) {
       // Waiting out a reconnect pause: the attempt it ends in goes to the new list's first host.
       this.hostIndex = 0;
@@ -501,9 +504,8 @@ export class Session {
     if (isConnected(this.status.state)) this.lastConnectedIndex = at;
     // With one host nothing was probed (probeForReadWrite stops there); now there are others.
     if (this.status.state === "connectedReadOnly" && previous.length < 2) this.probeForReadWrite(100);
-    const added = hosts.flatMap((h, i) => (previous.some(same(h)) ? [] : [i]));
-    if (rebalance && isConnected(this.status.state) && added.length > 0 && random() < added.length / hosts.length) {
-      const target = added[Math.floor(random() * added.length)] as number;
+    const target = rebalance && isConnected(this.status.state) ? rebalanceTarget(previous, hosts, random) : undefined;
+    if (target !== undefined) {
       this.options.log("info", "rebalancing onto a server added to the host list", { host: hosts[target]?.host, port: hosts[target]?.port });
       this.moveTo(target, "rebalancing onto a server added to the host list");
     }
@@ -524,7 +526,8 @@ export class Session {
     let open = batches.length;
     let interrupted = false;
     const settle = () => {
-      if (--open > 0 || interrupted) return;
+      // A session that ended meanwhile (credentials refused during priming) has its own report.
+      if (--open > 0 || interrupted || isTerminal(this.status.state)) return;
       this.reportWatches({ reason: "reconnected", relativeZxid, restored: this.clientPaths(restored), lost: this.clientPaths(lost) });
     };
     for (const batch of batches) {

@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { pingInterval } from "../../src/client/connection.ts";
 import { FrameError, FrameReader } from "../../src/client/frames.ts";
-import { parseConnectString, shuffled } from "../../src/client/connect-string.ts";
+import { indexOfEndpoint, parseConnectString, rebalanceTarget, shuffled } from "../../src/client/connect-string.ts";
+import type { Endpoint } from "../../src/transport/transport.ts";
 import { Queue } from "../../src/client/queue.ts";
 import { type SessionInput, type SessionStatus, type StateEvent, isTerminal, transition } from "../../src/client/session-state.ts";
 import { WatchRegistry, batchWatchLists } from "../../src/client/watches.ts";
@@ -293,5 +294,29 @@ describe("Queue", () => {
         assert.equal(q.peek(), model[0]);
       }
     }), { numRuns: 50 });
+  });
+});
+
+describe("rebalancing a replaced host list (Java's rule)", () => {
+  const endpoint = fc.record({ host: fc.constantFrom("a", "b", "c", "d", "e", "f"), port: fc.integer({ min: 1, max: 4 }) });
+  const list = fc.uniqueArray(endpoint, { selector: (h) => `${h.host}:${h.port}`, minLength: 1, maxLength: 8 });
+
+  test("a client moves only when the list grew, with probability 1 - old/new, and only to an added server", () => {
+    fc.assert(fc.property(list, list, fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (previous, hosts, r1, r2) => {
+      const draws = [r1, r2];
+      const target = rebalanceTarget(previous, hosts, () => draws.shift() ?? 0);
+      const added = hosts.filter((h) => indexOfEndpoint(previous, h) < 0);
+      const moves = hosts.length > previous.length && added.length > 0 && r1 < 1 - previous.length / hosts.length;
+      assert.equal(target !== undefined, moves);
+      if (target !== undefined) assert.ok(indexOfEndpoint(previous, hosts[target] as Endpoint) < 0, "an added server");
+    }));
+  });
+
+  test("from one server to three, two clients in three move", () => {
+    const one = [{ host: "a", port: 1 }];
+    const three = [...one, { host: "b", port: 1 }, { host: "c", port: 1 }];
+    assert.equal(rebalanceTarget(one, three, () => 0.66), 2, "added[floor(0.66 × 2)]");
+    assert.equal(rebalanceTarget(one, three, () => 0.67), undefined);
+    assert.equal(rebalanceTarget(three, [three[0] as Endpoint, { host: "d", port: 1 }, three[2] as Endpoint], () => 0), undefined, "same size: nobody moves");
   });
 });
