@@ -22,15 +22,7 @@ import {
   writeSetDataRequest,
 } from "../jute/records.ts";
 import { type CreateMode, createWire } from "../protocol/create-mode.ts";
-import {
-  type EnsembleConfig,
-  type EnsembleMember,
-  HIERARCHY_LINE,
-  ensembleHosts,
-  formatMemberLine,
-  parseEnsembleConfig,
-  parseMemberLine,
-} from "../protocol/ensemble-config.ts";
+import { ensembleHosts } from "../protocol/ensemble-config.ts";
 import { ErrorCode, ZooKeeperError, badArguments } from "../protocol/errors.ts";
 import type { WatchedEvent, Watcher } from "../protocol/events.ts";
 import { OpCode, type OpName } from "../protocol/opcodes.ts";
@@ -38,7 +30,8 @@ import { createTarget, deleteTarget, joinPath, makeChroot, parentPath, validateP
 import { tcpTransport } from "../transport/tcp.ts";
 import { type TlsOptions, tlsTransport } from "../transport/tls.ts";
 import type { Endpoint, TransportFactory } from "../transport/transport.ts";
-import { parseConnectString, shuffled } from "./connect-string.ts";
+import { indexOfEndpoint, parseConnectString, shuffled } from "./connect-string.ts";
+import { CONFIG_NODE, type ConfigResult, type ReconfigChange, readConfigResult, validHosts, validReconfig } from "./ensemble.ts";
 import { ReadBatch, Transaction } from "./multi.ts";
 import type { Request, SignalOptions } from "./request.ts";
 import { type RequestContext, type StateMessage, requestChannel, stateChannel, tracingRequests, watchesChannel } from "./diagnostics.ts";
@@ -49,6 +42,7 @@ import { validACL, validData, validVersion } from "./validate.ts";
 import { type OverflowPolicy, type WatchStream, openWatchStream } from "./watch-stream.ts";
 import { WatcherTypeCode, type WatchKind, type WatcherType } from "./watches.ts";
 
+export type { ConfigResult, ReconfigChange } from "./ensemble.ts";
 export type { SignalOptions } from "./request.ts";
 
 /** Options of {@link connect} and {@link createClient}. */
@@ -144,28 +138,6 @@ export interface WatchOptions extends SignalOptions {
   readonly watch?: WatchOption;
 }
 
-/**
- * What {@link ZooKeeperClient.reconfig} changes: members to add and to remove (incremental), or
- * the whole new member list (non-incremental), not both.
- */
-export interface ReconfigChange extends SignalOptions {
-  /** Members to add, or to change (same id): `server.<id>=…` lines or parsed members. */
-  readonly joining?: readonly (string | EnsembleMember)[];
-  /** Ids of the members to remove. */
-  readonly leaving?: readonly number[];
-  /** The complete new member list; may also hold hierarchical-quorum `group.`/`weight.` lines. */
-  readonly members?: readonly (string | EnsembleMember)[];
-  /** Apply only to this configuration version ({@link EnsembleConfig.version}); `BadVersion` otherwise. Default: any. */
-  readonly fromConfig?: bigint;
-}
-
-/** The ensemble configuration read by getConfig or made by reconfig: parsed, as text, and the Stat of `/zookeeper/config`. */
-export interface ConfigResult {
-  readonly config: EnsembleConfig;
-  readonly data: Uint8Array;
-  readonly stat: Stat;
-}
-
 /** Mode of {@link ZooKeeperClient.addWatch}. */
 export type AddWatchMode = "persistent" | "persistent-recursive";
 
@@ -190,9 +162,21 @@ interface StateListeners {
   watches: (report: WatchReport) => void;
 }
 
+/**
+ * A request as the client methods send it: what it is, how to encode it, how to read the reply,
+ * the caller's signal, and what to undo should the reply come after the caller gave up.
+ */
+type SendArgs<T> = [
+  op: OpName,
+  opcode: number,
+  path: string | undefined,
+  encode: Request["encode"],
+  onReply: (err: number, r: JuteReader | null) => T,
+  signal?: AbortSignal,
+  onLateReply?: (err: number) => void,
+];
+
 const DEFAULT_SESSION_TIMEOUT = 30_000;
-/** getConfig's node: outside every chroot (§7.12). */
-const CONFIG_NODE = "/zookeeper/config";
 const DEFAULT_MAX_FRAME = 1_048_575;
 function check(err: number, op: OpName, path: string | undefined): void {
   if (err !== 0) throw new ZooKeeperError(err, { op, path });
@@ -278,7 +262,7 @@ export class ZooKeeperClient {
       this.getConfig({ watch: follow }).then(({ config }) => {
         const hosts = ensembleHosts(config);
         const current = this.#session.serverList;
-        const same = hosts.length === current.length && hosts.every((h) => current.some((c) => c.host === h.host && c.port === h.port));
+        const same = hosts.length === current.length && hosts.every((h) => indexOfEndpoint(current, h) >= 0);
         if (hosts.length === 0 || same) return;
         log("info", "following the ensemble configuration", { version: config.version, hosts });
         this.updateServerList(hosts);
@@ -367,29 +351,14 @@ export class ZooKeeperClient {
     return () => set.delete(listener);
   }
 
-  #send<T>(
-    op: OpName,
-    opcode: number,
-    path: string | undefined,
-    encode: Request["encode"],
-    onReply: (err: number, r: JuteReader | null) => T,
-    signal?: AbortSignal,
-    onLateReply?: (err: number) => void,
-  ): Promise<T> {
-    if (!tracingRequests()) return this.#dispatch(op, opcode, path, encode, onReply, signal, onLateReply);
-    const context: RequestContext = { op, path, sessionId: this.#session.id };
-    return requestChannel.tracePromise(() => this.#dispatch(op, opcode, path, encode, onReply, signal, onLateReply), context) as Promise<T>;
+  #send<T>(...args: SendArgs<T>): Promise<T> {
+    if (!tracingRequests()) return this.#submit(...args);
+    const context: RequestContext = { op: args[0], path: args[2], sessionId: this.#session.id };
+    return requestChannel.tracePromise(() => this.#submit(...args), context) as Promise<T>;
   }
 
-  #dispatch<T>(
-    op: OpName,
-    opcode: number,
-    path: string | undefined,
-    encode: Request["encode"],
-    onReply: (err: number, r: JuteReader | null) => T,
-    signal: AbortSignal | undefined,
-    onLateReply: ((err: number) => void) | undefined,
-  ): Promise<T> {
+  /** {@link #send} without the tracing. */
+  #submit<T>(...[op, opcode, path, encode, onReply, signal, onLateReply]: SendArgs<T>): Promise<T> {
     if (signal !== undefined) {
       if (!isAbortSignal(signal)) throw badArguments("signal must be an AbortSignal", op, path);
       if (signal.aborted) return Promise.reject(signal.reason);
@@ -758,7 +727,7 @@ export class ZooKeeperClient {
       const takeBack = (err: number) => {
         const watches = this.#session.watches;
         if ((err !== 0 && err !== ErrorCode.NoNode) || watches.has(kind, serverPath) || this.#pendingWatchAdds.has(key)) return;
-        const type: WatcherType = watches.has("any", serverPath) ? kind : "any";
+        const type = watches.removalType(kind, serverPath);
         this.#send("removeWatches", OpCode.removeWatches, path, (w) => writePathIntRequest(w, serverPath, WatcherTypeCode[type]), () => {}).catch(() => {});
       };
       const adding = this.#send("addWatch", OpCode.addWatch, path, (w) => writePathIntRequest(w, serverPath, mode === "persistent" ? 0 : 1), (err) => {
@@ -837,10 +806,8 @@ export class ZooKeeperClient {
         announce("SyncConnected");
         return Promise.resolve();
       }
-      // Servers before 3.9 know no typed persistent removal (they answer MarshallingError);
-      // when nothing else watches the path, "any" removes exactly the same on every server.
       const persistentType = type === "persistent" || type === "persistentRecursive";
-      const wireType: WatcherType = persistentType && !watches.has("any", serverPath) ? "any" : type;
+      const wireType = watches.removalType(type, serverPath);
       return this.#send("removeWatches", OpCode.removeWatches, path, (w) => writePathIntRequest(w, serverPath, WatcherTypeCode[wireType]), (err) => check(err, "removeWatches", path)).then(
         () => announce("SyncConnected"),
         (error: unknown) => {
@@ -1012,64 +979,5 @@ export function connect(connectString: string, options: ConnectOptions = {}): Pr
       else if (event === "authFailed") settle({ error: new ZooKeeperError(ErrorCode.AuthFailed, { op: "connect", cause: client.lastConnectionError }) });
       else if (event === "expired" || event === "closed") settle({ error: new ZooKeeperError(ErrorCode.SessionExpired, { op: "connect" }) });
     });
-  });
-}
-
-/** A GetDataResponse carrying the ensemble configuration; unreadable text is a `MarshallingError`. */
-function readConfigResult(reader: JuteReader, op: OpName): ConfigResult {
-  const data = readData(reader);
-  const stat = readStat(reader);
-  let config: EnsembleConfig;
-  try {
-    config = parseEnsembleConfig(new TextDecoder("utf-8", { fatal: true }).decode(data));
-  } catch (error) {
-    throw new ZooKeeperError(ErrorCode.MarshallingError, { op, path: CONFIG_NODE, message: `unreadable ensemble configuration: ${error instanceof ZooKeeperError ? error.message : String(error)}`, cause: error });
-  }
-  return { config, data, stat };
-}
-
-/** The three strings of a ReconfigRequest (null where unused), each member line checked first. */
-function validReconfig(change: ReconfigChange): { joining: string | null; leaving: string | null; members: string | null } {
-  if (typeof change !== "object" || change === null) throw badArguments("reconfig needs { joining, leaving } or { members }", "reconfig");
-  const lines = (entries: readonly (string | EnsembleMember)[] | undefined, what: string, others: boolean): string | null => {
-    if (entries === undefined) return null;
-    if (!Array.isArray(entries)) throw badArguments(`${what} must be an array`, "reconfig");
-    return entries.map((entry) => {
-      const line = typeof entry === "string" ? entry.trim() : formatMemberLine(entry);
-      // A non-incremental list may carry hierarchical-quorum lines, which the server checks.
-      if (others && HIERARCHY_LINE.test(line)) return line;
-      const parsed = parseMemberLine(line);
-      if (typeof parsed === "string") throw badArguments(`invalid ${what} entry: ${parsed}`, "reconfig");
-      return line;
-    }).join(",");
-  };
-  const joining = lines(change.joining, "joining", false);
-  const members = lines(change.members, "members", true);
-  let leaving: string | null = null;
-  if (change.leaving !== undefined) {
-    if (!Array.isArray(change.leaving) || !change.leaving.every((id) => Number.isSafeInteger(id) && id >= 0)) {
-      throw badArguments("leaving must be an array of server ids", "reconfig");
-    }
-    leaving = change.leaving.join(",");
-  }
-  if (members !== null && (joining !== null || leaving !== null)) throw badArguments("members (non-incremental) cannot be combined with joining or leaving", "reconfig");
-  if (!joining && !leaving && !members) throw badArguments("reconfig needs joining, leaving or members", "reconfig");
-  return { joining: joining || null, leaving: leaving || null, members };
-}
-
-/** A non-empty host list from a connect string (without another chroot) or endpoints. */
-function validHosts(hosts: string | readonly Endpoint[], chroot: string): Endpoint[] {
-  if (typeof hosts === "string") {
-    const parsed = parseConnectString(hosts);
-    if (parsed.chroot !== "" && parsed.chroot !== chroot) {
-      throw badArguments(`updateServerList cannot change the chroot (${JSON.stringify(chroot || "/")} → ${JSON.stringify(parsed.chroot)})`);
-    }
-    return [...parsed.hosts];
-  }
-  if (!Array.isArray(hosts) || hosts.length === 0) throw badArguments("updateServerList needs a connect string or a non-empty list of endpoints");
-  return hosts.map((h: Endpoint) => {
-    const ok = typeof h === "object" && h !== null && typeof h.host === "string" && h.host !== "" && Number.isInteger(h.port) && h.port >= 1 && h.port <= 65535;
-    if (!ok) throw badArguments(`invalid endpoint ${JSON.stringify(h)}: expected { host, port }`);
-    return { host: h.host, port: h.port };
   });
 }

@@ -103,6 +103,17 @@ export class WatchRegistry {
   }
 
   /** True when `type` has a registration on `serverPath` (optionally for one watcher). */
+  /**
+   * The type to put on the wire to remove the server's watch of `type` on `serverPath` once the
+   * local ones are gone: servers before 3.9 know no typed persistent removal (they answer
+   * MarshallingError), and when nothing else watches the path, "any" removes exactly the same
+   * on every server.
+   */
+  removalType(type: WatcherType, serverPath: string): WatcherType {
+    const persistent = type === "persistent" || type === "persistentRecursive";
+    return persistent && !this.has("any", serverPath) ? "any" : type;
+  }
+
   has(type: WatcherType, serverPath: string, watcher?: Watcher): boolean {
     return kindsOfType[type].some((kind) => {
       const set = this.tables[kind].get(serverPath);
