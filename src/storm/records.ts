@@ -82,10 +82,24 @@ export function streamKey(componentId: string, streamId: string): StreamKey {
   return JSON.stringify([componentId, streamId]);
 }
 
+/** The `[componentId, streamId]` of a canonical stream key; throws a TypeError on any other string. */
+export function parseStreamKey(key: StreamKey): readonly [string, string] {
+  let v: unknown;
+  try {
+    v = JSON.parse(key);
+  } catch {
+    v = undefined;
+  }
+  if (!Array.isArray(v) || v.length !== 2 || typeof v[0] !== "string" || typeof v[1] !== "string" || JSON.stringify(v) !== key) {
+    throw new TypeError(`not a stream key: ${JSON.stringify(key)}`);
+  }
+  return [v[0], v[1]];
+}
+
 const isStreamKey = (key: string) => {
   try {
-    const v: unknown = JSON.parse(key);
-    return Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === "string") && JSON.stringify(v) === key;
+    parseStreamKey(key);
+    return true;
   } catch {
     return false;
   }

@@ -3,7 +3,7 @@
  * stormkeeper's records: executor-range and stream-id keys become `executorKey`/`streamKey`
  * strings, `worker_resources` a list of `{ nodeInfo, resources }`.
  */
-import { executorKey, parseExecutorKey, type RecordKind, streamKey } from "../records.ts";
+import { compareNodeInfo, executorKey, type NodeInfo, parseExecutorKey, parseStreamKey, type RecordKind, streamKey } from "../records.ts";
 import type { ThriftField, ThriftMap, ThriftStruct, ThriftType } from "./thrift-protocol.ts";
 
 const bool: ThriftType = { kind: "bool" };
@@ -17,6 +17,8 @@ const set = (elem: ThriftType): ThriftType => ({ kind: "set", elem });
 const map = (key: ThriftType, value: ThriftType, extra: Partial<ThriftMap> = {}): ThriftMap => ({ kind: "map", key, value, ...extra });
 const req = (id: number, name: string, type: ThriftType, extra: Partial<ThriftField> = {}): ThriftField => ({ id, name, type, required: true, ...extra });
 const opt = (id: number, name: string, type: ThriftType): ThriftField => ({ id, name, type, required: false });
+/** An optional map with thrift's `= {}` default: absent reads as empty, and is written as empty. */
+const optEmpty = (id: number, name: string, type: ThriftType): ThriftField => ({ id, name, type, required: false, defaultsToEmpty: true });
 const struct = (name: string, fields: ThriftField[], union = false): ThriftStruct => ({ kind: "struct", name, fields, union });
 
 const TopologyStatus: ThriftType = { kind: "enum", name: "TopologyStatus", values: { ACTIVE: 1, INACTIVE: 2, REBALANCING: 3, KILLED: 4 } };
@@ -49,15 +51,33 @@ const executorInfoKey = {
   },
 };
 
+// The same few streams appear in every executor's stats: their JSON keys are made once.
+const streamKeys = new Map<string, Map<string, string>>();
+function cachedStreamKey(componentId: string, streamId: string): string {
+  let byStreamId = streamKeys.get(componentId);
+  if (byStreamId === undefined) {
+    if (streamKeys.size >= 1024) streamKeys.clear();
+    byStreamId = new Map();
+    streamKeys.set(componentId, byStreamId);
+  }
+  let key = byStreamId.get(streamId);
+  if (key === undefined) {
+    if (byStreamId.size >= 1024) byStreamId.clear();
+    key = streamKey(componentId, streamId);
+    byStreamId.set(streamId, key);
+  }
+  return key;
+}
+
 const GlobalStreamId = struct("GlobalStreamId", [req(1, "componentId", string), req(2, "streamId", string)]);
 const byStream = (value: ThriftType) =>
   map(string, map(GlobalStreamId, value, {
     keyToJs: (k) => {
       const { componentId, streamId } = k as { componentId: string; streamId: string };
-      return streamKey(componentId, streamId);
+      return cachedStreamKey(componentId, streamId);
     },
     keyFromJs: (k) => {
-      const [componentId, streamId] = JSON.parse(k) as [string, string];
+      const [componentId, streamId] = parseStreamKey(k);
       return { componentId, streamId };
     },
   }));
@@ -77,11 +97,11 @@ const WorkerResources = struct("WorkerResources", [
 
 const Assignment = struct("Assignment", [
   req(1, "masterCodeDir", string),
-  opt(2, "nodeHost", map(string, string)),
-  opt(3, "executorNodePort", map(list(i64), NodeInfo, executorListKey)),
-  opt(4, "executorStartTimeSecs", map(list(i64), i64, executorListKey)),
-  opt(5, "workerResources", map(NodeInfo, WorkerResources, { entries: { key: "nodeInfo", value: "resources" } })),
-  opt(6, "totalSharedOffHeap", map(string, double)),
+  optEmpty(2, "nodeHost", map(string, string)),
+  optEmpty(3, "executorNodePort", map(list(i64), NodeInfo, executorListKey)),
+  optEmpty(4, "executorStartTimeSecs", map(list(i64), i64, executorListKey)),
+  optEmpty(5, "workerResources", map(NodeInfo, WorkerResources, { entries: { key: "nodeInfo", value: "resources", order: (a: NodeInfo, b: NodeInfo) => compareNodeInfo(a, b) } })),
+  optEmpty(6, "totalSharedOffHeap", map(string, double)),
   opt(7, "owner", string),
 ]);
 

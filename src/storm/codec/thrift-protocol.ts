@@ -1,11 +1,14 @@
 /**
  * Thrift's binary protocol (what Java's `TSerializer` writes), driven by declarative struct
- * tables instead of generated code. Pure functions: `encodeStruct` and `decodeStruct` turn a
- * JavaScript value into bytes and back following a {@link ThriftStruct} table. Unknown fields are
- * skipped on read, as Thrift does; lengths and counts are checked against the bytes present, and
- * nesting is bounded, so hostile input fails with {@link ThriftDecodeError} and never allocates
- * more than the input's size. Storm stores bare structs, never an RPC message, so the protocol's
- * strict/non-strict message header does not arise here.
+ * tables instead of generated code. Each table is compiled once, on first use, into a tree of
+ * specialised encode/decode closures, so a record costs one pass over its values: the encoder
+ * checks every value's type and range as it writes, the decoder checks as it reads and builds the
+ * value already frozen. `encodeStruct` and `decodeStruct` are pure functions of table and value.
+ *
+ * Unknown fields are skipped on read, as Thrift does; lengths and counts are checked against the
+ * bytes present, and nesting is bounded, so hostile input fails with {@link ThriftDecodeError} and
+ * never allocates more than the input's size. Storm stores bare structs, never an RPC message, so
+ * the protocol's strict/non-strict message header does not arise here.
  */
 
 /** Wire type ids of the binary protocol. */
@@ -30,6 +33,8 @@ export interface ThriftField {
   readonly required: boolean;
   /** Other integer widths accepted on read (a field whose type changed between releases). */
   readonly alsoReads?: readonly ("i32" | "i64")[];
+  /** An optional map whose absence means empty (thrift's `= {}` default): read and written as `{}` / `[]`. */
+  readonly defaultsToEmpty?: boolean;
 }
 
 /** A struct (or union: exactly one field set) table. */
@@ -42,7 +47,8 @@ export interface ThriftStruct {
 
 /**
  * A map. By default a JavaScript object keyed by strings; `keyToJs`/`keyFromJs` turn non-string
- * keys (lists, structs) into string keys; `entries` makes it an array of `{ [key]: k, [value]: v }`.
+ * keys (lists, structs) into string keys (`keyFromJs` throws on a key that is not canonical);
+ * `entries` makes it an array of `{ [key]: k, [value]: v }`, kept in `entries.order` when given.
  */
 export interface ThriftMap {
   readonly kind: "map";
@@ -50,27 +56,32 @@ export interface ThriftMap {
   readonly value: ThriftType;
   readonly keyToJs?: (key: unknown) => string;
   readonly keyFromJs?: (key: string) => unknown;
-  readonly entries?: { readonly key: string; readonly value: string };
+  readonly entries?: { readonly key: string; readonly value: string; readonly order?: (a: never, b: never) => number };
 }
 
-export type ThriftType =
-  | ThriftScalar
-  | ThriftEnum
-  | ThriftStruct
-  | { readonly kind: "list" | "set"; readonly elem: ThriftType }
-  | ThriftMap;
+/**
+ * A list or set. A set of integers is canonical in JavaScript: ascending and without duplicates,
+ * so equal sets are equal arrays.
+ */
+export interface ThriftCollection {
+  readonly kind: "list" | "set";
+  readonly elem: ThriftType;
+}
+
+export type ThriftType = ThriftScalar | ThriftEnum | ThriftStruct | ThriftCollection | ThriftMap;
 
 /** Input that is not valid for the table it is read with. */
 export class ThriftDecodeError extends Error {
   override readonly name = "ThriftDecodeError";
 }
 
-/** A value that does not fit the table it is written with. */
+/** A value that does not fit the table it is written with; the message starts with the value's path. */
 export class ThriftEncodeError extends Error {
   override readonly name = "ThriftEncodeError";
 }
 
 const MAX_DEPTH = 64;
+const TWO_32 = 4294967296;
 
 function wireType(t: ThriftType): number {
   switch (t.kind) {
@@ -93,9 +104,6 @@ function wireType(t: ThriftType): number {
 /** The fewest bytes one value of a wire type can take (for count sanity checks). */
 function minSize(type: number): number {
   switch (type) {
-    case TType.BOOL:
-    case TType.BYTE:
-    case TType.STRUCT: return 1;
     case TType.I16: return 2;
     case TType.I32:
     case TType.STRING: return 4;
@@ -109,17 +117,52 @@ function minSize(type: number): number {
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Bytes
+
 const utf8 = new TextEncoder();
 const utf8Strict = new TextDecoder("utf-8", { fatal: true });
 // With the u flag a surrogate pair is one code point, so this matches only unpaired halves.
 const LONE_SURROGATE = /\p{Cs}/u;
+/** Shorter ASCII strings are read byte by byte: cheaper than a TextDecoder call. */
+const SHORT_STRING = 32;
 
+// Short ASCII strings (map keys: windows, stream and component ids) repeat across records: one
+// copy of each is kept in a small direct-mapped table keyed by a hash of its bytes, so reading a
+// key allocates nothing and hands V8 a string it has already hashed.
+const INTERN_SLOTS = 4096;
+const interned = new Array<string | undefined>(INTERN_SLOTS);
+
+/** The ASCII string of `buf[start, end)`, or undefined when a byte is not ASCII. */
+function internedAscii(buf: Uint8Array, start: number, end: number): string | undefined {
+  let hash = 0;
+  for (let p = start; p < end; p++) {
+    const c = buf[p] as number;
+    if (c >= 0x80) return undefined;
+    hash = (Math.imul(hash, 31) + c) | 0;
+  }
+  const slot = hash & (INTERN_SLOTS - 1);
+  const cached = interned[slot];
+  if (cached !== undefined && cached.length === end - start) {
+    let same = true;
+    for (let i = 0; i < cached.length && same; i++) same = cached.charCodeAt(i) === buf[start + i];
+    if (same) return cached;
+  }
+  const s = String.fromCharCode.apply(null, buf.subarray(start, end) as unknown as number[]);
+  interned[slot] = s;
+  return s;
+}
+
+/**
+ * A growable byte buffer, reused from one encode to the next (encoding is synchronous and not
+ * re-entrant); callers get a copy of what was written.
+ */
 class Writer {
-  private buf = new Uint8Array(256);
-  private view = new DataView(this.buf.buffer);
+  buf = new Uint8Array(4096);
+  view = new DataView(this.buf.buffer);
   pos = 0;
 
-  private ensure(n: number): void {
+  ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
     let size = this.buf.length * 2;
     while (size < this.pos + n) size *= 2;
@@ -128,38 +171,99 @@ class Writer {
     this.buf = next;
     this.view = new DataView(next.buffer);
   }
-  byte(v: number) { this.ensure(1); this.view.setInt8(this.pos, v); this.pos += 1; }
-  i16(v: number) { this.ensure(2); this.view.setInt16(this.pos, v); this.pos += 2; }
-  i32(v: number) { this.ensure(4); this.view.setInt32(this.pos, v); this.pos += 4; }
-  i64(v: bigint) { this.ensure(8); this.view.setBigInt64(this.pos, v); this.pos += 8; }
-  double(v: number) { this.ensure(8); this.view.setFloat64(this.pos, v); this.pos += 8; }
-  bytes(v: Uint8Array) { this.i32(v.length); this.ensure(v.length); this.buf.set(v, this.pos); this.pos += v.length; }
-  result(): Uint8Array { return this.buf.slice(0, this.pos); }
+  byte(v: number): void { this.ensure(1); this.buf[this.pos++] = v; }
+  i16(v: number): void { this.ensure(2); this.view.setInt16(this.pos, v); this.pos += 2; }
+  i32(v: number): void { this.ensure(4); this.view.setInt32(this.pos, v); this.pos += 4; }
+  /** A safe integer as a big-endian two's-complement i64: exact, since |v| < 2^53. */
+  i64(v: number): void {
+    this.ensure(8);
+    const high = Math.floor(v / TWO_32);
+    this.view.setInt32(this.pos, high);
+    this.view.setUint32(this.pos + 4, v - high * TWO_32);
+    this.pos += 8;
+  }
+  double(v: number): void { this.ensure(8); this.view.setFloat64(this.pos, v); this.pos += 8; }
+  fieldHeader(type: number, id: number): void { this.ensure(3); this.buf[this.pos] = type; this.view.setInt16(this.pos + 1, id); this.pos += 3; }
+  bytes(v: Uint8Array): void { this.i32(v.length); this.ensure(v.length); this.buf.set(v, this.pos); this.pos += v.length; }
+  /** A length-prefixed UTF-8 string; false (nothing written) for a lone surrogate, which has no UTF-8 form. */
+  string(s: string): boolean {
+    const n = s.length;
+    this.ensure(4 + 3 * n);
+    const buf = this.buf;
+    let p = this.pos + 4;
+    let i = 0;
+    for (; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) break;
+      buf[p++] = c;
+    }
+    if (i < n) {
+      if (LONE_SURROGATE.test(s)) return false;
+      p += utf8.encodeInto(i === 0 ? s : s.slice(i), buf.subarray(p)).written;
+    }
+    this.view.setInt32(this.pos, p - this.pos - 4);
+    this.pos = p;
+    return true;
+  }
 }
 
+const writer = new Writer();
+
 class Reader {
-  private readonly view: DataView;
+  readonly view: DataView;
   pos = 0;
-  constructor(private readonly buf: Uint8Array) {
+  constructor(readonly buf: Uint8Array) {
     this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   }
   get remaining(): number { return this.buf.length - this.pos; }
-  private need(n: number): void {
-    if (n > this.remaining) throw new ThriftDecodeError(`truncated: need ${n} bytes at offset ${this.pos}, ${this.remaining} left`);
+  need(n: number): void {
+    if (n > this.buf.length - this.pos) throw new ThriftDecodeError(`truncated: need ${n} bytes at offset ${this.pos}, ${this.remaining} left`);
   }
   byte(): number { this.need(1); return this.view.getInt8(this.pos++); }
   i16(): number { this.need(2); const v = this.view.getInt16(this.pos); this.pos += 2; return v; }
   i32(): number { this.need(4); const v = this.view.getInt32(this.pos); this.pos += 4; return v; }
-  i64(): bigint { this.need(8); const v = this.view.getBigInt64(this.pos); this.pos += 8; return v; }
+  /** An i64 that must be a safe integer (the high word times 2^32 is exact; the sum is exact when safe). */
+  i64(what: string): number {
+    this.need(8);
+    const v = this.view.getInt32(this.pos) * TWO_32 + this.view.getUint32(this.pos + 4);
+    if (!Number.isSafeInteger(v)) {
+      const exact = this.view.getBigInt64(this.pos);
+      throw new ThriftDecodeError(`${what} value ${exact} is outside the safe integer range`);
+    }
+    this.pos += 8;
+    return v;
+  }
   double(): number { this.need(8); const v = this.view.getFloat64(this.pos); this.pos += 8; return v; }
   skipBytes(n: number): void { this.need(n); this.pos += n; }
-  bytes(): Uint8Array {
+  length(): number {
     const n = this.i32();
     if (n < 0) throw new ThriftDecodeError(`negative length ${n} at offset ${this.pos - 4}`);
     this.need(n);
+    return n;
+  }
+  bytes(): Uint8Array {
+    const n = this.length();
     const out = this.buf.slice(this.pos, this.pos + n);
     this.pos += n;
     return out;
+  }
+  // Java would read invalid UTF-8 as U+FFFD, but Java never writes it (see Writer.string);
+  // refusing it keeps a read-modify-write from storing another string than it read.
+  string(what: string): string {
+    const n = this.length();
+    const buf = this.buf;
+    const start = this.pos;
+    const end = start + n;
+    this.pos = end;
+    if (n <= SHORT_STRING) {
+      const interned = internedAscii(buf, start, end);
+      if (interned !== undefined) return interned;
+    }
+    try {
+      return utf8Strict.decode(buf.subarray(start, end));
+    } catch {
+      throw new ThriftDecodeError(`${what} is not valid UTF-8`);
+    }
   }
   count(elemMin: number, what: string): number {
     const n = this.i32();
@@ -169,121 +273,323 @@ class Reader {
   }
 }
 
-function safeInteger(v: bigint, what: string): number {
-  if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER)) {
-    throw new ThriftDecodeError(`${what} value ${v} is outside the safe integer range`);
+// ---------------------------------------------------------------------------------------------
+// Encoding
+
+/**
+ * A refusal on its way up from the value that does not fit: each level adds its part of the
+ * path, so the happy path builds no path strings at all.
+ */
+class Refusal {
+  readonly path: string[] = [];
+  constructor(readonly reason: string) {}
+}
+
+/** Adds `segment` to a refusal passing through; anything else is a bug and passes unchanged. */
+function within(error: unknown, segment: string): unknown {
+  if (error instanceof Refusal) error.path.push(segment);
+  return error;
+}
+
+type Encoder = (w: Writer, v: unknown) => void;
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const isPlainObject = (v: unknown): v is Record<string, unknown> => {
+  if (!isObject(v)) return false;
+  const proto: unknown = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+};
+
+/** Compares strings by Unicode code point (UTF-16 order differs only above the BMP's surrogates). */
+function byCodePoint(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.codePointAt(i) ?? 0;
+    const y = b.codePointAt(i) ?? 0;
+    if (x !== y) return x - y;
+    if (x > 0xffff) i++;
   }
-  return Number(v);
+  return a.length - b.length;
 }
 
-function fail(path: string, message: string): never {
-  throw new ThriftEncodeError(`${path}: ${message}`);
+const intRange = { byte: 2 ** 7, i16: 2 ** 15, i32: 2 ** 31 } as const;
+
+const encoders = new WeakMap<ThriftType, Encoder>();
+
+function encoderOf(t: ThriftType): Encoder {
+  let encode = encoders.get(t);
+  if (encode === undefined) {
+    encode = compileEncoder(t);
+    encoders.set(t, encode);
+  }
+  return encode;
 }
 
-function writeValue(w: Writer, t: ThriftType, v: unknown, path: string): void {
+function compileEncoder(t: ThriftType): Encoder {
   switch (t.kind) {
     case "bool":
-      if (typeof v !== "boolean") fail(path, "expected a boolean");
-      w.byte(v ? 1 : 0);
-      return;
+      return (w, v) => {
+        if (typeof v !== "boolean") throw new Refusal("expected a boolean");
+        w.byte(v ? 1 : 0);
+      };
     case "byte":
     case "i16":
     case "i32": {
-      const bits = t.kind === "byte" ? 8 : t.kind === "i16" ? 16 : 32;
-      if (typeof v !== "number" || !Number.isInteger(v) || v < -(2 ** (bits - 1)) || v >= 2 ** (bits - 1)) fail(path, `expected an ${t.kind}`);
-      if (t.kind === "byte") w.byte(v);
-      else if (t.kind === "i16") w.i16(v);
-      else w.i32(v);
-      return;
+      const limit = intRange[t.kind];
+      const kind = t.kind;
+      return (w, v) => {
+        if (typeof v !== "number" || !Number.isInteger(v) || v < -limit || v >= limit) throw new Refusal(`expected an ${kind}`);
+        if (kind === "i32") w.i32(v);
+        else if (kind === "i16") w.i16(v);
+        else w.byte(v & 0xff);
+      };
     }
     case "i64":
-      if (typeof v !== "number" || !Number.isSafeInteger(v)) fail(path, "expected a safe integer");
-      w.i64(BigInt(v));
-      return;
+      return (w, v) => {
+        if (typeof v !== "number" || !Number.isSafeInteger(v)) throw new Refusal("expected a safe integer");
+        w.i64(v);
+      };
     case "double":
-      if (typeof v !== "number") fail(path, "expected a number");
-      w.double(v);
-      return;
+      return (w, v) => {
+        if (typeof v !== "number") throw new Refusal("expected a number");
+        w.double(v);
+      };
     case "string":
-      if (typeof v !== "string") fail(path, "expected a string");
-      // UTF-8 cannot hold a lone surrogate: TextEncoder would write U+FFFD (Java writes "?"),
-      // silently storing another string than the record holds.
-      if (LONE_SURROGATE.test(v)) fail(path, "a string with a lone UTF-16 surrogate has no UTF-8 form");
-      w.bytes(utf8.encode(v));
-      return;
+      return (w, v) => {
+        if (typeof v !== "string") throw new Refusal("expected a string");
+        // TextEncoder would write U+FFFD (Java writes "?"): another string than the record holds.
+        if (!w.string(v)) throw new Refusal("a string with a lone UTF-16 surrogate has no UTF-8 form");
+      };
     case "binary":
-      if (!(v instanceof Uint8Array)) fail(path, "expected a Uint8Array");
-      w.bytes(v);
-      return;
+      return (w, v) => {
+        if (!(v instanceof Uint8Array)) throw new Refusal("expected a Uint8Array");
+        w.bytes(v);
+      };
     case "enum": {
-      const n = typeof v === "string" && Object.hasOwn(t.values, v) ? t.values[v] : undefined;
-      if (n === undefined) fail(path, `expected one of ${Object.keys(t.values).join(", ")}`);
-      w.i32(n);
-      return;
+      const { values } = t;
+      const names = Object.keys(values).join(", ");
+      return (w, v) => {
+        const n = typeof v === "string" && Object.hasOwn(values, v) ? values[v] : undefined;
+        if (n === undefined) throw new Refusal(`expected one of ${names}`);
+        w.i32(n);
+      };
     }
     case "struct":
-      writeStruct(w, t, v, path);
-      return;
+      return t.union ? compileUnionEncoder(t) : compileStructEncoder(t);
     case "list":
-    case "set": {
-      if (!Array.isArray(v)) fail(path, `expected an array`);
-      w.byte(wireType(t.elem));
-      w.i32(v.length);
-      v.forEach((item, i) => writeValue(w, t.elem, item, `${path}[${i}]`));
-      return;
+    case "set":
+      return compileCollectionEncoder(t);
+    case "map":
+      return t.entries ? compileEntriesEncoder(t, t.entries) : compileObjectMapEncoder(t);
+  }
+}
+
+interface CompiledField {
+  readonly field: ThriftField;
+  readonly wire: number;
+  readonly encode: Encoder;
+  readonly segment: string;
+}
+
+const compileFields = (s: ThriftStruct): CompiledField[] =>
+  [...s.fields].sort((a, b) => a.id - b.id).map((field) => ({ field, wire: wireType(field.type), encode: encoderOf(field.type), segment: `.${field.name}` }));
+
+/** An empty map or list, for a field whose absence means empty. */
+function writeEmpty(w: Writer, t: ThriftType): void {
+  if (t.kind === "map") {
+    w.byte(wireType(t.key));
+    w.byte(wireType(t.value));
+  } else if (t.kind === "list" || t.kind === "set") {
+    w.byte(wireType(t.elem));
+  }
+  w.i32(0);
+}
+
+function compileStructEncoder(s: ThriftStruct): Encoder {
+  const fields = compileFields(s);
+  return (w, v) => {
+    if (!isObject(v)) throw new Refusal(`expected a ${s.name} object`);
+    for (const { field, wire, encode, segment } of fields) {
+      const value = v[field.name];
+      if (value === undefined) {
+        if (field.required) throw within(new Refusal(`required field of ${s.name} is missing`), segment);
+        if (field.defaultsToEmpty) {
+          w.fieldHeader(wire, field.id);
+          writeEmpty(w, field.type);
+        }
+        continue;
+      }
+      w.fieldHeader(wire, field.id);
+      try {
+        encode(w, value);
+      } catch (error) {
+        throw within(error, segment);
+      }
     }
-    case "map": {
-      const entries: [unknown, unknown][] = [];
-      if (t.entries) {
-        if (!Array.isArray(v)) fail(path, "expected an array of entries");
-        const { key, value } = t.entries;
-        for (const e of v) entries.push([(e as Record<string, unknown>)[key], (e as Record<string, unknown>)[value]]);
-      } else {
-        if (typeof v !== "object" || v === null) fail(path, "expected an object");
-        // Keys in code-point order: the same record always gives the same bytes.
-        for (const k of Object.keys(v).sort(byCodePoint)) entries.push([t.keyFromJs ? t.keyFromJs(k) : k, (v as Record<string, unknown>)[k]]);
+    w.byte(TType.STOP);
+  };
+}
+
+/** A union: exactly one own property, a member's, holding a value (a second or unknown key is refused). */
+function compileUnionEncoder(s: ThriftStruct): Encoder {
+  const members = new Map(compileFields(s).map((f) => [f.field.name, f]));
+  return (w, v) => {
+    if (!isObject(v)) throw new Refusal(`expected a ${s.name} object`);
+    const keys = Object.keys(v);
+    const name = keys[0];
+    const member = name === undefined ? undefined : members.get(name);
+    if (keys.length !== 1 || member === undefined || v[member.field.name] === undefined) {
+      throw new Refusal(`union ${s.name} needs exactly one of ${[...members.keys()].join(", ")}, has ${keys.join(", ") || "none"}`);
+    }
+    w.fieldHeader(member.wire, member.field.id);
+    try {
+      member.encode(w, v[member.field.name]);
+    } catch (error) {
+      throw within(error, member.segment);
+    }
+    w.byte(TType.STOP);
+  };
+}
+
+const isIntegerType = (t: ThriftType) => t.kind === "i64" || t.kind === "i32" || t.kind === "i16" || t.kind === "byte";
+
+function compileCollectionEncoder(t: ThriftCollection): Encoder {
+  const elem = encoderOf(t.elem);
+  const wire = wireType(t.elem);
+  const canonicalSet = t.kind === "set" && isIntegerType(t.elem);
+  return (w, v) => {
+    if (!Array.isArray(v)) throw new Refusal("expected an array");
+    // A set of integers is written as its canonical form: ascending, no duplicates.
+    const items: readonly unknown[] = canonicalSet ? canonicalIntegerSet(v) : v;
+    w.byte(wire);
+    w.i32(items.length);
+    for (let i = 0; i < items.length; i++) {
+      try {
+        elem(w, items[i]);
+      } catch (error) {
+        throw within(error, `[${i}]`);
       }
-      w.byte(wireType(t.key));
-      w.byte(wireType(t.value));
-      w.i32(entries.length);
-      for (const [k, val] of entries) {
-        writeValue(w, t.key, k, `${path} key`);
-        writeValue(w, t.value, val, `${path}[${String(k)}]`);
+    }
+  };
+}
+
+/** Ascending, unique; non-numbers are left in place for the element encoder to refuse. */
+function canonicalIntegerSet(items: readonly unknown[]): readonly unknown[] {
+  if (!items.every((x) => typeof x === "number")) return items;
+  const numbers = items as readonly number[];
+  for (let i = 1; i < numbers.length; i++) {
+    if ((numbers[i - 1] as number) >= (numbers[i] as number)) return [...new Set(numbers)].sort((a, b) => a - b);
+  }
+  return numbers;
+}
+
+/** Sorts keys by code point; plain UTF-16 order is the same unless a key holds a surrogate. */
+function sortKeys(keys: string[]): void {
+  keys.sort();
+  for (const k of keys) {
+    for (let i = 0; i < k.length; i++) {
+      if (k.charCodeAt(i) >= 0xd800) {
+        keys.sort(byCodePoint);
+        return;
       }
-      return;
     }
   }
 }
 
-/** Compares strings by Unicode code point (UTF-16 order differs above the BMP). */
-function byCodePoint(a: string, b: string): number {
-  const x = [...a];
-  const y = [...b];
-  for (let i = 0; i < Math.min(x.length, y.length); i++) {
-    const d = (x[i]?.codePointAt(0) ?? 0) - (y[i]?.codePointAt(0) ?? 0);
-    if (d !== 0) return d;
-  }
-  return x.length - y.length;
+/** Memoised `keyFromJs`: the same few stream and executor keys repeat in every record. */
+function memoKeys(keyFromJs: (key: string) => unknown): (key: string) => unknown {
+  const cache = new Map<string, unknown>();
+  return (key) => {
+    if (cache.has(key)) return cache.get(key);
+    let value: unknown;
+    try {
+      value = keyFromJs(key);
+    } catch (error) {
+      throw new Refusal(error instanceof Error ? error.message : String(error));
+    }
+    if (cache.size >= 4096) cache.clear();
+    cache.set(key, value);
+    return value;
+  };
 }
 
-function writeStruct(w: Writer, s: ThriftStruct, v: unknown, path: string): void {
-  if (typeof v !== "object" || v === null) fail(path, `expected a ${s.name} object`);
-  const record = v as Record<string, unknown>;
-  let set = 0;
-  for (const f of [...s.fields].sort((a, b) => a.id - b.id)) {
-    const value = record[f.name];
-    if (value === undefined) {
-      if (f.required) fail(`${path}.${f.name}`, `required field of ${s.name} is missing`);
-      continue;
+function compileObjectMapEncoder(t: ThriftMap): Encoder {
+  const key = encoderOf(t.key);
+  const value = encoderOf(t.value);
+  const keyWire = wireType(t.key);
+  const valueWire = wireType(t.value);
+  const fromJs = t.keyFromJs ? memoKeys(t.keyFromJs) : undefined;
+  return (w, v) => {
+    if (!isPlainObject(v)) throw new Refusal("expected a plain object");
+    // Keys in code-point order: the same record always gives the same bytes.
+    const keys = Object.keys(v);
+    sortKeys(keys);
+    w.ensure(6);
+    w.byte(keyWire);
+    w.byte(valueWire);
+    w.i32(keys.length);
+    for (const k of keys) {
+      try {
+        // An own "__proto__" key cannot survive a read into a plain object.
+        if (k === "__proto__") throw new Refusal('the map key "__proto__" is not supported');
+        key(w, fromJs ? fromJs(k) : k);
+        value(w, v[k]);
+      } catch (error) {
+        throw within(error, `[${JSON.stringify(k)}]`);
+      }
     }
-    set++;
-    w.byte(wireType(f.type));
-    w.i16(f.id);
-    writeValue(w, f.type, value, `${path}.${f.name}`);
-  }
-  if (s.union && set !== 1) fail(path, `union ${s.name} needs exactly one member, has ${set}`);
-  w.byte(TType.STOP);
+  };
 }
+
+function compileEntriesEncoder(t: ThriftMap, names: NonNullable<ThriftMap["entries"]>): Encoder {
+  const key = encoderOf(t.key);
+  const value = encoderOf(t.value);
+  const keyWire = wireType(t.key);
+  const valueWire = wireType(t.value);
+  const order = names.order as ((a: unknown, b: unknown) => number) | undefined;
+  return (w, v) => {
+    if (!Array.isArray(v)) throw new Refusal("expected an array of entries");
+    const entries: unknown[] = [...v];
+    for (const [i, e] of entries.entries()) {
+      if (!isObject(e)) throw within(new Refusal(`expected an object with ${names.key} and ${names.value}`), `[${i}]`);
+    }
+    const start = w.pos;
+    w.byte(keyWire);
+    w.byte(valueWire);
+    w.i32(entries.length);
+    // Entries are validated by writing them; sorted afterwards only when they are valid.
+    for (const [i, e] of (entries as Record<string, unknown>[]).entries()) {
+      try {
+        key(w, e[names.key]);
+        value(w, e[names.value]);
+      } catch (error) {
+        throw within(error, `[${i}]`);
+      }
+    }
+    if (order === undefined) return;
+    const sorted = (entries as Record<string, unknown>[]).map((e) => e[names.key]);
+    const isSorted = sorted.every((k, i) => i === 0 || order(sorted[i - 1], k) < 0);
+    if (isSorted) return;
+    // Out of order (or a key twice): write again in order. Rare, since records read back sorted.
+    w.pos = start;
+    const inOrder = [...(entries as Record<string, unknown>[])].sort((a, b) => order(a[names.key], b[names.key]));
+    for (let i = 1; i < inOrder.length; i++) {
+      if (order((inOrder[i - 1] as Record<string, unknown>)[names.key], (inOrder[i] as Record<string, unknown>)[names.key]) === 0) {
+        throw new Refusal(`lists the ${names.key} ${JSON.stringify((inOrder[i] as Record<string, unknown>)[names.key])} twice`);
+      }
+    }
+    w.byte(keyWire);
+    w.byte(valueWire);
+    w.i32(inOrder.length);
+    for (const e of inOrder) {
+      key(w, e[names.key]);
+      value(w, e[names.value]);
+    }
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decoding
 
 /**
  * An enum number or union member this table does not know, as a newer Storm may write. Java's
@@ -295,88 +601,213 @@ class Unrecognized {
   constructor(readonly reason: string) {}
 }
 
-/** {@link readValue} where the value cannot be left out (a collection's element, key or value). */
-function readKnown(r: Reader, t: ThriftType, depth: number, what: string): unknown {
-  const value = readValue(r, t, depth, what);
-  if (value instanceof Unrecognized) throw new ThriftDecodeError(`${what}: ${value.reason}`);
-  return value;
+/** Reads one value; `what` is the `Struct.field` the value belongs to, for errors. */
+type Decoder = (r: Reader, depth: number, what: string) => unknown;
+
+const decoders = new WeakMap<ThriftType, Decoder>();
+
+function decoderOf(t: ThriftType): Decoder {
+  let decode = decoders.get(t);
+  if (decode === undefined) {
+    decode = compileDecoder(t);
+    decoders.set(t, decode);
+  }
+  return decode;
 }
 
-/** Reads one value of type `t`; an {@link Unrecognized} stands for a value the table cannot hold. */
-function readValue(r: Reader, t: ThriftType, depth: number, what: string): unknown {
-  if (depth > MAX_DEPTH) throw new ThriftDecodeError("nesting too deep");
+/** A decoder for a value that cannot be left out (a collection's element, key or value). */
+function knownDecoderOf(t: ThriftType): Decoder {
+  const decode = decoderOf(t);
+  if (t.kind !== "enum" && t.kind !== "struct") return decode;
+  return (r, depth, what) => {
+    const value = decode(r, depth, what);
+    if (value instanceof Unrecognized) throw new ThriftDecodeError(`${what}: ${value.reason}`);
+    return value;
+  };
+}
+
+function tooDeep(): never {
+  throw new ThriftDecodeError("nesting too deep");
+}
+
+function compileDecoder(t: ThriftType): Decoder {
   switch (t.kind) {
     // Java's TBinaryProtocol reads every byte but 1 as false; so do we, to read what Storm reads.
-    case "bool": return r.byte() === 1;
-    case "byte": return r.byte();
-    case "i16": return r.i16();
-    case "i32": return r.i32();
-    case "i64": return safeInteger(r.i64(), what);
-    case "double": return r.double();
-    case "string":
-      // Java would read invalid UTF-8 as U+FFFD, but Java never writes it (see writeValue);
-      // refusing it keeps a read-modify-write from storing another string than it read.
-      try {
-        return utf8Strict.decode(r.bytes());
-      } catch (error) {
-        if (error instanceof ThriftDecodeError) throw error;
-        throw new ThriftDecodeError(`${what} is not valid UTF-8`);
-      }
-    case "binary": return r.bytes();
+    case "bool": return (r) => r.byte() === 1;
+    case "byte": return (r) => r.byte();
+    case "i16": return (r) => r.i16();
+    case "i32": return (r) => r.i32();
+    case "i64": return (r, _depth, what) => r.i64(what);
+    case "double": return (r) => r.double();
+    case "string": return (r, _depth, what) => r.string(what);
+    case "binary": return (r) => r.bytes();
     case "enum": {
-      const n = r.i32();
-      const name = Object.keys(t.values).find((k) => t.values[k] === n);
-      return name ?? new Unrecognized(`${n} is not a ${t.name} value`);
+      const names = new Map(Object.entries(t.values).map(([name, n]) => [n, name]));
+      return (r) => {
+        const n = r.i32();
+        return names.get(n) ?? new Unrecognized(`${n} is not a ${t.name} value`);
+      };
     }
-    case "struct": return readStruct(r, t, depth + 1);
+    case "struct": return compileStructDecoder(t);
     case "list":
-    case "set": {
-      const elemType = r.byte();
-      const n = r.count(minSize(elemType), what);
-      if (n > 0 && elemType !== wireType(t.elem)) throw new ThriftDecodeError(`${what}: element type ${elemType}, expected ${wireType(t.elem)}`);
-      const out = new Array<unknown>(n);
-      for (let i = 0; i < n; i++) out[i] = readKnown(r, t.elem, depth + 1, what);
-      return out;
-    }
-    case "map": {
-      const keyType = r.byte();
-      const valueType = r.byte();
-      const n = r.count(minSize(keyType) + minSize(valueType), what);
-      if (n > 0 && (keyType !== wireType(t.key) || valueType !== wireType(t.value))) {
-        throw new ThriftDecodeError(`${what}: map of types ${keyType}→${valueType}, expected ${wireType(t.key)}→${wireType(t.value)}`);
-      }
-      if (t.entries) {
-        const out: Record<string, unknown>[] = [];
-        for (let i = 0; i < n; i++) {
-          const k = readKnown(r, t.key, depth + 1, what);
-          out.push({ [t.entries.key]: k, [t.entries.value]: readKnown(r, t.value, depth + 1, what) });
-        }
-        return out;
-      }
-      const out: Record<string, unknown> = {};
-      for (let i = 0; i < n; i++) {
-        const k = readKnown(r, t.key, depth + 1, what);
-        const key = t.keyToJs ? t.keyToJs(k) : (k as string);
-        if (key === "__proto__") throw new ThriftDecodeError(`${what}: the map key "__proto__" is not supported`);
-        out[key] = readKnown(r, t.value, depth + 1, what);
-      }
-      return out;
-    }
+    case "set": return compileCollectionDecoder(t);
+    case "map": return t.entries ? compileEntriesDecoder(t, t.entries) : compileObjectMapDecoder(t);
   }
 }
 
+function compileCollectionDecoder(t: ThriftCollection): Decoder {
+  const elem = knownDecoderOf(t.elem);
+  const wire = wireType(t.elem);
+  const canonicalSet = t.kind === "set" && isIntegerType(t.elem);
+  return (r, depth, what) => {
+    if (depth > MAX_DEPTH) tooDeep();
+    const elemType = r.byte();
+    const n = r.count(minSize(elemType), what);
+    if (n > 0 && elemType !== wire) throw new ThriftDecodeError(`${what}: element type ${elemType}, expected ${wire}`);
+    const out = new Array<unknown>(n);
+    for (let i = 0; i < n; i++) out[i] = elem(r, depth + 1, what);
+    return Object.freeze(canonicalSet ? canonicalIntegerSet(out) : out);
+  };
+}
+
+function readMapHeader(r: Reader, keyWire: number, valueWire: number, what: string): number {
+  const keyType = r.byte();
+  const valueType = r.byte();
+  const n = r.count(minSize(keyType) + minSize(valueType), what);
+  if (n > 0 && (keyType !== keyWire || valueType !== valueWire)) {
+    throw new ThriftDecodeError(`${what}: map of types ${keyType}→${valueType}, expected ${keyWire}→${valueWire}`);
+  }
+  return n;
+}
+
+function compileObjectMapDecoder(t: ThriftMap): Decoder {
+  const key = knownDecoderOf(t.key);
+  const value = knownDecoderOf(t.value);
+  const keyWire = wireType(t.key);
+  const valueWire = wireType(t.value);
+  const { keyToJs } = t;
+  return (r, depth, what) => {
+    if (depth > MAX_DEPTH) tooDeep();
+    const n = readMapHeader(r, keyWire, valueWire, what);
+    const out: Record<string, unknown> = {};
+    for (let i = 0; i < n; i++) {
+      const k = key(r, depth + 1, what);
+      const name = keyToJs ? keyToJs(k) : (k as string);
+      if (name === "__proto__") throw new ThriftDecodeError(`${what}: the map key "__proto__" is not supported`);
+      out[name] = value(r, depth + 1, what);
+    }
+    return Object.freeze(out);
+  };
+}
+
+function compileEntriesDecoder(t: ThriftMap, names: NonNullable<ThriftMap["entries"]>): Decoder {
+  const key = knownDecoderOf(t.key);
+  const value = knownDecoderOf(t.value);
+  const keyWire = wireType(t.key);
+  const valueWire = wireType(t.value);
+  const order = names.order as ((a: unknown, b: unknown) => number) | undefined;
+  return (r, depth, what) => {
+    if (depth > MAX_DEPTH) tooDeep();
+    const n = readMapHeader(r, keyWire, valueWire, what);
+    const out: Record<string, unknown>[] = [];
+    for (let i = 0; i < n; i++) {
+      const k = key(r, depth + 1, what);
+      out.push(Object.freeze({ [names.key]: k, [names.value]: value(r, depth + 1, what) }));
+    }
+    if (order !== undefined) {
+      out.sort((a, b) => order(a[names.key], b[names.key]));
+      for (let i = 1; i < out.length; i++) {
+        if (order((out[i - 1] as Record<string, unknown>)[names.key], (out[i] as Record<string, unknown>)[names.key]) === 0) {
+          throw new ThriftDecodeError(`${what} lists one ${names.key} twice`);
+        }
+      }
+    }
+    return Object.freeze(out);
+  };
+}
+
+interface DecodedField {
+  readonly field: ThriftField;
+  readonly wire: number;
+  readonly decode: Decoder;
+  readonly what: string;
+  readonly alsoI32: boolean;
+  readonly alsoI64: boolean;
+}
+
+function compileStructDecoder(s: ThriftStruct): Decoder {
+  // Field ids are small: an array indexed by id finds a field without hashing.
+  const byId: (DecodedField | undefined)[] = [];
+  for (const [id, f] of s.fields.map((field): [number, DecodedField] => [field.id, {
+    field,
+    wire: wireType(field.type),
+    decode: decoderOf(field.type),
+    what: `${s.name}.${field.name}`,
+    alsoI32: field.alsoReads?.includes("i32") ?? false,
+    alsoI64: field.alsoReads?.includes("i64") ?? false,
+  }])) byId[id] = f;
+  const required = s.fields.filter((f) => f.required);
+  const emptyDefaults = s.fields.filter((f) => f.defaultsToEmpty).map((f) => [f.name, Object.freeze(f.type.kind === "map" && !f.type.entries ? {} : [])] as const);
+  return (r, depth) => {
+    if (depth > MAX_DEPTH) tooDeep();
+    const out: Record<string, unknown> = {};
+    let members = 0;
+    // Fields skipped or left out: a union that read no member but one of these holds a newer one.
+    let unread = 0;
+    for (;;) {
+      const type = r.byte();
+      if (type === TType.STOP) break;
+      const id = r.i16();
+      const f = id >= 0 ? byId[id] : undefined;
+      let value: unknown;
+      if (f === undefined) {
+        skip(r, type, depth);
+        unread++;
+        continue;
+      } else if (type === f.wire) {
+        value = f.decode(r, depth + 1, f.what);
+      } else if (f.alsoI64 && type === TType.I64) {
+        value = r.i64(f.what);
+      } else if (f.alsoI32 && type === TType.I32) {
+        value = r.i32();
+      } else {
+        // Thrift skips a field whose type does not match (a foreign schema).
+        skip(r, type, depth);
+        unread++;
+        continue;
+      }
+      if (value instanceof Unrecognized) {
+        if (f.field.required) throw new ThriftDecodeError(`${f.what}: ${value.reason}`);
+        unread++;
+        continue;
+      }
+      if (out[f.field.name] === undefined) members++;
+      out[f.field.name] = value;
+    }
+    for (const f of required) {
+      if (out[f.name] === undefined) throw new ThriftDecodeError(`required field ${s.name}.${f.name} (id ${f.id}) is missing`);
+    }
+    for (const [name, empty] of emptyDefaults) if (out[name] === undefined) out[name] = empty;
+    if (s.union) {
+      if (members === 0 && unread > 0) return new Unrecognized(`union ${s.name} holds no member this version knows`);
+      if (members !== 1) throw new ThriftDecodeError(`union ${s.name} has ${members} members set`);
+    }
+    return Object.freeze(out);
+  };
+}
+
 function skip(r: Reader, type: number, depth: number): void {
-  if (depth > MAX_DEPTH) throw new ThriftDecodeError("nesting too deep");
+  if (depth > MAX_DEPTH) tooDeep();
   switch (type) {
     case TType.BOOL:
-    case TType.BYTE: r.byte(); return;
-    case TType.I16: r.i16(); return;
-    case TType.I32: r.i32(); return;
-    case TType.I64: r.i64(); return;
-    case TType.DOUBLE: r.double(); return;
+    case TType.BYTE: r.skipBytes(1); return;
+    case TType.I16: r.skipBytes(2); return;
+    case TType.I32: r.skipBytes(4); return;
+    case TType.I64:
+    case TType.DOUBLE: r.skipBytes(8); return;
     // Thrift 0.17+ (Storm 2.8.8 ships 0.22) skips a UUID field from a newer schema: 16 raw bytes.
     case TType.UUID: r.skipBytes(16); return;
-    case TType.STRING: r.bytes(); return;
+    case TType.STRING: r.skipBytes(r.length()); return;
     case TType.STRUCT:
       for (;;) {
         const t = r.byte();
@@ -406,64 +837,40 @@ function skip(r: Reader, type: number, depth: number): void {
   }
 }
 
-function readStruct(r: Reader, s: ThriftStruct, depth: number): Record<string, unknown> | Unrecognized {
-  const out: Record<string, unknown> = {};
-  // Fields skipped or left out: a union that read no member but one of these holds a newer one.
-  let unread = 0;
-  for (;;) {
-    const type = r.byte();
-    if (type === TType.STOP) break;
-    const id = r.i16();
-    const field = s.fields.find((f) => f.id === id);
-    if (field === undefined) {
-      skip(r, type, depth);
-      unread++;
-      continue;
-    }
-    const what = `${s.name}.${field.name}`;
-    let value: unknown;
-    if (type === wireType(field.type)) {
-      value = readValue(r, field.type, depth, what);
-    } else if (field.alsoReads?.includes("i64") && type === TType.I64) {
-      value = safeInteger(r.i64(), what);
-    } else if (field.alsoReads?.includes("i32") && type === TType.I32) {
-      value = r.i32();
-    } else {
-      // Thrift skips a field whose type does not match (a foreign schema).
-      skip(r, type, depth);
-      unread++;
-      continue;
-    }
-    if (value instanceof Unrecognized) {
-      if (field.required) throw new ThriftDecodeError(`${what}: ${value.reason}`);
-      unread++;
-      continue;
-    }
-    out[field.name] = value;
+// ---------------------------------------------------------------------------------------------
+// Entry points
+
+/**
+ * Encodes `value` as a thrift struct; throws {@link ThriftEncodeError}, naming the value's path
+ * (e.g. `StormBase.componentExecutors["spout"]`), when it does not fit `s`. Nothing is returned
+ * for a value that does not fit, so nothing partial can be written.
+ */
+export function encodeStruct(s: ThriftStruct, value: unknown): Uint8Array {
+  const encode = encoderOf(s);
+  writer.pos = 0;
+  try {
+    encode(writer, value);
+  } catch (error) {
+    if (!(error instanceof Refusal)) throw error;
+    throw new ThriftEncodeError(`${s.name}${error.path.reverse().join("")}: ${error.reason}`);
   }
-  for (const f of s.fields) {
-    if (f.required && out[f.name] === undefined) throw new ThriftDecodeError(`required field ${s.name}.${f.name} (id ${f.id}) is missing`);
-  }
-  if (s.union) {
-    const members = Object.keys(out).length;
-    if (members === 0 && unread > 0) return new Unrecognized(`union ${s.name} holds no member this version knows`);
-    if (members !== 1) throw new ThriftDecodeError(`union ${s.name} has ${members} members set`);
+  const out = writer.buf.slice(0, writer.pos);
+  // Keep the buffer for the next record unless one huge record grew it far past the usual size.
+  if (writer.buf.length > 1 << 22) {
+    writer.buf = new Uint8Array(4096);
+    writer.view = new DataView(writer.buf.buffer);
   }
   return out;
 }
 
-/** Encodes `value` as a thrift struct; throws {@link ThriftEncodeError} when it does not fit `s`. */
-export function encodeStruct(s: ThriftStruct, value: unknown): Uint8Array {
-  const w = new Writer();
-  writeStruct(w, s, value, s.name);
-  return w.result();
-}
-
-/** Decodes a thrift struct that must span all of `bytes`; throws {@link ThriftDecodeError}. */
+/**
+ * Decodes a thrift struct that must span all of `bytes`, as a deeply frozen value (typed arrays
+ * aside: they cannot be frozen); throws {@link ThriftDecodeError}.
+ */
 export function decodeStruct(s: ThriftStruct, bytes: Uint8Array): Record<string, unknown> {
   const r = new Reader(bytes);
-  const value = readStruct(r, s, 0);
+  const value = decoderOf(s)(r, 0, s.name);
   if (value instanceof Unrecognized) throw new ThriftDecodeError(value.reason);
   if (r.remaining !== 0) throw new ThriftDecodeError(`${r.remaining} bytes after the end of the ${s.name} struct`);
-  return value;
+  return value as Record<string, unknown>;
 }
