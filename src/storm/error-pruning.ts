@@ -44,9 +44,22 @@ export function errorsToPrune(children: readonly string[], keep: number = MAX_ER
 }
 
 /**
- * Errors newest first by `errorTimeSecs`; equal times keep their input order (a stable sort, as
- * Storm's `Collections.sort`). Returns a new array.
+ * Errors newest first by `errorTimeSecs`. With `names`, the error nodes' names (`e0000000042`,
+ * one per error, in the same order), equal times are ordered by sequence number, highest first,
+ * so errors reported within one second come back latest-reported first; a name without a
+ * sequence number counts as oldest. Storm leaves equal times in ZooKeeper's listing order, which
+ * is not the reporting order; without `names` that is what this does too (a stable sort).
+ * Returns a new array.
  */
-export function newestFirst(errors: readonly ErrorInfo[]): ErrorInfo[] {
-  return [...errors].sort((a, b) => b.errorTimeSecs - a.errorTimeSecs);
+export function newestFirst(errors: readonly ErrorInfo[], names?: readonly string[]): ErrorInfo[] {
+  const ranked = errors.map((error, i) => ({ error, i, seq: names === undefined ? undefined : errorSequence(names[i] ?? "") }));
+  ranked.sort((a, b) => b.error.errorTimeSecs - a.error.errorTimeSecs || bySequenceDescending(a.seq, b.seq) || a.i - b.i);
+  return ranked.map((r) => r.error);
+}
+
+function bySequenceDescending(a: bigint | undefined, b: bigint | undefined): number {
+  if (a === b) return 0;
+  if (a === undefined) return 1;
+  if (b === undefined) return -1;
+  return a > b ? -1 : 1;
 }

@@ -15,6 +15,7 @@ import { type CallbackSlot, type StormCallback, createCallbackSlots, dispatchEve
 import type { Codec } from "./codec/codec.ts";
 import { thriftCodec } from "./codec/thrift.ts";
 import { errorsToPrune, newestFirst } from "./error-pruning.ts";
+import { mapBounded, settleBounded } from "./fan-out.ts";
 import { type ExecutorBeat, type WorkerSlot, executorsBySlot, mergeExecutorBeats, slotKey } from "./heartbeats.ts";
 import * as paths from "./paths.ts";
 import { CorruptRecordError } from "./record-errors.ts";
@@ -100,8 +101,10 @@ export interface StormClusterState {
   /** Records an error (an ephemeral-sequential node plus the last-error node); keeps the newest 10. */
   reportError(stormId: string, componentId: string, node: string, port: number, error: Error | string): Promise<void>;
   /**
-   * The component's kept errors, newest first. A node that vanished meanwhile is left out, and so
-   * is one whose bytes do not parse (reported to `onError` as a `CorruptRecordError`).
+   * The component's kept errors, newest first; unlike Storm, equal `errorTimeSecs` are ordered by
+   * the node's sequence number, highest (latest reported) first. A node that vanished meanwhile
+   * is left out, and so is one whose bytes do not parse (reported to `onError` as a
+   * `CorruptRecordError`, in listing order). The nodes are read pipelined, a bounded number at a time.
    */
   errors(stormId: string, componentId: string): Promise<ErrorInfo[]>;
   lastError(stormId: string, componentId: string): Promise<ErrorInfo | null>;
@@ -198,6 +201,16 @@ export async function createStormClusterState(
   return stormClusterState(state, config, solo);
 }
 
+/** The records read for `ids`, keyed by id; a node that vanished meanwhile (null) is left out. */
+function present<R>(ids: readonly string[], records: readonly (R | null)[]): Record<string, R> {
+  const out: Record<string, R> = {};
+  for (const [i, id] of ids.entries()) {
+    const record = records[i];
+    if (record !== null && record !== undefined) out[id] = record;
+  }
+  return out;
+}
+
 function stormClusterState(state: ClusterState, options: StormClusterStateOptions, solo: boolean): StormClusterState {
   const codec = options.codec ?? thriftCodec();
   const onError = options.onError ?? ((error: unknown) => options.logger?.("error", "a Storm cluster-state event or callback failed", { error }));
@@ -248,12 +261,8 @@ function stormClusterState(state: ClusterState, options: StormClusterStateOption
   };
   const profileRequests = async (stormId: string) => {
     const root = paths.profilerConfigRoot(stormId);
-    const out: ProfileRequest[] = [];
-    for (const child of await childrenOrEmpty(root)) {
-      const request = await read("ProfileRequest", `${root}/${child}`);
-      if (request !== null) out.push(request);
-    }
-    return out;
+    const requests = await mapBounded(await childrenOrEmpty(root), (child) => read("ProfileRequest", `${root}/${child}`));
+    return requests.filter((r): r is ProfileRequest => r !== null);
   };
 
   const storm: StormClusterState = {
@@ -272,9 +281,9 @@ function stormClusterState(state: ClusterState, options: StormClusterStateOption
     getWorkerHeartbeat: async (id, node, port) => read("ClusterWorkerHeartbeat", paths.workerbeatPath(id, node, port)),
     async executorBeats(id, executorNodePort) {
       const heartbeats = new Map<string, ClusterWorkerHeartbeat | null>();
-      await Promise.all([...executorsBySlot(executorNodePort).values()].map(async ({ slot }) => {
+      await mapBounded([...executorsBySlot(executorNodePort).values()], async ({ slot }) => {
         heartbeats.set(slotKey(slot), await storm.getWorkerHeartbeat(id, slot.node, slot.port));
-      }));
+      });
       return mergeExecutorBeats(executorNodePort, (slot: WorkerSlot) => heartbeats.get(slotKey(slot)));
     },
     supervisors: async (callback) => state.getChildren(paths.Roots.supervisors, arm({ kind: "supervisors" }, callback)),
@@ -318,49 +327,42 @@ function stormClusterState(state: ClusterState, options: StormClusterStateOption
     },
     async errors(id, componentId) {
       const path = paths.errorPath(id, componentId);
+      const children = await childrenOrEmpty(path);
       const found: ErrorInfo[] = [];
-      for (const child of await childrenOrEmpty(path)) {
-        try {
-          const info = await read("ErrorInfo", `${path}/${child}`);
-          if (info !== null) found.push(info);
-        } catch (error) {
-          // Storm fails the whole read on bytes it cannot parse; skipping them (and saying so)
-          // keeps the other errors visible. Any other failure is the read's.
-          if (!(error instanceof CorruptRecordError)) throw error;
-          onError(error);
+      const names: string[] = [];
+      // Outcomes are handled in listing order, as the sequential reads were.
+      for (const [i, outcome] of (await settleBounded(children, (child) => read("ErrorInfo", `${path}/${child}`))).entries()) {
+        if (outcome.ok) {
+          if (outcome.value !== null) {
+            found.push(outcome.value);
+            names.push(children[i] as string);
+          }
+          continue;
         }
+        // Storm fails the whole read on bytes it cannot parse; skipping them (and saying so)
+        // keeps the other errors visible. Any other failure is the read's.
+        if (!(outcome.error instanceof CorruptRecordError)) throw outcome.error;
+        onError(outcome.error);
       }
-      return newestFirst(found);
+      return newestFirst(found, names);
     },
     lastError: async (id, componentId) => read("ErrorInfo", paths.lastErrorPath(id, componentId)),
     setupErrors: async (id, auth) => setupTopologyDirectory(paths.Roots.errors, paths.errorStormRoot(id), auth),
     async allSupervisorInfo(callback) {
-      const out: Record<string, SupervisorInfo> = {};
-      for (const id of await storm.supervisors(callback)) {
-        const info = await storm.supervisorInfo(id);
-        if (info !== null) out[id] = info;
-      }
-      return out;
+      const ids = await storm.supervisors(callback);
+      return present(ids, await mapBounded(ids, (id) => storm.supervisorInfo(id)));
     },
     async topologyBases() {
-      const out: Record<string, StormBase> = {};
-      for (const id of await storm.activeStorms()) {
-        const base = await storm.stormBase(id);
-        if (base !== null) out[id] = base;
-      }
-      return out;
+      const ids = await storm.activeStorms();
+      return present(ids, await mapBounded(ids, (id) => storm.stormBase(id)));
     },
     async getTopoId(name) {
       for (const [id, base] of Object.entries(await storm.topologyBases())) if (base.name === name) return id;
       return null;
     },
     async nimbuses() {
-      const out: NimbusSummary[] = [];
-      for (const child of await childrenOrEmpty(paths.Roots.nimbuses)) {
-        const summary = await read("NimbusSummary", paths.nimbusPath(child));
-        if (summary !== null) out.push(summary);
-      }
-      return out;
+      const summaries = await mapBounded(await childrenOrEmpty(paths.Roots.nimbuses), (child) => read("NimbusSummary", paths.nimbusPath(child)));
+      return summaries.filter((s): s is NimbusSummary => s !== null);
     },
     async addNimbusHost(nimbusId, summary) {
       const path = paths.nimbusPath(nimbusId);

@@ -153,4 +153,18 @@ describe("error pruning (properties)", () => {
       }
     }));
   });
+  test("with node names, equal times order by sequence number, highest (latest reported) first", () => {
+    const error = fc.record({ error: fc.string(), errorTimeSecs: fc.integer({ min: 0, max: 3 }) });
+    fc.assert(fc.property(fc.uniqueArray(fc.nat(1000), { maxLength: 30 }).chain((seqs) => fc.tuple(fc.constant(seqs), fc.array(error, { minLength: seqs.length, maxLength: seqs.length }))), ([seqs, errors]) => {
+      const names = seqs.map((n) => `e${String(n).padStart(10, "0")}`);
+      const sorted = newestFirst(errors, names);
+      const seqOf = new Map(errors.map((e, i) => [e, seqs[i] ?? -1]));
+      for (let i = 1; i < sorted.length; i++) {
+        const prev = sorted[i - 1];
+        const cur = sorted[i];
+        assert.ok(prev !== undefined && cur !== undefined);
+        assert.ok(prev.errorTimeSecs > cur.errorTimeSecs || (prev.errorTimeSecs === cur.errorTimeSecs && (seqOf.get(prev) ?? 0) > (seqOf.get(cur) ?? 0)));
+      }
+    }));
+  });
 });
