@@ -390,8 +390,8 @@ function stormClusterState(state: ClusterState, options: StormClusterStateOption
       const root = paths.backpressureStormRoot(id);
       if (!(await state.nodeExists(root))) return false;
       let newest = 0;
-      for (const child of await state.getChildren(root, arm({ kind: "backpressure", id }, callback))) {
-        const data = await state.getData(`${root}/${child}`);
+      const children = await state.getChildren(root, arm({ kind: "backpressure", id }, callback));
+      for (const data of await mapBounded(children, (child) => state.getData(`${root}/${child}`))) {
         // Each worker's node holds the time it signalled, as an 8-byte big-endian long (ms).
         if (data !== null && data.length >= 8) newest = Math.max(newest, Number(new DataView(data.buffer, data.byteOffset, 8).getBigInt64(0)));
       }
