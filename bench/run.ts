@@ -13,6 +13,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { connect } from "../mod.ts";
 import { type BenchClient, peer, stormkeeper } from "./clients.ts";
+import { stormSection } from "./storm.ts";
+import { quantile } from "./stats.ts";
 
 interface Sample {
   readonly opsPerSec: number;
@@ -99,16 +101,6 @@ async function measure(c: BenchClient, row: Row, prefix: string): Promise<Sample
   return { opsPerSec: ops / seconds, cpuMicrosPerOp: (cpu.user + cpu.system) / ops };
 }
 
-/** The q-quantile (0 … 1) of `xs`, by linear interpolation. */
-function quantile(xs: readonly number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  if (s.length === 0) return Number.NaN;
-  const at = (s.length - 1) * q;
-  const lo = Math.floor(at);
-  const hi = Math.min(lo + 1, s.length - 1);
-  return (s[lo] as number) + ((s[hi] as number) - (s[lo] as number)) * (at - lo);
-}
-
 /** "1.23× (1.10–1.31)": the median of paired ratios and their interquartile range. */
 function pairedRatio(ratios: readonly number[]): string {
   return `${quantile(ratios, 0.5).toFixed(2)}× (${quantile(ratios, 0.25).toFixed(2)}–${quantile(ratios, 0.75).toFixed(2)})`;
@@ -124,46 +116,53 @@ async function main(): Promise<void> {
     connectString = `127.0.0.1:${port}`;
   }
   try {
-    const clients = [await stormkeeper(connectString), await peer(connectString)];
-    const root = `/bench-${process.pid}`;
-    await clients[0]?.create(root, DATA);
-    const table: string[] = [
-      `| row | stormkeeper ops/s | node-zookeeper-client ops/s | throughput ratio | stormkeeper CPU µs/op | peer CPU µs/op | CPU ratio (peer / stormkeeper) |`,
-      `|---|---:|---:|---:|---:|---:|---:|`,
-    ];
-    for (const [r, row] of rows.entries()) {
-      const prefixes = clients.map((_, i) => `${root}/r${r}-c${i}`);
-      for (const [i, c] of clients.entries()) await row.setup?.(c, prefixes[i] as string);
-      // Warm-up round, not recorded.
-      for (const [i, c] of clients.entries()) await measure(c, row, prefixes[i] as string);
-      const ours: Sample[] = [];
-      const theirs: Sample[] = [];
-      for (let round = 0; round < ROUNDS; round++) {
-        const order = round % 2 === 0 ? [0, 1] : [1, 0];
-        const pair: Sample[] = [];
-        for (const i of order) pair[i] = await measure(clients[i] as BenchClient, row, prefixes[i] as string);
-        ours.push(pair[0] as Sample);
-        theirs.push(pair[1] as Sample);
-      }
-      const ops = (xs: Sample[]) => quantile(xs.map((x) => x.opsPerSec), 0.5);
-      const cpu = (xs: Sample[]) => quantile(xs.map((x) => x.cpuMicrosPerOp), 0.5);
-      const throughput = pairedRatio(ours.map((o, i) => o.opsPerSec / (theirs[i] as Sample).opsPerSec));
-      const cpuRatio = pairedRatio(ours.map((o, i) => (theirs[i] as Sample).cpuMicrosPerOp / o.cpuMicrosPerOp));
-      table.push(`| ${row.name} | ${ops(ours).toFixed(0)} | ${ops(theirs).toFixed(0)} | ${throughput} | ${cpu(ours).toFixed(1)} | ${cpu(theirs).toFixed(1)} | ${cpuRatio} |`);
-      console.error(`done: ${row.name}`);
-    }
-    console.log(`\nstormkeeper vs node-zookeeper-client, ${ROUNDS} paired rounds per row (medians; ratios with their interquartile range), one ZooKeeper 3.8 on loopback\n`);
-    console.log(table.join("\n"));
-    for (const c of clients) await c.close();
-    const zk = await connect(connectString);
-    await zk.deleteRecursive(root);
-    await zk.close();
+    // BENCH_ONLY=storm runs the Storm section alone.
+    if (process.env.BENCH_ONLY !== "storm") await clientSection(connectString);
+    console.log(await stormSection(connectString));
   } finally {
     if (serverDir) {
       execFileSync("bash", [script, "stop", serverDir]);
       rmSync(serverDir, { recursive: true, force: true });
     }
   }
+}
+
+/** stormkeeper against node-zookeeper-client, row by row. */
+async function clientSection(connectString: string): Promise<void> {
+  const clients = [await stormkeeper(connectString), await peer(connectString)];
+  const root = `/bench-${process.pid}`;
+  await clients[0]?.create(root, DATA);
+  const table: string[] = [
+    `| row | stormkeeper ops/s | node-zookeeper-client ops/s | throughput ratio | stormkeeper CPU µs/op | peer CPU µs/op | CPU ratio (peer / stormkeeper) |`,
+    `|---|---:|---:|---:|---:|---:|---:|`,
+  ];
+  for (const [r, row] of rows.entries()) {
+    const prefixes = clients.map((_, i) => `${root}/r${r}-c${i}`);
+    for (const [i, c] of clients.entries()) await row.setup?.(c, prefixes[i] as string);
+    // Warm-up round, not recorded.
+    for (const [i, c] of clients.entries()) await measure(c, row, prefixes[i] as string);
+    const ours: Sample[] = [];
+    const theirs: Sample[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = round % 2 === 0 ? [0, 1] : [1, 0];
+      const pair: Sample[] = [];
+      for (const i of order) pair[i] = await measure(clients[i] as BenchClient, row, prefixes[i] as string);
+      ours.push(pair[0] as Sample);
+      theirs.push(pair[1] as Sample);
+    }
+    const ops = (xs: Sample[]) => quantile(xs.map((x) => x.opsPerSec), 0.5);
+    const cpu = (xs: Sample[]) => quantile(xs.map((x) => x.cpuMicrosPerOp), 0.5);
+    const throughput = pairedRatio(ours.map((o, i) => o.opsPerSec / (theirs[i] as Sample).opsPerSec));
+    const cpuRatio = pairedRatio(ours.map((o, i) => (theirs[i] as Sample).cpuMicrosPerOp / o.cpuMicrosPerOp));
+    table.push(`| ${row.name} | ${ops(ours).toFixed(0)} | ${ops(theirs).toFixed(0)} | ${throughput} | ${cpu(ours).toFixed(1)} | ${cpu(theirs).toFixed(1)} | ${cpuRatio} |`);
+    console.error(`done: ${row.name}`);
+  }
+  console.log(`\nstormkeeper vs node-zookeeper-client, ${ROUNDS} paired rounds per row (medians; ratios with their interquartile range), one ZooKeeper 3.8 on loopback\n`);
+  console.log(table.join("\n"));
+  for (const c of clients) await c.close();
+  const zk = await connect(connectString);
+  await zk.deleteRecursive(root);
+  await zk.close();
 }
 
 await main();
