@@ -9,6 +9,7 @@ import type { Command } from "./command.ts";
 import { doctorCommand } from "./commands/doctor.ts";
 import { dumpCommand } from "./commands/dump.ts";
 import { errorsCommand, leaderCommand, nimbusesCommand, supervisorsCommand, topologiesCommand, topologyCommand } from "./commands/reading.ts";
+import { watchCommand } from "./commands/watch.ts";
 import { zkCommand } from "./commands/zk.ts";
 
 /** Every subcommand by name; adding one is one line here. */
@@ -21,6 +22,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   leader: leaderCommand,
   dump: dumpCommand,
   doctor: doctorCommand,
+  watch: watchCommand,
   zk: zkCommand,
 };
 

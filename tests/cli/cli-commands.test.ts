@@ -93,11 +93,11 @@ describe("stormkeeper against a seeded Storm root", () => {
     for (const kind of ["base-without-assignment", "orphaned-entry", "unreadable-record", "stale-heartbeat", "gone-supervisor"]) assert.ok(kinds.has(kind), kind);
     assert.deepEqual(report.removable, removable);
 
-    const before = new Set((await runCli(["dump", ...flags]).then((r) => JSON.parse(r.stdout))).map((e: { path: string }) => `${box.root}${e.path}`));
+    const before = new Set<string>((await runCli(["dump", ...flags]).then((r) => JSON.parse(r.stdout))).map((e: { path: string }) => `${box.root}${e.path}`));
     const fix = await runCli(["doctor", "--fix", "--yes", ...flags]);
     assert.equal(fix.code, 1, fix.stderr);
     assert.match(fix.stderr, /deleted 5 path\(s\)/);
-    const afterPaths = new Set((await runCli(["dump", ...flags]).then((r) => JSON.parse(r.stdout))).map((e: { path: string }) => `${box.root}${e.path}`));
+    const afterPaths = new Set<string>((await runCli(["dump", ...flags]).then((r) => JSON.parse(r.stdout))).map((e: { path: string }) => `${box.root}${e.path}`));
     const gone = [...before].filter((p) => !afterPaths.has(p));
     assert.ok(gone.every((p) => removable.some((r) => p === r || p.startsWith(`${r}/`))), `only listed paths went: ${gone.join(" ")}`);
     for (const r of removable) assert.equal(await box.zk.exists(r), null, r);
