@@ -6,6 +6,7 @@
  */
 import process from "node:process";
 import type { Command } from "./command.ts";
+import { createDemoCommand } from "./commands/demo.ts";
 import { doctorCommand } from "./commands/doctor.ts";
 import { dumpCommand } from "./commands/dump.ts";
 import { errorsCommand, leaderCommand, nimbusesCommand, supervisorsCommand, topologiesCommand, topologyCommand } from "./commands/reading.ts";
@@ -24,6 +25,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   doctor: doctorCommand,
   watch: watchCommand,
   zk: zkCommand,
+  demo: createDemoCommand(),
 };
 
 function usage(): string {
