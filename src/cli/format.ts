@@ -39,33 +39,42 @@ export function truncate(text: string, width: number): string {
 
 /**
  * Column widths for `rows` (header first) that fit `width` with two spaces between columns: the
- * natural widths when they fit, else the widest column is narrowed one step at a time (never
- * below its header or 4 characters), so narrow columns such as counts stay whole.
+ * natural widths when they fit; else the widest column is narrowed one step at a time, first not
+ * below its header (or 4), then not below 4; columns that still do not fit are hidden from the
+ * right (width 0), so a line never wraps. The first column always shows.
  */
 export function fitColumns(rows: readonly (readonly string[])[], width: number): number[] {
   const header = rows[0] ?? [];
   const widths = header.map((_, c) => Math.max(...rows.map((row) => visibleLength(row[c] ?? ""))));
-  const floor = header.map((h) => Math.max(4, visibleLength(h)));
-  const total = () => widths.reduce((a, b) => a + b, 0) + 2 * Math.max(0, widths.length - 1);
-  while (total() > width) {
-    let widest = -1;
-    for (let c = 0; c < widths.length; c++) {
-      if ((widths[c] ?? 0) > (floor[c] ?? 0) && (widest < 0 || (widths[c] ?? 0) > (widths[widest] ?? 0))) widest = c;
+  const total = () => {
+    const shown = widths.filter((w) => w > 0);
+    return shown.reduce((a, b) => a + b, 0) + 2 * Math.max(0, shown.length - 1);
+  };
+  const shrinkTo = (floor: readonly number[]) => {
+    while (total() > width) {
+      let widest = -1;
+      for (let c = 0; c < widths.length; c++) {
+        if ((widths[c] ?? 0) > (floor[c] ?? 0) && (widest < 0 || (widths[c] ?? 0) > (widths[widest] ?? 0))) widest = c;
+      }
+      if (widest < 0) return;
+      widths[widest] = (widths[widest] ?? 0) - 1;
     }
-    if (widest < 0) break;
-    widths[widest] = (widths[widest] ?? 0) - 1;
-  }
+  };
+  shrinkTo(header.map((h) => Math.max(4, visibleLength(h))));
+  shrinkTo(header.map(() => 4));
+  for (let c = widths.length - 1; c > 0 && total() > width; c--) widths[c] = 0;
   return widths;
 }
 
 /**
  * An aligned table: a bold header, then one line per row, cells cut with "…" where the
- * terminal is too narrow (see {@link fitColumns}). Lines carry no trailing spaces.
+ * terminal is too narrow and columns that cannot fit hidden (see {@link fitColumns}). Lines carry no
+ * trailing spaces.
  */
 export function table(style: Style, header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = fitColumns([header, ...rows], style.width);
   const line = (cells: readonly string[]) =>
-    cells.map((cell, c) => {
+    cells.flatMap((cell, c) => ((widths[c] ?? 0) > 0 ? [[cell, c] as const] : [])).map(([cell, c]) => {
       const w = widths[c] ?? 0;
       const plain = cell.replace(/\x1b\[[0-9;]*m/g, "");
       const shown = visibleLength(cell) > w ? truncate(plain, w) : cell;
