@@ -4,6 +4,7 @@
  * rebalanced. The ZooKeeper is `--zk`/`ZK_CONNECT`, or the one `startZooKeeper` provides (the
  * embedded server, wired in by main.ts when available).
  */
+import { CliError } from "../cli-error.ts";
 import { type Command, type Output, runGuarded } from "../command.ts";
 import { type ConnectionSettings, closeStorm, openClient, openStorm } from "../connection.ts";
 import { DEMO_TOPOLOGY, playIncidents, seedDemoCluster } from "../demo-cluster.ts";
@@ -33,6 +34,10 @@ export function createDemoCommand(startZooKeeper?: () => Promise<DemoZooKeeper>)
     summary: "Seeds a small Storm cluster and shows every view of it, then watches incidents happen.",
     run: (argv) => runGuarded(argv, spec, async (args, resolved, out) => {
       const seconds = positiveSeconds(args.flags.seconds) ?? 4;
+      // The demo deletes its root before and after: never let a typo point it at a real cluster's.
+      if (args.common.root !== undefined && !/demo[^/]*$/.test(args.common.root)) {
+        throw new CliError(`demo deletes its --root, so it must end in a name containing "demo" (got ${JSON.stringify(args.common.root)})`);
+      }
       const embedded = startZooKeeper !== undefined && args.common.zk === undefined && args.common.stormYaml === undefined ? await startZooKeeper() : null;
       try {
         const settings: ConnectionSettings = { ...resolved, zk: embedded?.connectString ?? resolved.zk, root: args.common.root ?? DEMO_ROOT };
