@@ -160,3 +160,24 @@ describe("stormkeeper failures are one sentence and exit 2", () => {
     }
   });
 });
+
+describe("stormkeeper demo", () => {
+  test("seeds a cluster, prints its views and watches a worker die and a rebalance, leaving nothing behind", async () => {
+    const root = `/cli-demo-${Date.now()}`;
+    const run = await runCli(["demo", "--seconds", "1", "--zk", sharedConnectString(), "--root", root]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /^wordcount-1-1733400000\s+wordcount\s+ACTIVE\s+2\s+10\s+alice/m);
+    assert.match(run.stdout, /^sup-c9d4\s+storm-worker-3\s+/m);
+    assert.match(run.stdout, /^\d\d:\d\d:\d\d topology wordcount-1-1733400000 worker sup-b7c2:6700 heartbeat gone$/m);
+    assert.match(run.stdout, /^\d\d:\d\d:\d\d topology clicks-2-1733401000 status REBALANCING → ACTIVE$/m);
+    const zk = await connect(sharedConnectString());
+    try {
+      assert.equal(await zk.exists(root), null);
+    } finally {
+      await zk.close();
+    }
+    const refused = await runCli(["demo", "--zk", sharedConnectString(), "--root", "/storm"]);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /demo deletes its --root/);
+  });
+});
