@@ -18,4 +18,10 @@ const codec = storm.thriftCodec();
 const base = { name: "wordcount", status: "ACTIVE", numWorkers: 2, componentExecutors: { spout: 2 } };
 assert.deepEqual(codec.decode("StormBase", codec.encode("StormBase", base)), base);
 for (const file of ["mod.d.ts", "zookeeper.d.ts", "storm.d.ts"]) assert.ok(existsSync(new URL(`../dist/${file}`, import.meta.url)), `dist/${file}`);
+// The bin: a shebang'd bundle that answers --help without a ZooKeeper.
+const { readFileSync } = await import("node:fs");
+const { execFileSync } = await import("node:child_process");
+const cli = new URL("../dist/cli.js", import.meta.url);
+assert.ok(readFileSync(cli, "utf8").startsWith("#!/usr/bin/env node\n"), "dist/cli.js starts with a shebang");
+assert.match(execFileSync(process.execPath, [cli.pathname, "--help"], { encoding: "utf8" }), /^usage: stormkeeper <command>/);
 console.log("dist: every entry loads and works");

@@ -21,3 +21,6 @@ for example in examples/*.ts; do
   echo "== $example"
   node --import tsx "$example"
 done
+
+echo "== stormkeeper demo (the operators' CLI)"
+node --import tsx src/cli/main.ts demo

@@ -1,0 +1,84 @@
+/**
+ * Helpers for the CLI tests: run `stormkeeper` as a child process of the runtime under test, and
+ * seed a Storm root with records written by Storm's own format (the Python-Thrift golden vectors).
+ */
+import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+import { Buffer } from "node:buffer";
+import type { ZooKeeperClient } from "../../mod.ts";
+
+const repo = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+/** The CLI's source entry. */
+export const CLI_ENTRY: string = join(repo, "src", "cli", "main.ts");
+
+/** How this runtime runs a TypeScript entry: node through tsx, deno with `run -A`, bun directly. */
+export function cliCommand(): readonly string[] {
+  if ("Deno" in globalThis) return [process.execPath, "run", "-A", "--quiet", CLI_ENTRY];
+  if ("Bun" in globalThis) return [process.execPath, CLI_ENTRY];
+  return [process.execPath, "--import", "tsx", CLI_ENTRY];
+}
+
+/** What a run printed and its exit status. */
+export interface CliRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `stormkeeper args…` to completion (bounded by 30 s) with extra environment. */
+export function runCli(args: readonly string[], env: Readonly<Record<string, string>> = {}, input?: string): Promise<CliRun> {
+  const [file = "", ...prefix] = cliCommand();
+  return new Promise((resolve, reject) => {
+    const child = execFile(file, [...prefix, ...args], { cwd: repo, env: { ...process.env, NO_COLOR: "1", COLUMNS: "200", ...env }, timeout: 30_000 }, (error, stdout, stderr) => {
+      if (error && typeof error.code !== "number") reject(error);
+      else resolve({ code: error && typeof error.code === "number" ? error.code : 0, stdout, stderr });
+    });
+    if (input !== undefined) child.stdin?.end(input);
+    else child.stdin?.end();
+  });
+}
+
+interface Vector {
+  readonly name: string;
+  readonly thrift: string;
+}
+const vectors: readonly Vector[] = JSON.parse(readFileSync(join(repo, "tests", "fixtures", "storm-thrift", "vectors.json"), "utf8"));
+
+/** The thrift bytes of the golden vector named `name`. */
+export function vectorBytes(name: string): Uint8Array {
+  const vector = vectors.find((v) => v.name === name);
+  if (vector === undefined) throw new Error(`no golden vector named ${name}`);
+  return new Uint8Array(Buffer.from(vector.thrift, "hex"));
+}
+
+/**
+ * Seeds `root` as Storm would leave it, with problems: topology wc-1 (base, assignment naming
+ * sup-1 and the unregistered sup-2, a stale worker heartbeat, an error), supervisor sup-1, nimbus
+ * nimbus-1:6627; orphans of the gone topology gone-1 (heartbeats, errors, credentials, log
+ * config) and a corrupt storm base bad-1. Returns the paths `doctor --fix` must remove.
+ */
+export async function seedCluster(zk: ZooKeeperClient, root: string): Promise<string[]> {
+  const put = async (path: string, data: Uint8Array = new Uint8Array([7])) => {
+    await zk.mkdirp(`${root}${path.slice(0, path.lastIndexOf("/"))}`);
+    await zk.create(`${root}${path}`, data);
+  };
+  for (const dir of ["/storms", "/assignments", "/supervisors", "/workerbeats", "/errors", "/nimbuses", "/logconfigs", "/backpressure", "/credentials"]) {
+    await zk.mkdirp(`${root}${dir}`);
+  }
+  await put("/storms/wc-1", vectorBytes("StormBase with only required fields"));
+  await put("/assignments/wc-1", vectorBytes("Assignment with 200 executors"));
+  await put("/supervisors/sup-1", vectorBytes("SupervisorInfo with every field"));
+  await put("/nimbuses/nimbus-1:6627", vectorBytes("NimbusSummary with tlsPort"));
+  await put("/workerbeats/wc-1/sup-1-6700", vectorBytes("ClusterWorkerHeartbeat as Storm 2.8.8 writes it (i32 time)"));
+  await put("/errors/wc-1/count/e0000000001", vectorBytes("ErrorInfo with unicode text"));
+  await put("/errors/wc-1/count-last-error", vectorBytes("ErrorInfo with unicode text"));
+  await put("/storms/bad-1", vectorBytes("StormBase whose required status is a value this Storm does not know is refused"));
+  await put("/workerbeats/gone-1/sup-1-6701", vectorBytes("ClusterWorkerHeartbeat of a just-started worker"));
+  await put("/errors/gone-1/split/e0000000001", vectorBytes("ErrorInfo without host and port"));
+  await put("/credentials/gone-1", vectorBytes("Credentials"));
+  await put("/logconfigs/gone-1", vectorBytes("LogConfig"));
+  return ["/credentials/gone-1", "/errors/gone-1", "/logconfigs/gone-1", "/storms/bad-1", "/workerbeats/gone-1"].map((p) => `${root}${p}`);
+}
