@@ -1,13 +1,13 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: { mod: "mod.ts", zookeeper: "src/zookeeper.ts", storm: "src/storm.ts" },
+  entry: { mod: "mod.ts", zookeeper: "src/zookeeper.ts", storm: "src/storm.ts", server: "src/server.ts", cli: "src/cli/main.ts" },
   format: ["esm"],
   dts: true,
   clean: true,
   sourcemap: true,
   target: "es2022",
   platform: "neutral",
-  external: ["node:net", "node:crypto", "node:zlib", "node:buffer", "zod", "fzstd"],
+  external: ["node:net", "node:process", "node:crypto", "node:zlib", "node:buffer", "zod", "fzstd"],
   splitting: true,
 });
