@@ -58,15 +58,17 @@ export class DataTree {
   readonly ephemerals = new Map<bigint, Set<string>>();
 
   constructor(openAcl: readonly ACL[], configData: Uint8Array, readAcl: readonly ACL[]) {
-    this.nodes.set("/", { data: new Uint8Array(0), acl: openAcl, stat: zeroStat, children: new Set() });
-    // Like ZooKeeper, the system nodes are linked in without touching cversion or pzxid.
-    this.#link("/zookeeper", new Uint8Array(0), openAcl);
-    this.#link("/zookeeper/quota", new Uint8Array(0), openAcl);
-    this.#link("/zookeeper/config", configData, readAcl);
+    // The system nodes are linked in without touching pzxid. The odd versions are what a fresh
+    // ZooKeeper 3.8 shows (its startup snapshot leaves them so): root cversion -1, /zookeeper
+    // cversion -2, /zookeeper/config aversion -1.
+    this.nodes.set("/", { data: new Uint8Array(0), acl: openAcl, stat: { ...zeroStat, cversion: -1 }, children: new Set() });
+    this.#link("/zookeeper", new Uint8Array(0), openAcl, { cversion: -2 });
+    this.#link("/zookeeper/quota", new Uint8Array(0), openAcl, {});
+    this.#link("/zookeeper/config", configData, readAcl, { aversion: -1 });
   }
 
-  #link(path: string, data: Uint8Array, acl: readonly ACL[]): void {
-    this.nodes.set(path, { data, acl, stat: { ...zeroStat, dataLength: data.length }, children: new Set() });
+  #link(path: string, data: Uint8Array, acl: readonly ACL[], versions: Partial<Stat>): void {
+    this.nodes.set(path, { data, acl, stat: { ...zeroStat, ...versions, dataLength: data.length }, children: new Set() });
     const parent = this.nodes.get(parentPath(path));
     if (parent === undefined) return;
     parent.children.add(path.slice(path.lastIndexOf("/") + 1));

@@ -520,8 +520,8 @@ export class Engine {
   #multiOp(peer: Peer, op: MultiOp, txn: Txn, out: Delivery<Peer>[]): MultiResult {
     switch (op.kind) {
       case "create": {
-        const path = this.#create(peer, op.type, op.request, txn, out);
-        return op.type === OpCode.create ? { type: op.type, err: 0, path } : { type: op.type, err: 0, path, stat: this.tree.get(path).stat };
+        // Every create of a multi answers as a plain create (path, no Stat), as ZooKeeper 3.8 does.
+        return { type: OpCode.create, err: 0, path: this.#create(peer, op.type, op.request, txn, out) };
       }
       case "delete":
         this.#delete(peer, op.path, op.version, txn, out);
