@@ -38,6 +38,11 @@ export interface TreeNode {
   acl: readonly ACL[];
   stat: Stat;
   readonly children: Set<string>;
+  /**
+   * Children ever created here. ZooKeeper stores this as the cversion, reports
+   * `2 * creates - numChildren` (creates plus deletes), and names sequential children by it.
+   */
+  creates: number;
 }
 
 const zeroStat: Stat = {
@@ -58,21 +63,21 @@ export class DataTree {
   readonly ephemerals = new Map<bigint, Set<string>>();
 
   constructor(openAcl: readonly ACL[], configData: Uint8Array, readAcl: readonly ACL[]) {
-    // The system nodes are linked in without touching pzxid. The odd versions are what a fresh
-    // ZooKeeper 3.8 shows (its startup snapshot leaves them so): root cversion -1, /zookeeper
-    // cversion -2, /zookeeper/config aversion -1.
-    this.nodes.set("/", { data: new Uint8Array(0), acl: openAcl, stat: { ...zeroStat, cversion: -1 }, children: new Set() });
-    this.#link("/zookeeper", new Uint8Array(0), openAcl, { cversion: -2 });
-    this.#link("/zookeeper/quota", new Uint8Array(0), openAcl, {});
-    this.#link("/zookeeper/config", configData, readAcl, { aversion: -1 });
+    // The system nodes are linked in without a create, so (see TreeNode.creates) a fresh tree
+    // reports root cversion -1 and /zookeeper cversion -2, as ZooKeeper does; /zookeeper/config
+    // gets its ACL by a setACL at version -1, which ZooKeeper stores as the aversion.
+    this.nodes.set("/", { data: new Uint8Array(0), acl: openAcl, stat: zeroStat, children: new Set(), creates: 0 });
+    this.#link("/zookeeper", new Uint8Array(0), openAcl, 0);
+    this.#link("/zookeeper/quota", new Uint8Array(0), openAcl, 0);
+    this.#link("/zookeeper/config", configData, readAcl, -1);
   }
 
-  #link(path: string, data: Uint8Array, acl: readonly ACL[], versions: Partial<Stat>): void {
-    this.nodes.set(path, { data, acl, stat: { ...zeroStat, ...versions, dataLength: data.length }, children: new Set() });
+  #link(path: string, data: Uint8Array, acl: readonly ACL[], aversion: number): void {
+    this.nodes.set(path, { data, acl, stat: { ...zeroStat, aversion, dataLength: data.length }, children: new Set(), creates: 0 });
     const parent = this.nodes.get(parentPath(path));
     if (parent === undefined) return;
     parent.children.add(path.slice(path.lastIndexOf("/") + 1));
-    parent.stat = { ...parent.stat, numChildren: parent.children.size };
+    parent.stat = childrenStat(parent, parent.stat.pzxid);
   }
 
   /** The node at `path`, or throws NoNode. */
@@ -83,14 +88,14 @@ export class DataTree {
   }
 
   /**
-   * The path a create would produce: sequential names take the parent's cversion, 10 digits
-   * (negative cversions keep their sign, as Java's `%010d` does).
+   * The path a create would produce: sequential names take the parent's count of creates (its
+   * stored cversion), 10 digits (a negative count keeps its sign, as Java's `%010d` does).
    */
   createdPath(path: string, sequential: boolean): string {
     if (!sequential) return path;
-    const cversion = this.get(parentPath(path)).stat.cversion;
-    const digits = Math.abs(cversion).toString().padStart(cversion < 0 ? 9 : 10, "0");
-    return `${path}${cversion < 0 ? "-" : ""}${digits}`;
+    const count = this.get(parentPath(path)).creates;
+    const digits = Math.abs(count).toString().padStart(count < 0 ? 9 : 10, "0");
+    return `${path}${count < 0 ? "-" : ""}${digits}`;
   }
 
   /** Why a create of `path` under its parent would fail, checked in ZooKeeper's order. */
@@ -111,9 +116,10 @@ export class DataTree {
       czxid: txn.zxid, mzxid: txn.zxid, ctime: txn.time, mtime: txn.time, version: 0, cversion: 0, aversion: 0,
       ephemeralOwner: owner, dataLength: data.length, numChildren: 0, pzxid: txn.zxid,
     };
-    this.nodes.set(path, { data, acl, stat, children: new Set() });
+    this.nodes.set(path, { data, acl, stat, children: new Set(), creates: 0 });
     parent.children.add(path.slice(path.lastIndexOf("/") + 1));
-    parent.stat = { ...parent.stat, cversion: parent.stat.cversion + 1, pzxid: txn.zxid, numChildren: parent.children.size };
+    parent.creates++;
+    parent.stat = childrenStat(parent, txn.zxid);
     if (isSessionOwner(owner)) {
       let paths = this.ephemerals.get(owner);
       if (paths === undefined) this.ephemerals.set(owner, (paths = new Set()));
@@ -140,7 +146,7 @@ export class DataTree {
     this.nodes.delete(path);
     const parent = this.get(parentPath(path));
     parent.children.delete(path.slice(path.lastIndexOf("/") + 1));
-    parent.stat = { ...parent.stat, cversion: parent.stat.cversion + 1, pzxid: txn.zxid, numChildren: parent.children.size };
+    parent.stat = childrenStat(parent, txn.zxid);
     const owner = node.stat.ephemeralOwner;
     if (isSessionOwner(owner)) {
       const paths = this.ephemerals.get(owner);
@@ -217,6 +223,12 @@ export class DataTree {
       paths.add(path);
     }
   }
+}
+
+/** A node's Stat after its children changed at `pzxid` (cversion as ZooKeeper reports it). */
+function childrenStat(node: TreeNode, pzxid: bigint): Stat {
+  const numChildren = node.children.size;
+  return { ...node.stat, cversion: 2 * node.creates - numChildren, numChildren, pzxid };
 }
 
 /** An owner that is a session (not 0, not a container or TTL mark). */

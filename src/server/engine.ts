@@ -46,7 +46,7 @@ type MultiResult = { readonly type: number; readonly err: number; readonly path?
 
 const writeOps: ReadonlySet<number> = new Set([
   OpCode.create, OpCode.create2, OpCode.createContainer, OpCode.createTTL, OpCode.delete, OpCode.deleteContainer,
-  OpCode.setData, OpCode.setACL, OpCode.check, OpCode.multi,
+  OpCode.setData, OpCode.setACL, OpCode.check, OpCode.multi, OpCode.reconfig,
 ]);
 
 const knownOps: ReadonlySet<number> = new Set(Object.values(OpCode));
@@ -199,7 +199,7 @@ export class Engine {
       peer.close();
       return false;
     }
-    if (!knownOps.has(opcode) || opcode === OpCode.sasl || opcode === OpCode.reconfig) {
+    if (!knownOps.has(opcode) || opcode === OpCode.sasl) {
       // ZooKeeper's UnimplementedRequestProcessor: an error reply, the connection stays.
       this.#reply(peer, xid, this.zxid, ErrorCode.Unimplemented);
       return true;
@@ -355,6 +355,9 @@ export class Engine {
         if (!this.watches.matchWatch(path, peer, value, opcode === OpCode.removeWatches)) throw new RequestFailure(ErrorCode.NoWatcher);
         return undefined;
       }
+      case OpCode.reconfig:
+        // A standalone ZooKeeper has reconfigEnabled=false: the request is a failed transaction.
+        throw new RequestFailure(ErrorCode.ReconfigDisabled);
       default:
         throw new RequestFailure(ErrorCode.Unimplemented);
     }
