@@ -180,7 +180,7 @@ export class Engine {
   /**
    * Runs one request frame body (after the length prefix) from an established session and sends
    * the reply (and first any events it fires). Returns false when the connection must close
-   * (closeSession, a failed addAuth, a header too short to read).
+   * (closeSession, a failed addAuth, an unknown opcode, a header too short to read).
    */
   handle(peer: Peer, frame: Uint8Array): boolean {
     if (frame.length < 8) return false;
@@ -189,7 +189,8 @@ export class Engine {
     const opcode = reader.int();
     this.served++;
     if (opcode === OpCode.ping) {
-      this.#reply(peer, xid, this.zxid, 0);
+      // Whatever xid the ping carried, ZooKeeper answers it with the ping xid.
+      this.#reply(peer, Xid.ping, this.zxid, 0);
       return true;
     }
     if (opcode === OpCode.auth) return this.#auth(peer, reader);
@@ -200,9 +201,9 @@ export class Engine {
       return false;
     }
     if (!knownOps.has(opcode) || opcode === OpCode.sasl) {
-      // ZooKeeper's UnimplementedRequestProcessor: an error reply, the connection stays.
-      this.#reply(peer, xid, this.zxid, ErrorCode.Unimplemented);
-      return true;
+      // As ZooKeeper 3.8 does (probed): Unimplemented with zxid -1, then the connection closes.
+      this.#reply(peer, xid, -1n, ErrorCode.Unimplemented);
+      return false;
     }
     const isWrite = writeOps.has(opcode);
     const txn = isWrite ? this.#txn() : undefined;
