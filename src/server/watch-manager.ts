@@ -58,12 +58,12 @@ class WatchTable<W> {
     if (own !== undefined) {
       for (const [watcher, modes] of [...own]) {
         if (modes.has("standard")) this.remove(path, watcher, "standard");
-        // Recursive watches get no NodeChildrenChanged (they see the child's own event instead).
-        if (modes.size > 0 && [...modes].every((m) => m === "persistentRecursive") && type === EventType.NodeChildrenChanged) continue;
         fire(watcher);
       }
     }
-    if (this.recursiveCount === 0 || type === EventType.NodeChildrenChanged) return;
+    // Recursive watches live in the data table only, which never fires NodeChildrenChanged:
+    // they see each descendant's own created/deleted/changed event instead.
+    if (this.recursiveCount === 0) return;
     for (let p = path; p !== "/"; ) {
       p = parentPath(p);
       for (const [watcher, modes] of this.byPath.get(p) ?? []) {
