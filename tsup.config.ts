@@ -2,14 +2,14 @@ import { defineConfig } from "tsup";
 
 export default defineConfig([
   {
-    entry: { mod: "mod.ts", zookeeper: "src/zookeeper.ts", storm: "src/storm.ts" },
+    entry: { mod: "mod.ts", zookeeper: "src/zookeeper.ts", storm: "src/storm.ts", server: "src/server.ts" },
     format: ["esm"],
     dts: true,
     clean: true,
     sourcemap: true,
     target: "es2022",
     platform: "neutral",
-    external: ["node:net", "node:crypto", "node:zlib", "node:buffer", "zod", "fzstd"],
+    external: ["node:net", "node:process", "node:crypto", "node:zlib", "node:buffer", "zod", "fzstd"],
     splitting: true,
   },
   // The `stormkeeper` bin: its own bundle with a shebang (a library entry must not carry one).

@@ -6,6 +6,7 @@ import { existsSync } from "node:fs";
 const root = await import("stormkeeper");
 const zookeeper = await import("stormkeeper/zookeeper");
 const storm = await import("stormkeeper/storm");
+const server = await import("stormkeeper/server");
 
 for (const name of ["connect", "createClient", "ZooKeeperClient", "ZooKeeperError", "tlsTransport", "retry", "WatchOverflowError"]) {
   assert.equal(typeof zookeeper[name], "function", `stormkeeper/zookeeper exports ${name}`);
@@ -14,10 +15,11 @@ for (const name of ["connect", "createClient", "ZooKeeperClient", "ZooKeeperErro
 for (const name of ["createStormClusterState", "createClusterState", "thriftCodec", "stormBackoffSleep"]) {
   assert.equal(typeof storm[name], "function", `stormkeeper/storm exports ${name}`);
 }
+for (const name of ["startServer", "startEnsemble"]) assert.equal(typeof server[name], "function", `stormkeeper/server exports ${name}`);
 const codec = storm.thriftCodec();
 const base = { name: "wordcount", status: "ACTIVE", numWorkers: 2, componentExecutors: { spout: 2 } };
 assert.deepEqual(codec.decode("StormBase", codec.encode("StormBase", base)), base);
-for (const file of ["mod.d.ts", "zookeeper.d.ts", "storm.d.ts"]) assert.ok(existsSync(new URL(`../dist/${file}`, import.meta.url)), `dist/${file}`);
+for (const file of ["mod.d.ts", "zookeeper.d.ts", "storm.d.ts", "server.d.ts"]) assert.ok(existsSync(new URL(`../dist/${file}`, import.meta.url)), `dist/${file}`);
 // The bin: a shebang'd bundle that answers --help without a ZooKeeper.
 const { readFileSync } = await import("node:fs");
 const { execFileSync } = await import("node:child_process");

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job: make sure a ZooKeeper answers at ZK_CONNECT (default 127.0.0.1:2181) — starting
-# one from scripts/zookeeper.sh if none does — and run the examples against it.
+# the embedded server (stormkeeper server; Node alone, no Java) there if none does — and run the
+# examples against it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,12 +10,14 @@ export ZK_CONNECT=${ZK_CONNECT:-127.0.0.1:2181}
 host=${ZK_CONNECT%%,*}; host=${host%%/*}
 port=${host##*:}
 
-started=""
 if [ "$(bash scripts/zookeeper.sh ruok "$port")" != "imok" ]; then
-  started=$(mktemp -d "${TMPDIR:-/tmp}/stormkeeper-demo-zk.XXXXXX")
-  trap 'bash scripts/zookeeper.sh stop "$started"; rm -rf "$started"' EXIT
-  echo "== no ZooKeeper at $ZK_CONNECT: starting one"
-  bash scripts/zookeeper.sh start "$started" "$port" >/dev/null
+  echo "== no ZooKeeper at $ZK_CONNECT: starting the embedded server"
+  log=$(mktemp)
+  node --import tsx src/cli/main.ts server --port "$port" --extended-types >"$log" 2>&1 &
+  embedded=$!
+  trap 'kill "$embedded" 2>/dev/null; rm -f "$log"' EXIT
+  for _ in $(seq 100); do grep -q 'listening on' "$log" && break; sleep 0.1; done
+  grep -q 'listening on' "$log" || { cat "$log"; exit 1; }
 fi
 
 for example in examples/*.ts; do

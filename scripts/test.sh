@@ -36,7 +36,7 @@ run() { # NAME COMMAND... ; parses the runner's own summary into pass/fail count
   "$@" 2>&1 | tee "$log"
   local rc=${PIPESTATUS[0]}
   case $name in
-    node) passed[$name]=$(grep -E '^# pass ' "$log" | awk '{print $3}'); failed[$name]=$(grep -E '^# fail ' "$log" | awk '{print $3}') ;;
+    node | node-embedded) passed[$name]=$(grep -E '^# pass ' "$log" | awk '{print $3}'); failed[$name]=$(grep -E '^# fail ' "$log" | awk '{print $3}') ;;
     deno) # "ok | 3 passed (19 steps) | 1 failed (2 steps)": count steps where present
       local line
       line=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E '^(ok|FAILED) \|' | tail -1)
@@ -55,10 +55,29 @@ run deno npx deno test -A --quiet $files
 # shellcheck disable=SC2086
 run bun npx bun test --timeout 120000 $files
 
+# The integration suites once more, on Node, against the embedded server (stormkeeper/server)
+# instead of Java: ZK_TARGET=embedded, and the few tests that need what only a real ZooKeeper
+# has (TLS, SASL, quorum, read-only mode) skip themselves. Configured like zookeeper.sh's server.
+embedded_files=$(echo "$files" | grep -E '^tests/integration/' || true)
+if [ -n "$embedded_files" ]; then
+  embedded_log=$(mktemp)
+  node --import tsx src/cli/main.ts server --port 0 --min-session-timeout 1000 --max-session-timeout 60000 --extended-types >"$embedded_log" 2>&1 &
+  embedded_pid=$!
+  trap 'kill "$embedded_pid" 2>/dev/null; bash scripts/zookeeper.sh stop "$zk_dir"; rm -rf "$zk_dir" "$embedded_log"' EXIT
+  for _ in $(seq 100); do grep -q 'listening on' "$embedded_log" && break; sleep 0.1; done
+  embedded_connect=$(sed -nE 's/.*listening on ([0-9.:]+).*/\1/p' "$embedded_log")
+  if [ -z "$embedded_connect" ]; then cat "$embedded_log"; echo "== embedded server did not start"; status=1
+  else
+    # shellcheck disable=SC2086
+    ZK_TARGET=embedded ZK_CONNECT=$embedded_connect run node-embedded node --import tsx --test --test-concurrency=1 $embedded_files
+  fi
+  kill "$embedded_pid" 2>/dev/null
+fi
+
 echo
 echo "== summary"
 total_pass=0; total_fail=0
-for name in node deno bun; do
+for name in node deno bun node-embedded; do
   p=${passed[$name]:-0}; f=${failed[$name]:-0}
   [ -n "$p" ] || p=0; [ -n "$f" ] || f=0
   echo "$name: $p passed, $f failed"

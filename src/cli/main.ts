@@ -12,6 +12,8 @@ import { dumpCommand } from "./commands/dump.ts";
 import { errorsCommand, leaderCommand, nimbusesCommand, supervisorsCommand, topologiesCommand, topologyCommand } from "./commands/reading.ts";
 import { watchCommand } from "./commands/watch.ts";
 import { zkCommand } from "./commands/zk.ts";
+import { serverCommand } from "../server/command.ts";
+import { startServer } from "../server/server.ts";
 
 /** Every subcommand by name; adding one is one line here. */
 const COMMANDS: Readonly<Record<string, Command>> = {
@@ -25,7 +27,8 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   doctor: doctorCommand,
   watch: watchCommand,
   zk: zkCommand,
-  demo: createDemoCommand(),
+  demo: createDemoCommand(() => startServer({ port: 0 })),
+  server: { summary: "Runs the embedded ZooKeeper-compatible test server until SIGINT/SIGTERM.", run: serverCommand },
 };
 
 function usage(): string {

@@ -24,6 +24,7 @@ import {
   nextState,
   sharedConnectString,
   startSaslServer,
+  realServerOnly,
   startTlsServer,
   uniqueRoot,
 } from "../support/zookeeper.ts";
@@ -61,7 +62,7 @@ function observed(connectString: string, options: ConnectOptions): { zk: ZooKeep
   return { zk, events, states };
 }
 
-describe("SASL DIGEST-MD5 authentication", () => {
+describe("SASL DIGEST-MD5 authentication", realServerOnly("SASL"), () => {
   let server: TestServer;
   let anonymous: ZooKeeperClient;
   let root: string;
@@ -246,7 +247,7 @@ describe("SASL DIGEST-MD5 authentication", () => {
   });
 });
 
-describe("SASL over TLS", () => {
+describe("SASL over TLS", realServerOnly("SASL"), () => {
   let server: TlsTestServer;
 
   before(() => {
@@ -266,7 +267,7 @@ describe("SASL over TLS", () => {
   });
 });
 
-describe("a server requiring SASL (sessionRequireClientSASLAuth)", () => {
+describe("a server requiring SASL (sessionRequireClientSASLAuth)", realServerOnly("SASL"), () => {
   let server: TestServer;
 
   before(() => {

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Perms, type StateEvent, type TransportFactory, type WatchedEvent, type ZooKeeperClient, ZooKeeperError, connect, createClient, digestId, tcpTransport } from "../../mod.ts";
-import { deferred, endSession, sandbox, sharedConnectString, startServer, uniqueRoot, type TestServer, nextState } from "../support/zookeeper.ts";
+import { deferred, endSession, sandbox, sharedConnectString, realServerOnly, startServer, uniqueRoot, type TestServer, nextState } from "../support/zookeeper.ts";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
@@ -175,7 +175,7 @@ describe("pings", () => {
   });
 });
 
-describe("server restart inside the session timeout", () => {
+describe("server restart inside the session timeout", realServerOnly("it restarts a private Java server; server-faults.test.ts restarts the embedded one"), () => {
   let server: TestServer;
 
   before(() => {

@@ -5,7 +5,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { connect } from "../../mod.ts";
 import { runnableBlocks } from "../support/readme.ts";
-import { SASL_USERS, type TestServer, type TlsTestServer, sharedConnectString, startSaslServer, startTlsServer, uniqueRoot } from "../support/zookeeper.ts";
+import { SASL_USERS, type TestServer, type TlsTestServer, realServerOnly, sharedConnectString, startSaslServer, startTlsServer, uniqueRoot } from "../support/zookeeper.ts";
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const scratch = join(repo, ".scratch");
@@ -37,7 +37,8 @@ describe("README examples", () => {
   });
 
   blocks.forEach((block, i) => {
-    test(`README example #${i + 1} runs against the server`, async () => {
+    const needs = block.server === undefined ? {} : realServerOnly(block.server.toUpperCase());
+    test(`README example #${i + 1} runs against the server`, needs, async () => {
       const connectString = sharedConnectString();
       const [host, port] = connectString.split(":");
       process.env.ZK_CONNECT = connectString;

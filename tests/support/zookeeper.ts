@@ -117,6 +117,18 @@ function installExitHook(): void {
   });
 }
 
+/** True in the run against the embedded server (`ZK_TARGET=embedded`, see scripts/test.sh). */
+export const embeddedTarget: boolean = process.env.ZK_TARGET === "embedded";
+
+/**
+ * Test options that skip a suite in the embedded-server run alone: for what only a real
+ * ZooKeeper has (TLS, SASL, …) or what starts its own Java server anyway. `why` is listed in
+ * the README.
+ */
+export function realServerOnly(why: string): { readonly skip?: string } {
+  return embeddedTarget ? { skip: `needs a real ZooKeeper: ${why}` } : {};
+}
+
 let shared: string | undefined;
 
 /**
