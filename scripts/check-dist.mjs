@@ -7,6 +7,7 @@ const root = await import("stormkeeper");
 const zookeeper = await import("stormkeeper/zookeeper");
 const storm = await import("stormkeeper/storm");
 const server = await import("stormkeeper/server");
+const recipes = await import("stormkeeper/recipes");
 
 for (const name of ["connect", "createClient", "ZooKeeperClient", "ZooKeeperError", "tlsTransport", "retry", "WatchOverflowError"]) {
   assert.equal(typeof zookeeper[name], "function", `stormkeeper/zookeeper exports ${name}`);
@@ -19,7 +20,8 @@ for (const name of ["startServer", "startEnsemble"]) assert.equal(typeof server[
 const codec = storm.thriftCodec();
 const base = { name: "wordcount", status: "ACTIVE", numWorkers: 2, componentExecutors: { spout: 2 } };
 assert.deepEqual(codec.decode("StormBase", codec.encode("StormBase", base)), base);
-for (const file of ["mod.d.ts", "zookeeper.d.ts", "storm.d.ts", "server.d.ts"]) assert.ok(existsSync(new URL(`../dist/${file}`, import.meta.url)), `dist/${file}`);
+assert.equal(typeof recipes.RecipeError, "function", "stormkeeper/recipes exports RecipeError");
+for (const file of ["mod.d.ts", "zookeeper.d.ts", "storm.d.ts", "server.d.ts", "recipes.d.ts"]) assert.ok(existsSync(new URL(`../dist/${file}`, import.meta.url)), `dist/${file}`);
 // The bin: a shebang'd bundle that answers --help without a ZooKeeper.
 const { readFileSync } = await import("node:fs");
 const { execFileSync } = await import("node:child_process");

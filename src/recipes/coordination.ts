@@ -1,0 +1,2 @@
+// Leader election and locks (LeaderLatch, LeaderSelector, InterProcessMutex, ...): exported here.
+export {};

@@ -1,0 +1,2 @@
+// Shared values, barriers and CuratorCache: exported here.
+export {};
