@@ -6,7 +6,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 [ -x node_modules/.bin/tsx ] || npm ci --no-audit --no-fund || exit 1
-bash scripts/zookeeper.sh install || exit 1
+bash scripts/test-deps.sh || exit 1
 
 echo "== typecheck (tsc)"
 npx tsc --noEmit -p . || exit 1
