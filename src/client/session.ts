@@ -19,7 +19,8 @@ import { indexOfEndpoint, rebalanceTarget } from "./connect-string.ts";
 import { Connection, authFrameLength, pingInterval } from "./connection.ts";
 import { Queue } from "./queue.ts";
 import type { Request } from "./request.ts";
-import { type SaslStarter, runSasl } from "./sasl.ts";
+import type { ResolvedOptions } from "./options.ts";
+import { runSasl } from "./sasl.ts";
 import {
   type ClientState,
   type ConnectionState,
@@ -33,32 +34,26 @@ import {
 } from "./session-state.ts";
 import { WatchRegistry, batchWatchLists } from "./watches.ts";
 
-/** Log levels of the {@link Logger} hook. */
-export type LogSeverity = "debug" | "info" | "warn" | "error";
-
-/** An optional logging hook; the client never writes to the console itself. */
-export type Logger = (level: LogSeverity, message: string, fields?: Readonly<Record<string, unknown>>) => void;
-
-/** The settings a {@link Session} runs with, resolved by the client from `ConnectOptions`. */
-export interface SessionOptions {
-  readonly hosts: readonly Endpoint[];
-  readonly chroot: Chroot;
-  readonly sessionTimeout: number;
-  /** Per-attempt bound on TCP connect + handshake; default sessionTimeout / hosts. */
-  readonly connectTimeout: number | undefined;
-  readonly canBeReadOnly: boolean;
-  readonly maxFrameSize: number;
-  readonly maxInFlight: number;
-  readonly waitForConnection: number;
-  readonly transport: TransportFactory;
-  readonly resume: { readonly sessionId: bigint; readonly password: Uint8Array } | undefined;
-  readonly log: Logger;
+/** The settings a {@link Session} runs with: the resolved options it needs, and its reconnect pacing. */
+export interface SessionOptions
+  extends Pick<
+    ResolvedOptions,
+    | "hosts"
+    | "chroot"
+    | "requestedSessionTimeout"
+    | "connectTimeout"
+    | "canBeReadOnly"
+    | "maxFrameSize"
+    | "maxInFlight"
+    | "waitForConnection"
+    | "transport"
+    | "resume"
+    | "log"
+    | "renewSessionOnExpiry"
+    | "sasl"
+  > {
   /** Pause before a reconnect attempt, given whether a full cycle of hosts failed. */
   readonly reconnectDelay: (fullCycle: boolean) => number;
-  /** After expiry, start a new session instead of stopping (Curator's behaviour). */
-  readonly renewSessionOnExpiry: boolean;
-  /** SASL to run on every connection after its handshake, before anything else (§3.5). */
-  readonly sasl: SaslStarter | undefined;
 }
 
 interface StoredAuth {
@@ -110,7 +105,8 @@ export class Session {
   private sessionId = 0n;
   private password: Uint8Array = new Uint8Array(16);
   private sessionFromReadOnly = false;
-  private negotiated = 0;
+  /** The session timeout the server granted (0 before the first handshake). */
+  private negotiatedSessionTimeout = 0;
   private lastZxid = 0n;
   private lastContact = Date.now();
   private readonly queued = new Queue<Queued>();
@@ -158,7 +154,7 @@ export class Session {
 
   /** The negotiated session timeout in ms (0 before the first handshake). */
   get timeout(): number {
-    return this.negotiated;
+    return this.negotiatedSessionTimeout;
   }
 
   /** The server carrying the session, or null while disconnected. */
@@ -333,7 +329,7 @@ export class Session {
         this.lostReported = true;
         queueMicrotask(() => this.listeners.onConnectionState("LOST"));
         this.expire("no connection for a whole session timeout (Curator's simulated expiry)");
-      }, this.negotiated || this.options.sessionTimeout);
+      }, this.negotiatedSessionTimeout || this.options.requestedSessionTimeout);
     }
   }
 
@@ -352,7 +348,7 @@ export class Session {
     clearTimeout(this.reconnectTimer);
     if (isTerminal(this.status.state)) return;
     const hosts = this.hosts;
-    const T = this.negotiated || this.options.sessionTimeout;
+    const T = this.negotiatedSessionTimeout || this.options.requestedSessionTimeout;
     if (this.sessionId !== 0n && this.status.everConnected && Date.now() - this.lastContact >= (T * 4) / 3) {
       // Client-side expiry (ZOOKEEPER-4508): no contact for 4/3 of the timeout means the server
       // has certainly expired the session; stop reconnecting forever to a dead session. Unlike
@@ -376,8 +372,8 @@ export class Session {
   private openConnection(endpoint: Endpoint): void {
     this.reconnectTimer = undefined;
     if (isTerminal(this.status.state)) return;
-    const T = this.options.sessionTimeout;
-    const connectTimeout = this.options.connectTimeout ?? Math.max(1000, Math.floor((this.negotiated || T) / this.hosts.length));
+    const T = this.options.requestedSessionTimeout;
+    const connectTimeout = this.options.connectTimeout ?? Math.max(1000, Math.floor((this.negotiatedSessionTimeout || T) / this.hosts.length));
     const resumable = this.sessionId !== 0n && !this.sessionFromReadOnly;
     this.options.log("debug", "connecting", { host: endpoint.host, port: endpoint.port });
     const conn: Connection = new Connection(
@@ -419,7 +415,7 @@ export class Session {
     this.sessionId = response.sessionId;
     this.password = response.passwd;
     this.sessionFromReadOnly = response.readOnly && (!sameSession || this.sessionFromReadOnly);
-    this.negotiated = response.timeOut;
+    this.negotiatedSessionTimeout = response.timeOut;
     this.lastContact = Date.now();
     this.lastConnectedIndex = this.hostIndex;
     this.attempts = 0;
