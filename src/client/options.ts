@@ -11,6 +11,7 @@ import type { Endpoint, TransportFactory } from "../transport/transport.ts";
 import { parseConnectString, shuffled } from "./connect-string.ts";
 import { type Logger, quietLogger } from "./logger.ts";
 import { type SaslOptions, type SaslStarter, saslStarter } from "./sasl.ts";
+import { defaultConnectionWait } from "./timeouts.ts";
 
 /** Options of {@link connect} and {@link createClient}. */
 export interface ConnectOptions {
@@ -127,7 +128,7 @@ function requestedSessionTimeout(options: ConnectOptions): number {
  * validated: 0 gives up at once), else the requested session timeout.
  */
 export function initialConnectTimeout(options: ConnectOptions): number {
-  return options.initialConnectTimeout ?? requestedSessionTimeout(options);
+  return options.initialConnectTimeout ?? defaultConnectionWait(requestedSessionTimeout(options));
 }
 
 /** Parses the connect string and resolves every option; throws `BadArguments` on invalid ones. */
@@ -145,7 +146,7 @@ export function resolveOptions(connectString: string, options: ConnectOptions): 
     canBeReadOnly: options.canBeReadOnly ?? false,
     maxFrameSize,
     maxInFlight: positive(options.maxInFlight, DEFAULT_MAX_IN_FLIGHT, "maxInFlight"),
-    waitForConnection: positive(options.waitForConnection, sessionTimeout, "waitForConnection"),
+    waitForConnection: positive(options.waitForConnection, defaultConnectionWait(sessionTimeout), "waitForConnection"),
     closeTimeout,
     shuffleHosts,
     transport: transportOf(options),

@@ -16,7 +16,7 @@ import { OpCode, WRITE_OPS } from "../protocol/opcodes.ts";
 import type { Chroot } from "../protocol/paths.ts";
 import type { Endpoint, TransportFactory } from "../transport/transport.ts";
 import { indexOfEndpoint, rebalanceTarget } from "./connect-string.ts";
-import { Connection, authFrameLength, pingInterval } from "./connection.ts";
+import { Connection, authFrameLength } from "./connection.ts";
 import { Queue } from "./queue.ts";
 import type { Request } from "./request.ts";
 import type { ResolvedOptions } from "./options.ts";
@@ -32,6 +32,7 @@ import {
   isTerminal,
   transition,
 } from "./session-state.ts";
+import { clientSideExpiry, connectTimeout, effectiveSessionTimeout, pingInterval, readTimeout, simulatedLostAfter, waitCheckPeriod } from "./timeouts.ts";
 import { WatchRegistry, batchWatchLists } from "./watches.ts";
 
 /** The settings a {@link Session} runs with: the resolved options it needs, and its reconnect pacing. */
@@ -169,6 +170,11 @@ export class Session {
 
   get chroot(): Chroot {
     return this.options.chroot;
+  }
+
+  /** The timeout that governs expiry and LOST now: the negotiated one once granted. */
+  private sessionTimeoutNow(): number {
+    return effectiveSessionTimeout(this.negotiatedSessionTimeout, this.options.requestedSessionTimeout);
   }
 
   start(): void {
@@ -329,7 +335,7 @@ export class Session {
         this.lostReported = true;
         queueMicrotask(() => this.listeners.onConnectionState("LOST"));
         this.expire("no connection for a whole session timeout (Curator's simulated expiry)");
-      }, this.negotiatedSessionTimeout || this.options.requestedSessionTimeout);
+      }, simulatedLostAfter(this.sessionTimeoutNow()));
     }
   }
 
@@ -348,8 +354,7 @@ export class Session {
     clearTimeout(this.reconnectTimer);
     if (isTerminal(this.status.state)) return;
     const hosts = this.hosts;
-    const T = this.negotiatedSessionTimeout || this.options.requestedSessionTimeout;
-    if (this.sessionId !== 0n && this.status.everConnected && Date.now() - this.lastContact >= (T * 4) / 3) {
+    if (this.sessionId !== 0n && this.status.everConnected && Date.now() - this.lastContact >= clientSideExpiry(this.sessionTimeoutNow())) {
       // Client-side expiry (ZOOKEEPER-4508): no contact for 4/3 of the timeout means the server
       // has certainly expired the session; stop reconnecting forever to a dead session. Unlike
       // Java, only bytes from a server count as contact, not a bare TCP accept (a proxy or load
@@ -372,16 +377,15 @@ export class Session {
   private openConnection(endpoint: Endpoint): void {
     this.reconnectTimer = undefined;
     if (isTerminal(this.status.state)) return;
-    const T = this.options.requestedSessionTimeout;
-    const connectTimeout = this.options.connectTimeout ?? Math.max(1000, Math.floor((this.negotiatedSessionTimeout || T) / this.hosts.length));
+    const attemptTimeout = this.options.connectTimeout ?? connectTimeout(this.sessionTimeoutNow(), this.hosts.length);
     const resumable = this.sessionId !== 0n && !this.sessionFromReadOnly;
     this.options.log("debug", "connecting", { host: endpoint.host, port: endpoint.port });
     const conn: Connection = new Connection(
-      { endpoint, transport: this.options.transport, maxFrameSize: this.options.maxFrameSize, connectTimeout },
+      { endpoint, transport: this.options.transport, maxFrameSize: this.options.maxFrameSize, connectTimeout: attemptTimeout },
       {
         protocolVersion: 0,
         lastZxidSeen: this.lastZxid,
-        timeOut: T,
+        timeOut: this.options.requestedSessionTimeout,
         sessionId: resumable ? this.sessionId : 0n,
         passwd: resumable ? this.password : new Uint8Array(16),
         readOnly: this.options.canBeReadOnly,
@@ -419,8 +423,8 @@ export class Session {
     this.lastContact = Date.now();
     this.lastConnectedIndex = this.hostIndex;
     this.attempts = 0;
-    const readTimeout = Math.floor((response.timeOut * 2) / 3);
-    conn.startTimers(readTimeout, pingInterval(readTimeout));
+    const silenceLimit = readTimeout(response.timeOut);
+    conn.startTimers(silenceLimit, pingInterval(silenceLimit));
     this.options.log("debug", "handshake", { host: endpoint.host, port: endpoint.port, timeout: response.timeOut, readOnly: response.readOnly });
     const sasl = this.options.sasl;
     if (sasl === undefined) {
@@ -725,8 +729,7 @@ export class Session {
 
   private armWaitTimer(): void {
     if (this.waitTimer !== undefined) return;
-    const period = Math.max(10, Math.min(1000, this.options.waitForConnection / 10));
-    this.waitTimer = setInterval(() => this.expireWaiting(), period);
+    this.waitTimer = setInterval(() => this.expireWaiting(), waitCheckPeriod(this.options.waitForConnection));
   }
 
   private disarmWaitTimer(): void {
