@@ -21,7 +21,8 @@ export { type OpFailure, type OpResult, ReadBatch, type ReadResult, Transaction 
 export { type RetryPolicy, backoffSleep, isRetryable, retry } from "./client/retry.ts";
 export type { RequestContext, StateMessage } from "./client/diagnostics.ts";
 export type { SaslOptions } from "./client/sasl.ts";
-export type { LogSeverity, Logger, WatchReport } from "./client/session.ts";
+export type { LogSeverity, Logger } from "./client/logger.ts";
+export type { WatchReport } from "./client/session.ts";
 export type { ClientState, ConnectionState, StateEvent } from "./client/session-state.ts";
 export { type OverflowPolicy, type WatchStream, WatchOverflowError } from "./client/watch-stream.ts";
 export type { WatcherType } from "./client/watches.ts";

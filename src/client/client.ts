@@ -26,94 +26,24 @@ import { ensembleHosts } from "../protocol/ensemble-config.ts";
 import { ErrorCode, ZooKeeperError, badArguments } from "../protocol/errors.ts";
 import type { WatchedEvent, Watcher } from "../protocol/events.ts";
 import { OpCode, type OpName } from "../protocol/opcodes.ts";
-import { createTarget, deleteTarget, joinPath, makeChroot, parentPath, validatePath } from "../protocol/paths.ts";
-import { tcpTransport } from "../transport/tcp.ts";
-import { type TlsOptions, tlsTransport } from "../transport/tls.ts";
-import type { Endpoint, TransportFactory } from "../transport/transport.ts";
-import { indexOfEndpoint, parseConnectString, shuffled } from "./connect-string.ts";
+import { createTarget, deleteTarget, joinPath, parentPath, validatePath } from "../protocol/paths.ts";
+import type { Endpoint } from "../transport/transport.ts";
+import { indexOfEndpoint, shuffled } from "./connect-string.ts";
 import { CONFIG_NODE, type ConfigResult, type ReconfigChange, readConfigResult, validHosts, validReconfig } from "./ensemble.ts";
 import { ReadBatch, Transaction } from "./multi.ts";
 import type { Request, SignalOptions } from "./request.ts";
 import { type RequestContext, type StateMessage, requestChannel, stateChannel, tracingRequests, watchesChannel } from "./diagnostics.ts";
-import { type SaslOptions, saslStarter } from "./sasl.ts";
-import { type Logger, Session, type WatchReport } from "./session.ts";
+import type { Logger } from "./logger.ts";
+import { type ConnectOptions, initialConnectTimeout, resolveOptions } from "./options.ts";
+import { Session, type WatchReport } from "./session.ts";
 import type { ClientState, ConnectionState, StateEvent } from "./session-state.ts";
 import { validACL, validData, validVersion } from "./validate.ts";
 import { type OverflowPolicy, type WatchStream, openWatchStream } from "./watch-stream.ts";
 import { WatcherTypeCode, type WatchKind, type WatcherType } from "./watches.ts";
 
 export type { ConfigResult, ReconfigChange } from "./ensemble.ts";
+export type { ConnectOptions } from "./options.ts";
 export type { SignalOptions } from "./request.ts";
-
-/** Options of {@link connect} and {@link createClient}. */
-export interface ConnectOptions {
-  /** Requested session timeout in ms (the server clamps it to its min/max). Default 30 000. */
-  readonly sessionTimeout?: number;
-  /** Bound on one connection attempt (TCP + handshake) in ms. Default: session timeout / hosts, at least 1 000. */
-  readonly connectTimeout?: number;
-  /** How long {@link connect} waits for the first session before it gives up. Default: the session timeout. */
-  readonly initialConnectTimeout?: number;
-  /**
-   * How long a request issued while disconnected waits for a connection before it fails with
-   * `ConnectionLoss`. Default: the session timeout.
-   */
-  readonly waitForConnection?: number;
-  /** Accept read-only servers (partitioned minority members); writes then fail with `NotReadOnly`. */
-  readonly canBeReadOnly?: boolean;
-  /**
-   * Largest request frame in bytes. Default 1 048 575, the server's `jute.maxbuffer`. Replies may
-   * be up to 1 KiB larger, so every node the server accepted can be read back.
-   */
-  readonly maxFrameSize?: number;
-  /** Requests written and unanswered at most; more wait in the client. Default 10 000. */
-  readonly maxInFlight?: number;
-  /** Credentials sent right after every handshake, e.g. `[{ scheme: "digest", auth: "alice:secret" }]`. */
-  readonly auth?: readonly { readonly scheme: string; readonly auth: string | Uint8Array }[];
-  /**
-   * SASL login run on every connection right after its handshake, before the `auth`
-   * credentials, restored watches and waiting requests: e.g. `{ mechanism: "DIGEST-MD5",
-   * username: "alice", password: "secret" }` for a server whose JAAS `Server` section has
-   * `user_alice="secret"`. The session's identity is then `sasl:alice` (usable in ACLs); the
-   * default watcher hears `{ type: "None", state: "SaslAuthenticated" }` after each success. A
-   * rejection (or a server that cannot prove it knows the password) is terminal: state
-   * `authFailed`, every request fails with `AuthFailed`. It works over TLS as well.
-   */
-  readonly sasl?: SaslOptions;
-  /** Resume an existing session (id and password from another client's `sessionId`/`sessionPassword`). */
-  readonly session?: { readonly id: bigint; readonly password: Uint8Array };
-  /** The default watcher: receives events of reads made with `watch: true` and every session-state change. */
-  readonly watcher?: Watcher;
-  /** Logging hook; the client never logs to the console. */
-  readonly logger?: Logger;
-  /** Shuffle the host list (spreads clients over the ensemble). Default true. */
-  readonly shuffleHosts?: boolean;
-  /**
-   * Connect with TLS (to the servers' `secureClientPort`): `true` trusts the runtime's root
-   * certificates, an object gives the CA, a client certificate and so on. Every connection,
-   * including the read-only probes, then goes through TLS.
-   */
-  readonly tls?: boolean | TlsOptions;
-  /** Socket implementation. Default: TCP through `node:net` (or TLS with `tls`). */
-  readonly transport?: TransportFactory;
-  /** Aborts {@link connect}: the client is closed and the promise rejects with `signal.reason`. */
-  readonly signal?: AbortSignal;
-  /** How long `close()` waits for the server to confirm. Default 5 000 ms. */
-  readonly closeTimeout?: number;
-  /**
-   * After the session expires, open a new one automatically (Curator's way) instead of stopping:
-   * `on("state")` reports `expired` then `newSession`. Ephemeral nodes and watches of the old
-   * session are gone either way. Default false: expiry is terminal, as in the Java client.
-   */
-  readonly renewSessionOnExpiry?: boolean;
-  /**
-   * Keep the host list equal to the ensemble's configuration (Curator's ensemble tracker): after
-   * each connect, and whenever a reconfig changes `/zookeeper/config`, the members' client
-   * addresses replace the list ({@link ZooKeeperClient.updateServerList}, rebalancing). A
-   * configuration that names no client address (standalone server) leaves the list alone.
-   * Default false: behind NAT or a proxy the members' own addresses may not be reachable.
-   */
-  readonly followEnsemble?: boolean;
-}
 
 /** A read's watch: `true` for the default watcher, or a callback that fires once. */
 export type WatchOption = boolean | Watcher;
@@ -176,8 +106,6 @@ type SendArgs<T> = [
   onLateReply?: (err: number) => void,
 ];
 
-const DEFAULT_SESSION_TIMEOUT = 30_000;
-const DEFAULT_MAX_FRAME = 1_048_575;
 function check(err: number, op: OpName, path: string | undefined): void {
   if (err !== 0) throw new ZooKeeperError(err, { op, path });
 }
@@ -205,13 +133,12 @@ export class ZooKeeperClient {
 
   /** @internal Use {@link connect} or {@link createClient}. */
   constructor(connectString: string, options: ConnectOptions = {}) {
-    const parsed = parseConnectString(connectString);
-    const sessionTimeout = positive(options.sessionTimeout, DEFAULT_SESSION_TIMEOUT, "sessionTimeout");
-    this.#maxFrameSize = positive(options.maxFrameSize, DEFAULT_MAX_FRAME, "maxFrameSize");
-    this.#closeTimeout = positive(options.closeTimeout, 5_000, "closeTimeout");
-    const log = quietLogger(options.logger);
-    this.#shuffleHosts = options.shuffleHosts !== false;
-    const userWatcher = options.watcher;
+    const resolved = resolveOptions(connectString, options);
+    const log = resolved.log;
+    this.#maxFrameSize = resolved.maxFrameSize;
+    this.#closeTimeout = resolved.closeTimeout;
+    this.#shuffleHosts = resolved.shuffleHosts;
+    const userWatcher = resolved.watcher;
     this.#defaultWatcher = (event: WatchedEvent) => {
       // Each listener on its own: one that throws must not keep the event from the others.
       if (userWatcher) callListener(userWatcher, event, "the default watcher", log);
@@ -219,21 +146,9 @@ export class ZooKeeperClient {
     };
     this.#session = new Session(
       {
-        hosts: this.#shuffleHosts ? shuffled(parsed.hosts) : parsed.hosts,
-        chroot: makeChroot(parsed.chroot),
-        sessionTimeout,
-        connectTimeout: options.connectTimeout === undefined ? undefined : positive(options.connectTimeout, 0, "connectTimeout"),
-        canBeReadOnly: options.canBeReadOnly ?? false,
-        maxFrameSize: this.#maxFrameSize,
-        maxInFlight: positive(options.maxInFlight, 10_000, "maxInFlight"),
-        waitForConnection: positive(options.waitForConnection, sessionTimeout, "waitForConnection"),
-        transport: transportOf(options),
-        resume: options.session ? { sessionId: options.session.id, password: options.session.password } : undefined,
-        log,
+        ...resolved,
         // Java's pacing (§15.2): 0–999 ms jitter before each retry, +1 s per full failed cycle.
         reconnectDelay: (fullCycle) => Math.floor(Math.random() * 1000) + (fullCycle ? 1000 : 0),
-        renewSessionOnExpiry: options.renewSessionOnExpiry ?? false,
-        sasl: saslStarter(options.sasl),
       },
       {
         onState: (event) => {
@@ -248,10 +163,10 @@ export class ZooKeeperClient {
         defaultWatcher: this.#defaultWatcher,
       },
     );
-    for (const a of options.auth ?? []) {
+    for (const a of resolved.auth) {
       this.addAuth(a.scheme, a.auth).catch((error) => log("warn", "authentication failed", { error }));
     }
-    if (options.followEnsemble === true) this.#followEnsemble(log);
+    if (resolved.followEnsemble) this.#followEnsemble(log);
     this.#session.start();
   }
 
@@ -890,14 +805,6 @@ function isAbortSignal(value: unknown): value is AbortSignal {
   return typeof value === "object" && value !== null && typeof (value as AbortSignal).addEventListener === "function" && typeof (value as AbortSignal).aborted === "boolean";
 }
 
-function transportOf(options: ConnectOptions): TransportFactory {
-  const tls = options.tls ?? false;
-  if (tls === false) return options.transport ?? tcpTransport;
-  if (options.transport !== undefined) throw badArguments("give either tls or transport, not both");
-  if (tls !== true && (typeof tls !== "object" || tls === null)) throw badArguments(`tls must be a boolean or an options object, got ${String(tls)}`);
-  return tlsTransport(tls === true ? {} : tls);
-}
-
 /** Calls a user's listener; what it throws is logged, never thrown into the client. */
 function callListener<T>(listener: (value: T) => void, value: T, what: string, log: Logger): void {
   try {
@@ -905,27 +812,6 @@ function callListener<T>(listener: (value: T) => void, value: T, what: string, l
   } catch (error) {
     log("error", `${what} threw`, { error, value });
   }
-}
-
-/**
- * The user's logging hook, made unable to throw: it is called from socket handlers and timers,
- * where an exception would escape the client and crash the process.
- */
-function quietLogger(logger: Logger | undefined): Logger {
-  if (logger === undefined) return () => {};
-  return (level, message, fields) => {
-    try {
-      logger(level, message, fields);
-    } catch {
-      // A broken logging hook loses the line, nothing else.
-    }
-  };
-}
-
-function positive(value: number | undefined, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) throw badArguments(`${name} must be a positive number, got ${String(value)}`);
-  return value;
 }
 
 /**
@@ -953,7 +839,7 @@ export function connect(connectString: string, options: ConnectOptions = {}): Pr
   } catch (error) {
     return Promise.reject(error);
   }
-  const limit = options.initialConnectTimeout ?? options.sessionTimeout ?? DEFAULT_SESSION_TIMEOUT;
+  const limit = initialConnectTimeout(options);
   return new Promise((resolve, reject) => {
     /** Resolves with the client, or closes it and rejects with `failure`. */
     const settle = (failure?: { readonly error: unknown }) => {

@@ -58,17 +58,6 @@ export const REPLY_SLACK = 1024;
 /** Xids run 1 … 2^31-1 and wrap back to 1 (§4.3). */
 const MAX_XID = 0x7fffffff;
 
-/**
- * How long the connection may stay send-idle before it pings, for a read timeout (§3.4), as
- * the Java client decides: at half the read timeout while that is at most 1 s; above, 1 s
- * earlier but never before 1 s of idleness (so short timeouts do not ping in a tight loop);
- * and at least every 10 s.
- */
-export function pingInterval(readTimeout: number): number {
-  const half = Math.floor(readTimeout / 2);
-  return Math.min(10_000, half <= 1000 ? half : Math.max(half - 1000, 1000));
-}
-
 /** Writes an auth packet frame (header and AuthPacket) and returns its payload length. */
 function writeAuthFrame(w: JuteWriter, scheme: string, auth: Uint8Array): number {
   const at = w.beginFrame();

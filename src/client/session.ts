@@ -16,10 +16,11 @@ import { OpCode, WRITE_OPS } from "../protocol/opcodes.ts";
 import type { Chroot } from "../protocol/paths.ts";
 import type { Endpoint, TransportFactory } from "../transport/transport.ts";
 import { indexOfEndpoint, rebalanceTarget } from "./connect-string.ts";
-import { Connection, authFrameLength, pingInterval } from "./connection.ts";
+import { Connection, authFrameLength } from "./connection.ts";
 import { Queue } from "./queue.ts";
 import type { Request } from "./request.ts";
-import { type SaslStarter, runSasl } from "./sasl.ts";
+import type { ResolvedOptions } from "./options.ts";
+import { runSasl } from "./sasl.ts";
 import {
   type ClientState,
   type ConnectionState,
@@ -31,34 +32,29 @@ import {
   isTerminal,
   transition,
 } from "./session-state.ts";
+import { clientSideExpiry, connectTimeout, effectiveSessionTimeout, pingInterval, readTimeout, simulatedLostAfter, waitCheckPeriod } from "./timeouts.ts";
 import { WatchRegistry, batchWatchLists } from "./watches.ts";
 
-/** Log levels of the {@link Logger} hook. */
-export type LogSeverity = "debug" | "info" | "warn" | "error";
-
-/** An optional logging hook; the client never writes to the console itself. */
-export type Logger = (level: LogSeverity, message: string, fields?: Readonly<Record<string, unknown>>) => void;
-
-/** The settings a {@link Session} runs with, resolved by the client from `ConnectOptions`. */
-export interface SessionOptions {
-  readonly hosts: readonly Endpoint[];
-  readonly chroot: Chroot;
-  readonly sessionTimeout: number;
-  /** Per-attempt bound on TCP connect + handshake; default sessionTimeout / hosts. */
-  readonly connectTimeout: number | undefined;
-  readonly canBeReadOnly: boolean;
-  readonly maxFrameSize: number;
-  readonly maxInFlight: number;
-  readonly waitForConnection: number;
-  readonly transport: TransportFactory;
-  readonly resume: { readonly sessionId: bigint; readonly password: Uint8Array } | undefined;
-  readonly log: Logger;
+/** The settings a {@link Session} runs with: the resolved options it needs, and its reconnect pacing. */
+export interface SessionOptions
+  extends Pick<
+    ResolvedOptions,
+    | "hosts"
+    | "chroot"
+    | "requestedSessionTimeout"
+    | "connectTimeout"
+    | "canBeReadOnly"
+    | "maxFrameSize"
+    | "maxInFlight"
+    | "waitForConnection"
+    | "transport"
+    | "resume"
+    | "log"
+    | "renewSessionOnExpiry"
+    | "sasl"
+  > {
   /** Pause before a reconnect attempt, given whether a full cycle of hosts failed. */
   readonly reconnectDelay: (fullCycle: boolean) => number;
-  /** After expiry, start a new session instead of stopping (Curator's behaviour). */
-  readonly renewSessionOnExpiry: boolean;
-  /** SASL to run on every connection after its handshake, before anything else (§3.5). */
-  readonly sasl: SaslStarter | undefined;
 }
 
 interface StoredAuth {
@@ -110,7 +106,8 @@ export class Session {
   private sessionId = 0n;
   private password: Uint8Array = new Uint8Array(16);
   private sessionFromReadOnly = false;
-  private negotiated = 0;
+  /** The session timeout the server granted (0 before the first handshake). */
+  private negotiatedSessionTimeout = 0;
   private lastZxid = 0n;
   private lastContact = Date.now();
   private readonly queued = new Queue<Queued>();
@@ -158,7 +155,7 @@ export class Session {
 
   /** The negotiated session timeout in ms (0 before the first handshake). */
   get timeout(): number {
-    return this.negotiated;
+    return this.negotiatedSessionTimeout;
   }
 
   /** The server carrying the session, or null while disconnected. */
@@ -173,6 +170,11 @@ export class Session {
 
   get chroot(): Chroot {
     return this.options.chroot;
+  }
+
+  /** The timeout that governs expiry and LOST now: the negotiated one once granted. */
+  private sessionTimeoutNow(): number {
+    return effectiveSessionTimeout(this.negotiatedSessionTimeout, this.options.requestedSessionTimeout);
   }
 
   start(): void {
@@ -333,7 +335,7 @@ export class Session {
         this.lostReported = true;
         queueMicrotask(() => this.listeners.onConnectionState("LOST"));
         this.expire("no connection for a whole session timeout (Curator's simulated expiry)");
-      }, this.negotiated || this.options.sessionTimeout);
+      }, simulatedLostAfter(this.sessionTimeoutNow()));
     }
   }
 
@@ -352,8 +354,7 @@ export class Session {
     clearTimeout(this.reconnectTimer);
     if (isTerminal(this.status.state)) return;
     const hosts = this.hosts;
-    const T = this.negotiated || this.options.sessionTimeout;
-    if (this.sessionId !== 0n && this.status.everConnected && Date.now() - this.lastContact >= (T * 4) / 3) {
+    if (this.sessionId !== 0n && this.status.everConnected && Date.now() - this.lastContact >= clientSideExpiry(this.sessionTimeoutNow())) {
       // Client-side expiry (ZOOKEEPER-4508): no contact for 4/3 of the timeout means the server
       // has certainly expired the session; stop reconnecting forever to a dead session. Unlike
       // Java, only bytes from a server count as contact, not a bare TCP accept (a proxy or load
@@ -376,16 +377,15 @@ export class Session {
   private openConnection(endpoint: Endpoint): void {
     this.reconnectTimer = undefined;
     if (isTerminal(this.status.state)) return;
-    const T = this.options.sessionTimeout;
-    const connectTimeout = this.options.connectTimeout ?? Math.max(1000, Math.floor((this.negotiated || T) / this.hosts.length));
+    const attemptTimeout = this.options.connectTimeout ?? connectTimeout(this.sessionTimeoutNow(), this.hosts.length);
     const resumable = this.sessionId !== 0n && !this.sessionFromReadOnly;
     this.options.log("debug", "connecting", { host: endpoint.host, port: endpoint.port });
     const conn: Connection = new Connection(
-      { endpoint, transport: this.options.transport, maxFrameSize: this.options.maxFrameSize, connectTimeout },
+      { endpoint, transport: this.options.transport, maxFrameSize: this.options.maxFrameSize, connectTimeout: attemptTimeout },
       {
         protocolVersion: 0,
         lastZxidSeen: this.lastZxid,
-        timeOut: T,
+        timeOut: this.options.requestedSessionTimeout,
         sessionId: resumable ? this.sessionId : 0n,
         passwd: resumable ? this.password : new Uint8Array(16),
         readOnly: this.options.canBeReadOnly,
@@ -419,12 +419,12 @@ export class Session {
     this.sessionId = response.sessionId;
     this.password = response.passwd;
     this.sessionFromReadOnly = response.readOnly && (!sameSession || this.sessionFromReadOnly);
-    this.negotiated = response.timeOut;
+    this.negotiatedSessionTimeout = response.timeOut;
     this.lastContact = Date.now();
     this.lastConnectedIndex = this.hostIndex;
     this.attempts = 0;
-    const readTimeout = Math.floor((response.timeOut * 2) / 3);
-    conn.startTimers(readTimeout, pingInterval(readTimeout));
+    const silenceLimit = readTimeout(response.timeOut);
+    conn.startTimers(silenceLimit, pingInterval(silenceLimit));
     this.options.log("debug", "handshake", { host: endpoint.host, port: endpoint.port, timeout: response.timeOut, readOnly: response.readOnly });
     const sasl = this.options.sasl;
     if (sasl === undefined) {
@@ -729,8 +729,7 @@ export class Session {
 
   private armWaitTimer(): void {
     if (this.waitTimer !== undefined) return;
-    const period = Math.max(10, Math.min(1000, this.options.waitForConnection / 10));
-    this.waitTimer = setInterval(() => this.expireWaiting(), period);
+    this.waitTimer = setInterval(() => this.expireWaiting(), waitCheckPeriod(this.options.waitForConnection));
   }
 
   private disarmWaitTimer(): void {

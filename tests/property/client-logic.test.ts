@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { pingInterval } from "../../src/client/connection.ts";
+import { pingInterval } from "../../src/client/timeouts.ts";
 import { FrameError, FrameReader } from "../../src/client/frames.ts";
 import { indexOfEndpoint, parseConnectString, rebalanceTarget, shuffled } from "../../src/client/connect-string.ts";
 import type { Endpoint } from "../../src/transport/transport.ts";
