@@ -4,3 +4,5 @@ export { InterProcessMutex, type MutexOptions } from "./inter-process-mutex.ts";
 export type { Lease } from "./lease.ts";
 export type { RecipeClient } from "./recipe-client.ts";
 export type { WaitOptions } from "./wait.ts";
+export { InterProcessReadWriteLock } from "./read-write-lock.ts";
+export { InterProcessSemaphoreV2 } from "./semaphore.ts";

@@ -9,7 +9,7 @@ import type { ProtectedCreateClient } from "./protected-create.ts";
 
 /** What an election or lock recipe calls on its client; a {@link ZooKeeperClient} has it all. */
 export interface RecipeClient extends ProtectedCreateClient {
-  getChildren(path: string): Promise<{ children: string[] }>;
+  getChildren(path: string, options?: { readonly watch?: Watcher }): Promise<{ children: string[] }>;
   getData(path: string): Promise<{ data: Uint8Array }>;
   exists(path: string, options?: { readonly watch?: Watcher }): Promise<unknown>;
   delete(path: string): Promise<void>;

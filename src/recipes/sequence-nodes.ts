@@ -55,3 +55,16 @@ export function lockDecision(sorted: readonly string[], ours: string, maxLeases 
   if (index < maxLeases) return { kind: "acquired" };
   return { kind: "watch", node: sorted[index - maxLeases]! };
 }
+
+/**
+ * Curator's read-lock rule: a reader holds the lock when no write node sorts before it, and
+ * otherwise waits for the first such write node (readers never wait for readers).
+ * `isWrite` tells write nodes apart (Curator: the name contains `__WRIT__`).
+ */
+export function readLockDecision(sorted: readonly string[], ours: string, isWrite: (child: string) => boolean): LockDecision {
+  const index = sorted.indexOf(ours);
+  if (index < 0) return { kind: "missing" };
+  const firstWrite = sorted.findIndex((child) => isWrite(child));
+  if (firstWrite < 0 || index < firstWrite) return { kind: "acquired" };
+  return { kind: "watch", node: sorted[firstWrite]! };
+}

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
 import { isOwnNode, newProtectionId, protectedName } from "../../src/recipes/protected-create.ts";
-import { lockDecision, sequenceOf, sortChildren, sortKey } from "../../src/recipes/sequence-nodes.ts";
+import { lockDecision, readLockDecision, sequenceOf, sortChildren, sortKey } from "../../src/recipes/sequence-nodes.ts";
 
 const seq = fc.integer({ min: 0, max: 2 ** 31 - 1 }).map((n) => String(n).padStart(10, "0"));
 const uuid = fc.uuid();
@@ -45,5 +45,20 @@ test("protected-mode matching finds only the node created with one's own uuid", 
     assert.ok(isOwnNode(node, mine));
     assert.ok(!isOwnNode(node, theirs));
     assert.ok(!isOwnNode(protectedName(theirs, "lock-") + s, mine));
+  }));
+});
+
+test("a reader holds the read lock unless a writer sorts before it, and then watches the first such writer", () => {
+  const rwNode = fc.oneof(lockNode("__READ__"), lockNode("__WRIT__"));
+  fc.assert(fc.property(fc.uniqueArray(rwNode, { selector: (n) => n.slice(-10), minLength: 1, maxLength: 20 }), fc.nat(), (nodes, pick) => {
+    const sorted = sortChildren(nodes, ["__READ__", "__WRIT__"]);
+    const isWrite = (c: string) => c.includes("__WRIT__");
+    const readers = sorted.filter((c) => !isWrite(c));
+    fc.pre(readers.length > 0);
+    const ours = readers[pick % readers.length]!;
+    const d = readLockDecision(sorted, ours, isWrite);
+    const earlierWriters = sorted.slice(0, sorted.indexOf(ours)).filter(isWrite);
+    if (earlierWriters.length === 0) assert.deepEqual(d, { kind: "acquired" });
+    else assert.deepEqual(d, { kind: "watch", node: earlierWriters[0] });
   }));
 });
