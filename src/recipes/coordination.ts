@@ -1,2 +1,8 @@
-// Leader election and locks (LeaderLatch, LeaderSelector, InterProcessMutex, ...): exported here.
-export {};
+// Leader election and locks, wire-compatible with Curator 5.x.
+export { type LatchState, LeaderLatch, type LeaderLatchEvents, type Participant } from "./leader-latch.ts";
+export { InterProcessMutex, type MutexOptions } from "./inter-process-mutex.ts";
+export type { Lease } from "./lease.ts";
+export type { RecipeClient } from "./recipe-client.ts";
+export type { WaitOptions } from "./wait.ts";
+export { InterProcessReadWriteLock } from "./read-write-lock.ts";
+export { InterProcessSemaphoreV2 } from "./semaphore.ts";

@@ -17,6 +17,8 @@ import { thriftCodec } from "./codec/thrift.ts";
 import { errorsToPrune, newestFirst } from "./error-pruning.ts";
 import { mapBounded, settleBounded } from "./fan-out.ts";
 import { type ExecutorBeat, type WorkerSlot, executorsBySlot, mergeExecutorBeats, slotKey } from "./heartbeats.ts";
+import type { LeaderLatch } from "../recipes/leader-latch.ts";
+import { joinNimbusElection, type NimbusAddress, readNimbusLeader } from "./nimbus-leader.ts";
 import * as paths from "./paths.ts";
 import { CorruptRecordError } from "./record-errors.ts";
 import {
@@ -122,6 +124,13 @@ export interface StormClusterState {
    * only, so they are returned raw. Null when there is no leader node.
    */
   getLeader(callback?: StormCallback): Promise<Uint8Array | null>;
+  /**
+   * The elected nimbus as `{ host, port }`, read from Curator's `LeaderLatch` at `/leader-lock`
+   * (the participant id is `host:port`); undefined when no nimbus takes part.
+   */
+  leader(): Promise<NimbusAddress | undefined>;
+  /** Joins the nimbus election as `id` (`host:port`), as a nimbus does; close the latch to leave. */
+  nimbusElection(id: string): Promise<LeaderLatch>;
   /**
    * Writes the credentials, with the topology's read-only ACL when `topologyAuth` is given. Like
    * Storm, a missing `/credentials` is created with that same ACL (nimbus's ACL check fixes it).
@@ -378,6 +387,8 @@ function stormClusterState(state: ClusterState, options: StormClusterStateOption
       await state.setEphemeralNode(path, bytes);
     },
     getLeader: async (callback) => state.getData(paths.Roots.leaderInfo, arm({ kind: "leader" }, callback)),
+    leader: () => readNimbusLeader(state.client),
+    nimbusElection: (id) => joinNimbusElection(state.client, id),
     setCredentials: async (id, credentials, auth) => setTopologyRecord("Credentials", credentials, paths.credentialsPath(id), auth),
     credentials: async (id, callback) => read("Credentials", paths.credentialsPath(id), arm({ kind: "credentials", id }, callback)),
     setupBackpressure: async (id, auth) => setupTopologyDirectory(paths.Roots.backpressure, paths.backpressureStormRoot(id), auth),

@@ -80,8 +80,10 @@ export const nimbusesCommand: Command = stormCommand({
 
 /** The JSON of `leader --json`. */
 interface LeaderView {
-  /** The nimbus whose summary says it leads, or null. */
+  /** The elected nimbus (`host:port`): from the `/leader-lock` latch, else the summary that says it leads; null if neither. */
   readonly leader: string | null;
+  /** Where `leader` was read: the latch, the nimbus summaries, or nowhere. */
+  readonly leaderSource: "leader-lock" | "nimbus-summaries" | null;
   /** `/leader-info` as stored: Java-serialized `NimbusInfo`, base64; null without the node. */
   readonly leaderInfoBase64: string | null;
   /** The text strings inside that serialized object (the host name among them). */
@@ -96,18 +98,20 @@ function printableStrings(bytes: Uint8Array): string[] {
 /** `stormkeeper leader`. */
 export const leaderCommand: Command = stormCommand({
   usage: "leader [options]",
-  summary: `The leading nimbus: from the nimbus summaries, and the raw ${stormPaths.Roots.leaderInfo} node (Java-serialized; its strings are shown).`,
+  summary: `The leading nimbus: from its election latch (/leader-lock), else the nimbus summaries; and the raw ${stormPaths.Roots.leaderInfo} node (Java-serialized; its strings are shown).`,
   body: async ({ storm, out, nowSecs, args }) => {
-    const snapshot = await readSnapshot(storm, nowSecs());
-    const leading = snapshot.nimbuses.find((n) => n.isLeader);
+    // The latch is what nimbus itself elects by; summaries are only a report of it.
+    const elected = await storm.leader();
+    const leading = elected ?? (await readSnapshot(storm, nowSecs())).nimbuses.find((n) => n.isLeader);
     const raw = await storm.getLeader();
     const view: LeaderView = {
       leader: leading ? `${leading.host}:${leading.port}` : null,
+      leaderSource: elected ? "leader-lock" : leading ? "nimbus-summaries" : null,
       leaderInfoBase64: raw === null ? null : Buffer.from(raw).toString("base64"),
       leaderInfoStrings: raw === null ? [] : printableStrings(raw),
     };
     if (args.common.json) out.json(view);
-    else out.print(fields([["leader", view.leader ?? "none registered"], ["leader-info", raw === null ? "absent" : `${raw.length} bytes: ${view.leaderInfoStrings.join(" ") || "(no text)"}`]]));
+    else out.print(fields([["leader", view.leader === null ? "none registered" : `${view.leader} (from ${view.leaderSource})`], ["leader-info", raw === null ? "absent" : `${raw.length} bytes: ${view.leaderInfoStrings.join(" ") || "(no text)"}`]]));
     return view.leader === null && raw === null ? 1 : 0;
   },
 });

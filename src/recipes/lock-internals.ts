@@ -1,0 +1,77 @@
+/**
+ * The acquire loop shared by every node-based lock (Curator's `LockInternals`): create a
+ * protected ephemeral-sequential node, list the children, and either hold the lock or wait for
+ * the one node the rules name to go — then look again. Which node wins is decided by pure rules
+ * (sequence-nodes.ts), so the mutex, the read and write locks and the semaphore's lock differ
+ * only in their {@link LockRules}.
+ * @module
+ */
+import { RecipeError } from "./errors.ts";
+import { createProtected, isZooKeeperError } from "./protected-create.ts";
+import type { RecipeClient } from "./recipe-client.ts";
+import { type LockDecision, sortChildren } from "./sequence-nodes.ts";
+import { startDeadline, type WaitOptions } from "./wait.ts";
+
+/** How one kind of lock names its nodes and decides who holds it. */
+export interface LockRules {
+  /** The node name before the sequence (`lock-`, `__READ__`, `__WRIT__`). */
+  readonly lockName: string;
+  /** The names stripped before sorting (Curator's `fixForSorting`). */
+  readonly sortNames: readonly string[];
+  /** Given the sorted children and our node's name: hold, wait for one node, or recreate. */
+  decide(sorted: readonly string[], ours: string): LockDecision;
+}
+
+/** The child name of a full path. */
+function childName(path: string): string {
+  return path.slice(path.lastIndexOf("/") + 1);
+}
+
+/**
+ * Acquires the lock at `path` under `rules` and returns our node's full path. On timeout, abort
+ * or session loss our node is deleted (a node left behind would hold or queue for the lock until
+ * the session ends) and the RecipeError is thrown.
+ */
+export async function acquireLockNode(zk: RecipeClient, path: string, rules: LockRules, data: Uint8Array, options: WaitOptions): Promise<string> {
+  const deadline = startDeadline(options, `acquiring the lock ${path}`, path);
+  // LOST ends the wait: the session's node is gone and no watch will fire any more.
+  let onLost: (error: RecipeError) => void = () => {};
+  const lost = new Promise<never>((_, reject) => { onLost = reject; });
+  lost.catch(() => {});
+  const off = zk.on("connectionState", (state) => {
+    if (state === "LOST") onLost(new RecipeError("SESSION_LOST", `the session ended while acquiring the lock ${path}`, { path }));
+  });
+  const creating = createProtected(zk, path, rules.lockName, data);
+  let ours: string | undefined;
+  try {
+    ours = await deadline.race(Promise.race([creating, lost]));
+    for (;;) {
+      const { children } = await deadline.race(Promise.race([zk.getChildren(path), lost]));
+      const decision = rules.decide(sortChildren(children, rules.sortNames), childName(ours));
+      if (decision.kind === "acquired") return ours;
+      if (decision.kind === "missing") throw new RecipeError("SESSION_LOST", `our lock node ${ours} is gone (its session ended)`, { path });
+      let wake: () => void = () => {};
+      const gone = new Promise<void>((resolve) => { wake = resolve; });
+      // Any event on the predecessor (deleted, or a watch dropped) means: look again.
+      const stat = await deadline.race(Promise.race([zk.exists(`${path}/${decision.node}`, { watch: () => wake() }), lost]));
+      if (stat !== null) await deadline.race(Promise.race([gone, lost]));
+    }
+  } catch (error) {
+    // A create still in flight when the wait ended may yet succeed: wait for it to delete it.
+    ours ??= await creating.catch(() => undefined);
+    if (ours !== undefined) await deleteLockNode(zk, ours).catch(() => {});
+    throw error;
+  } finally {
+    off();
+    deadline.dispose();
+  }
+}
+
+/** Deletes a lock node; one already gone (its session ended) counts as deleted. */
+export async function deleteLockNode(zk: Pick<RecipeClient, "delete">, node: string): Promise<void> {
+  try {
+    await zk.delete(node);
+  } catch (error) {
+    if (!isZooKeeperError(error, "NoNode")) throw error;
+  }
+}
