@@ -12,6 +12,7 @@
  */
 import type { ConnectionState } from "../client/session-state.ts";
 import { RecipeError } from "./errors.ts";
+import { deleteLockNode } from "./lock-internals.ts";
 import { createProtected, isZooKeeperError } from "./protected-create.ts";
 import type { RecipeClient } from "./recipe-client.ts";
 import { lockDecision, sortChildren } from "./sequence-nodes.ts";
@@ -158,7 +159,7 @@ export class LeaderLatch {
     const node = this.#node;
     this.#node = undefined;
     this.#setLeadership(false, wasStarted);
-    if (node !== undefined) await this.#deleteNode(node);
+    if (node !== undefined) await deleteLockNode(this.#zk, node);
   }
 
   #onConnectionState(state: ConnectionState): void {
@@ -178,11 +179,11 @@ export class LeaderLatch {
     this.#setLeadership(false);
     const old = this.#node;
     this.#node = undefined;
-    if (old !== undefined) await this.#deleteNode(old);
+    if (old !== undefined) await deleteLockNode(this.#zk, old);
     const node = await createProtected(this.#zk, this.#path, LATCH_NAME, encoder.encode(this.#id));
     if (round !== this.#round) {
       // Closed or reset meanwhile: this node belongs to no round.
-      await this.#deleteNode(node);
+      await deleteLockNode(this.#zk, node);
       return;
     }
     this.#node = node;
@@ -227,14 +228,6 @@ export class LeaderLatch {
     this.#leader = leader;
     if (!notify) return;
     for (const l of leader ? this.#listeners.isLeader : this.#listeners.notLeader) l();
-  }
-
-  async #deleteNode(node: string): Promise<void> {
-    try {
-      await this.#zk.delete(node);
-    } catch (error) {
-      if (!isZooKeeperError(error, "NoNode")) throw error;
-    }
   }
 }
 

@@ -46,15 +46,21 @@ export async function acquireLockNode(zk: RecipeClient, path: string, rules: Loc
   try {
     ours = await deadline.race(Promise.race([creating, lost]));
     for (;;) {
-      const { children } = await deadline.race(Promise.race([zk.getChildren(path), lost]));
-      const decision = rules.decide(sortChildren(children, rules.sortNames), childName(ours));
-      if (decision.kind === "acquired") return ours;
-      if (decision.kind === "missing") throw new RecipeError("SESSION_LOST", `our lock node ${ours} is gone (its session ended)`, { path });
-      let wake: () => void = () => {};
-      const gone = new Promise<void>((resolve) => { wake = resolve; });
-      // Any event on the predecessor (deleted, or a watch dropped) means: look again.
-      const stat = await deadline.race(Promise.race([zk.exists(`${path}/${decision.node}`, { watch: () => wake() }), lost]));
-      if (stat !== null) await deadline.race(Promise.race([gone, lost]));
+      try {
+        const { children } = await deadline.race(Promise.race([zk.getChildren(path), lost]));
+        const decision = rules.decide(sortChildren(children, rules.sortNames), childName(ours));
+        if (decision.kind === "acquired") return ours;
+        if (decision.kind === "missing") throw new RecipeError("SESSION_LOST", `our lock node ${ours} is gone (its session ended)`, { path });
+        let wake: () => void = () => {};
+        const gone = new Promise<void>((resolve) => { wake = resolve; });
+        // Any event on the predecessor (deleted, or a watch dropped) means: look again.
+        const stat = await deadline.race(Promise.race([zk.exists(`${path}/${decision.node}`, { watch: () => wake() }), lost]));
+        if (stat !== null) await deadline.race(Promise.race([gone, lost]));
+      } catch (error) {
+        // A read cut by the connection: the session (and our node) may live on, so look again
+        // once reconnected; LOST, the deadline or the signal end the loop.
+        if (!isZooKeeperError(error, "ConnectionLoss")) throw error;
+      }
     }
   } catch (error) {
     // A create still in flight when the wait ended may yet succeed: wait for it to delete it.
@@ -67,11 +73,23 @@ export async function acquireLockNode(zk: RecipeClient, path: string, rules: Loc
   }
 }
 
-/** Deletes a lock node; one already gone (its session ended) counts as deleted. */
+/** How often a delete cut by the connection is sent again (each waits for the reconnect). */
+const DELETE_ATTEMPTS = 10;
+
+/**
+ * Deletes one of our ephemeral nodes (a lock, lease or latch node). One already gone counts as
+ * deleted, and so does an ended session (it took the node with it). A delete cut by a connection
+ * loss is sent again — it waits for the reconnect — because a node left in a live session would
+ * hold the lock or the leadership, unused, until the session ends.
+ */
 export async function deleteLockNode(zk: Pick<RecipeClient, "delete">, node: string): Promise<void> {
-  try {
-    await zk.delete(node);
-  } catch (error) {
-    if (!isZooKeeperError(error, "NoNode")) throw error;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await zk.delete(node);
+      return;
+    } catch (error) {
+      if (isZooKeeperError(error, "NoNode") || isZooKeeperError(error, "SessionExpired")) return;
+      if (!isZooKeeperError(error, "ConnectionLoss") || attempt >= DELETE_ATTEMPTS) throw error;
+    }
   }
 }
