@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { connect } from "../mod.ts";
 import { type BenchClient, peer, stormkeeper } from "./clients.ts";
+import { recipesSection } from "./recipes.ts";
 import { stormSection } from "./storm.ts";
 import { quantile } from "./stats.ts";
 
@@ -116,9 +117,11 @@ async function main(): Promise<void> {
     connectString = `127.0.0.1:${port}`;
   }
   try {
-    // BENCH_ONLY=storm runs the Storm section alone.
-    if (process.env.BENCH_ONLY !== "storm") await clientSection(connectString);
-    console.log(await stormSection(connectString));
+    // BENCH_ONLY=storm (or recipes) runs that section alone.
+    const only = process.env.BENCH_ONLY;
+    if (only === undefined || only === "") await clientSection(connectString);
+    if (!only || only === "storm") console.log(await stormSection(connectString));
+    if (!only || only === "recipes") console.log(await recipesSection(connectString));
   } finally {
     if (serverDir) {
       execFileSync("bash", [script, "stop", serverDir]);

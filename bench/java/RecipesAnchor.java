@@ -1,0 +1,142 @@
+// Curator 5.4 doing the recipe section's loops, for the benchmark's anchor (bench/recipes.ts
+// does the same loops with stormkeeper). Arguments: <connect string> <root path> <rounds>.
+// Prints one line per measure: its name and the median over the rounds, after a warm-up round.
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.recipes.cache.CuratorCache;
+import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.apache.curator.framework.recipes.leader.LeaderLatch;
+import org.apache.curator.framework.recipes.locks.InterProcessMutex;
+import org.apache.curator.retry.RetryOneTime;
+import org.apache.zookeeper.CreateMode;
+
+public final class RecipesAnchor {
+  interface Round { double run() throws Exception; }
+
+  static CuratorFramework client(String connect) throws Exception {
+    CuratorFramework c = CuratorFrameworkFactory.builder().connectString(connect).sessionTimeoutMs(20000)
+        .connectionTimeoutMs(5000).retryPolicy(new RetryOneTime(200)).build();
+    c.start();
+    c.blockUntilConnected(20, TimeUnit.SECONDS);
+    return c;
+  }
+
+  static double median(int rounds, Round round) throws Exception {
+    round.run(); // warm-up
+    double[] xs = new double[rounds];
+    for (int r = 0; r < rounds; r++) xs[r] = round.run();
+    Arrays.sort(xs);
+    return xs[rounds / 2];
+  }
+
+  public static void main(String[] args) throws Exception {
+    String root = args[1];
+    int rounds = Integer.parseInt(args[2]);
+    CuratorFramework a = client(args[0]);
+    CuratorFramework b = client(args[0]);
+    byte[] data = new byte[100];
+
+    // µs per uncontended acquire + release.
+    InterProcessMutex mutex = new InterProcessMutex(a, root + "/mutex");
+    System.out.println("mutex " + median(rounds, () -> {
+      long t0 = System.nanoTime();
+      for (int i = 0; i < 100; i++) {
+        mutex.acquire();
+        mutex.release();
+      }
+      return (System.nanoTime() - t0) / 1000.0 / 100;
+    }));
+
+    // µs per raw create (ephemeral sequential) + delete, the anchor's anchor.
+    a.create().creatingParentsIfNeeded().forPath(root + "/raw");
+    System.out.println("raw " + median(rounds, () -> {
+      long t0 = System.nanoTime();
+      for (int i = 0; i < 100; i++) {
+        String p = a.create().withMode(CreateMode.EPHEMERAL_SEQUENTIAL).forPath(root + "/raw/n", data);
+        a.delete().forPath(p);
+      }
+      return (System.nanoTime() - t0) / 1000.0 / 100;
+    }));
+
+    // ms from the leader's close() to the other participant's isLeader.
+    System.out.println("failover " + median(rounds, () -> {
+      LeaderLatch first = new LeaderLatch(a, root + "/latch", "a");
+      LeaderLatch second = new LeaderLatch(b, root + "/latch", "b");
+      first.start();
+      first.await();
+      second.start();
+      Thread.sleep(50); // let the second's watch be set
+      long t0 = System.nanoTime();
+      first.close();
+      second.await();
+      double ms = (System.nanoTime() - t0) / 1e6;
+      second.close();
+      return ms;
+    }));
+
+    // ms from start() to initialized() for 1,000 children of 100 bytes (plus the parent).
+    a.create().forPath(root + "/load");
+    for (int i = 0; i < 1000; i++) a.create().forPath(root + "/load/n" + i, data);
+    System.out.println("load " + median(rounds, () -> {
+      CountDownLatch done = new CountDownLatch(1);
+      CuratorCache cache = CuratorCache.build(b, root + "/load");
+      cache.listenable().addListener(new CuratorCacheListener() {
+        @Override
+        public void event(Type type, org.apache.curator.framework.recipes.cache.ChildData o, org.apache.curator.framework.recipes.cache.ChildData n) {}
+
+        @Override
+        public void initialized() {
+          done.countDown();
+        }
+      });
+      long t0 = System.nanoTime();
+      cache.start();
+      done.await();
+      double ms = (System.nanoTime() - t0) / 1e6;
+      cache.close();
+      return ms;
+    }));
+
+    // µs from a writer's setData call to the cache's NODE_CHANGED (another client's cache).
+    a.create().forPath(root + "/event", data);
+    SynchronousQueue<Long> seen = new SynchronousQueue<>();
+    CuratorCache cache = CuratorCache.build(b, root + "/event");
+    CountDownLatch ready = new CountDownLatch(1);
+    cache.listenable().addListener(new CuratorCacheListener() {
+      @Override
+      public void event(Type type, org.apache.curator.framework.recipes.cache.ChildData o, org.apache.curator.framework.recipes.cache.ChildData n) {
+        if (type == Type.NODE_CHANGED) {
+          try {
+            seen.put(System.nanoTime());
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+      }
+
+      @Override
+      public void initialized() {
+        ready.countDown();
+      }
+    });
+    cache.start();
+    ready.await();
+    System.out.println("event " + median(rounds, () -> {
+      double total = 0;
+      for (int i = 0; i < 50; i++) {
+        long t0 = System.nanoTime();
+        a.setData().forPath(root + "/event", String.valueOf(i).getBytes(StandardCharsets.UTF_8));
+        total += (seen.take() - t0) / 1000.0;
+      }
+      return total / 50;
+    }));
+    cache.close();
+    a.close();
+    b.close();
+  }
+}
