@@ -15,7 +15,7 @@ import { connect } from "../mod.ts";
 import { type BenchClient, peer, stormkeeper } from "./clients.ts";
 import { recipesSection } from "./recipes.ts";
 import { stormSection } from "./storm.ts";
-import { quantile } from "./stats.ts";
+import { pairedRatio, quantile } from "./stats.ts";
 
 interface Sample {
   readonly opsPerSec: number;
@@ -100,11 +100,6 @@ async function measure(c: BenchClient, row: Row, prefix: string): Promise<Sample
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   return { opsPerSec: ops / seconds, cpuMicrosPerOp: (cpu.user + cpu.system) / ops };
-}
-
-/** "1.23× (1.10–1.31)": the median of paired ratios and their interquartile range. */
-function pairedRatio(ratios: readonly number[]): string {
-  return `${quantile(ratios, 0.5).toFixed(2)}× (${quantile(ratios, 0.25).toFixed(2)}–${quantile(ratios, 0.75).toFixed(2)})`;
 }
 
 async function main(): Promise<void> {

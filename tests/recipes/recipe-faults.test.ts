@@ -14,7 +14,7 @@ import { connect, type ZooKeeperClient, ZooKeeperError } from "../../src/zookeep
 import { InterProcessMutex, LeaderLatch, type Lease } from "../../src/recipes.ts";
 import { sortChildren } from "../../src/recipes/sequence-nodes.ts";
 import { type Proxy, startProxy } from "../support/proxy.ts";
-import { endSession, type TestEnsemble, startEnsemble, until } from "../support/zookeeper.ts";
+import { endSession, nextState, type TestEnsemble, startEnsemble, until } from "../support/zookeeper.ts";
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 const dec = (b: Uint8Array): string => new TextDecoder().decode(b);
@@ -141,8 +141,9 @@ describe("LeaderLatch under faults (3-member ensemble)", () => {
       // the leadership passes on.
       let leader = await settledLeader(path, contenders);
       const member = ensemble.memberOnPort(ensemble.ports[proxies.indexOf(proxyOf(leader.zk))]!);
+      const moved = nextState(leader.zk, "reconnected", 30_000);
       ensemble.stopMember(member);
-      await until(() => leader.zk.state === "connected" && !leader.latch.hasLeadership(), 30_000, "the old leader reconnected elsewhere");
+      await moved;
       leader = await settledLeader(path, contenders);
       ensemble.startMember(member);
 
@@ -233,6 +234,8 @@ describe("InterProcessMutex under faults (3-member ensemble)", () => {
       }
       for (const p of proxies) p.stall(1_500);
       await sleep(2_000);
+      // The server under the first client (connected again by now, or soon, after the stalls).
+      await until(() => zks[0]!.state === "connected", 20_000, "the first client connected");
       const member = ensemble.memberOnPort(ensemble.ports[proxies.indexOf(proxyOf(zks[0]!))]!);
       ensemble.stopMember(member);
       await sleep(1_500);
