@@ -182,6 +182,30 @@ describe("CuratorCache", () => {
     assert.equal(cache.size(), 1, "DO_NOT_CLEAR_ON_CLOSE keeps the nodes");
   });
 
+  test("a burst overflowing a tiny watch buffer loses nothing: the cache re-reads and reports each node once", async () => {
+    const root = `${box.root}/burst`;
+    await box.zk.create(root);
+    const zk = await client();
+    const cache = new CuratorCache(zk, root, { bufferSize: 1 });
+    const created = new Map<string, number>();
+    const errors: unknown[] = [];
+    cache.listenable().addListener({
+      event: (type, _old, data) => { if (type === "NODE_CREATED") created.set(data!.path, (created.get(data!.path) ?? 0) + 1); },
+      error: (e) => errors.push(e),
+    });
+    await cache.start();
+    // Pipelined, so their notifications reach the cache's client in a few chunks.
+    await Promise.all(Array.from({ length: 200 }, (_, i) => box.zk.create(`${root}/n${i}`, enc(String(i)))));
+    await until(() => cache.size() === 201, 15_000, "all 200 nodes cached");
+    await box.zk.sync(root);
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(created.size, 201);
+    assert.ok([...created.values()].every((n) => n === 1), "each node reported created once");
+    assert.equal(text(cache.get(`${root}/n199`)), "199");
+    assert.deepEqual(errors, []);
+    await cache.close();
+  });
+
   test("SINGLE_NODE_CACHE caches the node alone; its children's changes are not reported", async () => {
     const root = `${box.root}/single`;
     await box.zk.create(root, enc("s0"));
