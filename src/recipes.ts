@@ -5,5 +5,6 @@
  * @module
  */
 export * from "./recipes/coordination.ts";
+export * from "./recipes/counters.ts";
 export * from "./recipes/shared-data.ts";
 export { RecipeError, type RecipeErrorCode } from "./recipes/errors.ts";
