@@ -1,0 +1,55 @@
+/**
+ * LeaderSelector under a fault proxy: a leader whose connection goes silent stops leading (its
+ * signal aborts on SUSPENDED) before the server ends its session and hands leadership on.
+ */
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { connect, type ZooKeeperClient } from "../../src/zookeeper.ts";
+import { LeaderSelector } from "../../src/recipes.ts";
+import { type Proxy, startProxy } from "../support/proxy.ts";
+import { type Sandbox, sandbox, sharedConnectString, until } from "../support/zookeeper.ts";
+
+let box: Sandbox;
+let proxy: Proxy;
+const clients: ZooKeeperClient[] = [];
+
+before(async () => {
+  box = await sandbox("recipes-selector-faults");
+  proxy = await startProxy(Number(sharedConnectString().split(":")[1]));
+});
+after(async () => {
+  for (const zk of clients) await zk.close().catch(() => {});
+  await proxy.close();
+  await box.dispose();
+});
+
+test("a leader cut off from the server stops before the next one starts: never two leaders acting at once", async () => {
+  const path = `${box.root}/selector`;
+  const cutOff = await connect(proxy.connectString, { sessionTimeout: 6_000 });
+  const healthy = await connect(sharedConnectString(), { sessionTimeout: 6_000 });
+  clients.push(cutOff, healthy);
+  let acting = 0;
+  let maxActing = 0;
+  const events: string[] = [];
+  const leader = (id: string) => (signal: AbortSignal) => new Promise<void>((resolve) => {
+    maxActing = Math.max(maxActing, ++acting);
+    events.push(`${id} leads`);
+    signal.addEventListener("abort", () => {
+      events.push(`${id} stops`);
+      acting--;
+      resolve();
+    }, { once: true });
+  });
+  const a = new LeaderSelector(cutOff, path, leader("a"), { id: "a" });
+  const b = new LeaderSelector(healthy, path, leader("b"), { id: "b" });
+  a.autoRequeue();
+  a.start();
+  await until(() => a.hasLeadership(), 10_000, "a leads");
+  b.start();
+  proxy.blackhole(["toServer", "toClient"]);
+  await until(() => b.hasLeadership(), 30_000, "b leads once a's session ends");
+  proxy.blackhole([]);
+  assert.deepEqual(events, ["a leads", "a stops", "b leads"]);
+  assert.equal(maxActing, 1);
+  await Promise.all([a.close(), b.close()]);
+});
