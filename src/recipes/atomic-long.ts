@@ -43,7 +43,10 @@ export interface PromotedToLock {
   readonly path: string;
   /** Longest wait for the lock in ms; on timeout the operation does not succeed. Default: no limit. */
   readonly timeout?: number;
-  /** Retries under the lock. Default none (one attempt), as Curator's default `RetryNTimes(0, 0)`. */
+  /**
+   * Retries under the lock. Default none (one attempt), as Curator's default `RetryNTimes(0, 0)`;
+   * sleeps not given are {@link DEFAULT_ATOMIC_RETRY}'s.
+   */
   readonly retry?: RetryPolicy;
 }
 
@@ -175,7 +178,7 @@ export class DistributedAtomicLong {
     try {
       const lease = await this.#mutex.acquire({ timeout: this.#promoted.timeout, signal: options.signal });
       try {
-        attempt = await this.#tryRepeatedly(make, { maxRetries: 0, ...this.#promoted.retry }, () => tries.promotedLockTries++, options.signal);
+        attempt = await this.#tryRepeatedly(make, { ...DEFAULT_ATOMIC_RETRY, maxRetries: 0, ...this.#promoted.retry }, () => tries.promotedLockTries++, options.signal);
       } finally {
         await lease.release();
       }

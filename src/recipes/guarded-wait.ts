@@ -6,12 +6,13 @@
  */
 import type { WatchedEvent, Watcher } from "../protocol/events.ts";
 import { RecipeError } from "./errors.ts";
+import { isZooKeeperError } from "./protected-create.ts";
 import type { RecipeClient } from "./recipe-client.ts";
 import { startDeadline, type WaitOptions } from "./wait.ts";
 
 /** Runs the steps of one wait; `dispose` clears the timer and the listeners. */
 export interface GuardedWait {
-  /** Resolves as `step` does, or rejects first with TIMEOUT, ABORTED or SESSION_LOST. */
+  /** Resolves as `step` does, or rejects first with TIMEOUT, ABORTED or SESSION_LOST (also for a step's SessionExpired). */
   race<T>(step: Promise<T>): Promise<T>;
   dispose(): void;
 }
@@ -25,8 +26,13 @@ export function startGuardedWait(zk: Pick<RecipeClient, "on">, options: WaitOpti
   const off = zk.on("connectionState", (state) => {
     if (state === "LOST") onLost(new RecipeError("SESSION_LOST", `the session ended while ${what}`, { path }));
   });
+  // A request failing with SessionExpired may beat the LOST event: it means the same.
+  const asLoss = (error: unknown): never => {
+    if (isZooKeeperError(error, "SessionExpired")) throw new RecipeError("SESSION_LOST", `the session ended while ${what}`, { path, cause: error });
+    throw error;
+  };
   return {
-    race: (step) => deadline.race(Promise.race([step, lost])),
+    race: (step) => deadline.race(Promise.race([step.catch(asLoss), lost])),
     dispose() {
       off();
       deadline.dispose();

@@ -183,6 +183,16 @@ describe("DistributedDoubleBarrier", () => {
     assert.throws(() => new DistributedDoubleBarrier(suite.box().zk, path, 0), RangeError);
   });
 
+  test("a member whose session ends while it waits to enter gets SESSION_LOST", async () => {
+    const path = `${suite.box().root}/double-d`;
+    const victim = await client();
+    const entering = new DistributedDoubleBarrier(victim, path, 2).enter({ timeout: 30_000 });
+    await delay(200);
+    await endSession(victim);
+    await assert.rejects(entering, recipeError("SESSION_LOST"));
+    assert.deepEqual((await suite.box().zk.getChildren(path)).children, [], "its ephemeral node went with the session");
+  });
+
   test("await using withdraws a member that did not leave", async () => {
     const path = `${suite.box().root}/double-c`;
     const zk = await client();

@@ -53,3 +53,23 @@ test("a leader cut off from the server stops before the next one starts: never t
   assert.equal(maxActing, 1);
   await Promise.all([a.close(), b.close()]);
 });
+
+test("a connection cut interrupts the leader (SUSPENDED); with autoRequeue it leads again once reconnected", async () => {
+  const path = `${box.root}/selector-requeue`;
+  const zk = await connect(proxy.connectString, { sessionTimeout: 6_000 });
+  clients.push(zk);
+  const events: string[] = [];
+  const selector = new LeaderSelector(zk, path, (signal) => new Promise<void>((resolve) => {
+    events.push("leads");
+    signal.addEventListener("abort", () => { events.push("stops"); resolve(); }, { once: true });
+  }));
+  selector.autoRequeue();
+  selector.start();
+  await until(() => selector.hasLeadership(), 10_000, "leadership");
+  proxy.cutAll();
+  await until(() => events.length >= 3, 30_000, "leadership again after the reconnection");
+  assert.deepEqual(events.slice(0, 3), ["leads", "stops", "leads"]);
+  // The same session reconnected: one lock node, ours.
+  assert.equal((await zk.getChildren(path)).children.length, 1);
+  await selector.close();
+});
