@@ -1,20 +1,21 @@
 /**
- * LeaderSelector under a fault proxy: a leader whose connection goes silent stops leading (its
- * signal aborts on SUSPENDED) before the server ends its session and hands leadership on.
+ * LeaderSelector and SharedCount under a fault proxy: a leader whose connection goes silent
+ * stops leading (its signal aborts on SUSPENDED) before the server ends its session and hands
+ * leadership on; a count changed while a process was cut off reaches it after the reconnection.
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { connect, type ZooKeeperClient } from "../../src/zookeeper.ts";
-import { LeaderSelector } from "../../src/recipes.ts";
+import { LeaderSelector, SharedCount } from "../../src/recipes.ts";
 import { type Proxy, startProxy } from "../support/proxy.ts";
-import { type Sandbox, sandbox, sharedConnectString, until } from "../support/zookeeper.ts";
+import { deferred, type Sandbox, sandbox, sharedConnectString, until } from "../support/zookeeper.ts";
 
 let box: Sandbox;
 let proxy: Proxy;
 const clients: ZooKeeperClient[] = [];
 
 before(async () => {
-  box = await sandbox("recipes-selector-faults");
+  box = await sandbox("recipes-coordination-faults");
   proxy = await startProxy(Number(sharedConnectString().split(":")[1]));
 });
 after(async () => {
@@ -72,4 +73,27 @@ test("a connection cut interrupts the leader (SUSPENDED); with autoRequeue it le
   // The same session reconnected: one lock node, ours.
   assert.equal((await zk.getChildren(path)).children.length, 1);
   await selector.close();
+});
+
+test("a count changed while a process is cut off reaches it after the reconnection", async () => {
+  const path = `${box.root}/count`;
+  const zk = await connect(proxy.connectString, { sessionTimeout: 6_000 });
+  clients.push(zk);
+  const cutOff = new SharedCount(zk, path, 0);
+  const writer = new SharedCount(box.zk, path, 0);
+  await cutOff.start();
+  await writer.start();
+  const heard = deferred<number>(20_000, "the change after the reconnection");
+  cutOff.on("change", (n) => { if (n === 41) heard.resolve(n); });
+  const reconnected = deferred<void>(20_000, "RECONNECTED");
+  zk.on("connectionState", (state) => { if (state === "RECONNECTED") reconnected.resolve(); });
+  // Black-holed, so the change cannot reach it over this connection; then the connection drops.
+  proxy.blackhole(["toServer", "toClient"]);
+  await writer.setCount(41);
+  proxy.cutAll();
+  proxy.blackhole([]);
+  await reconnected.promise;
+  assert.equal(await heard.promise, 41);
+  assert.equal(cutOff.getCount(), 41);
+  await Promise.all([cutOff.close(), writer.close()]);
 });
