@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { ZooKeeperClient } from "../../src/zookeeper.ts";
-import { DistributedAtomicLong, SharedCount, SharedValue } from "../../src/recipes.ts";
+import { DistributedAtomicLong, InterProcessMutex, SharedCount, SharedValue, type ValueClient } from "../../src/recipes.ts";
 import { deferred } from "../support/zookeeper.ts";
 import { recipeError, recipeSuite } from "../support/recipe-suite.ts";
 
@@ -118,6 +118,51 @@ describe("DistributedAtomicLong", () => {
       if (!promoted) assert.equal(promotedTries, 0);
     });
   }
+
+  test("promoted to a lock: a lost optimistic race is retried under the mutex; waiting for it times out or aborts", async () => {
+    const path = `${suite.box().root}/long-d`;
+    const lockPath = `${path}-lock`;
+    const zk = await client();
+    const rival = await client();
+    // The next `racesLeft` writes of this process are each beaten by a real write of the rival
+    // just before them: the optimistic attempt meets a genuine BadVersion.
+    let racesLeft = 0;
+    const raced: ValueClient = {
+      create: zk.create.bind(zk),
+      getChildren: zk.getChildren.bind(zk),
+      getData: zk.getData.bind(zk),
+      exists: zk.exists.bind(zk),
+      delete: zk.delete.bind(zk),
+      mkdirp: zk.mkdirp.bind(zk),
+      on: zk.on.bind(zk),
+      async setData(p, data, options) {
+        if (racesLeft-- > 0) await rival.setData(p, (await rival.getData(p)).data);
+        return zk.setData(p, data, options);
+      },
+    };
+    await new DistributedAtomicLong(zk, path).forceSet(10n);
+    const counter = new DistributedAtomicLong(raced, path, { retry: { maxRetries: 0 }, promotedToLock: { path: lockPath, timeout: 10_000 } });
+    racesLeft = 1;
+    // The optimistic try loses; the promoted try (under the lock) wins.
+    const r = await counter.increment();
+    assert.equal(r.succeeded, true);
+    assert.deepEqual([r.preValue, r.postValue], [10n, 11n]);
+    assert.equal(r.stats.optimisticTries, 1);
+    assert.equal(r.stats.promotedLockTries, 1);
+
+    racesLeft = 2;
+    const holder = await new InterProcessMutex(rival, lockPath).acquire({ timeout: 10_000 });
+    const slow = new DistributedAtomicLong(raced, path, { retry: { maxRetries: 0 }, promotedToLock: { path: lockPath, timeout: 200 } });
+    const timedOut = await slow.increment();
+    assert.equal(timedOut.succeeded, false, "the lock was not had in time");
+    assert.equal(timedOut.stats.promotedLockTries, 0);
+    const controller = new AbortController();
+    const aborted = counter.increment({ signal: controller.signal });
+    setTimeout(() => controller.abort(), 100);
+    await assert.rejects(aborted, recipeError("ABORTED"));
+    await holder.release();
+    assert.equal((await counter.get()).postValue, 11n, "nothing written by the failed operations");
+  });
 
   test("data that is not a long is CORRUPT_VALUE", async () => {
     const path = `${suite.box().root}/long-c`;
