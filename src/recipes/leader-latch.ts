@@ -15,14 +15,11 @@ import { RecipeError } from "./errors.ts";
 import { deleteLockNode } from "./lock-internals.ts";
 import { createProtected, isZooKeeperError } from "./protected-create.ts";
 import type { RecipeClient } from "./recipe-client.ts";
+import { type Participant, participantsOf } from "./participants.ts";
 import { lockDecision, sortChildren } from "./sequence-nodes.ts";
 import { startDeadline, type WaitOptions } from "./wait.ts";
 
-/** A latch participant: its id (the node's data) and whether it leads. */
-export interface Participant {
-  readonly id: string;
-  readonly isLeader: boolean;
-}
+export type { Participant } from "./participants.ts";
 
 /** Where a latch is in its life (Curator's `LeaderLatch.State`). */
 export type LatchState = "LATENT" | "STARTED" | "CLOSED";
@@ -37,7 +34,6 @@ export interface LeaderLatchEvents {
 
 const LATCH_NAME = "latch-";
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 
 /**
  * Leader election, wire-compatible with Curator's `LeaderLatch` (Storm's nimbus uses it at
@@ -245,15 +241,5 @@ export async function readParticipants(zk: Pick<RecipeClient, "getChildren" | "g
     throw error;
   }
   const sorted = sortChildren(children.filter((c) => c.includes(LATCH_NAME)), [LATCH_NAME]);
-  const participants: Participant[] = [];
-  for (const child of sorted) {
-    if (participants.length >= limit) break;
-    try {
-      const { data } = await zk.getData(`${path}/${child}`);
-      participants.push({ id: decoder.decode(data), isLeader: participants.length === 0 });
-    } catch (error) {
-      if (!isZooKeeperError(error, "NoNode")) throw error;
-    }
-  }
-  return participants;
+  return participantsOf(zk, sorted.map((child) => `${path}/${child}`), limit);
 }

@@ -10,7 +10,8 @@ import { RecipeError } from "./errors.ts";
 import { createProtected, isZooKeeperError } from "./protected-create.ts";
 import type { RecipeClient } from "./recipe-client.ts";
 import { type LockDecision, sortChildren } from "./sequence-nodes.ts";
-import { startDeadline, type WaitOptions } from "./wait.ts";
+import { nextEvent, startGuardedWait } from "./guarded-wait.ts";
+import type { WaitOptions } from "./wait.ts";
 
 /** How one kind of lock names its nodes and decides who holds it. */
 export interface LockRules {
@@ -33,29 +34,21 @@ function childName(path: string): string {
  * the session ends) and the RecipeError is thrown.
  */
 export async function acquireLockNode(zk: RecipeClient, path: string, rules: LockRules, data: Uint8Array, options: WaitOptions): Promise<string> {
-  const deadline = startDeadline(options, `acquiring the lock ${path}`, path);
-  // LOST ends the wait: the session's node is gone and no watch will fire any more.
-  let onLost: (error: RecipeError) => void = () => {};
-  const lost = new Promise<never>((_, reject) => { onLost = reject; });
-  lost.catch(() => {});
-  const off = zk.on("connectionState", (state) => {
-    if (state === "LOST") onLost(new RecipeError("SESSION_LOST", `the session ended while acquiring the lock ${path}`, { path }));
-  });
+  const wait = startGuardedWait(zk, options, `acquiring the lock ${path}`, path);
   const creating = createProtected(zk, path, rules.lockName, data);
   let ours: string | undefined;
   try {
-    ours = await deadline.race(Promise.race([creating, lost]));
+    ours = await wait.race(creating);
     for (;;) {
       try {
-        const { children } = await deadline.race(Promise.race([zk.getChildren(path), lost]));
+        const { children } = await wait.race(zk.getChildren(path));
         const decision = rules.decide(sortChildren(children, rules.sortNames), childName(ours));
         if (decision.kind === "acquired") return ours;
         if (decision.kind === "missing") throw new RecipeError("SESSION_LOST", `our lock node ${ours} is gone (its session ended)`, { path });
-        let wake: () => void = () => {};
-        const gone = new Promise<void>((resolve) => { wake = resolve; });
         // Any event on the predecessor (deleted, or a watch dropped) means: look again.
-        const stat = await deadline.race(Promise.race([zk.exists(`${path}/${decision.node}`, { watch: () => wake() }), lost]));
-        if (stat !== null) await deadline.race(Promise.race([gone, lost]));
+        const { watcher, fired } = nextEvent();
+        const stat = await wait.race(zk.exists(`${path}/${decision.node}`, { watch: watcher }));
+        if (stat !== null) await wait.race(fired);
       } catch (error) {
         // A read cut by the connection: the session (and our node) may live on, so look again
         // once reconnected; LOST, the deadline or the signal end the loop.
@@ -68,8 +61,7 @@ export async function acquireLockNode(zk: RecipeClient, path: string, rules: Loc
     if (ours !== undefined) await deleteLockNode(zk, ours).catch(() => {});
     throw error;
   } finally {
-    off();
-    deadline.dispose();
+    wait.dispose();
   }
 }
 

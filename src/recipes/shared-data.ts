@@ -1,2 +1,0 @@
-// Shared values, barriers and CuratorCache: exported here.
-export {};
