@@ -2,7 +2,7 @@
  * Helpers for the CLI tests: run `stormkeeper` as a child process of the runtime under test, and
  * seed a Storm root with records written by Storm's own format (the Python-Thrift golden vectors).
  */
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import process from "node:process";
@@ -11,14 +11,22 @@ import { Buffer } from "node:buffer";
 import type { ZooKeeperClient } from "../../mod.ts";
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-/** The CLI's source entry. */
-export const CLI_ENTRY: string = join(repo, "src", "cli", "main.ts");
+/** The built `stormkeeper` bin (package.json `bin`), the command users run. */
+export const CLI_ENTRY: string = join(repo, "dist", "cli.js");
 
-/** How this runtime runs a TypeScript entry: node through tsx, deno with `run -A`, bun directly. */
+let built = false;
+/** Builds dist/ once per process if it is missing or older than the sources (scripts/ensure-dist.mjs, locked). */
+function ensureBuilt(): void {
+  if (built) return;
+  execFileSync("node", [join(repo, "scripts", "ensure-dist.mjs")], { cwd: repo, stdio: ["ignore", "ignore", "inherit"], timeout: 300_000 });
+  built = true;
+}
+
+/** How this runtime runs the built bin: `node dist/cli.js`, `deno run -A dist/cli.js`, `bun dist/cli.js`. */
 export function cliCommand(): readonly string[] {
+  ensureBuilt();
   if ("Deno" in globalThis) return [process.execPath, "run", "-A", "--quiet", CLI_ENTRY];
-  if ("Bun" in globalThis) return [process.execPath, CLI_ENTRY];
-  return [process.execPath, "--import", "tsx", CLI_ENTRY];
+  return [process.execPath, CLI_ENTRY];
 }
 
 /** What a run printed and its exit status. */
