@@ -54,6 +54,8 @@ export interface StormCommandSpec {
   readonly flags?: readonly FlagSpec[];
   /** Positional arguments: at least `min`, at most `max`. */
   readonly positionals?: { readonly min: number; readonly max: number };
+  /** Rejects a bad combination of arguments (a {@link CliError}) before anything connects. */
+  readonly check?: (args: ParsedArgs) => void;
   /** Create the root instead of requiring Storm state there (`demo`). */
   readonly createRoot?: boolean;
   body(context: StormContext): Promise<number>;
@@ -81,7 +83,7 @@ export function stormCommand(spec: StormCommandSpec): Command {
  */
 export async function runGuarded(
   argv: readonly string[],
-  spec: Pick<StormCommandSpec, "usage" | "summary" | "flags" | "positionals">,
+  spec: Pick<StormCommandSpec, "usage" | "summary" | "flags" | "positionals" | "check">,
   work: (args: ParsedArgs, settings: ConnectionSettings, out: Output) => Promise<number>,
 ): Promise<number> {
   const out = processOutput();
@@ -98,6 +100,7 @@ export async function runGuarded(
     if (args.positionals.length < min || args.positionals.length > max) {
       throw new CliError(`bad arguments: usage is stormkeeper ${spec.usage} (see --help)`);
     }
+    spec.check?.(args);
     const settings = resolveSettings(args.common, readStormYaml(args.common.stormYaml));
     target = settings;
     return await work(args, settings, out);

@@ -116,6 +116,7 @@ export const watchCommand: Command = stormCommand({
   usage: "watch [--seconds N] [options]",
   summary: "Follows the cluster live, one timestamped line per change (topologies added/removed, status, assignments, workers, supervisors, new errors), until Ctrl-C; re-reads after a reconnection.",
   flags: [{ name: "seconds", takesValue: true, help: "stop after this many seconds instead of at Ctrl-C" }],
+  check: (args) => void positiveSeconds(args.flags.seconds),
   body: async (context) => {
     const seconds = positiveSeconds(context.args.flags.seconds);
     let timer: ReturnType<typeof setTimeout> | undefined;
