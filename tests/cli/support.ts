@@ -2,7 +2,7 @@
  * Helpers for the CLI tests: run `stormkeeper` as a child process of the runtime under test, and
  * seed a Storm root with records written by Storm's own format (the Python-Thrift golden vectors).
  */
-import { execFile, execFileSync } from "node:child_process";
+import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import process from "node:process";
@@ -47,6 +47,52 @@ export function runCli(args: readonly string[], env: Readonly<Record<string, str
     if (input !== undefined) child.stdin?.end(input);
     else child.stdin?.end();
   });
+}
+
+/** A `stormkeeper` process left running (`watch`): what it printed so far, line by line. */
+export interface RunningCli {
+  readonly lines: string[];
+  /** Waits (bounded) for a stdout line matching `pattern`; resolves to its index in {@link lines}. */
+  waitFor(pattern: RegExp, timeoutMs?: number, from?: number): Promise<number>;
+  /** Sends SIGINT (Ctrl-C) and resolves to the exit status. */
+  interrupt(): Promise<number>;
+}
+
+/** Starts `stormkeeper args…` in the background with stdout piped; stop it with `interrupt()`. */
+export function startCli(args: readonly string[], env: Readonly<Record<string, string>> = {}): RunningCli {
+  const [file = "", ...prefix] = cliCommand();
+  const child: ChildProcess = spawn(file, [...prefix, ...args], { cwd: repo, env: { ...process.env, NO_COLOR: "1", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const lines: string[] = [];
+  let stderr = "";
+  let partial = "";
+  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
+    const parts = (partial + chunk).split("\n");
+    partial = parts.pop() ?? "";
+    lines.push(...parts);
+  });
+  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+  const exited = new Promise<number>((resolve) => child.on("exit", (code, signal) => resolve(code ?? (signal ? 128 : 1))));
+  return {
+    lines,
+    async waitFor(pattern, timeoutMs = 20_000, from = 0) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const index = lines.findIndex((l, i) => i >= from && pattern.test(l));
+        if (index >= 0) return index;
+        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no line matching ${pattern} within ${timeoutMs} ms; stdout:\n${lines.join("\n")}\nstderr:\n${stderr}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    async interrupt() {
+      if (child.exitCode === null) child.kill("SIGINT");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+      try {
+        return await exited;
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
 }
 
 interface Vector {
