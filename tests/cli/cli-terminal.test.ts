@@ -150,4 +150,28 @@ describe("stormkeeper in a terminal", () => {
       await live.dispose();
     }
   });
+
+  test("doctor --fix at a terminal lists, asks, and deletes only after a typed yes", async () => {
+    const sick = await sandbox("cli-fix-tty");
+    try {
+      const removable = await seedCluster(sick.zk, sick.root);
+      open("sk-no", 160, ["doctor", "--fix", "--root", sick.root]);
+      await shows("sk-no", /Delete them\? \[y\/N\]/);
+      tmux("send-keys", "-t", "=sk-no:", "n", "Enter");
+      const refused = await shows("sk-no", /exit status 1/);
+      assert.match(refused, /nothing deleted/);
+      for (const path of removable) assert.notEqual(await sick.zk.exists(path), null, `${path} kept after a no`);
+
+      open("sk-yes", 160, ["doctor", "--fix", "--root", sick.root]);
+      const asked = await shows("sk-yes", /Delete them\? \[y\/N\]/);
+      for (const path of removable) assert.match(asked, new RegExp(`^  ${path}$`, "m"), `${path} listed before asking`);
+      tmux("send-keys", "-t", "=sk-yes:", "y", "Enter");
+      assert.match(await shows("sk-yes", /exit status 1/), /deleted 5 path\(s\)/);
+      for (const path of removable) assert.equal(await sick.zk.exists(path), null, `${path} deleted after a yes`);
+    } finally {
+      close("sk-no");
+      close("sk-yes");
+      await sick.dispose();
+    }
+  });
 });
