@@ -44,7 +44,12 @@ try {
   const npx = (...args) => execFileSync("npx", ["--no-install", "stormkeeper", ...args], { cwd: project, encoding: "utf8", timeout: 60_000, env: { ...process.env, ZK_CONNECT: "", NO_COLOR: "1" } });
   assert.match(npx("--help"), /^usage: stormkeeper <command>/);
   assert.match(npx("demo", "--seconds", "1"), /topology clicks-2-1733401000 status REBALANCING → ACTIVE/);
+  // The same installed bin as `bunx stormkeeper` and under Deno (the repo's own bun and deno).
+  const tool = (name) => join(repo, "node_modules", ".bin", name);
+  const help = (file, args) => execFileSync(file, args, { cwd: project, encoding: "utf8", timeout: 60_000 });
+  assert.match(help(tool("bun"), ["x", "stormkeeper", "--help"]), /^usage: stormkeeper <command>/);
+  assert.match(help(tool("deno"), ["run", "-A", "--quiet", "node_modules/stormkeeper/dist/cli.js", "--help"]), /^usage: stormkeeper <command>/);
 } finally {
   rmSync(project, { recursive: true, force: true });
 }
-console.log("package: npx stormkeeper runs from the packed tarball (help and demo)");
+console.log("package: the packed tarball installs and its bin runs (npx: help and demo; bun x and deno: help)");
