@@ -84,7 +84,8 @@ export function startCli(args: readonly string[], env: Readonly<Record<string, s
       }
     },
     async interrupt() {
-      if (child.exitCode === null) child.kill("SIGINT");
+      // process.kill, not child.kill: after child.kill Deno reports the signal, not the exit status.
+      if (child.exitCode === null && child.pid !== undefined) process.kill(child.pid, "SIGINT");
       const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
       try {
         return await exited;
