@@ -86,10 +86,13 @@ describe("stormkeeper in a terminal", () => {
     const proxy: Proxy = await startProxy(Number(port));
     try {
       // Everything through the proxy is held, so the command is still waiting when the window shrinks.
-      proxy.stall(8000);
+      // (12 s: room for a slow start on a loaded machine; the assertion below says if it was not enough.)
+      const heldUntil = Date.now() + 12_000;
+      proxy.stall(12_000);
       open("sk-resize", 220, ["topologies", "--zk", proxy.connectString, "--root", box.root, "--timeout", "30"]);
-      await until(() => proxy.openConnections() > 0, 20_000, "the command connected to the proxy");
+      await until(() => proxy.openConnections() > 0, 12_000, "the command connected to the proxy");
       tmux("resize-window", "-t", "=sk-resize:", "-x", "64");
+      assert.ok(Date.now() < heldUntil, "resized while the command was still waiting for ZooKeeper");
       const text = await shows("sk-resize", /exit status 0/, 40_000);
       const rows = text.split("\n").filter((l) => /^(ID|wc-1|bad)/.test(l));
       assert.equal(rows.length, 3, text);
