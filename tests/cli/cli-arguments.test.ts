@@ -59,6 +59,8 @@ const CASES: readonly BadCase[] = [
   { name: "doctor --fix without a terminal or --yes", args: ["doctor", "--fix"], stderr: /^stormkeeper: --fix asks before deleting and stdin is not a terminal: add --yes/ },
   { name: "negative --seconds", args: ["watch", "--seconds", "-1"], stderr: /^stormkeeper: bad arguments: --seconds needs a value \(write --seconds=VALUE/ },
   { name: "non-numeric --seconds", args: ["watch", "--seconds=later"], stderr: /^stormkeeper: --seconds must be a positive number, got "later"$/ },
+  { name: "server: unknown flag", args: ["server", "--bogus"], bare: true, stderr: /^stormkeeper server: unknown argument "--bogus"; usage: stormkeeper server / },
+  { name: "server: bad port", args: ["server", "--port", "http"], bare: true, stderr: /^stormkeeper server: --port must be a whole number from 0 to 65535, got "http"$/ },
   { name: "demo on a real root", args: ["demo", "--root", "/storm"], stderr: /^stormkeeper: demo deletes its --root/ },
 ];
 
@@ -95,7 +97,7 @@ describe("bad command lines: one sentence, exit 2, nothing written", () => {
       const run = await runCli(c.bare ? c.args : [command, ...flags, ...rest], c.env);
       assert.equal(run.code, 2, `exit status of ${c.args.join(" ")}: ${run.stderr}`);
       assert.equal(run.stdout, "", "nothing on stdout");
-      assert.match(run.stderr, /^stormkeeper: [^\n]+\n$/, "one line on stderr");
+      assert.match(run.stderr, /^stormkeeper( server)?: [^\n]+\n$/, "one line on stderr");
       assert.match(run.stderr.trimEnd(), c.stderr);
       assert.doesNotMatch(run.stderr, /\bat .*:\d+:\d+/, "no stack trace");
     });
