@@ -16,6 +16,11 @@ node --import tsx scripts/check-readme.ts || exit 1
 echo "== JSR publish check (deno publish --dry-run)"
 npx deno publish --dry-run --allow-dirty --quiet || exit 1
 
+# The CLI tests run the built bin (dist/cli.js), as users do: build it once here, before the
+# runtimes, so they never race to build it (tests/cli/support.ts only checks it is fresh).
+echo "== build dist/ if stale (scripts/ensure-dist.mjs)"
+node scripts/ensure-dist.mjs || exit 1
+
 zk_dir=$(mktemp -d "${TMPDIR:-/tmp}/stormkeeper-zk.XXXXXX")
 trap 'bash scripts/zookeeper.sh stop "$zk_dir"; rm -rf "$zk_dir"' EXIT
 port=$(bash scripts/zookeeper.sh start "$zk_dir") || exit 1

@@ -29,6 +29,7 @@ export function explain(error: unknown, target: Target): CliError {
     if (error.code === "NoAuth") {
       return new CliError(`ZooKeeper refused access to ${error.path ?? target.root} (NoAuth): pass --auth digest:user:password or --storm-yaml with storm.zookeeper.auth.*`, 2, { cause: error });
     }
+    if (error.code === "NoNode") return new CliError(`there is no node ${error.path ?? "at that path"} on ZooKeeper ${target.zk}`, 2, { cause: error });
     if (error.code === "AuthFailed") return new CliError(`ZooKeeper rejected the credentials given with --auth (AuthFailed)`, 2, { cause: error });
     return new CliError(`ZooKeeper failed: ${error.message}`, 2, { cause: error });
   }

@@ -17,7 +17,10 @@ export interface Command {
 
 /** Where a command writes and how its human output is styled. */
 export interface Output {
+  /** Read at each use: on a terminal `style.width` follows the window as it is resized. */
   readonly style: Style;
+  /** Whether stdout is a terminal (a log line longer than the window is cut there, never in a pipe). */
+  readonly terminal: boolean;
   /** Writes `text` and a newline to stdout. */
   print(text: string): void;
   /** Writes `text` and a newline to stderr. */
@@ -29,8 +32,15 @@ export interface Output {
 /** The process's own output: colour and width from the terminal and `NO_COLOR`. */
 export function processOutput(): Output {
   const tty = process.stdout.isTTY === true;
+  const colour = wantsColour(tty, process.env);
   return {
-    style: { width: tty ? process.stdout.columns || 80 : Number(process.env.COLUMNS) || 120, colour: wantsColour(tty, process.env) },
+    style: {
+      get width() {
+        return tty ? process.stdout.columns || 80 : Number(process.env.COLUMNS) || 120;
+      },
+      colour,
+    },
+    terminal: tty,
     print: (text) => void process.stdout.write(`${text}\n`),
     warn: (text) => void process.stderr.write(`${text}\n`),
     json: (value) => void process.stdout.write(`${JSON.stringify(value, null, 2)}\n`),
@@ -54,6 +64,8 @@ export interface StormCommandSpec {
   readonly flags?: readonly FlagSpec[];
   /** Positional arguments: at least `min`, at most `max`. */
   readonly positionals?: { readonly min: number; readonly max: number };
+  /** Rejects a bad combination of arguments (a {@link CliError}) before anything connects. */
+  readonly check?: (args: ParsedArgs) => void;
   /** Create the root instead of requiring Storm state there (`demo`). */
   readonly createRoot?: boolean;
   body(context: StormContext): Promise<number>;
@@ -81,7 +93,7 @@ export function stormCommand(spec: StormCommandSpec): Command {
  */
 export async function runGuarded(
   argv: readonly string[],
-  spec: Pick<StormCommandSpec, "usage" | "summary" | "flags" | "positionals">,
+  spec: Pick<StormCommandSpec, "usage" | "summary" | "flags" | "positionals" | "check">,
   work: (args: ParsedArgs, settings: ConnectionSettings, out: Output) => Promise<number>,
 ): Promise<number> {
   const out = processOutput();
@@ -98,6 +110,7 @@ export async function runGuarded(
     if (args.positionals.length < min || args.positionals.length > max) {
       throw new CliError(`bad arguments: usage is stormkeeper ${spec.usage} (see --help)`);
     }
+    spec.check?.(args);
     const settings = resolveSettings(args.common, readStormYaml(args.common.stormYaml));
     target = settings;
     return await work(args, settings, out);

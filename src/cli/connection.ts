@@ -4,7 +4,7 @@
  * Storm state, so a wrong `--root` is an error rather than a silently created empty tree.
  */
 import { readFileSync } from "node:fs";
-import { type ConnectOptions, type StormClusterState, type ZooKeeperClient, connect, createStormClusterState, wrapClusterState } from "../../mod.ts";
+import { type ClusterState, type ConnectOptions, type StormClusterState, type ZooKeeperClient, connect, createStormClusterState, wrapClusterState } from "../../mod.ts";
 import { CliError, type Target } from "./cli-error.ts";
 import type { CommonOptions } from "./options.ts";
 import { type StormYamlSettings, parseStormYaml } from "./storm-yaml.ts";
@@ -80,11 +80,21 @@ export async function openStorm(settings: ConnectionSettings, options: { readonl
     const rooted = await connect(`${settings.zk}${settings.root}`, sessionOptions(settings, true));
     owned = true;
     await bare.close();
+    const state = wrapClusterState(rooted, { ownsClient: true });
     // Events the Storm layer does not route (watch's own raw watches) are expected here.
-    return await createStormClusterState({ state: wrapClusterState(rooted, { ownsClient: true }), onError: () => {} });
+    return await createStormClusterState({ state: options.create ? state : inspectOnly(state), onError: () => {} });
   } finally {
     if (!owned) await bare.close();
   }
+}
+
+/**
+ * The state for commands that look: Storm's constructor creates its missing roots (as
+ * ClusterUtils does), which an inspection must not do, so `mkdirs` leaves the tree alone. The
+ * only writes left are the deletes `doctor --fix` and `zk rm` are asked for.
+ */
+function inspectOnly(state: ClusterState): ClusterState {
+  return { ...state, mkdirs: async () => {} };
 }
 
 /** Closes what {@link openStorm} opened (the Storm layer leaves a state it was given open). */

@@ -44,9 +44,13 @@ function usage(): string {
 /** Runs the command line and resolves to the exit status. */
 export async function main(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+  if (name === undefined) {
+    process.stderr.write("stormkeeper: no command given: run stormkeeper --help for the list of commands\n");
+    return 2;
+  }
+  if (name === "--help" || name === "-h" || name === "help") {
     process.stdout.write(`${usage()}\n`);
-    return name === undefined ? 2 : 0;
+    return 0;
   }
   const command = COMMANDS[name];
   if (command === undefined) {

@@ -3,12 +3,16 @@
  * every command takes, plus each command's own flags. Pure: argv and environment in, options out.
  */
 import { parseArgs } from "node:util";
+import { parseConnectString } from "../client/connect-string.ts";
+import { pathProblem } from "../protocol/paths.ts";
 import { CliError } from "./cli-error.ts";
 
 /** A flag of one command beyond the shared ones; boolean unless `takesValue`. */
 export interface FlagSpec {
   readonly name: string;
   readonly takesValue?: boolean;
+  /** A one-letter alias (`-h`). */
+  readonly short?: string;
   readonly help: string;
 }
 
@@ -41,7 +45,7 @@ export const COMMON_FLAGS: readonly FlagSpec[] = [
   { name: "json", help: "print JSON (shapes documented in the README) instead of tables" },
   { name: "timeout", takesValue: true, help: "seconds to wait for ZooKeeper (default 10)" },
   { name: "verbose", help: "print the stack trace of a failure" },
-  { name: "help", help: "show this help" },
+  { name: "help", short: "h", help: "show this help" },
 ];
 
 const DEFAULT_TIMEOUT_SECS = 10;
@@ -53,17 +57,47 @@ export function parseAuth(text: string): { readonly scheme: string; readonly pay
   return { scheme: text.slice(0, colon), payload: text.slice(colon + 1) };
 }
 
+/**
+ * parseArgs' complaint as one sentence naming the flag: its own messages run over several lines
+ * and differ between runtimes; the error codes are Node's and shared by Deno and Bun.
+ */
+function argumentProblem(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const flag = /'(-{1,2}[^' ]+)/.exec(message)?.[1] ?? "";
+  switch ((error as { code?: unknown }).code) {
+    case "ERR_PARSE_ARGS_UNKNOWN_OPTION":
+      return `unknown option ${flag}`;
+    case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE":
+      return /does not take/.test(message) ? `${flag} takes no value` : `${flag} needs a value (write ${flag}=VALUE for one starting with -)`;
+    default:
+      return message.split("\n", 1)[0] ?? message;
+  }
+}
+
+/** `--zk` (or ZK_CONNECT) checked before any connection: hosts with valid ports and no chroot (that is `--root`). */
+function checkConnectString(zk: string, fromEnv: boolean): string {
+  const source = fromEnv ? "ZK_CONNECT" : "--zk";
+  let chroot: string;
+  try {
+    ({ chroot } = parseConnectString(zk));
+  } catch (error) {
+    const problem = error instanceof Error ? error.message.replace(/^BadArguments \(-8\): /, "") : String(error);
+    throw new CliError(`${source} must be host:port[,host:port…], got ${JSON.stringify(zk)}: ${problem}`);
+  }
+  if (chroot !== "") throw new CliError(`${source} must be host:port[,host:port…] without a path, got ${JSON.stringify(zk)}: give the Storm root with --root`);
+  return zk;
+}
+
 /** Parses one command's argv (after the command name). Throws a {@link CliError} for bad flags. */
 export function parseCommandArgs(argv: readonly string[], own: readonly FlagSpec[], env: Readonly<Record<string, string | undefined>>): ParsedArgs {
-  const options: Record<string, { type: "string" | "boolean" }> = {};
-  for (const flag of [...COMMON_FLAGS, ...own]) options[flag.name] = { type: flag.takesValue ? "string" : "boolean" };
+  const options: Record<string, { type: "string" | "boolean"; short?: string }> = {};
+  for (const flag of [...COMMON_FLAGS, ...own]) options[flag.name] = { type: flag.takesValue ? "string" : "boolean", ...(flag.short ? { short: flag.short } : {}) };
   let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true }));
   } catch (error) {
-    // parseArgs' messages are already one sentence ("Unknown option '--x'…").
-    throw new CliError(`bad arguments: ${error instanceof Error ? error.message : String(error)}`);
+    throw new CliError(`bad arguments: ${argumentProblem(error)} (see --help)`);
   }
   const text = (name: string): string | undefined => {
     const v = values[name];
@@ -74,9 +108,12 @@ export function parseCommandArgs(argv: readonly string[], own: readonly FlagSpec
   const timeoutSecs = timeoutText === undefined ? DEFAULT_TIMEOUT_SECS : Number(timeoutText);
   if (!(Number.isFinite(timeoutSecs) && timeoutSecs > 0)) throw new CliError(`--timeout must be a positive number of seconds, got ${JSON.stringify(timeoutText)}`);
   const authText = text("auth");
-  const zk = text("zk") ?? (env.ZK_CONNECT === "" ? undefined : env.ZK_CONNECT);
+  const zkText = text("zk");
+  const zkEnv = env.ZK_CONNECT === "" ? undefined : env.ZK_CONNECT;
+  const zk = zkText !== undefined ? checkConnectString(zkText, false) : zkEnv === undefined ? undefined : checkConnectString(zkEnv, true);
   const root = text("root");
-  if (root !== undefined && !root.startsWith("/")) throw new CliError(`--root must be an absolute path such as /storm, got ${JSON.stringify(root)}`);
+  const rootProblem = root === undefined ? undefined : pathProblem(root);
+  if (rootProblem !== undefined) throw new CliError(`--root must be an absolute path such as /storm, got ${JSON.stringify(root)}: ${rootProblem}`);
   const ownFlags: Record<string, string | boolean | undefined> = {};
   for (const spec of own) ownFlags[spec.name] = spec.takesValue ? text(spec.name) : flag(spec.name);
   return {

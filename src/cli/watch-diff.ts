@@ -29,9 +29,11 @@ export function describeChanges(before: ClusterSnapshot, after: ClusterSnapshot)
     if (exists(a) && a.base && b.base && a.base.status !== b.base.status) lines.push(`topology ${id} status ${a.base.status} → ${b.base.status}`);
     const [slotsA, slotsB] = [slotsOf(a), slotsOf(b)];
     const [gained, lost] = [minus(slotsB, slotsA), minus(slotsA, slotsB)];
-    if (a?.assignment && !b.assignment) lines.push(`topology ${id} lost its assignment`);
-    else if (!a?.assignment && b.assignment) lines.push(`topology ${id} assigned to ${[...slotsB].sort().join(" ")}`);
-    else if (gained.length || lost.length || JSON.stringify(a?.assignment) !== JSON.stringify(b.assignment)) {
+    // A topology new in `after` had no assignment before it (null, as a snapshot says "none").
+    const previous = a?.assignment ?? null;
+    if (previous && !b.assignment) lines.push(`topology ${id} lost its assignment`);
+    else if (!previous && b.assignment) lines.push(`topology ${id} assigned to ${[...slotsB].sort().join(" ")}`);
+    else if (gained.length || lost.length || JSON.stringify(previous) !== JSON.stringify(b.assignment)) {
       lines.push(`topology ${id} assignment changed${gained.length ? `: +${gained.join(" +")}` : ""}${lost.length ? ` -${lost.join(" -")}` : ""}`);
     }
     for (const w of minus(workersOf(b), workersOf(a))) lines.push(`topology ${id} worker ${w} started heartbeating`);

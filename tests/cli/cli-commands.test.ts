@@ -3,9 +3,10 @@
  * Storm's own bytes (golden vectors), orphans and a corrupt record.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { delimiter, join } from "node:path";
+import process from "node:process";
 import { after, before, describe, test } from "node:test";
 import { CREATOR_ALL_ACL, connect } from "../../mod.ts";
 import { type Sandbox, sandbox, sharedConnectString } from "../support/zookeeper.ts";
@@ -179,5 +180,14 @@ describe("stormkeeper demo", () => {
     const refused = await runCli(["demo", "--zk", sharedConnectString(), "--root", "/storm"]);
     assert.equal(refused.code, 2);
     assert.match(refused.stderr, /demo deletes its --root/);
+  });
+
+  test("runs without Java: no --zk, no ZK_CONNECT, no java on PATH, so on the embedded server", async () => {
+    const path = (process.env.PATH ?? "").split(delimiter).filter((dir) => dir !== "" && !existsSync(join(dir, "java")));
+    const run = await runCli(["demo", "--seconds", "1"], { PATH: path.join(delimiter), ZK_CONNECT: "", JAVA_HOME: "" });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /^\$ stormkeeper topologies\n/m);
+    assert.match(run.stdout, /^\d\d:\d\d:\d\d watching 127\.0\.0\.1:\d+\/stormkeeper-demo: 2 topologies, 3 supervisors/m);
+    assert.match(run.stdout, /^\d\d:\d\d:\d\d topology clicks-2-1733401000 status REBALANCING → ACTIVE$/m);
   });
 });

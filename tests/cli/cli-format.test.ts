@@ -6,6 +6,7 @@ import { ago, duration, fitColumns, table, truncate, wantsColour } from "../../s
 import { pathsToRemove } from "../../src/cli/doctor.ts";
 import { parseStormYaml } from "../../src/cli/storm-yaml.ts";
 import { parseAuth } from "../../src/cli/options.ts";
+import { describeChanges } from "../../src/cli/watch-diff.ts";
 
 const plain = { width: 80, colour: false };
 
@@ -59,4 +60,13 @@ test("storm.yaml settings are read with the yaml parser, and bad values named", 
   assert.throws(() => parseStormYaml("a: [\n", "s.yaml"), /s\.yaml is not valid YAML/);
   assert.deepEqual(parseAuth("digest:user:pa:ss"), { scheme: "digest", payload: "user:pa:ss" });
   assert.throws(() => parseAuth("digest"), /--auth must be scheme:payload/);
+});
+
+test("watch describes a topology that appears without an assignment as added, and nothing more", () => {
+  const presence = { storms: true, assignments: false, workerbeats: false, errors: false, backpressure: false, credentials: false, logconfigs: false };
+  const topology = { id: "t-1", presence, base: { name: "wc", status: "ACTIVE" as const, numWorkers: 1, componentExecutors: {} }, assignment: null, workers: [], errors: {}, backpressureWorkers: [], credentialKeys: null };
+  const empty = { takenAtSecs: 0, topologies: [], supervisors: {}, nimbuses: [], unreadable: [] };
+  assert.deepEqual(describeChanges(empty, { ...empty, topologies: [topology] }), ["topology t-1 added (wc, ACTIVE)"]);
+  assert.deepEqual(describeChanges({ ...empty, topologies: [topology] }, { ...empty, topologies: [topology] }), []);
+  assert.deepEqual(describeChanges({ ...empty, topologies: [topology] }, empty), ["topology t-1 removed"]);
 });

@@ -2,7 +2,7 @@
  * Helpers for the CLI tests: run `stormkeeper` as a child process of the runtime under test, and
  * seed a Storm root with records written by Storm's own format (the Python-Thrift golden vectors).
  */
-import { execFile } from "node:child_process";
+import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import process from "node:process";
@@ -11,14 +11,22 @@ import { Buffer } from "node:buffer";
 import type { ZooKeeperClient } from "../../mod.ts";
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-/** The CLI's source entry. */
-export const CLI_ENTRY: string = join(repo, "src", "cli", "main.ts");
+/** The built `stormkeeper` bin (package.json `bin`), the command users run. */
+export const CLI_ENTRY: string = join(repo, "dist", "cli.js");
 
-/** How this runtime runs a TypeScript entry: node through tsx, deno with `run -A`, bun directly. */
+let built = false;
+/** Builds dist/ once per process if it is missing or older than the sources (scripts/ensure-dist.mjs, locked). */
+function ensureBuilt(): void {
+  if (built) return;
+  execFileSync("node", [join(repo, "scripts", "ensure-dist.mjs")], { cwd: repo, stdio: ["ignore", "ignore", "inherit"], timeout: 300_000 });
+  built = true;
+}
+
+/** How this runtime runs the built bin: `node dist/cli.js`, `deno run -A dist/cli.js`, `bun dist/cli.js`. */
 export function cliCommand(): readonly string[] {
+  ensureBuilt();
   if ("Deno" in globalThis) return [process.execPath, "run", "-A", "--quiet", CLI_ENTRY];
-  if ("Bun" in globalThis) return [process.execPath, CLI_ENTRY];
-  return [process.execPath, "--import", "tsx", CLI_ENTRY];
+  return [process.execPath, CLI_ENTRY];
 }
 
 /** What a run printed and its exit status. */
@@ -39,6 +47,53 @@ export function runCli(args: readonly string[], env: Readonly<Record<string, str
     if (input !== undefined) child.stdin?.end(input);
     else child.stdin?.end();
   });
+}
+
+/** A `stormkeeper` process left running (`watch`): what it printed so far, line by line. */
+export interface RunningCli {
+  readonly lines: string[];
+  /** Waits (bounded) for a stdout line matching `pattern`; resolves to its index in {@link lines}. */
+  waitFor(pattern: RegExp, timeoutMs?: number, from?: number): Promise<number>;
+  /** Sends SIGINT (Ctrl-C) and resolves to the exit status. */
+  interrupt(): Promise<number>;
+}
+
+/** Starts `stormkeeper args…` in the background with stdout piped; stop it with `interrupt()`. */
+export function startCli(args: readonly string[], env: Readonly<Record<string, string>> = {}): RunningCli {
+  const [file = "", ...prefix] = cliCommand();
+  const child: ChildProcess = spawn(file, [...prefix, ...args], { cwd: repo, env: { ...process.env, NO_COLOR: "1", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const lines: string[] = [];
+  let stderr = "";
+  let partial = "";
+  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
+    const parts = (partial + chunk).split("\n");
+    partial = parts.pop() ?? "";
+    lines.push(...parts);
+  });
+  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+  const exited = new Promise<number>((resolve) => child.on("exit", (code, signal) => resolve(code ?? (signal ? 128 : 1))));
+  return {
+    lines,
+    async waitFor(pattern, timeoutMs = 20_000, from = 0) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const index = lines.findIndex((l, i) => i >= from && pattern.test(l));
+        if (index >= 0) return index;
+        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no line matching ${pattern} within ${timeoutMs} ms; stdout:\n${lines.join("\n")}\nstderr:\n${stderr}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    async interrupt() {
+      // process.kill, not child.kill: after child.kill Deno reports the signal, not the exit status.
+      if (child.exitCode === null && child.pid !== undefined) process.kill(child.pid, "SIGINT");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+      try {
+        return await exited;
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
 }
 
 interface Vector {

@@ -5,6 +5,7 @@
  */
 import process from "node:process";
 import { createInterface } from "node:readline";
+import { CliError } from "../cli-error.ts";
 import { type Command, type Output, stormCommand } from "../command.ts";
 import { diagnose, pathsToRemove } from "../doctor.ts";
 import { paint, table } from "../format.ts";
@@ -31,6 +32,12 @@ export const doctorCommand: Command = stormCommand({
     { name: "fix", help: "delete the orphaned entries and undecodable records listed (asks first)" },
     { name: "yes", help: "with --fix: do not ask" },
   ],
+  // Asking needs someone to answer: without a terminal, deleting must be asked for with --yes.
+  check: (args) => {
+    if (args.flags.fix === true && args.flags.yes !== true && process.stdin.isTTY !== true) {
+      throw new CliError("--fix asks before deleting and stdin is not a terminal: add --yes to delete what doctor lists without asking");
+    }
+  },
   body: async ({ storm, settings, out, args, nowSecs }) => {
     const findings = diagnose(await readSnapshot(storm, nowSecs()), settings.taskTimeoutSecs);
     const removable = pathsToRemove(findings);

@@ -7,11 +7,21 @@ import process from "node:process";
 import { type StormClusterState, ZooKeeperError } from "../../../mod.ts";
 import { CliError } from "../cli-error.ts";
 import { type Command, type Output, type StormContext, stormCommand } from "../command.ts";
-import { paint } from "../format.ts";
+import { paint, truncate } from "../format.ts";
 import { type ClusterSnapshot, readSnapshot } from "../snapshot.ts";
 import { describeChanges } from "../watch-diff.ts";
 
 const clock = (d: Date) => d.toISOString().slice(11, 19);
+
+/**
+ * Prints one change as one line, stamped with the time: on a terminal cut to the window's width
+ * as it is now, so a line stays one line after a resize; in a pipe whole, for logs.
+ */
+function printStamped(out: Output, text: string): void {
+  const stamp = clock(new Date());
+  const body = out.terminal ? truncate(text, out.style.width - stamp.length - 1) : text;
+  out.print(`${paint(out.style, "dim", stamp)} ${body}`);
+}
 
 /** Leaves a one-shot watch on every node whose change `watch` reports. */
 async function arm(storm: StormClusterState, snapshot: ClusterSnapshot): Promise<void> {
@@ -55,8 +65,7 @@ function follower(storm: StormClusterState, out: Output, first: ClusterSnapshot,
         dirty = false;
         const next = await readSnapshot(storm, nowSecs());
         await arm(storm, next);
-        const stamp = clock(new Date());
-        for (const line of describeChanges(last, next)) out.print(`${paint(out.style, "dim", stamp)} ${line}`);
+        for (const line of describeChanges(last, next)) printStamped(out, line);
         last = next;
       }
     } catch (error) {
@@ -79,7 +88,7 @@ export async function followCluster(context: Pick<StormContext, "storm" | "out" 
   const { storm, out, nowSecs, settings } = context;
   const first = await readSnapshot(storm, nowSecs());
   await arm(storm, first);
-  out.print(`${paint(out.style, "dim", clock(new Date()))} watching ${settings.zk}${settings.root}: ${first.topologies.length} topologies, ${Object.keys(first.supervisors).length} supervisors (Ctrl-C to stop)`);
+  printStamped(out, `watching ${settings.zk}${settings.root}: ${first.topologies.length} topologies, ${Object.keys(first.supervisors).length} supervisors (Ctrl-C to stop)`);
   return await new Promise<number>((resolve) => {
     let disconnectedAt: number | null = null;
     let done = false;
@@ -102,7 +111,7 @@ export async function followCluster(context: Pick<StormContext, "storm" | "out" 
       if (event === "reconnected" || event === "newSession") {
         const gap = disconnectedAt === null ? 0 : (Date.now() - disconnectedAt) / 1000;
         disconnectedAt = null;
-        out.print(`${paint(out.style, "dim", clock(new Date()))} ${event === "newSession" ? "new session" : "reconnected"} after ${gap.toFixed(1)} s: re-reading`);
+        printStamped(out, `${event === "newSession" ? "new session" : "reconnected"} after ${gap.toFixed(1)} s: re-reading`);
         refresh();
       }
     });
@@ -116,6 +125,7 @@ export const watchCommand: Command = stormCommand({
   usage: "watch [--seconds N] [options]",
   summary: "Follows the cluster live, one timestamped line per change (topologies added/removed, status, assignments, workers, supervisors, new errors), until Ctrl-C; re-reads after a reconnection.",
   flags: [{ name: "seconds", takesValue: true, help: "stop after this many seconds instead of at Ctrl-C" }],
+  check: (args) => void positiveSeconds(args.flags.seconds),
   body: async (context) => {
     const seconds = positiveSeconds(context.args.flags.seconds);
     let timer: ReturnType<typeof setTimeout> | undefined;

@@ -4,6 +4,7 @@
  * they are UTF-8, else as hex.
  */
 import { Buffer } from "node:buffer";
+import { pathProblem } from "../../protocol/paths.ts";
 import { CorruptRecordError, type Stat, type ZooKeeperClient, jsonCodec, thriftCodec } from "../../../mod.ts";
 import { CliError } from "../cli-error.ts";
 import { type Command, runGuarded } from "../command.ts";
@@ -66,7 +67,8 @@ export const zkCommand: Command = {
   }, async (args, settings, out) => {
     const [action, path = ""] = args.positionals;
     if (!isAction(action)) throw new CliError(`bad arguments: zk takes one of ${ACTIONS.join(", ")}, got ${JSON.stringify(action)}`);
-    if (!path.startsWith("/")) throw new CliError(`bad arguments: PATH must be absolute, got ${JSON.stringify(path)}`);
+    const problem = pathProblem(path);
+    if (problem !== undefined) throw new CliError(`bad arguments: PATH must be an absolute ZooKeeper path such as /storm/storms, got ${JSON.stringify(path)}: ${problem}`);
     const zk = await openClient(settings);
     try {
       if (action === "ls") {
