@@ -57,6 +57,19 @@ export interface ThriftMap {
   readonly keyToJs?: (key: unknown) => string;
   readonly keyFromJs?: (key: string) => unknown;
   readonly entries?: { readonly key: string; readonly value: string; readonly order?: (a: never, b: never) => number };
+  /** The key set the map nearly always holds, when building its objects key by key is slow. */
+  readonly usualKeys?: UsualKeys;
+}
+
+/**
+ * A map's usual key set and a function that builds the object from its values, `values[i]` that
+ * of `keys[i]` (an object literal). Keys that are array indices ("600", Storm's stat windows) make
+ * V8 keep an object's properties as sparse elements, which take several times longer to add one by
+ * one than a literal takes to copy; the result is the same object either way.
+ */
+export interface UsualKeys {
+  readonly keys: readonly string[];
+  readonly build: (values: readonly unknown[]) => Record<string, unknown>;
 }
 
 /**
@@ -130,24 +143,26 @@ const SHORT_STRING = 32;
 // Short ASCII strings (map keys: windows, stream and component ids) repeat across records: one
 // copy of each is kept in a small direct-mapped table keyed by a hash of its bytes, so reading a
 // key allocates nothing and hands V8 a string it has already hashed.
-const INTERN_SLOTS = 4096;
-const interned = new Array<string | undefined>(INTERN_SLOTS);
+const INTERN_BITS = 12;
+const interned = new Array<string | undefined>(1 << INTERN_BITS);
 
-/** The ASCII string of `buf[start, end)`, or undefined when a byte is not ASCII. */
+/**
+ * The ASCII string of `buf[start, end)`, or undefined when a byte is not ASCII. The slot comes
+ * from the length and the outer bytes, so one pass both checks the bytes are ASCII and compares
+ * them with the slot's string; a collision only costs a fresh string.
+ */
 function internedAscii(buf: Uint8Array, start: number, end: number): string | undefined {
-  let hash = 0;
-  for (let p = start; p < end; p++) {
-    const c = buf[p] as number;
-    if (c >= 0x80) return undefined;
-    hash = (Math.imul(hash, 31) + c) | 0;
-  }
-  const slot = hash & (INTERN_SLOTS - 1);
+  const n = end - start;
+  const edges = n === 0 ? 0 : (buf[start] as number) * 31 + (buf[end - 1] as number) + (n > 2 ? (buf[start + 1] as number) * 961 + (buf[end - 2] as number) * 7 : 0);
+  const slot = (Math.imul(n, 0x9e3779b1) ^ Math.imul(edges, 0x85ebca6b)) >>> (32 - INTERN_BITS);
   const cached = interned[slot];
-  if (cached !== undefined && cached.length === end - start) {
-    let same = true;
-    for (let i = 0; i < cached.length && same; i++) same = cached.charCodeAt(i) === buf[start + i];
-    if (same) return cached;
+  let same = cached !== undefined && cached.length === n;
+  for (let i = 0; i < n; i++) {
+    const c = buf[start + i] as number;
+    if (c >= 0x80) return undefined;
+    if (same && (cached as string).charCodeAt(i) !== c) same = false;
   }
+  if (same) return cached;
   const s = String.fromCharCode.apply(null, buf.subarray(start, end) as unknown as number[]);
   interned[slot] = s;
   return s;
@@ -155,7 +170,7 @@ function internedAscii(buf: Uint8Array, start: number, end: number): string | un
 
 /**
  * A growable byte buffer, reused from one encode to the next (encoding is synchronous and not
- * re-entrant); callers get a copy of what was written.
+ * re-entrant).
  */
 class Writer {
   buf = new Uint8Array(4096);
@@ -184,7 +199,9 @@ class Writer {
   }
   double(v: number): void { this.ensure(8); this.view.setFloat64(this.pos, v); this.pos += 8; }
   fieldHeader(type: number, id: number): void { this.ensure(3); this.buf[this.pos] = type; this.view.setInt16(this.pos + 1, id); this.pos += 3; }
-  bytes(v: Uint8Array): void { this.i32(v.length); this.ensure(v.length); this.buf.set(v, this.pos); this.pos += v.length; }
+  bytes(v: Uint8Array): void { this.i32(v.length); this.raw(v); }
+  /** Bytes as they are, no length prefix. */
+  raw(v: Uint8Array): void { this.ensure(v.length); this.buf.set(v, this.pos); this.pos += v.length; }
   /** A length-prefixed UTF-8 string; false (nothing written) for a lone surrogate, which has no UTF-8 form. */
   string(s: string): boolean {
     const n = s.length;
@@ -496,43 +513,76 @@ function sortKeys(keys: string[]): void {
   }
 }
 
-/** Memoised `keyFromJs`: the same few stream and executor keys repeat in every record. */
-function memoKeys(keyFromJs: (key: string) => unknown): (key: string) => unknown {
-  const cache = new Map<string, unknown>();
-  return (key) => {
-    if (cache.has(key)) return cache.get(key);
+/**
+ * The wire bytes of each string key of a map whose keys are lists or structs (`keyFromJs`): the
+ * same few stream and executor keys repeat in every record, so each is converted and encoded
+ * once and then copied. Bytes are cached only for keys that encoded without a refusal.
+ */
+function keyBytesEncoder(keyFromJs: (key: string) => unknown, encodeKey: Encoder): (w: Writer, key: string) => void {
+  const cache = new Map<string, Uint8Array>();
+  return (w, k) => {
+    const cached = cache.get(k);
+    if (cached !== undefined) {
+      w.raw(cached);
+      return;
+    }
     let value: unknown;
     try {
-      value = keyFromJs(key);
+      value = keyFromJs(k);
     } catch (error) {
       throw new Refusal(error instanceof Error ? error.message : String(error));
     }
+    const start = w.pos;
+    encodeKey(w, value);
     if (cache.size >= 4096) cache.clear();
-    cache.set(key, value);
-    return value;
+    cache.set(k, w.buf.slice(start, w.pos));
+  };
+}
+
+/**
+ * The keys of `v` in code-point order. Maps of one record mostly repeat one key set (the stat
+ * windows, the streams), and `Object.keys` lists equal sets alike, so when the keys are those of
+ * the previous call the previous order is reused instead of sorting again.
+ */
+function sortedKeysOf(): (v: Record<string, unknown>) => readonly string[] {
+  let lastKeys: readonly string[] = [];
+  let lastSorted: readonly string[] = [];
+  return (v) => {
+    const keys = Object.keys(v);
+    const n = keys.length;
+    if (n === lastKeys.length) {
+      let same = true;
+      for (let i = 0; i < n && same; i++) same = keys[i] === lastKeys[i];
+      if (same) return lastSorted;
+    }
+    lastKeys = keys;
+    const sorted = keys.slice();
+    sortKeys(sorted);
+    lastSorted = sorted;
+    return sorted;
   };
 }
 
 function compileObjectMapEncoder(t: ThriftMap): Encoder {
-  const key = encoderOf(t.key);
   const value = encoderOf(t.value);
   const keyWire = wireType(t.key);
   const valueWire = wireType(t.value);
-  const fromJs = t.keyFromJs ? memoKeys(t.keyFromJs) : undefined;
+  const key: (w: Writer, k: string) => void = t.keyFromJs ? keyBytesEncoder(t.keyFromJs, encoderOf(t.key)) : encoderOf(t.key);
+  const sortedKeys = sortedKeysOf();
   return (w, v) => {
     if (!isPlainObject(v)) throw new Refusal("expected a plain object");
     // Keys in code-point order: the same record always gives the same bytes.
-    const keys = Object.keys(v);
-    sortKeys(keys);
+    const keys = sortedKeys(v);
     w.ensure(6);
     w.byte(keyWire);
     w.byte(valueWire);
     w.i32(keys.length);
-    for (const k of keys) {
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i] as string;
       try {
         // An own "__proto__" key cannot survive a read into a plain object.
         if (k === "__proto__") throw new Refusal('the map key "__proto__" is not supported');
-        key(w, fromJs ? fromJs(k) : k);
+        key(w, k);
         value(w, v[k]);
       } catch (error) {
         throw within(error, `[${JSON.stringify(k)}]`);
@@ -648,7 +698,7 @@ function compileDecoder(t: ThriftType): Decoder {
         return names.get(n) ?? new Unrecognized(`${n} is not a ${t.name} value`);
       };
     }
-    case "struct": return compileStructDecoder(t);
+    case "struct": return compileStructDecoder(t, true);
     case "list":
     case "set": return compileCollectionDecoder(t);
     case "map": return t.entries ? compileEntriesDecoder(t, t.entries) : compileObjectMapDecoder(t);
@@ -680,21 +730,65 @@ function readMapHeader(r: Reader, keyWire: number, valueWire: number, what: stri
   return n;
 }
 
+const transientKeyDecoders = new WeakMap<ThriftStruct, Decoder>();
+
+/** The decoder of a map key that `keyToJs` turns into a string: a struct key is left unfrozen. */
+function keyDecoderOf(t: ThriftMap): Decoder {
+  if (t.keyToJs === undefined || t.key.kind !== "struct") return knownDecoderOf(t.key);
+  const s = t.key;
+  let decode = transientKeyDecoders.get(s);
+  if (decode === undefined) {
+    const struct = compileStructDecoder(s, false);
+    decode = (r, depth, what) => {
+      const value = struct(r, depth, what);
+      if (value instanceof Unrecognized) throw new ThriftDecodeError(`${what}: ${value.reason}`);
+      return value;
+    };
+    transientKeyDecoders.set(s, decode);
+  }
+  return decode;
+}
+
 function compileObjectMapDecoder(t: ThriftMap): Decoder {
-  const key = knownDecoderOf(t.key);
+  const key = keyDecoderOf(t);
   const value = knownDecoderOf(t.value);
   const keyWire = wireType(t.key);
   const valueWire = wireType(t.value);
-  const { keyToJs } = t;
+  const { keyToJs, usualKeys } = t;
+  const checked = (name: string, what: string): string => {
+    if (name === "__proto__") throw new ThriftDecodeError(`${what}: the map key "__proto__" is not supported`);
+    return name;
+  };
+  /** A map of exactly the usual key count: built by `usualKeys.build` when it holds those keys, in any order. */
+  const readUsual = (r: Reader, depth: number, what: string, usual: UsualKeys, n: number): Record<string, unknown> => {
+    const names = new Array<string>(n);
+    const values = new Array<unknown>(n);
+    const inOrder = new Array<unknown>(n);
+    let found = 0;
+    for (let i = 0; i < n; i++) {
+      const name = checked(keyToJs ? keyToJs(key(r, depth + 1, what)) : (key(r, depth + 1, what) as string), what);
+      const v = value(r, depth + 1, what);
+      names[i] = name;
+      values[i] = v;
+      const slot = usual.keys.indexOf(name);
+      if (slot >= 0 && inOrder[slot] === undefined) {
+        inOrder[slot] = v;
+        found++;
+      }
+    }
+    if (found === n) return usual.build(inOrder);
+    const out: Record<string, unknown> = {};
+    for (let i = 0; i < n; i++) out[names[i] as string] = values[i];
+    return out;
+  };
   return (r, depth, what) => {
     if (depth > MAX_DEPTH) tooDeep();
     const n = readMapHeader(r, keyWire, valueWire, what);
+    if (usualKeys !== undefined && n === usualKeys.keys.length) return Object.freeze(readUsual(r, depth, what, usualKeys, n));
     const out: Record<string, unknown> = {};
     for (let i = 0; i < n; i++) {
       const k = key(r, depth + 1, what);
-      const name = keyToJs ? keyToJs(k) : (k as string);
-      if (name === "__proto__") throw new ThriftDecodeError(`${what}: the map key "__proto__" is not supported`);
-      out[name] = value(r, depth + 1, what);
+      out[checked(keyToJs ? keyToJs(k) : (k as string), what)] = value(r, depth + 1, what);
     }
     return Object.freeze(out);
   };
@@ -728,6 +822,8 @@ function compileEntriesDecoder(t: ThriftMap, names: NonNullable<ThriftMap["entri
 
 interface DecodedField {
   readonly field: ThriftField;
+  /** This field's bit in the mask of fields read. */
+  readonly bit: number;
   readonly wire: number;
   readonly decode: Decoder;
   readonly what: string;
@@ -735,22 +831,34 @@ interface DecodedField {
   readonly alsoI64: boolean;
 }
 
-function compileStructDecoder(s: ThriftStruct): Decoder {
+/** Fields of a struct a decoder tracks in one 32-bit mask of the fields it has read. */
+const MAX_STRUCT_FIELDS = 31;
+
+/**
+ * `freeze: false` is for a struct read as a map key, which `keyToJs` turns into a string at once:
+ * the object never reaches the caller, so freezing it would be wasted work.
+ */
+function compileStructDecoder(s: ThriftStruct, freeze: boolean): Decoder {
+  if (s.fields.length > MAX_STRUCT_FIELDS) throw new RangeError(`${s.name}: a struct table holds at most ${MAX_STRUCT_FIELDS} fields`);
   // Field ids are small: an array indexed by id finds a field without hashing.
   const byId: (DecodedField | undefined)[] = [];
-  for (const [id, f] of s.fields.map((field): [number, DecodedField] => [field.id, {
+  const fields = s.fields.map((field, i): DecodedField => ({
     field,
+    bit: 1 << i,
     wire: wireType(field.type),
     decode: decoderOf(field.type),
     what: `${s.name}.${field.name}`,
     alsoI32: field.alsoReads?.includes("i32") ?? false,
     alsoI64: field.alsoReads?.includes("i64") ?? false,
-  }])) byId[id] = f;
-  const required = s.fields.filter((f) => f.required);
-  const emptyDefaults = s.fields.filter((f) => f.defaultsToEmpty).map((f) => [f.name, Object.freeze(f.type.kind === "map" && !f.type.entries ? {} : [])] as const);
+  }));
+  for (const f of fields) byId[f.field.id] = f;
+  const required = fields.filter((f) => f.field.required);
+  const requiredMask = required.reduce((mask, f) => mask | f.bit, 0);
+  const emptyDefaults = fields.filter((f) => f.field.defaultsToEmpty).map((f) => [f, Object.freeze(f.field.type.kind === "map" && !f.field.type.entries ? {} : [])] as const);
   return (r, depth) => {
     if (depth > MAX_DEPTH) tooDeep();
     const out: Record<string, unknown> = {};
+    let read = 0;
     let members = 0;
     // Fields skipped or left out: a union that read no member but one of these holds a newer one.
     let unread = 0;
@@ -781,18 +889,20 @@ function compileStructDecoder(s: ThriftStruct): Decoder {
         unread++;
         continue;
       }
-      if (out[f.field.name] === undefined) members++;
+      if ((read & f.bit) === 0) members++;
+      read |= f.bit;
       out[f.field.name] = value;
     }
-    for (const f of required) {
-      if (out[f.name] === undefined) throw new ThriftDecodeError(`required field ${s.name}.${f.name} (id ${f.id}) is missing`);
+    if ((read & requiredMask) !== requiredMask) {
+      const missing = required.find((f) => (read & f.bit) === 0)?.field as ThriftField;
+      throw new ThriftDecodeError(`required field ${s.name}.${missing.name} (id ${missing.id}) is missing`);
     }
-    for (const [name, empty] of emptyDefaults) if (out[name] === undefined) out[name] = empty;
+    for (const [f, empty] of emptyDefaults) if ((read & f.bit) === 0) out[f.field.name] = empty;
     if (s.union) {
       if (members === 0 && unread > 0) return new Unrecognized(`union ${s.name} holds no member this version knows`);
       if (members !== 1) throw new ThriftDecodeError(`union ${s.name} has ${members} members set`);
     }
-    return Object.freeze(out);
+    return freeze ? Object.freeze(out) : out;
   };
 }
 
@@ -843,10 +953,16 @@ function skip(r: Reader, type: number, depth: number): void {
 /**
  * Encodes `value` as a thrift struct; throws {@link ThriftEncodeError}, naming the value's path
  * (e.g. `StormBase.componentExecutors["spout"]`), when it does not fit `s`. Nothing is returned
- * for a value that does not fit, so nothing partial can be written.
+ * for a value that does not fit, so nothing partial can be written. The result is a view of a
+ * buffer the next call reuses (the framing copies it as it wraps it), so no copy is made here.
  */
 export function encodeStruct(s: ThriftStruct, value: unknown): Uint8Array {
   const encode = encoderOf(s);
+  // Keep the buffer from one record to the next unless one huge record grew it far past the usual size.
+  if (writer.buf.length > 1 << 22) {
+    writer.buf = new Uint8Array(4096);
+    writer.view = new DataView(writer.buf.buffer);
+  }
   writer.pos = 0;
   try {
     encode(writer, value);
@@ -854,13 +970,7 @@ export function encodeStruct(s: ThriftStruct, value: unknown): Uint8Array {
     if (!(error instanceof Refusal)) throw error;
     throw new ThriftEncodeError(`${s.name}${error.path.reverse().join("")}: ${error.reason}`);
   }
-  const out = writer.buf.slice(0, writer.pos);
-  // Keep the buffer for the next record unless one huge record grew it far past the usual size.
-  if (writer.buf.length > 1 << 22) {
-    writer.buf = new Uint8Array(4096);
-    writer.view = new DataView(writer.buf.buffer);
-  }
-  return out;
+  return writer.buf.subarray(0, writer.pos);
 }
 
 /**
