@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { plainThriftCodec, thriftCodec } from "../src/storm/codec/thrift.ts";
-import { executorKey, type NodeInfo, type RecordKind } from "../src/storm/records.ts";
+import { type ClusterWorkerHeartbeat, executorKey, type NodeInfo, type RecordKind } from "../src/storm/records.ts";
 import { connect } from "../src/client/client.ts";
 import { createStormClusterState } from "../src/storm/storm-cluster-state.ts";
 import { sampleRecords, workerHeartbeat } from "./storm-fixtures.ts";
@@ -125,11 +125,18 @@ interface PacedResult {
 async function pacedHeartbeats(connectString: string, root: string, rate: number, seconds: number): Promise<PacedResult> {
   const storm = await createStormClusterState({ connectString, root });
   const id = "paced-1-1700000000";
-  const beat = workerHeartbeat(20, id);
+  // Every worker has its own stats objects, with its own counts; every call sends a new record
+  // with the current time and uptime, as a worker does. The codec keeps nothing keyed by object.
+  const stats = Array.from({ length: 50 }, (_, worker) => workerHeartbeat(20, id, worker).executorStats);
+  const started = Math.floor(Date.now() / 1000);
+  const beat = (worker: number): ClusterWorkerHeartbeat => {
+    const now = Math.floor(Date.now() / 1000);
+    return { stormId: id, executorStats: stats[worker] as ClusterWorkerHeartbeat["executorStats"], timeSecs: now, uptimeSecs: now - started };
+  };
   try {
     await storm.setupHeartbeats(id);
     // One warm-up second: JIT, node creation.
-    for (let i = 0; i < 50; i++) await storm.workerHeartbeat(id, `sup-${i % 10}`, 6700 + i, beat);
+    for (let i = 0; i < 50; i++) await storm.workerHeartbeat(id, `sup-${i % 10}`, 6700 + i, beat(i));
     const latencies: number[] = [];
     const pending: Promise<void>[] = [];
     const cpu0 = process.cpuUsage();
@@ -141,7 +148,7 @@ async function pacedHeartbeats(connectString: string, root: string, rate: number
       for (; sent < due; sent++) {
         const worker = sent % 50;
         const start = performance.now();
-        pending.push(storm.workerHeartbeat(id, `sup-${worker % 10}`, 6700 + worker, beat).then(() => void latencies.push(performance.now() - start)));
+        pending.push(storm.workerHeartbeat(id, `sup-${worker % 10}`, 6700 + worker, beat(worker)).then(() => void latencies.push(performance.now() - start)));
       }
       await new Promise((resolve) => setTimeout(resolve, 2));
     }
@@ -164,7 +171,7 @@ async function executorBeatsCost(connectString: string, root: string, workers: n
     for (let w = 0; w < workers; w++) {
       const node = `sup-${w % 10}`;
       const port = 6700 + w;
-      const beat = workerHeartbeat(executors, id);
+      const beat = workerHeartbeat(executors, id, w);
       // Each worker reports its own executors: tasks w*executors+1 … (w+1)*executors.
       const stats = Object.fromEntries(Object.values(beat.executorStats).map((s, i) => [executorKey(w * executors + i + 1, w * executors + i + 1), s]));
       await storm.workerHeartbeat(id, node, port, { ...beat, executorStats: stats });

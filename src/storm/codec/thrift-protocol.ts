@@ -755,42 +755,44 @@ function compileObjectMapDecoder(t: ThriftMap): Decoder {
   const keyWire = wireType(t.key);
   const valueWire = wireType(t.value);
   const { keyToJs, usualKeys } = t;
+  // String keys and i64 or double values are read in place: most entries of a record are these,
+  // and a call through the shared decoder closures costs more than the read itself.
+  const stringKeys = t.key.kind === "string" && keyToJs === undefined;
+  const scalar = t.value.kind === "i64" ? TType.I64 : t.value.kind === "double" ? TType.DOUBLE : TType.STOP;
   const checked = (name: string, what: string): string => {
     if (name === "__proto__") throw new ThriftDecodeError(`${what}: the map key "__proto__" is not supported`);
     return name;
   };
-  /** A map of exactly the usual key count: built by `usualKeys.build` when it holds those keys, in any order. */
-  const readUsual = (r: Reader, depth: number, what: string, usual: UsualKeys, n: number): Record<string, unknown> => {
-    const names = new Array<string>(n);
-    const values = new Array<unknown>(n);
-    const inOrder = new Array<unknown>(n);
-    let found = 0;
-    for (let i = 0; i < n; i++) {
-      const name = checked(keyToJs ? keyToJs(key(r, depth + 1, what)) : (key(r, depth + 1, what) as string), what);
-      const v = value(r, depth + 1, what);
-      names[i] = name;
-      values[i] = v;
-      const slot = usual.keys.indexOf(name);
-      if (slot >= 0 && inOrder[slot] === undefined) {
-        inOrder[slot] = v;
-        found++;
-      }
-    }
-    if (found === n) return usual.build(inOrder);
+  const readEntries = (r: Reader, depth: number, what: string, n: number): Record<string, unknown> => {
     const out: Record<string, unknown> = {};
-    for (let i = 0; i < n; i++) out[names[i] as string] = values[i];
+    for (let i = 0; i < n; i++) {
+      const name = stringKeys ? r.string(what) : keyToJs ? keyToJs(key(r, depth + 1, what)) : (key(r, depth + 1, what) as string);
+      out[checked(name, what)] = scalar === TType.I64 ? r.i64(what) : scalar === TType.DOUBLE ? r.double() : value(r, depth + 1, what);
+    }
     return out;
+  };
+  /**
+   * A map of exactly the usual key count, built by `usualKeys.build` when it holds those keys in
+   * any order. At the first other key it reads the entries again from the start, the usual way:
+   * reading has no effect but on the reader's position, so the result is the same either way.
+   */
+  const readUsual = (r: Reader, depth: number, what: string, usual: UsualKeys, n: number): Record<string, unknown> => {
+    const start = r.pos;
+    const values = new Array<unknown>(n);
+    for (let i = 0; i < n; i++) {
+      const slot = usual.keys.indexOf(stringKeys ? r.string(what) : keyToJs ? keyToJs(key(r, depth + 1, what)) : (key(r, depth + 1, what) as string));
+      if (slot < 0 || values[slot] !== undefined) {
+        r.pos = start;
+        return readEntries(r, depth, what, n);
+      }
+      values[slot] = scalar === TType.I64 ? r.i64(what) : scalar === TType.DOUBLE ? r.double() : value(r, depth + 1, what);
+    }
+    return usual.build(values);
   };
   return (r, depth, what) => {
     if (depth > MAX_DEPTH) tooDeep();
     const n = readMapHeader(r, keyWire, valueWire, what);
-    if (usualKeys !== undefined && n === usualKeys.keys.length) return Object.freeze(readUsual(r, depth, what, usualKeys, n));
-    const out: Record<string, unknown> = {};
-    for (let i = 0; i < n; i++) {
-      const k = key(r, depth + 1, what);
-      out[checked(keyToJs ? keyToJs(k) : (k as string), what)] = value(r, depth + 1, what);
-    }
-    return Object.freeze(out);
+    return Object.freeze(usualKeys !== undefined && n === usualKeys.keys.length ? readUsual(r, depth, what, usualKeys, n) : readEntries(r, depth, what, n));
   };
 }
 
