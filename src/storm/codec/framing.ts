@@ -50,7 +50,7 @@ export function unwrap(bytes: Uint8Array, maxBytes = DEFAULT_MAX_DECOMPRESSED): 
 
 /**
  * The deflate level records are gzipped at. Storm's `GZIPOutputStream` uses zlib's default (6);
- * level 1 takes about a quarter of its time on a heartbeat for frames about 1.4× as large (still
+ * level 1 takes about a quarter of its time on a heartbeat for frames 1.3–1.5× as large (still
  * a few percent of the plain bytes), and gzip readers, Java's `GZIPInputStream` among them, read
  * every level alike: the deflate format does not depend on the level that produced it.
  */
