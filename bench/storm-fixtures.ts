@@ -11,9 +11,10 @@ const INPUTS = [streamKey("spout", "default"), streamKey("__acker", "__ack_ack")
 const perWindow = <V>(keys: readonly string[], value: (w: number, k: number) => V): Record<string, Record<string, V>> =>
   Object.fromEntries(WINDOWS.map((w, wi) => [w, Object.fromEntries(keys.map((k, ki) => [k, value(wi, ki)]))]));
 
-function executorStats(task: number): ExecutorStats {
-  const count = (w: number, k: number) => (w + 1) * 1_000 + k * 10;
-  const average = (w: number, k: number) => 0.25 + w * 0.125 + k;
+/** Stats of one executor; `seed` varies the counts, so heartbeats of different workers differ. */
+function executorStats(task: number, seed: number): ExecutorStats {
+  const count = (w: number, k: number) => (w + 1) * 1_000 + k * 10 + task * 7 + seed * 131;
+  const average = (w: number, k: number) => 0.25 + w * 0.125 + k + task / 64 + seed / 1024;
   const specific = task % 4 === 0
     ? { spout: { acked: perWindow(STREAMS, count), failed: perWindow(STREAMS, (w) => w), completeMsAvg: perWindow(STREAMS, average) } }
     : {
@@ -28,10 +29,10 @@ function executorStats(task: number): ExecutorStats {
   return { emitted: perWindow(STREAMS, count), transferred: perWindow(STREAMS, count), specific, rate: 20 };
 }
 
-/** A worker heartbeat with `executors` single-task executors, as Storm 2.x workers write it. */
-export function workerHeartbeat(executors = 20, stormId = "wordcount-1-1700000000"): ClusterWorkerHeartbeat {
+/** A worker heartbeat with `executors` single-task executors, as Storm 2.x workers write it; `seed` varies its counts. */
+export function workerHeartbeat(executors = 20, stormId = "wordcount-1-1700000000", seed = 0): ClusterWorkerHeartbeat {
   const stats: Record<string, ExecutorStats> = {};
-  for (let t = 1; t <= executors; t++) stats[executorKey(t, t)] = executorStats(t);
+  for (let t = 1; t <= executors; t++) stats[executorKey(t, t)] = executorStats(t, seed);
   return { stormId, executorStats: stats, timeSecs: 1_700_000_123, uptimeSecs: 3_600 };
 }
 

@@ -9,77 +9,15 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { gunzipSync, gzipSync } from "node:zlib";
-import { plainThriftCodec, thriftCodec } from "../src/storm/codec/thrift.ts";
-import { executorKey, type NodeInfo, type RecordKind } from "../src/storm/records.ts";
+import { plainThriftCodec } from "../src/storm/codec/thrift.ts";
+import { type ClusterWorkerHeartbeat, executorKey, type NodeInfo, type RecordKind } from "../src/storm/records.ts";
 import { connect } from "../src/client/client.ts";
 import { createStormClusterState } from "../src/storm/storm-cluster-state.ts";
+import { type CodecCost, codecCost, ROUNDS } from "./storm-codec.ts";
 import { sampleRecords, workerHeartbeat } from "./storm-fixtures.ts";
 import { quantile } from "./stats.ts";
 
-const ROUNDS = 9;
-const codec = thriftCodec();
 const kinds = Object.keys(sampleRecords) as RecordKind[];
-
-/** µs per call of `work`, over enough calls to fill about `ms` milliseconds. */
-function microsPerCall(work: () => unknown, ms = 40): number {
-  let n = 0;
-  const t0 = performance.now();
-  let t = t0;
-  while (t - t0 < ms) {
-    for (let i = 0; i < 16; i++) work();
-    n += 16;
-    t = performance.now();
-  }
-  return ((t - t0) * 1000) / n;
-}
-
-interface CodecCost {
-  readonly encode: number;
-  readonly decode: number;
-  readonly gzip: number;
-  readonly gunzip: number;
-  readonly encodeRatio: number;
-  readonly decodeRatio: number;
-  readonly plainBytes: number;
-}
-
-/** Ours and zlib's in the same rounds, back to back: medians of µs and of the rounds' ratios. */
-function codecCost<K extends RecordKind>(kind: K): CodecCost {
-  const record = sampleRecords[kind];
-  const plain = plainThriftCodec.encode(kind, record);
-  const framed = codec.encode(kind, record);
-  const work = {
-    encode: () => codec.encode(kind, record),
-    decode: () => codec.decode(kind, framed),
-    gzip: () => gzipSync(plain),
-    gunzip: () => gunzipSync(framed),
-  };
-  for (const w of Object.values(work)) microsPerCall(w, 150); // warm-up
-  const samples = { encode: [] as number[], decode: [] as number[], gzip: [] as number[], gunzip: [] as number[], encodeRatio: [] as number[], decodeRatio: [] as number[] };
-  for (let r = 0; r < ROUNDS; r++) {
-    const e = microsPerCall(work.encode);
-    const g = microsPerCall(work.gzip);
-    const d = microsPerCall(work.decode);
-    const u = microsPerCall(work.gunzip);
-    samples.encode.push(e);
-    samples.gzip.push(g);
-    samples.decode.push(d);
-    samples.gunzip.push(u);
-    samples.encodeRatio.push(e / g);
-    samples.decodeRatio.push(d / u);
-  }
-  const median = (xs: number[]) => quantile(xs, 0.5);
-  return {
-    encode: median(samples.encode),
-    decode: median(samples.decode),
-    gzip: median(samples.gzip),
-    gunzip: median(samples.gunzip),
-    encodeRatio: median(samples.encodeRatio),
-    decodeRatio: median(samples.decodeRatio),
-    plainBytes: plain.length,
-  };
-}
 
 /** Java's encode and decode µs per record kind, or why they could not be measured. */
 function javaAnchor(): Map<string, { encode: number; decode: number }> | string {
@@ -125,11 +63,18 @@ interface PacedResult {
 async function pacedHeartbeats(connectString: string, root: string, rate: number, seconds: number): Promise<PacedResult> {
   const storm = await createStormClusterState({ connectString, root });
   const id = "paced-1-1700000000";
-  const beat = workerHeartbeat(20, id);
+  // Every worker has its own stats objects, with its own counts; every call sends a new record
+  // with the current time and uptime, as a worker does. The codec keeps nothing keyed by object.
+  const stats = Array.from({ length: 50 }, (_, worker) => workerHeartbeat(20, id, worker).executorStats);
+  const started = Math.floor(Date.now() / 1000);
+  const beat = (worker: number): ClusterWorkerHeartbeat => {
+    const now = Math.floor(Date.now() / 1000);
+    return { stormId: id, executorStats: stats[worker] as ClusterWorkerHeartbeat["executorStats"], timeSecs: now, uptimeSecs: now - started };
+  };
   try {
     await storm.setupHeartbeats(id);
     // One warm-up second: JIT, node creation.
-    for (let i = 0; i < 50; i++) await storm.workerHeartbeat(id, `sup-${i % 10}`, 6700 + i, beat);
+    for (let i = 0; i < 50; i++) await storm.workerHeartbeat(id, `sup-${i % 10}`, 6700 + i, beat(i));
     const latencies: number[] = [];
     const pending: Promise<void>[] = [];
     const cpu0 = process.cpuUsage();
@@ -141,7 +86,7 @@ async function pacedHeartbeats(connectString: string, root: string, rate: number
       for (; sent < due; sent++) {
         const worker = sent % 50;
         const start = performance.now();
-        pending.push(storm.workerHeartbeat(id, `sup-${worker % 10}`, 6700 + worker, beat).then(() => void latencies.push(performance.now() - start)));
+        pending.push(storm.workerHeartbeat(id, `sup-${worker % 10}`, 6700 + worker, beat(worker)).then(() => void latencies.push(performance.now() - start)));
       }
       await new Promise((resolve) => setTimeout(resolve, 2));
     }
@@ -164,7 +109,7 @@ async function executorBeatsCost(connectString: string, root: string, workers: n
     for (let w = 0; w < workers; w++) {
       const node = `sup-${w % 10}`;
       const port = 6700 + w;
-      const beat = workerHeartbeat(executors, id);
+      const beat = workerHeartbeat(executors, id, w);
       // Each worker reports its own executors: tasks w*executors+1 … (w+1)*executors.
       const stats = Object.fromEntries(Object.values(beat.executorStats).map((s, i) => [executorKey(w * executors + i + 1, w * executors + i + 1), s]));
       await storm.workerHeartbeat(id, node, port, { ...beat, executorStats: stats });
@@ -190,23 +135,68 @@ async function executorBeatsCost(connectString: string, root: string, workers: n
   }
 }
 
+/** The codec costs on Deno and Bun, each running bench/storm-codec.ts in its own process, or why they could not be measured. */
+function otherRuntimes(): { readonly runtime: string; readonly costs: Map<string, CodecCost> | string }[] {
+  const script = fileURLToPath(new URL("./storm-codec.ts", import.meta.url));
+  const commands: [string, string[]][] = [["Deno", ["deno", "run", "-A", script]], ["Bun", ["bun", script]]];
+  return commands.map(([runtime, args]) => {
+    try {
+      const out = execFileSync("npx", args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 600_000 });
+      const costs = new Map<string, CodecCost>();
+      for (const line of out.trim().split("\n")) {
+        const { kind, ...cost } = JSON.parse(line) as CodecCost & { kind: string };
+        costs.set(kind, cost);
+      }
+      return { runtime, costs };
+    } catch (error) {
+      return { runtime, costs: `could not be measured: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}` };
+    }
+  });
+}
+
+/** Each runtime's zlib ratios per record kind, and each as a multiple of Node's. */
+function runtimesTable(node: ReadonlyMap<string, CodecCost>, others: ReturnType<typeof otherRuntimes>): string[] {
+  const names = others.map((o) => o.runtime);
+  const lines = [
+    "",
+    `Ratios to zlib on ${["Node", ...names].join(", ")} (each runtime's own zlib, same records, CPU time); in parentheses, the ratio as a multiple of Node's`,
+    "",
+    `| record | Node encode / gzip | ${names.map((n) => `${n} encode / gzip`).join(" | ")} | Node decode / gunzip | ${names.map((n) => `${n} decode / gunzip`).join(" | ")} |`,
+    `|---|${"---:|".repeat(2 + 2 * names.length)}`,
+  ];
+  const cell = (o: (typeof others)[number], kind: string, ratio: "encodeRatio" | "decodeRatio") => {
+    const theirs = typeof o.costs === "string" ? undefined : o.costs.get(kind);
+    const ours = node.get(kind);
+    return theirs === undefined || ours === undefined ? "–" : `${theirs[ratio].toFixed(2)}× (${(theirs[ratio] / ours[ratio]).toFixed(2)})`;
+  };
+  for (const [kind, c] of node) {
+    lines.push(`| ${kind} | ${c.encodeRatio.toFixed(2)}× | ${others.map((o) => cell(o, kind, "encodeRatio")).join(" | ")} | ${c.decodeRatio.toFixed(2)}× | ${others.map((o) => cell(o, kind, "decodeRatio")).join(" | ")} |`);
+  }
+  for (const o of others) if (typeof o.costs === "string") lines.push(`\n(${o.runtime}: ${o.costs})`);
+  return lines;
+}
+
 /** Runs the Storm rows against the ZooKeeper at `connectString`; returns the section as Markdown. */
 export async function stormSection(connectString: string): Promise<string> {
   const root = `/bench-storm-${process.pid}`;
   const java = javaAnchor();
   const lines = [
-    `\nStorm records through thriftCodec() (gzip-framed thrift), ${ROUNDS} rounds, medians; zlib ratios are medians of per-round ratios; Java = TSerializer(binary)+GZIPOutputStream / GZIPInputStream+TDeserializer after JIT warm-up\n`,
+    `\nStorm records through thriftCodec() (gzip-framed thrift), CPU µs per call, ${ROUNDS} rounds, medians; zlib ratios are medians of per-round ratios; Java = TSerializer(binary)+GZIPOutputStream / GZIPInputStream+TDeserializer after JIT warm-up, CPU µs of its working thread\n`,
     "| record | plain bytes | encode µs | gzipSync µs | encode / gzip | decode µs | gunzipSync µs | decode / gunzip | Java encode µs | Java decode µs | ours / Java (encode, decode) |",
     "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
   ];
+  const node = new Map<string, CodecCost>();
   for (const kind of kinds) {
     const c = codecCost(kind);
+    node.set(kind, c);
     const j = typeof java === "string" ? undefined : java.get(kind);
     const javaCells = j === undefined ? "– | – | –" : `${j.encode.toFixed(1)} | ${j.decode.toFixed(1)} | ${(c.encode / j.encode).toFixed(2)}×, ${(c.decode / j.decode).toFixed(2)}×`;
     lines.push(`| ${kind} | ${c.plainBytes} | ${c.encode.toFixed(1)} | ${c.gzip.toFixed(1)} | ${c.encodeRatio.toFixed(2)}× | ${c.decode.toFixed(1)} | ${c.gunzip.toFixed(1)} | ${c.decodeRatio.toFixed(2)}× | ${javaCells} |`);
     console.error(`done: ${kind}`);
   }
   if (typeof java === "string") lines.push(`\n(${java})`);
+  lines.push(...runtimesTable(node, otherRuntimes()));
+  console.error("done: Deno and Bun");
   const paced = await pacedHeartbeats(connectString, `${root}-paced`, 1000, 5);
   console.error("done: paced heartbeats");
   const beats = await executorBeatsCost(connectString, `${root}-beats`, 50, 20);

@@ -25,86 +25,11 @@
  * are equal arrays.
  */
 import { z } from "zod";
+import { double, type ExecutorKey, executorKeySchema, i32, i64, stringMap } from "./record-keys.ts";
+import { type ClusterWorkerHeartbeat, ClusterWorkerHeartbeatSchema } from "./heartbeat-records.ts";
 
-const i32 = z.number().int().min(-2147483648).max(2147483647);
-// zod 4's int() already means "safe integer"; the bounds say so explicitly.
-const i64 = z.number().int().min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER);
-// A thrift double is any IEEE-754 value: Java writes NaN (Storm's latency averages divide 0 by 0
-// when nothing was sampled) and infinities, and a reader must take them rather than call the
-// whole heartbeat corrupt. zod's number() refuses both, so this is a plain type check.
-const double = z.custom<number>((value) => typeof value === "number", "expected a number");
-// JavaScript objects cannot hold an own "__proto__" key through plain assignment, so such a key
-// would silently vanish in parsing: refuse it instead.
-const noProtoKey = (value: unknown, ctx: z.RefinementCtx) => {
-  if (typeof value === "object" && value !== null && Object.hasOwn(value, "__proto__")) {
-    ctx.addIssue({ code: "custom", message: 'the map key "__proto__" is not supported' });
-  }
-  return value;
-};
-const stringMap = <T extends z.ZodType>(value: T) => z.preprocess(noProtoKey, z.record(z.string(), value));
-
-/** Key of an executor `[taskStart, taskEnd]` in executor-keyed maps: `"[1,3]"`. */
-export type ExecutorKey = string;
-
-const isI32 = (n: number) => Number.isInteger(n) && n >= -2147483648 && n <= 2147483647;
-const EXECUTOR_KEY = /^\[(0|-?[1-9]\d{0,9}),(0|-?[1-9]\d{0,9})\]$/;
-
-/** The map key for the executor covering tasks `taskStart..taskEnd`; throws a RangeError unless both are i32. */
-export function executorKey(taskStart: number, taskEnd: number): ExecutorKey {
-  if (!isI32(taskStart) || !isI32(taskEnd)) throw new RangeError(`executor task ids are 32-bit integers, got [${taskStart},${taskEnd}]`);
-  // `${-0}` is "0", so the key stays canonical.
-  return `[${taskStart},${taskEnd}]`;
-}
-
-/** The task range of a canonical executor key; throws a TypeError on any other string. */
-export function parseExecutorKey(key: ExecutorKey): readonly [number, number] {
-  const m = EXECUTOR_KEY.exec(key);
-  const range = m === null ? undefined : ([Number(m[1]), Number(m[2])] as const);
-  if (range === undefined || !isI32(range[0]) || !isI32(range[1])) throw new TypeError(`not an executor key: ${JSON.stringify(key)}`);
-  return range;
-}
-
-const isExecutorKey = (key: string) => {
-  try {
-    parseExecutorKey(key);
-    return true;
-  } catch {
-    return false;
-  }
-};
-const executorKeySchema = z.string().refine(isExecutorKey, "executor keys look like [start,end]: i32 task ids, no leading zeros");
-
-/** Key of a stream `(componentId, streamId)` in stream-keyed maps. */
-export type StreamKey = string;
-
-/** The map key for a global stream id: canonical JSON `["component","stream"]`. */
-export function streamKey(componentId: string, streamId: string): StreamKey {
-  return JSON.stringify([componentId, streamId]);
-}
-
-/** The `[componentId, streamId]` of a canonical stream key; throws a TypeError on any other string. */
-export function parseStreamKey(key: StreamKey): readonly [string, string] {
-  let v: unknown;
-  try {
-    v = JSON.parse(key);
-  } catch {
-    v = undefined;
-  }
-  if (!Array.isArray(v) || v.length !== 2 || typeof v[0] !== "string" || typeof v[1] !== "string" || JSON.stringify(v) !== key) {
-    throw new TypeError(`not a stream key: ${JSON.stringify(key)}`);
-  }
-  return [v[0], v[1]];
-}
-
-const isStreamKey = (key: string) => {
-  try {
-    parseStreamKey(key);
-    return true;
-  } catch {
-    return false;
-  }
-};
-const streamKeySchema = z.string().refine(isStreamKey, 'stream keys are the canonical JSON ["componentId","streamId"]');
+export { type ExecutorKey, executorKey, parseExecutorKey, parseStreamKey, type StreamKey, streamKey } from "./record-keys.ts";
+export * from "./heartbeat-records.ts";
 
 /** Topology status (`TopologyStatus`). */
 export type TopologyStatus = "ACTIVE" | "INACTIVE" | "REBALANCING" | "KILLED";
@@ -288,77 +213,6 @@ export const SupervisorInfoSchema: z.ZodType<SupervisorInfo> = z.object({
   version: z.string().optional(),
   resourcesMap: stringMap(double).optional(),
   serverPort: i32.optional(),
-});
-
-/** Window (`"600"`, `"10800"`, `"86400"`, `":all-time"`) → stream id → value. */
-export type WindowedStats<V = number> = Readonly<Record<string, Readonly<Record<string, V>>>>;
-/** Window → {@link StreamKey} → value. */
-export type WindowedStreamStats<V = number> = Readonly<Record<string, Readonly<Record<StreamKey, V>>>>;
-
-// Counters are thrift i64, averages doubles.
-const windowedCount = stringMap(stringMap(i64));
-const windowedAverage = stringMap(stringMap(double));
-const windowedCountByStream = stringMap(z.record(streamKeySchema, i64));
-const windowedAverageByStream = stringMap(z.record(streamKeySchema, double));
-
-/** `BoltStats`: per window and input stream. */
-export interface BoltStats {
-  readonly acked: WindowedStreamStats;
-  readonly failed: WindowedStreamStats;
-  readonly processMsAvg: WindowedStreamStats;
-  readonly executed: WindowedStreamStats;
-  readonly executeMsAvg: WindowedStreamStats;
-}
-/** Schema of {@link BoltStats}. */
-export const BoltStatsSchema: z.ZodType<BoltStats> = z.object({
-  acked: windowedCountByStream,
-  failed: windowedCountByStream,
-  processMsAvg: windowedAverageByStream,
-  executed: windowedCountByStream,
-  executeMsAvg: windowedAverageByStream,
-});
-
-/** `SpoutStats`: per window and output stream. */
-export interface SpoutStats {
-  readonly acked: WindowedStats;
-  readonly failed: WindowedStats;
-  readonly completeMsAvg: WindowedStats;
-}
-/** Schema of {@link SpoutStats}. */
-export const SpoutStatsSchema: z.ZodType<SpoutStats> = z.object({ acked: windowedCount, failed: windowedCount, completeMsAvg: windowedAverage });
-
-/** `ExecutorSpecificStats`: a thrift union, bolt or spout. */
-export type ExecutorSpecificStats = { readonly bolt: BoltStats } | { readonly spout: SpoutStats };
-
-/** `ExecutorStats`: counters per window and stream plus bolt- or spout-specific stats. */
-export interface ExecutorStats {
-  readonly emitted: WindowedStats;
-  readonly transferred: WindowedStats;
-  readonly specific: ExecutorSpecificStats;
-  readonly rate: number;
-}
-/** Schema of {@link ExecutorStats}. */
-export const ExecutorStatsSchema: z.ZodType<ExecutorStats> = z.object({
-  emitted: windowedCount,
-  transferred: windowedCount,
-  specific: z.union([z.object({ bolt: BoltStatsSchema }).strict(), z.object({ spout: SpoutStatsSchema }).strict()]),
-  rate: double,
-});
-
-/** A worker's heartbeat (`/workerbeats/<id>/<node>-<port>`); `executorStats` is keyed by {@link executorKey} (thrift `ExecutorInfo`). */
-export interface ClusterWorkerHeartbeat {
-  readonly stormId: string;
-  readonly executorStats: Readonly<Record<ExecutorKey, ExecutorStats>>;
-  /** i32 on the wire up to Storm 2.8.8, i64 after (STORM-4116); both read. */
-  readonly timeSecs: number;
-  readonly uptimeSecs: number;
-}
-/** Schema of {@link ClusterWorkerHeartbeat}. */
-export const ClusterWorkerHeartbeatSchema: z.ZodType<ClusterWorkerHeartbeat> = z.object({
-  stormId: z.string(),
-  executorStats: z.record(executorKeySchema, ExecutorStatsSchema),
-  timeSecs: i64,
-  uptimeSecs: i32,
 });
 
 /** A reported error (`/errors/<id>/<component>/e…` and `…-last-error`). */

@@ -4,7 +4,7 @@
  * strings, `worker_resources` a list of `{ nodeInfo, resources }`.
  */
 import { compareNodeInfo, executorKey, type NodeInfo, parseExecutorKey, parseStreamKey, type RecordKind, streamKey } from "../records.ts";
-import type { ThriftField, ThriftMap, ThriftStruct, ThriftType } from "./thrift-protocol.ts";
+import type { ThriftField, ThriftMap, ThriftStruct, ThriftType, UsualKeys } from "./thrift-protocol.ts";
 
 const bool: ThriftType = { kind: "bool" };
 const i32: ThriftType = { kind: "i32" };
@@ -69,6 +69,15 @@ function cachedStreamKey(componentId: string, streamId: string): string {
   return key;
 }
 
+/**
+ * Storm's stat windows (seconds, and all time), the keys of every stats map a worker writes. Three
+ * are array indices, which makes building their objects key by key slow (see UsualKeys).
+ */
+const statWindows: UsualKeys = {
+  keys: ["600", "10800", "86400", ":all-time"],
+  build: (v) => ({ "600": v[0], "10800": v[1], "86400": v[2], ":all-time": v[3] }),
+};
+
 const GlobalStreamId = struct("GlobalStreamId", [req(1, "componentId", string), req(2, "streamId", string)]);
 const byStream = (value: ThriftType) =>
   map(string, map(GlobalStreamId, value, {
@@ -80,8 +89,8 @@ const byStream = (value: ThriftType) =>
       const [componentId, streamId] = parseStreamKey(k);
       return { componentId, streamId };
     },
-  }));
-const windowed = (value: ThriftType) => map(string, map(string, value));
+  }), { usualKeys: statWindows });
+const windowed = (value: ThriftType) => map(string, map(string, value), { usualKeys: statWindows });
 
 const NodeInfo = struct("NodeInfo", [req(1, "node", string), req(2, "port", set(i64))]);
 

@@ -1,0 +1,326 @@
+/**
+ * The decoding half of thrift-protocol.ts: each table compiled once into a tree of closures that
+ * check types and ranges as they read and build the value already frozen.
+ */
+import { Reader } from "./thrift-bytes.ts";
+import { canonicalIntegerSet, isIntegerType, MAX_DEPTH, minSize, type ThriftCollection, ThriftDecodeError, type ThriftField, type ThriftMap, type ThriftStruct, type ThriftType, TType, type UsualKeys, wireType } from "./thrift-types.ts";
+
+/**
+ * An enum number or union member this table does not know, as a newer Storm may write. Java's
+ * generated code reads the first as null and the second as a union with no member set, so an
+ * optional field holding one reads as absent and a required one fails; a collection element
+ * cannot be absent, so there it is corrupt.
+ */
+class Unrecognized {
+  constructor(readonly reason: string) {}
+}
+
+/** Reads one value; `what` is the `Struct.field` the value belongs to, for errors. */
+type Decoder = (r: Reader, depth: number, what: string) => unknown;
+
+const decoders = new WeakMap<ThriftType, Decoder>();
+
+function decoderOf(t: ThriftType): Decoder {
+  let decode = decoders.get(t);
+  if (decode === undefined) {
+    decode = compileDecoder(t);
+    decoders.set(t, decode);
+  }
+  return decode;
+}
+
+/** A decoder for a value that cannot be left out (a collection's element, key or value). */
+function knownDecoderOf(t: ThriftType): Decoder {
+  const decode = decoderOf(t);
+  if (t.kind !== "enum" && t.kind !== "struct") return decode;
+  return (r, depth, what) => {
+    const value = decode(r, depth, what);
+    if (value instanceof Unrecognized) throw new ThriftDecodeError(`${what}: ${value.reason}`);
+    return value;
+  };
+}
+
+function tooDeep(): never {
+  throw new ThriftDecodeError("nesting too deep");
+}
+
+function compileDecoder(t: ThriftType): Decoder {
+  switch (t.kind) {
+    // Java's TBinaryProtocol reads every byte but 1 as false; so do we, to read what Storm reads.
+    case "bool": return (r) => r.byte() === 1;
+    case "byte": return (r) => r.byte();
+    case "i16": return (r) => r.i16();
+    case "i32": return (r) => r.i32();
+    case "i64": return (r, _depth, what) => r.i64(what);
+    case "double": return (r) => r.double();
+    case "string": return (r, _depth, what) => r.string(what);
+    case "binary": return (r) => r.bytes();
+    case "enum": {
+      const names = new Map(Object.entries(t.values).map(([name, n]) => [n, name]));
+      return (r) => {
+        const n = r.i32();
+        return names.get(n) ?? new Unrecognized(`${n} is not a ${t.name} value`);
+      };
+    }
+    case "struct": return compileStructDecoder(t, true);
+    case "list":
+    case "set": return compileCollectionDecoder(t);
+    case "map": return t.entries ? compileEntriesDecoder(t, t.entries) : compileObjectMapDecoder(t);
+  }
+}
+
+function compileCollectionDecoder(t: ThriftCollection): Decoder {
+  const elem = knownDecoderOf(t.elem);
+  const wire = wireType(t.elem);
+  const canonicalSet = t.kind === "set" && isIntegerType(t.elem);
+  return (r, depth, what) => {
+    if (depth > MAX_DEPTH) tooDeep();
+    const elemType = r.byte();
+    const n = r.count(minSize(elemType), what);
+    if (n > 0 && elemType !== wire) throw new ThriftDecodeError(`${what}: element type ${elemType}, expected ${wire}`);
+    const out = new Array<unknown>(n);
+    for (let i = 0; i < n; i++) out[i] = elem(r, depth + 1, what);
+    return Object.freeze(canonicalSet ? canonicalIntegerSet(out) : out);
+  };
+}
+
+function readMapHeader(r: Reader, keyWire: number, valueWire: number, what: string): number {
+  const keyType = r.byte();
+  const valueType = r.byte();
+  const n = r.count(minSize(keyType) + minSize(valueType), what);
+  if (n > 0 && (keyType !== keyWire || valueType !== valueWire)) {
+    throw new ThriftDecodeError(`${what}: map of types ${keyType}→${valueType}, expected ${keyWire}→${valueWire}`);
+  }
+  return n;
+}
+
+const transientKeyDecoders = new WeakMap<ThriftStruct, Decoder>();
+
+/** The decoder of a map key that `keyToJs` turns into a string: a struct key is left unfrozen. */
+function keyDecoderOf(t: ThriftMap): Decoder {
+  if (t.keyToJs === undefined || t.key.kind !== "struct") return knownDecoderOf(t.key);
+  const s = t.key;
+  let decode = transientKeyDecoders.get(s);
+  if (decode === undefined) {
+    const struct = compileStructDecoder(s, false);
+    decode = (r, depth, what) => {
+      const value = struct(r, depth, what);
+      if (value instanceof Unrecognized) throw new ThriftDecodeError(`${what}: ${value.reason}`);
+      return value;
+    };
+    transientKeyDecoders.set(s, decode);
+  }
+  return decode;
+}
+
+function compileObjectMapDecoder(t: ThriftMap): Decoder {
+  const key = keyDecoderOf(t);
+  const value = knownDecoderOf(t.value);
+  const keyWire = wireType(t.key);
+  const valueWire = wireType(t.value);
+  const { keyToJs, usualKeys } = t;
+  // String keys and i64 or double values are read in place: most entries of a record are these,
+  // and a call through the shared decoder closures costs more than the read itself.
+  const stringKeys = t.key.kind === "string" && keyToJs === undefined;
+  const scalar = t.value.kind === "i64" ? TType.I64 : t.value.kind === "double" ? TType.DOUBLE : TType.STOP;
+  const checked = (name: string, what: string): string => {
+    if (name === "__proto__") throw new ThriftDecodeError(`${what}: the map key "__proto__" is not supported`);
+    return name;
+  };
+  const readEntries = (r: Reader, depth: number, what: string, n: number): Record<string, unknown> => {
+    const out: Record<string, unknown> = {};
+    for (let i = 0; i < n; i++) {
+      const name = stringKeys ? r.string(what) : keyToJs ? keyToJs(key(r, depth + 1, what)) : (key(r, depth + 1, what) as string);
+      out[checked(name, what)] = scalar === TType.I64 ? r.i64(what) : scalar === TType.DOUBLE ? r.double() : value(r, depth + 1, what);
+    }
+    return out;
+  };
+  /**
+   * A map of exactly the usual key count, built by `usualKeys.build` when it holds those keys in
+   * any order. At the first other key it reads the entries again from the start, the usual way:
+   * reading has no effect but on the reader's position, so the result is the same either way.
+   */
+  const readUsual = (r: Reader, depth: number, what: string, usual: UsualKeys, n: number): Record<string, unknown> => {
+    const start = r.pos;
+    const values = new Array<unknown>(n);
+    for (let i = 0; i < n; i++) {
+      const slot = usual.keys.indexOf(stringKeys ? r.string(what) : keyToJs ? keyToJs(key(r, depth + 1, what)) : (key(r, depth + 1, what) as string));
+      if (slot < 0 || values[slot] !== undefined) {
+        r.pos = start;
+        return readEntries(r, depth, what, n);
+      }
+      values[slot] = scalar === TType.I64 ? r.i64(what) : scalar === TType.DOUBLE ? r.double() : value(r, depth + 1, what);
+    }
+    return usual.build(values);
+  };
+  return (r, depth, what) => {
+    if (depth > MAX_DEPTH) tooDeep();
+    const n = readMapHeader(r, keyWire, valueWire, what);
+    return Object.freeze(usualKeys !== undefined && n === usualKeys.keys.length ? readUsual(r, depth, what, usualKeys, n) : readEntries(r, depth, what, n));
+  };
+}
+
+function compileEntriesDecoder(t: ThriftMap, names: NonNullable<ThriftMap["entries"]>): Decoder {
+  const key = knownDecoderOf(t.key);
+  const value = knownDecoderOf(t.value);
+  const keyWire = wireType(t.key);
+  const valueWire = wireType(t.value);
+  const order = names.order as ((a: unknown, b: unknown) => number) | undefined;
+  return (r, depth, what) => {
+    if (depth > MAX_DEPTH) tooDeep();
+    const n = readMapHeader(r, keyWire, valueWire, what);
+    const out: Record<string, unknown>[] = [];
+    for (let i = 0; i < n; i++) {
+      const k = key(r, depth + 1, what);
+      out.push(Object.freeze({ [names.key]: k, [names.value]: value(r, depth + 1, what) }));
+    }
+    if (order !== undefined) {
+      out.sort((a, b) => order(a[names.key], b[names.key]));
+      for (let i = 1; i < out.length; i++) {
+        if (order((out[i - 1] as Record<string, unknown>)[names.key], (out[i] as Record<string, unknown>)[names.key]) === 0) {
+          throw new ThriftDecodeError(`${what} lists one ${names.key} twice`);
+        }
+      }
+    }
+    return Object.freeze(out);
+  };
+}
+
+interface DecodedField {
+  readonly field: ThriftField;
+  /** This field's bit in the mask of fields read. */
+  readonly bit: number;
+  readonly wire: number;
+  readonly decode: Decoder;
+  readonly what: string;
+  readonly alsoI32: boolean;
+  readonly alsoI64: boolean;
+}
+
+/** Fields of a struct a decoder tracks in one 32-bit mask of the fields it has read. */
+const MAX_STRUCT_FIELDS = 31;
+
+/**
+ * `freeze: false` is for a struct read as a map key, which `keyToJs` turns into a string at once:
+ * the object never reaches the caller, so freezing it would be wasted work.
+ */
+function compileStructDecoder(s: ThriftStruct, freeze: boolean): Decoder {
+  if (s.fields.length > MAX_STRUCT_FIELDS) throw new RangeError(`${s.name}: a struct table holds at most ${MAX_STRUCT_FIELDS} fields`);
+  // Field ids are small: an array indexed by id finds a field without hashing.
+  const byId: (DecodedField | undefined)[] = [];
+  const fields = s.fields.map((field, i): DecodedField => ({
+    field,
+    bit: 1 << i,
+    wire: wireType(field.type),
+    decode: decoderOf(field.type),
+    what: `${s.name}.${field.name}`,
+    alsoI32: field.alsoReads?.includes("i32") ?? false,
+    alsoI64: field.alsoReads?.includes("i64") ?? false,
+  }));
+  for (const f of fields) byId[f.field.id] = f;
+  const required = fields.filter((f) => f.field.required);
+  const requiredMask = required.reduce((mask, f) => mask | f.bit, 0);
+  const emptyDefaults = fields.filter((f) => f.field.defaultsToEmpty).map((f) => [f, Object.freeze(f.field.type.kind === "map" && !f.field.type.entries ? {} : [])] as const);
+  return (r, depth) => {
+    if (depth > MAX_DEPTH) tooDeep();
+    const out: Record<string, unknown> = {};
+    let read = 0;
+    let members = 0;
+    // Fields skipped or left out: a union that read no member but one of these holds a newer one.
+    let unread = 0;
+    for (;;) {
+      const type = r.byte();
+      if (type === TType.STOP) break;
+      const id = r.i16();
+      const f = id >= 0 ? byId[id] : undefined;
+      let value: unknown;
+      if (f === undefined) {
+        skip(r, type, depth);
+        unread++;
+        continue;
+      } else if (type === f.wire) {
+        value = f.decode(r, depth + 1, f.what);
+      } else if (f.alsoI64 && type === TType.I64) {
+        value = r.i64(f.what);
+      } else if (f.alsoI32 && type === TType.I32) {
+        value = r.i32();
+      } else {
+        // Thrift skips a field whose type does not match (a foreign schema).
+        skip(r, type, depth);
+        unread++;
+        continue;
+      }
+      if (value instanceof Unrecognized) {
+        if (f.field.required) throw new ThriftDecodeError(`${f.what}: ${value.reason}`);
+        unread++;
+        continue;
+      }
+      if ((read & f.bit) === 0) members++;
+      read |= f.bit;
+      out[f.field.name] = value;
+    }
+    if ((read & requiredMask) !== requiredMask) {
+      const missing = required.find((f) => (read & f.bit) === 0)?.field as ThriftField;
+      throw new ThriftDecodeError(`required field ${s.name}.${missing.name} (id ${missing.id}) is missing`);
+    }
+    for (const [f, empty] of emptyDefaults) if ((read & f.bit) === 0) out[f.field.name] = empty;
+    if (s.union) {
+      if (members === 0 && unread > 0) return new Unrecognized(`union ${s.name} holds no member this version knows`);
+      if (members !== 1) throw new ThriftDecodeError(`union ${s.name} has ${members} members set`);
+    }
+    return freeze ? Object.freeze(out) : out;
+  };
+}
+
+function skip(r: Reader, type: number, depth: number): void {
+  if (depth > MAX_DEPTH) tooDeep();
+  switch (type) {
+    case TType.BOOL:
+    case TType.BYTE: r.skipBytes(1); return;
+    case TType.I16: r.skipBytes(2); return;
+    case TType.I32: r.skipBytes(4); return;
+    case TType.I64:
+    case TType.DOUBLE: r.skipBytes(8); return;
+    // Thrift 0.17+ (Storm 2.8.8 ships 0.22) skips a UUID field from a newer schema: 16 raw bytes.
+    case TType.UUID: r.skipBytes(16); return;
+    case TType.STRING: r.skipBytes(r.length()); return;
+    case TType.STRUCT:
+      for (;;) {
+        const t = r.byte();
+        if (t === TType.STOP) return;
+        r.i16();
+        skip(r, t, depth + 1);
+      }
+    case TType.MAP: {
+      const k = r.byte();
+      const v = r.byte();
+      const n = r.count(minSize(k) + minSize(v), "map");
+      for (let i = 0; i < n; i++) {
+        skip(r, k, depth + 1);
+        skip(r, v, depth + 1);
+      }
+      return;
+    }
+    case TType.SET:
+    case TType.LIST: {
+      const e = r.byte();
+      const n = r.count(minSize(e), "list");
+      for (let i = 0; i < n; i++) skip(r, e, depth + 1);
+      return;
+    }
+    default:
+      throw new ThriftDecodeError(`unknown wire type ${type}`);
+  }
+}
+
+/**
+ * Decodes a thrift struct that must span all of `bytes`, as a deeply frozen value (typed arrays
+ * aside: they cannot be frozen); throws {@link ThriftDecodeError}.
+ */
+export function decodeStruct(s: ThriftStruct, bytes: Uint8Array): Record<string, unknown> {
+  const r = new Reader(bytes);
+  const value = decoderOf(s)(r, 0, s.name);
+  if (value instanceof Unrecognized) throw new ThriftDecodeError(value.reason);
+  if (r.remaining !== 0) throw new ThriftDecodeError(`${r.remaining} bytes after the end of the ${s.name} struct`);
+  return value as Record<string, unknown>;
+}
