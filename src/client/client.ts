@@ -28,7 +28,7 @@ import type { WatchedEvent, Watcher } from "../protocol/events.ts";
 import { OpCode, type OpName } from "../protocol/opcodes.ts";
 import { createTarget, deleteTarget, joinPath, parentPath, validatePath } from "../protocol/paths.ts";
 import type { Endpoint } from "../transport/transport.ts";
-import { indexOfEndpoint, shuffled } from "./connect-string.ts";
+import { indexOfEndpoint, shuffled } from "./hosts.ts";
 import { CONFIG_NODE, type ConfigResult, type ReconfigChange, readConfigResult, validHosts, validReconfig } from "./ensemble.ts";
 import { ReadBatch, Transaction } from "./multi.ts";
 import type { Request, SignalOptions } from "./request.ts";

@@ -8,7 +8,7 @@ import { badArguments } from "../protocol/errors.ts";
 import { tcpTransport } from "../transport/tcp.ts";
 import { type TlsOptions, tlsTransport } from "../transport/tls.ts";
 import type { Endpoint, TransportFactory } from "../transport/transport.ts";
-import { parseConnectString, shuffled } from "./connect-string.ts";
+import { parseConnectString, shuffled } from "./hosts.ts";
 import { type Logger, quietLogger } from "./logger.ts";
 import { type SaslOptions, type SaslStarter, saslStarter } from "./sasl.ts";
 import { defaultConnectionWait } from "./timeouts.ts";

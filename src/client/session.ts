@@ -15,7 +15,7 @@ import { type KeeperStateName, type WatchedEvent, type Watcher, eventTypeName } 
 import { OpCode, WRITE_OPS } from "../protocol/opcodes.ts";
 import type { Chroot } from "../protocol/paths.ts";
 import type { Endpoint, TransportFactory } from "../transport/transport.ts";
-import { indexOfEndpoint, rebalanceTarget } from "./connect-string.ts";
+import { HostRotation, rebalanceTarget } from "./hosts.ts";
 import { Connection, authFrameLength } from "./connection.ts";
 import { Queue } from "./queue.ts";
 import type { Request } from "./request.ts";
@@ -98,11 +98,7 @@ export class Session {
   private conn: Connection | null = null;
   /** Where `conn` goes (connected or still connecting). */
   private endpoint: Endpoint | undefined;
-  private hosts: readonly Endpoint[];
-  private hostIndex = -1;
-  private lastConnectedIndex = -1;
-  private attempts = 0;
-  private everAttempted = false;
+  private readonly rotation: HostRotation;
   private sessionId = 0n;
   private password: Uint8Array = new Uint8Array(16);
   private sessionFromReadOnly = false;
@@ -127,7 +123,7 @@ export class Session {
   readonly watches = new WatchRegistry();
 
   constructor(private readonly options: SessionOptions, private readonly listeners: SessionListeners) {
-    this.hosts = options.hosts;
+    this.rotation = new HostRotation(options.hosts);
     if (options.resume) {
       this.sessionId = options.resume.sessionId;
       this.password = options.resume.password;
@@ -165,7 +161,7 @@ export class Session {
 
   /** The host list attempts go through (replaced by updateHosts). */
   get serverList(): readonly Endpoint[] {
-    return this.hosts;
+    return this.rotation.hosts;
   }
 
   get chroot(): Chroot {
@@ -353,7 +349,6 @@ export class Session {
   private connectNext(): void {
     clearTimeout(this.reconnectTimer);
     if (isTerminal(this.status.state)) return;
-    const hosts = this.hosts;
     if (this.sessionId !== 0n && this.status.everConnected && Date.now() - this.lastContact >= clientSideExpiry(this.sessionTimeoutNow())) {
       // Client-side expiry (ZOOKEEPER-4508): no contact for 4/3 of the timeout means the server
       // has certainly expired the session; stop reconnecting forever to a dead session. Unlike
@@ -362,22 +357,19 @@ export class Session {
       this.expire("no contact with any server for 4/3 of the session timeout");
       return;
     }
-    const previous = this.hostIndex;
-    this.hostIndex = (this.hostIndex + 1) % hosts.length;
-    const fullCycle = this.attempts > 0 && (this.hostIndex === this.lastConnectedIndex || (this.lastConnectedIndex < 0 && this.hostIndex === 0 && previous >= 0));
-    // Only the client's very first attempt goes out at once; every later one waits a random
-    // pause, so clients of a failed server do not all reconnect in the same instant (§15.2).
-    const delay = this.everAttempted ? this.options.reconnectDelay(fullCycle) : 0;
-    this.everAttempted = true;
-    this.attempts++;
+    const { fullCycle, immediate } = this.rotation.advance();
+    // Only the client's very first attempt (or the first after a move) goes out at once; every
+    // later one waits a random pause, so clients of a failed server do not all reconnect in the
+    // same instant (§15.2).
+    const delay = immediate ? 0 : this.options.reconnectDelay(fullCycle);
     // The host is looked up when the pause ends: updateHosts may have replaced the list.
-    this.reconnectTimer = setTimeout(() => this.openConnection(this.hosts[this.hostIndex] as Endpoint), delay);
+    this.reconnectTimer = setTimeout(() => this.openConnection(this.rotation.current), delay);
   }
 
   private openConnection(endpoint: Endpoint): void {
     this.reconnectTimer = undefined;
     if (isTerminal(this.status.state)) return;
-    const attemptTimeout = this.options.connectTimeout ?? connectTimeout(this.sessionTimeoutNow(), this.hosts.length);
+    const attemptTimeout = this.options.connectTimeout ?? connectTimeout(this.sessionTimeoutNow(), this.rotation.hosts.length);
     const resumable = this.sessionId !== 0n && !this.sessionFromReadOnly;
     this.options.log("debug", "connecting", { host: endpoint.host, port: endpoint.port });
     const conn: Connection = new Connection(
@@ -421,8 +413,7 @@ export class Session {
     this.sessionFromReadOnly = response.readOnly && (!sameSession || this.sessionFromReadOnly);
     this.negotiatedSessionTimeout = response.timeOut;
     this.lastContact = Date.now();
-    this.lastConnectedIndex = this.hostIndex;
-    this.attempts = 0;
+    this.rotation.connected();
     const silenceLimit = readTimeout(response.timeOut);
     conn.startTimers(silenceLimit, pingInterval(silenceLimit));
     this.options.log("debug", "handshake", { host: endpoint.host, port: endpoint.port, timeout: response.timeOut, readOnly: response.readOnly });
@@ -470,9 +461,7 @@ export class Session {
 
   /** Drops the connection and makes `hosts[index]` the next attempt, without the reconnect pause. */
   private moveTo(index: number, reason: string): void {
-    // connectNext advances by one before it connects.
-    this.hostIndex = (index - 1 + this.hosts.length) % this.hosts.length;
-    this.everAttempted = false;
+    this.rotation.moveTo(index);
     this.conn?.close(new Error(reason));
   }
 
@@ -486,22 +475,15 @@ export class Session {
    */
   updateHosts(hosts: readonly Endpoint[], rebalance: boolean, random: () => number): void {
     if (isTerminal(this.status.state) || this.status.state === "closing") return;
-    const previous = this.hosts;
-    this.hosts = hosts;
-    this.lastConnectedIndex = -1;
-    const at = this.conn === null || this.endpoint === undefined ? -1 : indexOfEndpoint(hosts, this.endpoint);
-    if (this.conn === null) {
-      // Waiting out a reconnect pause: the attempt it ends in goes to the new list's first host.
-      this.hostIndex = 0;
-      return;
-    }
+    // Waiting out a reconnect pause, the attempt it ends in goes to the new list's first host.
+    const carrying = this.conn === null ? undefined : this.endpoint;
+    const { at, previous } = this.rotation.replace(hosts, carrying, isConnected(this.status.state));
+    if (carrying === undefined) return;
     if (at < 0) {
       this.options.log("info", "the server is no longer in the host list; moving", { host: this.endpoint?.host, port: this.endpoint?.port });
       this.moveTo(0, "the server is no longer in the host list");
       return;
     }
-    this.hostIndex = at;
-    if (isConnected(this.status.state)) this.lastConnectedIndex = at;
     // With one host nothing was probed (probeForReadWrite stops there); now there are others.
     if (this.status.state === "connectedReadOnly" && previous.length < 2) this.probeForReadWrite(100);
     const target = rebalance && isConnected(this.status.state) ? rebalanceTarget(previous, hosts, random) : undefined;
@@ -571,18 +553,18 @@ export class Session {
    */
   private probeForReadWrite(delay: number): void {
     clearTimeout(this.probeTimer);
-    if (this.hosts.length < 2) return;
+    if (this.rotation.hosts.length < 2) return;
     this.probeTimer = setTimeout(() => {
       this.probeTimer = undefined;
       if (this.status.state !== "connectedReadOnly") return;
-      const hosts = this.hosts;
+      const hosts = this.rotation.hosts;
       let pending = hosts.length - 1;
       let moved = false;
       for (let i = 1; i < hosts.length; i++) {
-        const index = (this.hostIndex + i) % hosts.length;
+        const index = (this.rotation.index + i) % hosts.length;
         this.askIsReadOnly(hosts[index] as Endpoint, (answer) => {
           pending--;
-          if (!moved && answer === "rw" && this.status.state === "connectedReadOnly" && hosts === this.hosts) {
+          if (!moved && answer === "rw" && this.status.state === "connectedReadOnly" && hosts === this.rotation.hosts) {
             moved = true;
             this.options.log("info", "a read/write server is reachable; leaving the read-only one", { host: hosts[index]?.host, port: hosts[index]?.port });
             this.moveTo(index, "moving to a read/write server");

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { pingInterval } from "../../src/client/timeouts.ts";
 import { FrameError, FrameReader } from "../../src/client/frames.ts";
-import { indexOfEndpoint, parseConnectString, rebalanceTarget, shuffled } from "../../src/client/connect-string.ts";
+import { indexOfEndpoint, parseConnectString, rebalanceTarget, shuffled } from "../../src/client/hosts.ts";
 import type { Endpoint } from "../../src/transport/transport.ts";
 import { Queue } from "../../src/client/queue.ts";
 import { type SessionInput, type SessionStatus, type StateEvent, isTerminal, transition } from "../../src/client/session-state.ts";
