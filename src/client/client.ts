@@ -2,74 +2,40 @@
  * The public ZooKeeper client: a promise API over the session. Every method validates its
  * arguments before anything is sent and reports failures as {@link ZooKeeperError}.
  */
-import type { JuteReader } from "../jute/reader.ts";
-import {
-  type ACL,
-  type ClientInfo,
-  type Stat,
-  readACLList,
-  readClientInfoList,
-  readData,
-  readPath,
-  readStat,
-  readStringList,
-  writeCreateRequest,
-  writePathIntRequest,
-  writePathRequest,
-  writePathWatchRequest,
-  writeReconfigRequest,
-  writeSetACLRequest,
-  writeSetDataRequest,
-} from "../jute/records.ts";
-import { type CreateMode, createWire } from "../protocol/create-mode.ts";
+import type { ACL, ClientInfo, Stat } from "../jute/records.ts";
 import { ensembleHosts } from "../protocol/ensemble-config.ts";
 import { ErrorCode, ZooKeeperError, badArguments } from "../protocol/errors.ts";
 import type { WatchedEvent, Watcher } from "../protocol/events.ts";
-import { OpCode, type OpName } from "../protocol/opcodes.ts";
-import { createTarget, deleteTarget, joinPath, parentPath, validatePath } from "../protocol/paths.ts";
+import type { OpName } from "../protocol/opcodes.ts";
+import { joinPath, parentPath, validatePath } from "../protocol/paths.ts";
 import type { Endpoint } from "../transport/transport.ts";
 import { indexOfEndpoint, shuffled } from "./hosts.ts";
-import { CONFIG_NODE, type ConfigResult, type ReconfigChange, readConfigResult, validHosts, validReconfig } from "./ensemble.ts";
-import { ReadBatch, Transaction } from "./multi.ts";
+import { type ConfigResult, type ReconfigChange, validHosts } from "./ensemble.ts";
+import { type MultiContext, ReadBatch, Transaction } from "./multi.ts";
 import type { Request, SignalOptions } from "./request.ts";
 import { type RequestContext, type StateMessage, requestChannel, stateChannel, tracingRequests, watchesChannel } from "./diagnostics.ts";
 import type { Logger } from "./logger.ts";
+import {
+  type AddWatchMode,
+  type CreateOptions,
+  type Operation,
+  type VersionOptions,
+  type WatchContext,
+  type WatchOption,
+  type WatchOptions,
+  operations as ops,
+  replyError,
+} from "./operations.ts";
 import { type ConnectOptions, initialConnectTimeout, resolveOptions } from "./options.ts";
 import { Session, type WatchReport } from "./session.ts";
 import type { ClientState, ConnectionState, StateEvent } from "./session-state.ts";
-import { validACL, validData, validVersion } from "./validate.ts";
 import { type OverflowPolicy, type WatchStream, openWatchStream } from "./watch-stream.ts";
 import { WatcherTypeCode, type WatchKind, type WatcherType } from "./watches.ts";
 
 export type { ConfigResult, ReconfigChange } from "./ensemble.ts";
 export type { ConnectOptions } from "./options.ts";
+export type { AddWatchMode, CreateOptions, VersionOptions, WatchOption, WatchOptions } from "./operations.ts";
 export type { SignalOptions } from "./request.ts";
-
-/** A read's watch: `true` for the default watcher, or a callback that fires once. */
-export type WatchOption = boolean | Watcher;
-
-/** Options of {@link ZooKeeperClient.create}. */
-export interface CreateOptions extends SignalOptions {
-  /** Default `"persistent"`. */
-  readonly mode?: CreateMode;
-  /** Default {@link OPEN_ACL_UNSAFE}. */
-  readonly acl?: readonly ACL[];
-  /** Time to live in ms, for the `*-ttl` modes only (the server needs `extendedTypesEnabled`). */
-  readonly ttl?: number | bigint;
-}
-
-/** Options carrying an expected version (-1, the default, matches any version). */
-export interface VersionOptions extends SignalOptions {
-  readonly version?: number;
-}
-
-/** Options of reads that can leave a watch. */
-export interface WatchOptions extends SignalOptions {
-  readonly watch?: WatchOption;
-}
-
-/** Mode of {@link ZooKeeperClient.addWatch}. */
-export type AddWatchMode = "persistent" | "persistent-recursive";
 
 /** Options of {@link ZooKeeperClient.watch}. */
 export interface WatchStreamOptions extends SignalOptions {
@@ -93,24 +59,6 @@ interface StateListeners {
 }
 
 /**
- * A request as the client methods send it: what it is, how to encode it, how to read the reply,
- * the caller's signal, and what to undo should the reply come after the caller gave up.
- */
-type SendArgs<T> = [
-  op: OpName,
-  opcode: number,
-  path: string | undefined,
-  encode: Request["encode"],
-  onReply: (err: number, r: JuteReader | null) => T,
-  signal?: AbortSignal,
-  onLateReply?: (err: number) => void,
-];
-
-function check(err: number, op: OpName, path: string | undefined): void {
-  if (err !== 0) throw new ZooKeeperError(err, { op, path });
-}
-
-/**
  * A ZooKeeper client holding one session. Create it with {@link connect}.
  *
  * @example
@@ -128,6 +76,8 @@ export class ZooKeeperClient {
   readonly #closeTimeout: number;
   readonly #defaultWatcher: Watcher;
   readonly #shuffleHosts: boolean;
+  /** What the operations need from the client. */
+  readonly #context: WatchContext;
   /** Per watch kind and server path, the latest addWatch not yet settled (see addWatch's takeBack). */
   readonly #pendingWatchAdds = new Map<string, object>();
 
@@ -163,6 +113,12 @@ export class ZooKeeperClient {
         defaultWatcher: this.#defaultWatcher,
       },
     );
+    this.#context = {
+      chroot: resolved.chroot,
+      maxFrameSize: resolved.maxFrameSize,
+      watcher: (watch, op, path) => this.#watcher(watch, op, path),
+      register: (kind, serverPath, watcher) => this.#register(kind, serverPath, watcher),
+    };
     for (const a of resolved.auth) {
       this.addAuth(a.scheme, a.auth).catch((error) => log("warn", "authentication failed", { error }));
     }
@@ -266,14 +222,15 @@ export class ZooKeeperClient {
     return () => set.delete(listener);
   }
 
-  #send<T>(...args: SendArgs<T>): Promise<T> {
-    if (!tracingRequests()) return this.#submit(...args);
-    const context: RequestContext = { op: args[0], path: args[2], sessionId: this.#session.id };
-    return requestChannel.tracePromise(() => this.#submit(...args), context) as Promise<T>;
+  #send<T>(operation: Operation<T>, signal?: AbortSignal, onLateReply?: (err: number) => void): Promise<T> {
+    if (!tracingRequests()) return this.#submit(operation, signal, onLateReply);
+    const context: RequestContext = { op: operation.op, path: operation.path, sessionId: this.#session.id };
+    return requestChannel.tracePromise(() => this.#submit(operation, signal, onLateReply), context) as Promise<T>;
   }
 
   /** {@link #send} without the tracing. */
-  #submit<T>(...[op, opcode, path, encode, onReply, signal, onLateReply]: SendArgs<T>): Promise<T> {
+  #submit<T>(operation: Operation<T>, signal: AbortSignal | undefined, onLateReply: ((err: number) => void) | undefined): Promise<T> {
+    const { op, opcode, path, encode } = operation;
     if (signal !== undefined) {
       if (!isAbortSignal(signal)) throw badArguments("signal must be an AbortSignal", op, path);
       if (signal.aborted) return Promise.reject(signal.reason);
@@ -288,7 +245,7 @@ export class ZooKeeperClient {
         xid: 0,
         abandoned: false,
         complete(err, r) {
-          // An abandoned read registers no watch: onReply is where watches are registered.
+          // An abandoned read registers no watch: decoding is where watches are registered.
           // A request with lasting effects on the server gets to undo them (onLateReply).
           if (request.abandoned) {
             onLateReply?.(err);
@@ -297,7 +254,9 @@ export class ZooKeeperClient {
           release?.();
           let value: T;
           try {
-            value = onReply(err, r);
+            if (err === 0) value = operation.decode(r);
+            else if (operation.onError !== undefined) value = operation.onError(err);
+            else throw replyError(err, op, path);
           } catch (error) {
             if (error instanceof ZooKeeperError) {
               reject(error);
@@ -333,6 +292,14 @@ export class ZooKeeperClient {
     }
   }
 
+  /** Builds an operation (a bad argument rejects, nothing is sent) and sends it with the caller's signal. */
+  #call<T>(options: SignalOptions, build: () => Operation<T>): Promise<T> {
+    return this.#guard(() => {
+      const operation = build();
+      return this.#send(operation, options.signal);
+    });
+  }
+
   #watcher(watch: WatchOption | undefined, op: OpName, path: string): Watcher | undefined {
     if (watch === undefined || watch === false) return undefined;
     if (watch === true) return this.#defaultWatcher;
@@ -354,28 +321,12 @@ export class ZooKeeperClient {
    * `NoChildrenForEphemerals`, `NoAuth`, `InvalidACL`, `Unimplemented` (TTL disabled on the server).
    */
   create(path: string, data?: Uint8Array, options: CreateOptions = {}): Promise<{ path: string; stat: Stat }> {
-    return this.#guard(() => {
-      const wire = createWire(options.mode ?? "persistent", options.ttl, path);
-      validatePath(path, "create", wire.sequential);
-      const bytes = validData(data, "create", path, this.#maxFrameSize);
-      const acl = validACL(options.acl, "create", path);
-      const serverPath = createTarget(this.#chroot, path, wire.sequential);
-      return this.#send("create", wire.opcode, path, (w) => writeCreateRequest(w, serverPath, bytes, acl, wire.flags, wire.ttl), (err, r) => {
-        check(err, "create", path);
-        const reader = r as JuteReader;
-        return { path: this.#chroot.toClient(readPath(reader)), stat: readStat(reader) };
-      }, options.signal);
-    });
+    return this.#call(options, () => ops.create(this.#context, path, data, options));
   }
 
   /** Deletes a node (only at `version` when given). Fails with `NoNode`, `BadVersion`, `NotEmpty`. */
   delete(path: string, options: VersionOptions = {}): Promise<void> {
-    return this.#guard(() => {
-      validatePath(path, "delete");
-      const version = validVersion(options.version, "delete", path);
-      const serverPath = deleteTarget(this.#chroot, path);
-      return this.#send("delete", OpCode.delete, path, (w) => writePathIntRequest(w, serverPath, version), (err) => check(err, "delete", path), options.signal);
-    });
+    return this.#call(options, () => ops.delete(this.#context, path, options));
   }
 
   /**
@@ -383,52 +334,17 @@ export class ZooKeeperClient {
    * creation, deletion or data change.
    */
   exists(path: string, options: WatchOptions = {}): Promise<Stat | null> {
-    return this.#guard(() => {
-      validatePath(path, "exists");
-      const watcher = this.#watcher(options.watch, "exists", path);
-      const serverPath = this.#chroot.toServer(path);
-      return this.#send("exists", OpCode.exists, path, (w) => writePathWatchRequest(w, serverPath, watcher !== undefined), (err, r) => {
-        if (err === ErrorCode.NoNode) {
-          this.#register("exist", serverPath, watcher);
-          return null;
-        }
-        check(err, "exists", path);
-        const stat = readStat(r as JuteReader);
-        this.#register("data", serverPath, watcher);
-        return stat;
-      }, options.signal);
-    });
+    return this.#call(options, () => ops.exists(this.#context, path, options));
   }
 
   /** The node's data (a copy the caller may keep; empty for null data) and Stat. */
   getData(path: string, options: WatchOptions = {}): Promise<{ data: Uint8Array; stat: Stat }> {
-    return this.#guard(() => {
-      validatePath(path, "getData");
-      const watcher = this.#watcher(options.watch, "getData", path);
-      const serverPath = this.#chroot.toServer(path);
-      return this.#send("getData", OpCode.getData, path, (w) => writePathWatchRequest(w, serverPath, watcher !== undefined), (err, r) => {
-        check(err, "getData", path);
-        const reader = r as JuteReader;
-        const data = readData(reader);
-        const stat = readStat(reader);
-        this.#register("data", serverPath, watcher);
-        return { data, stat };
-      }, options.signal);
-    });
+    return this.#call(options, () => ops.getData(this.#context, path, options));
   }
 
   /** Replaces the node's data (only at `version` when given) and returns the new Stat. */
   setData(path: string, data: Uint8Array, options: VersionOptions = {}): Promise<Stat> {
-    return this.#guard(() => {
-      validatePath(path, "setData");
-      const bytes = validData(data ?? null, "setData", path, this.#maxFrameSize);
-      const version = validVersion(options.version, "setData", path);
-      const serverPath = this.#chroot.toServer(path);
-      return this.#send("setData", OpCode.setData, path, (w) => writeSetDataRequest(w, serverPath, bytes, version), (err, r) => {
-        check(err, "setData", path);
-        return readStat(r as JuteReader);
-      }, options.signal);
-    });
+    return this.#call(options, () => ops.setData(this.#context, path, data, options));
   }
 
   /**
@@ -443,15 +359,7 @@ export class ZooKeeperClient {
    * ```
    */
   getConfig(options: WatchOptions = {}): Promise<ConfigResult> {
-    return this.#guard(() => {
-      const watcher = this.#watcher(options.watch, "getData", CONFIG_NODE);
-      return this.#send("getData", OpCode.getData, CONFIG_NODE, (w) => writePathWatchRequest(w, CONFIG_NODE, watcher !== undefined), (err, r) => {
-        check(err, "getData", CONFIG_NODE);
-        const result = readConfigResult(r as JuteReader, "getData");
-        this.#register("data", CONFIG_NODE, watcher);
-        return result;
-      }, options.signal);
-    });
+    return this.#call(options, () => ops.getConfig(this.#context, options));
   }
 
   /**
@@ -468,15 +376,7 @@ export class ZooKeeperClient {
    * ```
    */
   reconfig(change: ReconfigChange): Promise<ConfigResult> {
-    return this.#guard(() => {
-      const { joining, leaving, members } = validReconfig(change);
-      const fromConfig = change.fromConfig ?? -1n;
-      if (typeof fromConfig !== "bigint") throw badArguments("fromConfig must be a bigint (a configuration version)", "reconfig");
-      return this.#send("reconfig", OpCode.reconfig, undefined, (w) => writeReconfigRequest(w, joining, leaving, members, fromConfig), (err, r) => {
-        check(err, "reconfig", undefined);
-        return readConfigResult(r as JuteReader, "reconfig");
-      }, change.signal);
-    });
+    return this.#call(change, () => ops.reconfig(change));
   }
 
   /**
@@ -495,55 +395,22 @@ export class ZooKeeperClient {
 
   /** The names of the node's children (unordered) and its Stat (getChildren2, §7.6). */
   getChildren(path: string, options: WatchOptions = {}): Promise<{ children: string[]; stat: Stat }> {
-    return this.#guard(() => {
-      validatePath(path, "getChildren2");
-      const watcher = this.#watcher(options.watch, "getChildren2", path);
-      const serverPath = this.#chroot.toServer(path);
-      return this.#send("getChildren2", OpCode.getChildren2, path, (w) => writePathWatchRequest(w, serverPath, watcher !== undefined), (err, r) => {
-        check(err, "getChildren2", path);
-        const reader = r as JuteReader;
-        const children = readStringList(reader, "child name");
-        const stat = readStat(reader);
-        this.#register("child", serverPath, watcher);
-        return { children, stat };
-      }, options.signal);
-    });
+    return this.#call(options, () => ops.getChildren2(this.#context, path, options));
   }
 
   /** The node's ACL and Stat. */
   getACL(path: string, options: SignalOptions = {}): Promise<{ acl: ACL[]; stat: Stat }> {
-    return this.#guard(() => {
-      validatePath(path, "getACL");
-      const serverPath = this.#chroot.toServer(path);
-      return this.#send("getACL", OpCode.getACL, path, (w) => writePathRequest(w, serverPath), (err, r) => {
-        check(err, "getACL", path);
-        const reader = r as JuteReader;
-        return { acl: readACLList(reader), stat: readStat(reader) };
-      }, options.signal);
-    });
+    return this.#call(options, () => ops.getACL(this.#context, path));
   }
 
   /** Replaces the node's ACL (only at ACL version `version` when given). */
   setACL(path: string, acl: readonly ACL[], options: VersionOptions = {}): Promise<Stat> {
-    return this.#guard(() => {
-      validatePath(path, "setACL");
-      const list = validACL(acl, "setACL", path);
-      const version = validVersion(options.version, "setACL", path);
-      const serverPath = this.#chroot.toServer(path);
-      return this.#send("setACL", OpCode.setACL, path, (w) => writeSetACLRequest(w, serverPath, list, version), (err, r) => {
-        check(err, "setACL", path);
-        return readStat(r as JuteReader);
-      }, options.signal);
-    });
+    return this.#call(options, () => ops.setACL(this.#context, path, acl, options));
   }
 
   /** Makes the connected server catch up with the leader, so later reads see every earlier write. */
   sync(path = "/", options: SignalOptions = {}): Promise<void> {
-    return this.#guard(() => {
-      validatePath(path, "sync");
-      const serverPath = this.#chroot.toServer(path);
-      return this.#send("sync", OpCode.sync, path, (w) => writePathRequest(w, serverPath), (err) => check(err, "sync", path), options.signal);
-    });
+    return this.#call(options, () => ops.sync(this.#context, path));
   }
 
   /**
@@ -555,56 +422,31 @@ export class ZooKeeperClient {
    * ```
    */
   multi(): Transaction {
-    return new Transaction({
-      chroot: this.#chroot,
-      maxFrameSize: this.#maxFrameSize,
-      send: (op, opcode, path, encode, onReply, signal) => this.#guard(() => this.#send(op, opcode, path, encode, onReply, signal)),
-    });
+    return new Transaction(this.#batchContext());
   }
 
   /** Starts a batch of reads sent as one request (multiRead, 3.6+; not atomic). */
   multiRead(): ReadBatch {
-    return new ReadBatch({
-      chroot: this.#chroot,
-      maxFrameSize: this.#maxFrameSize,
-      send: (op, opcode, path, encode, onReply, signal) => this.#guard(() => this.#send(op, opcode, path, encode, onReply, signal)),
-    });
+    return new ReadBatch(this.#batchContext());
+  }
+
+  #batchContext(): MultiContext {
+    return { ...this.#context, send: (operation, signal) => this.#guard(() => this.#send(operation, signal)) };
   }
 
   /** Paths of this session's ephemeral nodes that start with `prefix` (a plain string prefix). */
   getEphemerals(prefix = "/", options: SignalOptions = {}): Promise<string[]> {
-    return this.#guard(() => {
-      if (typeof prefix !== "string" || !prefix.startsWith("/")) throw badArguments("prefix must start with /", "getEphemerals");
-      const chroot = this.#chroot;
-      // A plain string prefix, so it is joined as text: "/" under chroot "/app" is "/app/".
-      const serverPrefix = chroot.prefix + prefix;
-      return this.#send("getEphemerals", OpCode.getEphemerals, prefix, (w) => writePathRequest(w, serverPrefix), (err, r) => {
-        check(err, "getEphemerals", prefix);
-        return readStringList(r as JuteReader, "ephemeral path").map((p) => chroot.toClient(p));
-      }, options.signal);
-    });
+    return this.#call(options, () => ops.getEphemerals(this.#context, prefix));
   }
 
   /** The number of all descendants of the node (not only its children). */
   getAllChildrenNumber(path: string, options: SignalOptions = {}): Promise<number> {
-    return this.#guard(() => {
-      validatePath(path, "getAllChildrenNumber");
-      const serverPath = this.#chroot.toServer(path);
-      return this.#send("getAllChildrenNumber", OpCode.getAllChildrenNumber, path, (w) => writePathRequest(w, serverPath), (err, r) => {
-        check(err, "getAllChildrenNumber", path);
-        return (r as JuteReader).int();
-      }, options.signal);
-    });
+    return this.#call(options, () => ops.getAllChildrenNumber(this.#context, path));
   }
 
   /** The identities the server attaches to this connection (3.7+). */
   whoAmI(options: SignalOptions = {}): Promise<ClientInfo[]> {
-    return this.#guard(() =>
-      this.#send("whoAmI", OpCode.whoAmI, undefined, undefined, (err, r) => {
-        check(err, "whoAmI", undefined);
-        return readClientInfoList(r as JuteReader);
-      }, options.signal)
-    );
+    return this.#call(options, () => ops.whoAmI());
   }
 
   /**
@@ -643,12 +485,9 @@ export class ZooKeeperClient {
         const watches = this.#session.watches;
         if ((err !== 0 && err !== ErrorCode.NoNode) || watches.has(kind, serverPath) || this.#pendingWatchAdds.has(key)) return;
         const type = watches.removalType(kind, serverPath);
-        this.#send("removeWatches", OpCode.removeWatches, path, (w) => writePathIntRequest(w, serverPath, WatcherTypeCode[type]), () => {}).catch(() => {});
+        this.#send({ ...ops.removeWatches(path, serverPath, type), onError: () => {} }).catch(() => {});
       };
-      const adding = this.#send("addWatch", OpCode.addWatch, path, (w) => writePathIntRequest(w, serverPath, mode === "persistent" ? 0 : 1), (err) => {
-        if (err !== 0 && err !== ErrorCode.NoNode) check(err, "addWatch", path);
-        this.#session.watches.add(kind, serverPath, watcher);
-      }, options.signal, takeBack);
+      const adding = this.#send(ops.addWatch(path, serverPath, mode, () => this.#session.watches.add(kind, serverPath, watcher)), options.signal, takeBack);
       // Set once sent (a bad signal throws first); no reply can come before this.
       this.#pendingWatchAdds.set(key, self);
       const settled = () => {
@@ -723,7 +562,7 @@ export class ZooKeeperClient {
       }
       const persistentType = type === "persistent" || type === "persistentRecursive";
       const wireType = watches.removalType(type, serverPath);
-      return this.#send("removeWatches", OpCode.removeWatches, path, (w) => writePathIntRequest(w, serverPath, WatcherTypeCode[wireType]), (err) => check(err, "removeWatches", path)).then(
+      return this.#send(ops.removeWatches(path, serverPath, wireType)).then(
         () => announce("SyncConnected"),
         (error: unknown) => {
           const code = error instanceof ZooKeeperError ? error.code : undefined;

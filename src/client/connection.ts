@@ -273,7 +273,7 @@ export class Connection {
     }
     if (zxid > 0n) this.events.onZxid(zxid);
     try {
-      request.complete(err, err === 0 ? r : null);
+      request.complete(err, r);
     } catch (cause) {
       request.fail(new ZooKeeperError(ErrorCode.MarshallingError, {
         op: request.op,
