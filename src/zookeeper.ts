@@ -22,10 +22,10 @@ export { type RetryPolicy, backoffSleep, isRetryable, retry } from "./client/ret
 export type { RequestContext, StateMessage } from "./client/diagnostics.ts";
 export type { SaslOptions } from "./client/sasl.ts";
 export type { LogSeverity, Logger } from "./client/logger.ts";
-export type { WatchReport } from "./client/session.ts";
+export type { WatchReport } from "./client/watches.ts";
 export type { ClientState, ConnectionState, StateEvent } from "./client/session-state.ts";
 export { type OverflowPolicy, type WatchStream, WatchOverflowError } from "./client/watch-stream.ts";
-export type { WatcherType } from "./client/watches.ts";
+export type { WatcherType } from "./client/watch-tables.ts";
 export type { ACL, ClientInfo, Id, Stat, WatchLists } from "./jute/records.ts";
 export { CREATOR_ALL_ACL, Ids, OPEN_ACL_UNSAFE, Perms, READ_ACL_UNSAFE, digestId } from "./protocol/acl.ts";
 export { type CreateMode, MAX_TTL } from "./protocol/create-mode.ts";

@@ -27,10 +27,11 @@ import {
   replyError,
 } from "./operations.ts";
 import { type ConnectOptions, initialConnectTimeout, resolveOptions } from "./options.ts";
-import { Session, type WatchReport } from "./session.ts";
+import { Session } from "./session.ts";
 import type { ClientState, ConnectionState, StateEvent } from "./session-state.ts";
 import { type OverflowPolicy, type WatchStream, openWatchStream } from "./watch-stream.ts";
-import { WatcherTypeCode, type WatchKind, type WatcherType } from "./watches.ts";
+import type { WatcherType } from "./watch-tables.ts";
+import { type WatchReport, Watches } from "./watches.ts";
 
 export type { ConfigResult, ReconfigChange } from "./ensemble.ts";
 export type { ConnectOptions } from "./options.ts";
@@ -72,20 +73,17 @@ interface StateListeners {
 export class ZooKeeperClient {
   readonly #session: Session;
   readonly #listeners: { [K in keyof StateListeners]: Set<StateListeners[K]> } = { state: new Set(), connectionState: new Set(), event: new Set(), watches: new Set() };
-  readonly #maxFrameSize: number;
   readonly #closeTimeout: number;
   readonly #defaultWatcher: Watcher;
   readonly #shuffleHosts: boolean;
   /** What the operations need from the client. */
   readonly #context: WatchContext;
-  /** Per watch kind and server path, the latest addWatch not yet settled (see addWatch's takeBack). */
-  readonly #pendingWatchAdds = new Map<string, object>();
+  readonly #watches: Watches;
 
   /** @internal Use {@link connect} or {@link createClient}. */
   constructor(connectString: string, options: ConnectOptions = {}) {
     const resolved = resolveOptions(connectString, options);
     const log = resolved.log;
-    this.#maxFrameSize = resolved.maxFrameSize;
     this.#closeTimeout = resolved.closeTimeout;
     this.#shuffleHosts = resolved.shuffleHosts;
     const userWatcher = resolved.watcher;
@@ -94,7 +92,9 @@ export class ZooKeeperClient {
       if (userWatcher) callListener(userWatcher, event, "the default watcher", log);
       for (const l of this.#listeners.event) callListener(l, event, "an event listener", log);
     };
+    this.#watches = new Watches({ chroot: resolved.chroot, maxFrameSize: resolved.maxFrameSize, log, send: (operation, signal, onLateReply) => this.#send(operation, signal, onLateReply) });
     this.#session = new Session(
+      this.#watches,
       {
         ...resolved,
         // Java's pacing (§15.2): 0–999 ms jitter before each retry, +1 s per full failed cycle.
@@ -117,7 +117,7 @@ export class ZooKeeperClient {
       chroot: resolved.chroot,
       maxFrameSize: resolved.maxFrameSize,
       watcher: (watch, op, path) => this.#watcher(watch, op, path),
-      register: (kind, serverPath, watcher) => this.#register(kind, serverPath, watcher),
+      register: (kind, serverPath, watcher) => this.#watches.register(kind, serverPath, watcher),
     };
     for (const a of resolved.auth) {
       this.addAuth(a.scheme, a.auth).catch((error) => log("warn", "authentication failed", { error }));
@@ -307,14 +307,6 @@ export class ZooKeeperClient {
     return watch;
   }
 
-  #register(kind: WatchKind, serverPath: string, watcher: Watcher | undefined): void {
-    if (watcher !== undefined) this.#session.watches.add(kind, serverPath, watcher);
-  }
-
-  get #chroot() {
-    return this.#session.chroot;
-  }
-
   /**
    * Creates a node and returns its actual path (with the sequential suffix, if any) and Stat.
    * Sequential paths may end with `/`. Fails with `NodeExists`, `NoNode` (no parent),
@@ -389,7 +381,7 @@ export class ZooKeeperClient {
    * its watches stay.
    */
   updateServerList(hosts: string | readonly Endpoint[], options: { readonly rebalance?: boolean } = {}): void {
-    const list = validHosts(hosts, this.#chroot.prefix);
+    const list = validHosts(hosts, this.#context.chroot.prefix);
     this.#session.updateHosts(this.#shuffleHosts ? shuffled(list) : list, options.rebalance ?? true, Math.random);
   }
 
@@ -468,34 +460,7 @@ export class ZooKeeperClient {
    * stays until {@link removeWatches}, survives reconnects, and does not need the node to exist.
    */
   addWatch(path: string, watcher: Watcher, options: { readonly mode?: AddWatchMode } & SignalOptions = {}): Promise<void> {
-    return this.#guard(() => {
-      validatePath(path, "addWatch");
-      if (typeof watcher !== "function") throw badArguments("watcher must be a function", "addWatch", path);
-      const mode = options.mode ?? "persistent";
-      if (mode !== "persistent" && mode !== "persistent-recursive") throw badArguments(`unknown watch mode ${String(mode)}`, "addWatch", path);
-      const kind: WatchKind = mode === "persistent" ? "persistent" : "persistentRecursive";
-      const serverPath = this.#chroot.toServer(path);
-      // Abandoned after it was sent, the watch may be set on the server all the same: unless
-      // another local watcher needs it, it is taken back, so the server sends no events for it.
-      // A later addWatch on the same watch still unanswered was sent before the take-back would
-      // be: the take-back would remove the watch that one is about to register.
-      const key = `${kind} ${serverPath}`;
-      const self = {};
-      const takeBack = (err: number) => {
-        const watches = this.#session.watches;
-        if ((err !== 0 && err !== ErrorCode.NoNode) || watches.has(kind, serverPath) || this.#pendingWatchAdds.has(key)) return;
-        const type = watches.removalType(kind, serverPath);
-        this.#send({ ...ops.removeWatches(path, serverPath, type), onError: () => {} }).catch(() => {});
-      };
-      const adding = this.#send(ops.addWatch(path, serverPath, mode, () => this.#session.watches.add(kind, serverPath, watcher)), options.signal, takeBack);
-      // Set once sent (a bad signal throws first); no reply can come before this.
-      this.#pendingWatchAdds.set(key, self);
-      const settled = () => {
-        if (this.#pendingWatchAdds.get(key) === self) this.#pendingWatchAdds.delete(key);
-      };
-      adding.then(settled, settled);
-      return adding;
-    });
+    return this.#guard(() => this.#watches.add(path, watcher, options));
   }
 
   /**
@@ -540,47 +505,7 @@ export class ZooKeeperClient {
    * happens even when the server cannot be told (e.g. while disconnected).
    */
   removeWatches(path: string, type: WatcherType, options: { readonly watcher?: Watcher; readonly local?: boolean } = {}): Promise<void> {
-    return this.#guard(() => {
-      validatePath(path, "removeWatches");
-      if (!Object.hasOwn(WatcherTypeCode, type)) throw badArguments(`unknown watcher type ${String(type)}`, "removeWatches", path);
-      const serverPath = this.#chroot.toServer(path);
-      const watches = this.#session.watches;
-      if (!watches.has(type, serverPath, options.watcher)) {
-        return Promise.reject(new ZooKeeperError(ErrorCode.NoWatcher, { op: "removeWatches", path }));
-      }
-      const { removed, stillWatched } = watches.remove(type, serverPath, options.watcher);
-      const announce = (state: WatchedEvent["state"]) => {
-        for (const [watcher, kinds] of removed) {
-          const types = new Set(kinds.map((k) => (k === "child" ? "ChildWatchRemoved" : k === "data" || k === "exist" ? "DataWatchRemoved" : "PersistentWatchRemoved")));
-          for (const eventType of types) this.#session.deliver(watcher, { type: eventType, state, path });
-        }
-      };
-      // Another local watch still needs the server-side watch: the removal is local only.
-      if (stillWatched) {
-        announce("SyncConnected");
-        return Promise.resolve();
-      }
-      const persistentType = type === "persistent" || type === "persistentRecursive";
-      const wireType = watches.removalType(type, serverPath);
-      return this.#send(ops.removeWatches(path, serverPath, wireType)).then(
-        () => announce("SyncConnected"),
-        (error: unknown) => {
-          const code = error instanceof ZooKeeperError ? error.code : undefined;
-          // NoWatcher: the watch already fired on the server. MarshallingError on a typed
-          // persistent removal: an older server keeps a stray watch whose events match nothing.
-          if (code === "NoWatcher" || (code === "MarshallingError" && persistentType)) {
-            announce("SyncConnected");
-            return;
-          }
-          if (options.local) {
-            announce("Disconnected");
-            return;
-          }
-          for (const [watcher, kinds] of removed) for (const kind of kinds) watches.add(kind, serverPath, watcher);
-          throw error;
-        },
-      );
-    });
+    return this.#guard(() => this.#watches.remove(path, type, options));
   }
 
   /**

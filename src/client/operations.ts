@@ -32,7 +32,7 @@ import { type Chroot, createTarget, deleteTarget, validatePath } from "../protoc
 import { CONFIG_NODE, type ConfigResult, type ReconfigChange, readConfigResult, validReconfig } from "./ensemble.ts";
 import type { SignalOptions } from "./request.ts";
 import { validACL, validData, validVersion } from "./validate.ts";
-import { type WatchKind, type WatcherType, WatcherTypeCode } from "./watches.ts";
+import { type WatchKind, type WatcherType, WatcherTypeCode } from "./watch-tables.ts";
 
 /** A read's watch: `true` for the default watcher, or a callback that fires once. */
 export type WatchOption = boolean | Watcher;

@@ -8,13 +8,12 @@
  * with `ConnectionLoss`; it fails with `SessionExpired` if the session expires first. Requests
  * already written when a connection drops fail with `ConnectionLoss` (their outcome is unknown).
  */
-import type { ConnectResponse, ReplyHeader, WatchLists, WatcherEventRecord } from "../jute/records.ts";
-import { writeSetWatches } from "../jute/records.ts";
+import type { ConnectResponse, ReplyHeader, WatcherEventRecord } from "../jute/records.ts";
 import { ErrorCode, ZooKeeperError } from "../protocol/errors.ts";
 import { type KeeperStateName, type WatchedEvent, type Watcher, eventTypeName } from "../protocol/events.ts";
 import { OpCode, WRITE_OPS } from "../protocol/opcodes.ts";
 import type { Chroot } from "../protocol/paths.ts";
-import type { Endpoint, TransportFactory } from "../transport/transport.ts";
+import type { Endpoint } from "../transport/transport.ts";
 import { HostRotation, rebalanceTarget } from "./hosts.ts";
 import { Connection, authFrameLength } from "./connection.ts";
 import { Queue } from "./queue.ts";
@@ -33,7 +32,7 @@ import {
   transition,
 } from "./session-state.ts";
 import { clientSideExpiry, connectTimeout, effectiveSessionTimeout, pingInterval, readTimeout, simulatedLostAfter, waitCheckPeriod } from "./timeouts.ts";
-import { WatchRegistry, batchWatchLists } from "./watches.ts";
+import type { WatchReport, Watches } from "./watches.ts";
 
 /** The settings a {@link Session} runs with: the resolved options it needs, and its reconnect pacing. */
 export interface SessionOptions
@@ -66,19 +65,6 @@ interface StoredAuth {
 interface Queued {
   readonly request: Request;
   readonly since: number;
-}
-
-/**
- * What became of the session's watches: after a reconnect, which SetWatches re-armed and which
- * the server refused; when the session expired, every watch it had (none can fire any more).
- * Paths are client paths.
- */
-export interface WatchReport {
-  readonly reason: "reconnected" | "expired";
-  /** The zxid the watches were restored relative to: changes after it fire at once. */
-  readonly relativeZxid?: bigint;
-  readonly restored: WatchLists;
-  readonly lost: WatchLists;
 }
 
 /** The session's listeners, set by the client. */
@@ -120,9 +106,7 @@ export class Session {
   private lastFailure: Error | undefined;
   /** Aborts of the `isro` probes in flight (a closed session must not keep sockets or timers). */
   private readonly probes = new Set<() => void>();
-  readonly watches = new WatchRegistry();
-
-  constructor(private readonly options: SessionOptions, private readonly listeners: SessionListeners) {
+  constructor(private readonly watches: Watches, private readonly options: SessionOptions, private readonly listeners: SessionListeners) {
     this.rotation = new HostRotation(options.hosts);
     if (options.resume) {
       this.sessionId = options.resume.sessionId;
@@ -298,7 +282,7 @@ export class Session {
       const watchers = new Set<Watcher>([this.listeners.defaultWatcher]);
       // Per-call watchers learn only that their watch can never fire any more.
       if (event === "expired" || event === "authFailed") for (const w of this.watches.all()) watchers.add(w);
-      for (const w of watchers) this.deliver(w, stateEvent);
+      for (const w of watchers) this.watches.deliver(w, stateEvent);
     }
     // Through the same microtask queue as watch events: listeners see node events and state
     // changes in the order they happened (a node event read just before a connection failed
@@ -335,16 +319,6 @@ export class Session {
     }
   }
 
-  /** Watchers run after the current frame, in arrival order, and cannot break the client. */
-  deliver(watcher: Watcher, event: WatchedEvent): void {
-    queueMicrotask(() => {
-      try {
-        watcher(event);
-      } catch (error) {
-        this.options.log("error", "a watcher threw", { error, event });
-      }
-    });
-  }
 
   private connectNext(): void {
     clearTimeout(this.reconnectTimer);
@@ -434,7 +408,7 @@ export class Session {
       }
       this.prime(conn, response.readOnly);
       // After SyncConnected, as the Java client orders them.
-      this.deliver(this.listeners.defaultWatcher, { type: "None", state: "SaslAuthenticated", path: null });
+      this.watches.deliver(this.listeners.defaultWatcher, { type: "None", state: "SaslAuthenticated", path: null });
     });
   }
 
@@ -442,7 +416,7 @@ export class Session {
   private prime(conn: Connection, readOnly: boolean): void {
     this.authReplies = [...this.auths];
     for (const a of this.auths) conn.sendAuth(a.scheme, a.auth);
-    this.restoreWatches(conn);
+    this.watches.restore((request) => conn.send(request), this.lastZxid, () => isTerminal(this.status.state), (report) => this.reportWatches(report));
     this.apply({ type: "handshake", readOnly });
     this.drainQueue();
     if (readOnly) this.probeForReadWrite(100);
@@ -493,55 +467,7 @@ export class Session {
     }
   }
 
-  /**
-   * Re-arms every watch with SetWatches batches relative to the last zxid seen, on any session,
-   * new ones included (a session from a read-only server is replaced on a read/write one). Once
-   * every batch is answered, reports what was restored and what was lost; a connection lost
-   * meanwhile retries them all at the next handshake, which reports instead.
-   */
-  private restoreWatches(conn: Connection): void {
-    const batches = batchWatchLists(this.watches.lists(), this.options.maxFrameSize);
-    if (batches.length === 0) return;
-    const relativeZxid = this.lastZxid;
-    const restored: WatchLists[] = [];
-    const lost: WatchLists[] = [];
-    let open = batches.length;
-    let interrupted = false;
-    const settle = () => {
-      // A session that ended meanwhile (credentials refused during priming) has its own report.
-      if (--open > 0 || interrupted || isTerminal(this.status.state)) return;
-      this.reportWatches({ reason: "reconnected", relativeZxid, restored: this.clientPaths(restored), lost: this.clientPaths(lost) });
-    };
-    for (const batch of batches) {
-      conn.send({
-        op: batch.persistent ? "setWatches2" : "setWatches",
-        opcode: batch.persistent ? OpCode.setWatches2 : OpCode.setWatches,
-        path: undefined,
-        xid: 0,
-        encode: (w) => writeSetWatches(w, relativeZxid, batch.lists, batch.persistent),
-        complete: (err) => {
-          if (err !== 0) this.options.log("warn", "restoring watches failed", { err });
-          (err === 0 ? restored : lost).push(batch.lists);
-          settle();
-        },
-        fail: (error) => {
-          if (error.code === "ConnectionLoss") interrupted = true;
-          else {
-            this.options.log("error", "restoring watches failed", { error });
-            lost.push(batch.lists);
-          }
-          settle();
-        },
-      });
-    }
-  }
 
-  /** Merges watch lists and turns their server paths into client paths. */
-  private clientPaths(parts: readonly WatchLists[]): WatchLists {
-    const chroot = this.options.chroot;
-    const of = (kind: keyof WatchLists) => parts.flatMap((p) => p[kind].map((path) => chroot.toClient(path)));
-    return { data: of("data"), exist: of("exist"), child: of("child"), persistent: of("persistent"), persistentRecursive: of("persistentRecursive") };
-  }
 
   private reportWatches(report: WatchReport): void {
     queueMicrotask(() => this.listeners.onWatches(report));
@@ -619,7 +545,7 @@ export class Session {
       return;
     }
     const event: WatchedEvent = { type, state: "SyncConnected", path: this.options.chroot.toClient(record.path) };
-    for (const watcher of this.watches.trigger(type, record.path)) this.deliver(watcher, event);
+    this.watches.notify(type, record.path, event);
     if (header.zxid > this.lastZxid) this.lastZxid = header.zxid;
   }
 
@@ -669,11 +595,9 @@ export class Session {
   private expire(reason: string): void {
     this.options.log("warn", "session expired", { reason, sessionId: `0x${this.sessionId.toString(16)}` });
     const renew = this.options.renewSessionOnExpiry;
-    const watched = this.watches.lists();
+    const lost = this.watches.lostAtExpiry();
     this.apply({ type: "expired", renew });
-    if (Object.values(watched).some((paths) => paths.length > 0)) {
-      this.reportWatches({ reason: "expired", restored: this.clientPaths([]), lost: this.clientPaths([watched]) });
-    }
+    if (lost !== undefined) this.reportWatches(lost);
     if (!renew) {
       this.finish();
       return;

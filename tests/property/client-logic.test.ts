@@ -7,7 +7,7 @@ import { indexOfEndpoint, parseConnectString, rebalanceTarget, shuffled } from "
 import type { Endpoint } from "../../src/transport/transport.ts";
 import { Queue } from "../../src/client/queue.ts";
 import { type SessionInput, type SessionStatus, type StateEvent, isTerminal, transition } from "../../src/client/session-state.ts";
-import { WatchRegistry, batchWatchLists } from "../../src/client/watches.ts";
+import { WatchRegistry, batchWatchLists } from "../../src/client/watch-tables.ts";
 import { writeRequestHeader, writeSetWatches } from "../../src/jute/records.ts";
 import type { Watcher } from "../../src/protocol/events.ts";
 import { OpCode } from "../../src/protocol/opcodes.ts";
