@@ -131,6 +131,17 @@ export function initialConnectTimeout(options: ConnectOptions): number {
   return options.initialConnectTimeout ?? defaultConnectionWait(requestedSessionTimeout(options));
 }
 
+/** The settings a {@link Session} runs with: the resolved options it needs, and its reconnect pacing. */
+export interface SessionOptions extends
+  Pick<
+    ResolvedOptions,
+    "hosts" | "requestedSessionTimeout" | "connectTimeout" | "canBeReadOnly" | "maxFrameSize" | "maxInFlight"
+    | "waitForConnection" | "transport" | "resume" | "log" | "renewSessionOnExpiry" | "sasl"
+  > {
+  /** Pause before a reconnect attempt, given whether a full cycle of hosts failed. */
+  readonly reconnectDelay: (fullCycle: boolean) => number;
+}
+
 /** Parses the connect string and resolves every option; throws `BadArguments` on invalid ones. */
 export function resolveOptions(connectString: string, options: ConnectOptions): ResolvedOptions {
   const parsed = parseConnectString(connectString);

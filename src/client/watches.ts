@@ -5,9 +5,9 @@
  * events, and re-arms every watch with SetWatches batches after a reconnect. The session and
  * the client reach the tables only through it.
  */
-import { type WatchLists, writeSetWatches } from "../jute/records.ts";
+import { type WatchLists, type WatcherEventRecord, writeSetWatches } from "../jute/records.ts";
 import { ErrorCode, ZooKeeperError, badArguments } from "../protocol/errors.ts";
-import type { EventTypeName, WatchedEvent, Watcher } from "../protocol/events.ts";
+import { type WatchedEvent, type Watcher, eventTypeName } from "../protocol/events.ts";
 import { OpCode } from "../protocol/opcodes.ts";
 import { type Chroot, validatePath } from "../protocol/paths.ts";
 import type { Logger } from "./logger.ts";
@@ -61,9 +61,19 @@ export class Watches {
     });
   }
 
-  /** Delivers a node notification to the watchers it reaches, consuming one-shot ones (§9.5). */
-  notify(type: EventTypeName, serverPath: string, event: WatchedEvent): void {
-    for (const watcher of this.#tables.trigger(type, serverPath)) this.deliver(watcher, event);
+  /**
+   * Delivers a node notification to the watchers it reaches, consuming one-shot ones (§9.5).
+   * False for a notification of an unknown type, which is ignored.
+   */
+  notify(record: WatcherEventRecord): boolean {
+    const type = eventTypeName(record.type);
+    if (type === undefined || type === "None") {
+      this.hooks.log("warn", "ignoring a notification of unknown type", { type: record.type, path: record.path });
+      return false;
+    }
+    const event: WatchedEvent = { type, state: "SyncConnected", path: this.hooks.chroot.toClient(record.path) };
+    for (const watcher of this.#tables.trigger(type, record.path)) this.deliver(watcher, event);
+    return true;
   }
 
   /** Every distinct registered watcher (told of session states no watch survives). */
