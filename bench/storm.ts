@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { plainThriftCodec, thriftCodec } from "../src/storm/codec/thrift.ts";
 import { executorKey, type NodeInfo, type RecordKind } from "../src/storm/records.ts";
-import { connect } from "../src/client/client.ts";
+import { connect } from "../src/client/connect.ts";
 import { createStormClusterState } from "../src/storm/storm-cluster-state.ts";
 import { sampleRecords, workerHeartbeat } from "./storm-fixtures.ts";
 import { quantile } from "./stats.ts";

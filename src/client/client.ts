@@ -3,18 +3,16 @@
  * arguments before anything is sent and reports failures as {@link ZooKeeperError}.
  */
 import type { ACL, ClientInfo, Stat } from "../jute/records.ts";
-import { ensembleHosts } from "../protocol/ensemble-config.ts";
-import { ErrorCode, ZooKeeperError, badArguments } from "../protocol/errors.ts";
-import type { WatchedEvent, Watcher } from "../protocol/events.ts";
+import { badArguments } from "../protocol/errors.ts";
+import type { Watcher } from "../protocol/events.ts";
 import type { OpName } from "../protocol/opcodes.ts";
-import { joinPath, parentPath, validatePath } from "../protocol/paths.ts";
 import type { Endpoint } from "../transport/transport.ts";
-import { indexOfEndpoint, shuffled } from "./hosts.ts";
+import { type RequestContext, requestChannel, tracingRequests } from "./diagnostics.ts";
 import { type ConfigResult, type ReconfigChange, validHosts } from "./ensemble.ts";
+import { followEnsemble } from "./follow-ensemble.ts";
+import { shuffled } from "./hosts.ts";
+import { Listeners, type StateListeners } from "./listeners.ts";
 import { type MultiContext, ReadBatch, Transaction } from "./multi.ts";
-import type { Request, SignalOptions } from "./request.ts";
-import { type RequestContext, type StateMessage, requestChannel, stateChannel, tracingRequests, watchesChannel } from "./diagnostics.ts";
-import type { Logger } from "./logger.ts";
 import {
   type AddWatchMode,
   type CreateOptions,
@@ -24,40 +22,16 @@ import {
   type WatchOption,
   type WatchOptions,
   operations as ops,
-  replyError,
 } from "./operations.ts";
-import { type ConnectOptions, initialConnectTimeout, resolveOptions } from "./options.ts";
+import { type ConnectOptions, resolveOptions } from "./options.ts";
+import type { Request, SignalOptions } from "./request.ts";
+import { sendOperation } from "./send.ts";
 import { Session } from "./session.ts";
-import type { ClientState, ConnectionState, StateEvent } from "./session-state.ts";
-import { type OverflowPolicy, type WatchStream, openWatchStream } from "./watch-stream.ts";
+import type { ClientState } from "./session-state.ts";
+import { type MkdirpOptions, deleteRecursive, mkdirp } from "./tree.ts";
+import { type WatchStream, type WatchStreamOptions, watchStream } from "./watch-stream.ts";
 import type { WatcherType } from "./watch-tables.ts";
-import { type WatchReport, Watches } from "./watches.ts";
-
-export type { ConfigResult, ReconfigChange } from "./ensemble.ts";
-export type { ConnectOptions } from "./options.ts";
-export type { AddWatchMode, CreateOptions, VersionOptions, WatchOption, WatchOptions } from "./operations.ts";
-export type { SignalOptions } from "./request.ts";
-
-/** Options of {@link ZooKeeperClient.watch}. */
-export interface WatchStreamOptions extends SignalOptions {
-  /** `persistent-recursive` (default): the node and every descendant; `persistent`: the node itself. */
-  readonly mode?: AddWatchMode;
-  /** Events held while the consumer is busy. Default 1 024. */
-  readonly bufferSize?: number;
-  /**
-   * When the buffer is full: `"error"` (default) stops the watch and throws a
-   * `WatchOverflowError` after the buffered events; `"dropOldest"` drops the oldest and counts
-   * it in `dropped`.
-   */
-  readonly overflow?: OverflowPolicy;
-}
-
-interface StateListeners {
-  state: (event: StateEvent) => void;
-  connectionState: (state: ConnectionState) => void;
-  event: Watcher;
-  watches: (report: WatchReport) => void;
-}
+import { Watches } from "./watches.ts";
 
 /**
  * A ZooKeeper client holding one session. Create it with {@link connect}.
@@ -72,9 +46,8 @@ interface StateListeners {
  */
 export class ZooKeeperClient {
   readonly #session: Session;
-  readonly #listeners: { [K in keyof StateListeners]: Set<StateListeners[K]> } = { state: new Set(), connectionState: new Set(), event: new Set(), watches: new Set() };
+  readonly #listeners: Listeners;
   readonly #closeTimeout: number;
-  readonly #defaultWatcher: Watcher;
   readonly #shuffleHosts: boolean;
   /** What the operations need from the client. */
   readonly #context: WatchContext;
@@ -86,12 +59,7 @@ export class ZooKeeperClient {
     const log = resolved.log;
     this.#closeTimeout = resolved.closeTimeout;
     this.#shuffleHosts = resolved.shuffleHosts;
-    const userWatcher = resolved.watcher;
-    this.#defaultWatcher = (event: WatchedEvent) => {
-      // Each listener on its own: one that throws must not keep the event from the others.
-      if (userWatcher) callListener(userWatcher, event, "the default watcher", log);
-      for (const l of this.#listeners.event) callListener(l, event, "an event listener", log);
-    };
+    const listeners = (this.#listeners = new Listeners(log, resolved.watcher));
     this.#watches = new Watches({ chroot: resolved.chroot, maxFrameSize: resolved.maxFrameSize, log, send: (operation, signal, onLateReply) => this.#send(operation, signal, onLateReply) });
     this.#session = new Session(
       this.#watches,
@@ -100,18 +68,7 @@ export class ZooKeeperClient {
         // Java's pacing (§15.2): 0–999 ms jitter before each retry, +1 s per full failed cycle.
         reconnectDelay: (fullCycle) => Math.floor(Math.random() * 1000) + (fullCycle ? 1000 : 0),
       },
-      {
-        onState: (event) => {
-          if (stateChannel.hasSubscribers) stateChannel.publish({ state: event, sessionId: this.#session.id } satisfies StateMessage);
-          this.#notify("state", event, log);
-        },
-        onConnectionState: (state) => this.#notify("connectionState", state, log),
-        onWatches: (report) => {
-          if (watchesChannel.hasSubscribers) watchesChannel.publish(report);
-          this.#notify("watches", report, log);
-        },
-        defaultWatcher: this.#defaultWatcher,
-      },
+      listeners.forSession(() => this.#session.id),
     );
     this.#context = {
       chroot: resolved.chroot,
@@ -122,31 +79,8 @@ export class ZooKeeperClient {
     for (const a of resolved.auth) {
       this.addAuth(a.scheme, a.auth).catch((error) => log("warn", "authentication failed", { error }));
     }
-    if (resolved.followEnsemble) this.#followEnsemble(log);
+    if (resolved.followEnsemble) followEnsemble(this, log);
     this.#session.start();
-  }
-
-  /** Re-reads the configuration on every connect and config change and applies its hosts. */
-  #followEnsemble(log: Logger): void {
-    const follow = (event?: WatchedEvent): void => {
-      if (event !== undefined && event.type !== "NodeDataChanged") return;
-      this.getConfig({ watch: follow }).then(({ config }) => {
-        const hosts = ensembleHosts(config);
-        const current = this.#session.serverList;
-        const same = hosts.length === current.length && hosts.every((h) => indexOfEndpoint(current, h) >= 0);
-        if (hosts.length === 0 || same) return;
-        log("info", "following the ensemble configuration", { version: config.version, hosts });
-        this.updateServerList(hosts);
-      }, (error: unknown) => {
-        // A lost connection re-reads at the next connect; a closed client stops here.
-        log("debug", "could not read the ensemble configuration", { error });
-      });
-    };
-    // The one-shot config watch is restored with the others after a reconnect; a read cut off
-    // by a disconnect, or a new session's empty watch table, needs the read again.
-    this.on("state", (event) => {
-      if (event === "connected" || event === "reconnected" || event === "newSession") follow();
-    });
   }
 
   /** Where the client is: `connecting`, `connected`, `connectedReadOnly`, `closing`, `closed`, `expired`, `authFailed`. */
@@ -187,9 +121,6 @@ export class ZooKeeperClient {
     return this.#session.timeout;
   }
 
-  #notify<K extends "state" | "connectionState" | "watches">(type: K, value: Parameters<StateListeners[K]>[0], log: Logger): void {
-    for (const listener of this.#listeners[type] as Set<(v: typeof value) => void>) callListener(listener, value, `a ${type} listener`, log);
-  }
 
   /**
    * Resolves once fewer than `maxInFlight` requests are outstanding. A producer issuing many
@@ -217,71 +148,16 @@ export class ZooKeeperClient {
    * that unsubscribes.
    */
   on<K extends keyof StateListeners>(type: K, listener: StateListeners[K]): () => void {
-    const set = this.#listeners[type] as Set<StateListeners[K]>;
-    set.add(listener);
-    return () => set.delete(listener);
+    return this.#listeners.on(type, listener);
   }
 
   #send<T>(operation: Operation<T>, signal?: AbortSignal, onLateReply?: (err: number) => void): Promise<T> {
-    if (!tracingRequests()) return this.#submit(operation, signal, onLateReply);
+    const submit = (request: Request) => this.#session.submit(request);
+    if (!tracingRequests()) return sendOperation(submit, operation, signal, onLateReply);
     const context: RequestContext = { op: operation.op, path: operation.path, sessionId: this.#session.id };
-    return requestChannel.tracePromise(() => this.#submit(operation, signal, onLateReply), context) as Promise<T>;
+    return requestChannel.tracePromise(() => sendOperation(submit, operation, signal, onLateReply), context) as Promise<T>;
   }
 
-  /** {@link #send} without the tracing. */
-  #submit<T>(operation: Operation<T>, signal: AbortSignal | undefined, onLateReply: ((err: number) => void) | undefined): Promise<T> {
-    const { op, opcode, path, encode } = operation;
-    if (signal !== undefined) {
-      if (!isAbortSignal(signal)) throw badArguments("signal must be an AbortSignal", op, path);
-      if (signal.aborted) return Promise.reject(signal.reason);
-    }
-    return new Promise<T>((resolve, reject) => {
-      let release: (() => void) | undefined; // removes the abort listener, when there is one
-      const request: Request = {
-        op,
-        opcode,
-        path,
-        encode,
-        xid: 0,
-        abandoned: false,
-        complete(err, r) {
-          // An abandoned read registers no watch: decoding is where watches are registered.
-          // A request with lasting effects on the server gets to undo them (onLateReply).
-          if (request.abandoned) {
-            onLateReply?.(err);
-            return;
-          }
-          release?.();
-          let value: T;
-          try {
-            if (err === 0) value = operation.decode(r);
-            else if (operation.onError !== undefined) value = operation.onError(err);
-            else throw replyError(err, op, path);
-          } catch (error) {
-            if (error instanceof ZooKeeperError) {
-              reject(error);
-              return;
-            }
-            throw error;
-          }
-          resolve(value);
-        },
-        fail(error) {
-          release?.();
-          reject(error);
-        },
-      };
-      if (signal !== undefined) {
-        const abandon = () => {
-          request.abandoned = true;
-          reject(signal.reason);
-        };
-        signal.addEventListener("abort", abandon, { once: true });
-        release = () => signal.removeEventListener("abort", abandon);
-      }
-      this.#session.submit(request);
-    });
-  }
 
   /** Runs `fn` and turns a synchronous argument error into a rejected promise. */
   #guard<T>(fn: () => Promise<T>): Promise<T> {
@@ -302,7 +178,7 @@ export class ZooKeeperClient {
 
   #watcher(watch: WatchOption | undefined, op: OpName, path: string): Watcher | undefined {
     if (watch === undefined || watch === false) return undefined;
-    if (watch === true) return this.#defaultWatcher;
+    if (watch === true) return this.#listeners.defaultWatcher;
     if (typeof watch !== "function") throw badArguments("watch must be a boolean or a function", op, path);
     return watch;
   }
@@ -478,24 +354,7 @@ export class ZooKeeperClient {
    * ```
    */
   watch(path: string, options: WatchStreamOptions = {}): WatchStream {
-    const mode = options.mode ?? "persistent-recursive";
-    const bufferSize = options.bufferSize ?? 1024;
-    const overflow = options.overflow ?? "error";
-    const problem = !Number.isInteger(bufferSize) || bufferSize < 1
-      ? badArguments(`bufferSize must be a positive integer, got ${String(bufferSize)}`, "addWatch", path)
-      : overflow !== "error" && overflow !== "dropOldest"
-      ? badArguments(`overflow must be "error" or "dropOldest", got ${String(overflow)}`, "addWatch", path)
-      : undefined;
-    return openWatchStream({
-      path,
-      bufferSize,
-      overflow,
-      signal: options.signal,
-      register: (watcher) => (problem ? Promise.reject(problem) : this.addWatch(path, watcher, { mode, signal: options.signal })),
-      unregister: (watcher) => this.removeWatches(path, mode === "persistent" ? "persistent" : "persistentRecursive", { watcher, local: true }),
-      onState: (listener) => this.on("state", listener),
-      resync: () => this.exists(path),
-    });
+    return watchStream(this, path, options);
   }
 
   /**
@@ -512,21 +371,8 @@ export class ZooKeeperClient {
    * Creates `path` and every missing ancestor as persistent nodes (existing ones are left alone).
    * `data` and `acl` apply to the nodes it creates.
    */
-  async mkdirp(path: string, options: { readonly data?: Uint8Array; readonly acl?: readonly ACL[] } & SignalOptions = {}): Promise<void> {
-    validatePath(path, "create");
-    if (path === "/") return;
-    try {
-      await this.create(path, options.data, { acl: options.acl, signal: options.signal });
-    } catch (error) {
-      if (error instanceof ZooKeeperError && error.code === "NodeExists") return;
-      if (!(error instanceof ZooKeeperError && error.code === "NoNode")) throw error;
-      await this.mkdirp(parentPath(path), options);
-      try {
-        await this.create(path, options.data, { acl: options.acl, signal: options.signal });
-      } catch (again) {
-        if (!(again instanceof ZooKeeperError && again.code === "NodeExists")) throw again;
-      }
-    }
+  mkdirp(path: string, options: MkdirpOptions = {}): Promise<void> {
+    return mkdirp(this, path, options);
   }
 
   /**
@@ -534,26 +380,8 @@ export class ZooKeeperClient {
    * deleted in parallel (pipelined); nodes created concurrently below are deleted too, within a
    * bounded number of retries (then `NotEmpty`).
    */
-  async deleteRecursive(path: string, options: SignalOptions = {}): Promise<void> {
-    validatePath(path, "delete");
-    for (let attempt = 0; ; attempt++) {
-      let children: string[];
-      try {
-        ({ children } = await this.getChildren(path, options));
-      } catch (error) {
-        if (error instanceof ZooKeeperError && error.code === "NoNode") return;
-        throw error;
-      }
-      await Promise.all(children.map((c) => this.deleteRecursive(joinPath(path, c), options)));
-      if (path === "/") return;
-      try {
-        await this.delete(path, options);
-        return;
-      } catch (error) {
-        if (error instanceof ZooKeeperError && error.code === "NoNode") return;
-        if (!(error instanceof ZooKeeperError && error.code === "NotEmpty") || attempt >= 5) throw error;
-      }
-    }
+  deleteRecursive(path: string, options: SignalOptions = {}): Promise<void> {
+    return deleteRecursive(this, path, options);
   }
 
   /**
@@ -563,71 +391,4 @@ export class ZooKeeperClient {
   close(): Promise<void> {
     return this.#session.close(this.#closeTimeout);
   }
-}
-
-function isAbortSignal(value: unknown): value is AbortSignal {
-  return typeof value === "object" && value !== null && typeof (value as AbortSignal).addEventListener === "function" && typeof (value as AbortSignal).aborted === "boolean";
-}
-
-/** Calls a user's listener; what it throws is logged, never thrown into the client. */
-function callListener<T>(listener: (value: T) => void, value: T, what: string, log: Logger): void {
-  try {
-    listener(value);
-  } catch (error) {
-    log("error", `${what} threw`, { error, value });
-  }
-}
-
-/**
- * Creates a client that starts connecting at once; requests wait for the session
- * (see `waitForConnection`). Prefer {@link connect}, which also waits for the first session.
- */
-export function createClient(connectString: string, options: ConnectOptions = {}): ZooKeeperClient {
-  return new ZooKeeperClient(connectString, options);
-}
-
-/**
- * Connects to an ensemble and resolves once the session is established. Rejects (and closes the
- * client) with `ConnectionLoss` when no server answered within `initialConnectTimeout`, or with
- * `AuthFailed`/`SessionExpired` when the session could not be set up.
- *
- * @param connectString `host:port[,host:port…][/chroot]`
- */
-export function connect(connectString: string, options: ConnectOptions = {}): Promise<ZooKeeperClient> {
-  const signal = options.signal;
-  if (signal !== undefined && !isAbortSignal(signal)) return Promise.reject(new ZooKeeperError(ErrorCode.BadArguments, { op: "connect", message: "signal must be an AbortSignal" }));
-  if (signal?.aborted) return Promise.reject(signal.reason);
-  let client: ZooKeeperClient;
-  try {
-    client = createClient(connectString, options);
-  } catch (error) {
-    return Promise.reject(error);
-  }
-  const limit = initialConnectTimeout(options);
-  return new Promise((resolve, reject) => {
-    /** Resolves with the client, or closes it and rejects with `failure`. */
-    const settle = (failure?: { readonly error: unknown }) => {
-      clearTimeout(timer);
-      off();
-      signal?.removeEventListener("abort", abort);
-      if (failure === undefined) {
-        resolve(client);
-        return;
-      }
-      client.close().finally(() => reject(failure.error));
-    };
-    const abort = () => settle({ error: signal?.reason });
-    signal?.addEventListener("abort", abort, { once: true });
-    const timer = setTimeout(() => {
-      // Say why: "refused", "self-signed certificate", "no handshake within …" tell what to fix.
-      const cause = client.lastConnectionError;
-      const why = cause === undefined ? "" : ` (last attempt: ${cause.message})`;
-      settle({ error: new ZooKeeperError(ErrorCode.ConnectionLoss, { op: "connect", cause, message: `no ZooKeeper server at ${connectString} answered within ${limit} ms${why}` }) });
-    }, limit);
-    const off = client.on("state", (event) => {
-      if (event === "connected" || event === "readOnly") settle();
-      else if (event === "authFailed") settle({ error: new ZooKeeperError(ErrorCode.AuthFailed, { op: "connect", cause: client.lastConnectionError }) });
-      else if (event === "expired" || event === "closed") settle({ error: new ZooKeeperError(ErrorCode.SessionExpired, { op: "connect" }) });
-    });
-  });
 }
