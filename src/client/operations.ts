@@ -100,12 +100,33 @@ export interface WatchContext extends OperationContext {
 
 const nothing = (): void => {};
 
-/** A read of `path` that may leave a watch (exists, getData, getChildren2 share this shape). */
-function watchedRead(ctx: WatchContext, op: "exists" | "getData" | "getChildren2", path: string, watch: WatchOption | undefined) {
+/**
+ * A read of `path` that may leave a watch (exists, getData, getChildren2): the watch goes to
+ * the `kind` table once the reply has been read.
+ */
+function watchedRead<T>(ctx: WatchContext, op: "exists" | "getData" | "getChildren2", path: string, watch: WatchOption | undefined, kind: WatchKind, read: (r: JuteReader) => T) {
   validatePath(path, op);
   const watcher = ctx.watcher(watch, op, path);
   const serverPath = ctx.chroot.toServer(path);
-  return { watcher, serverPath, encode: (w: JuteWriter) => writePathWatchRequest(w, serverPath, watcher !== undefined) };
+  const operation: Operation<T> = {
+    op,
+    opcode: OpCode[op],
+    path,
+    encode: (w) => writePathWatchRequest(w, serverPath, watcher !== undefined),
+    decode: (r) => {
+      const value = read(r);
+      ctx.register(kind, serverPath, watcher);
+      return value;
+    },
+  };
+  return { operation, watcher, serverPath };
+}
+
+/** A request that is just the checked path of a node (getACL, sync, getAllChildrenNumber). */
+function pathRequest<T>(ctx: OperationContext, op: "getACL" | "sync" | "getAllChildrenNumber", path: string, decode: (r: JuteReader) => T): Operation<T> {
+  validatePath(path, op);
+  const serverPath = ctx.chroot.toServer(path);
+  return { op, opcode: OpCode[op], path, encode: (w) => writePathRequest(w, serverPath), decode };
 }
 
 /** The operations, by name. Each builder checks its arguments in the order the client documents. */
@@ -142,17 +163,9 @@ export const operations = {
 
   /** The Stat, or null for a missing node; the watch is left either way (on the exist table then). */
   exists(ctx: WatchContext, path: string, options: Omit<WatchOptions, "signal">): Operation<Stat | null> {
-    const { watcher, serverPath, encode } = watchedRead(ctx, "exists", path, options.watch);
+    const { operation, watcher, serverPath } = watchedRead<Stat | null>(ctx, "exists", path, options.watch, "data", readStat);
     return {
-      op: "exists",
-      opcode: OpCode.exists,
-      path,
-      encode,
-      decode: (r) => {
-        const stat = readStat(r);
-        ctx.register("data", serverPath, watcher);
-        return stat;
-      },
+      ...operation,
       onError: (err) => {
         if (err !== ErrorCode.NoNode) throw replyError(err, "exists", path);
         ctx.register("exist", serverPath, watcher);
@@ -162,19 +175,7 @@ export const operations = {
   },
 
   getData(ctx: WatchContext, path: string, options: Omit<WatchOptions, "signal">): Operation<{ data: Uint8Array; stat: Stat }> {
-    const { watcher, serverPath, encode } = watchedRead(ctx, "getData", path, options.watch);
-    return {
-      op: "getData",
-      opcode: OpCode.getData,
-      path,
-      encode,
-      decode: (r) => {
-        const data = readData(r);
-        const stat = readStat(r);
-        ctx.register("data", serverPath, watcher);
-        return { data, stat };
-      },
-    };
+    return watchedRead(ctx, "getData", path, options.watch, "data", (r) => ({ data: readData(r), stat: readStat(r) })).operation;
   },
 
   setData(ctx: OperationContext, path: string, data: Uint8Array, options: Omit<VersionOptions, "signal">): Operation<Stat> {
@@ -216,19 +217,7 @@ export const operations = {
   },
 
   getChildren2(ctx: WatchContext, path: string, options: Omit<WatchOptions, "signal">): Operation<{ children: string[]; stat: Stat }> {
-    const { watcher, serverPath, encode } = watchedRead(ctx, "getChildren2", path, options.watch);
-    return {
-      op: "getChildren2",
-      opcode: OpCode.getChildren2,
-      path,
-      encode,
-      decode: (r) => {
-        const children = readStringList(r, "child name");
-        const stat = readStat(r);
-        ctx.register("child", serverPath, watcher);
-        return { children, stat };
-      },
-    };
+    return watchedRead(ctx, "getChildren2", path, options.watch, "child", (r) => ({ children: readStringList(r, "child name"), stat: readStat(r) })).operation;
   },
 
   /** The children without a Stat and without a watch (only inside a multiRead). */
@@ -245,15 +234,7 @@ export const operations = {
   },
 
   getACL(ctx: OperationContext, path: string): Operation<{ acl: ACL[]; stat: Stat }> {
-    validatePath(path, "getACL");
-    const serverPath = ctx.chroot.toServer(path);
-    return {
-      op: "getACL",
-      opcode: OpCode.getACL,
-      path,
-      encode: (w) => writePathRequest(w, serverPath),
-      decode: (r) => ({ acl: readACLList(r), stat: readStat(r) }),
-    };
+    return pathRequest(ctx, "getACL", path, (r) => ({ acl: readACLList(r), stat: readStat(r) }));
   },
 
   setACL(ctx: OperationContext, path: string, acl: readonly ACL[], options: Omit<VersionOptions, "signal">): Operation<Stat> {
@@ -265,9 +246,7 @@ export const operations = {
   },
 
   sync(ctx: OperationContext, path: string): Operation<void> {
-    validatePath(path, "sync");
-    const serverPath = ctx.chroot.toServer(path);
-    return { op: "sync", opcode: OpCode.sync, path, encode: (w) => writePathRequest(w, serverPath), decode: nothing };
+    return pathRequest(ctx, "sync", path, nothing);
   },
 
   /** `prefix` is a plain string prefix, joined as text: "/" under chroot "/app" is "/app/". */
@@ -285,15 +264,7 @@ export const operations = {
   },
 
   getAllChildrenNumber(ctx: OperationContext, path: string): Operation<number> {
-    validatePath(path, "getAllChildrenNumber");
-    const serverPath = ctx.chroot.toServer(path);
-    return {
-      op: "getAllChildrenNumber",
-      opcode: OpCode.getAllChildrenNumber,
-      path,
-      encode: (w) => writePathRequest(w, serverPath),
-      decode: (r) => r.int(),
-    };
+    return pathRequest(ctx, "getAllChildrenNumber", path, (r) => r.int());
   },
 
   whoAmI(): Operation<ClientInfo[]> {
