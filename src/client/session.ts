@@ -6,8 +6,8 @@
  * and state reports are parts it calls.
  *
  * Requests already written when a connection drops fail with `ConnectionLoss` (their outcome is
- * unknown); those waiting in the client wait on (see waiting.ts), and fail with
- * `SessionExpired` if the session expires first.
+ * unknown); those still waiting in the client wait for the next connection as waiting.ts
+ * says, and fail with `SessionExpired` if the session expires first.
  */
 import type { ConnectResponse, ReplyHeader, WatcherEventRecord } from "../jute/records.ts";
 import { ErrorCode, ZooKeeperError } from "../protocol/errors.ts";
@@ -307,7 +307,7 @@ export class Session {
       this.moveTo(0, "the server is no longer in the host list");
       return;
     }
-    // With one host nothing was probed (probeForReadWrite stops there); now there are others.
+    // With one host nothing was probed (the probe stops there); now there are others.
     if (this.status.state === "connectedReadOnly" && previous.length < 2) this.probe.start(100);
     const target = rebalance && isConnected(this.status.state) ? rebalanceTarget(previous, hosts, random) : undefined;
     if (target !== undefined) {
