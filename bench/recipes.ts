@@ -7,7 +7,8 @@
  * first, so a round's two samples share the machine's momentary state; the raw ephemeral-
  * sequential create + delete round trip is given as the floor a lock round trip builds on.
  */
-import { type ZooKeeperClient, connect } from "../src/client/client.ts";
+import type { ZooKeeperClient } from "../src/client/client.ts";
+import { connect } from "../src/client/connect.ts";
 import { CuratorCache, InterProcessMutex, LeaderLatch } from "../src/recipes.ts";
 import { compileJava, type JavaPeer, startJava } from "../tests/support/java.ts";
 import { pairedRatio, quantile } from "./stats.ts";

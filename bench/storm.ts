@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { plainThriftCodec } from "../src/storm/codec/thrift.ts";
 import { type ClusterWorkerHeartbeat, executorKey, type NodeInfo, type RecordKind } from "../src/storm/records.ts";
-import { connect } from "../src/client/client.ts";
+import { connect } from "../src/client/connect.ts";
 import { createStormClusterState } from "../src/storm/storm-cluster-state.ts";
 import { type CodecCost, codecCost, ROUNDS } from "./storm-codec.ts";
 import { sampleRecords, workerHeartbeat } from "./storm-fixtures.ts";

@@ -4,7 +4,7 @@
  */
 export * from "./storm/index-pure.ts";
 export { type ClusterState, type ClusterStateConfig, type StateCallback, createClusterState, wrapClusterState } from "./state/cluster-state.ts";
-export { stormBackoffSleep } from "./state/storm-backoff.ts";
+export { stormBackoffSleep } from "./storm/storm-backoff.ts";
 export { type StormClusterState, type StormClusterStateOptions, createStormClusterState } from "./storm/storm-cluster-state.ts";
 export { LEADER_LOCK_PATH, type NimbusAddress, parseNimbusId } from "./storm/nimbus-leader.ts";
 export { type CallbackSlot, type StormCallback, UnroutedEventError, routeEvent } from "./storm/callbacks.ts";

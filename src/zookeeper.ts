@@ -2,30 +2,21 @@
  * stormkeeper's ZooKeeper client: `import { connect } from "stormkeeper/zookeeper"`.
  * @module
  */
-export {
-  type AddWatchMode,
-  type ConfigResult,
-  type ConnectOptions,
-  type CreateOptions,
-  type ReconfigChange,
-  type SignalOptions,
-  type VersionOptions,
-  type WatchOption,
-  type WatchOptions,
-  type WatchStreamOptions,
-  ZooKeeperClient,
-  connect,
-  createClient,
-} from "./client/client.ts";
+export { ZooKeeperClient } from "./client/client.ts";
+export { connect, createClient } from "./client/connect.ts";
+export type { ConfigResult, ReconfigChange } from "./client/ensemble.ts";
+export type { AddWatchMode, CreateOptions, VersionOptions, WatchOption, WatchOptions } from "./client/operations.ts";
+export type { ConnectOptions } from "./client/options.ts";
+export type { SignalOptions } from "./client/request.ts";
 export { type OpFailure, type OpResult, ReadBatch, type ReadResult, Transaction } from "./client/multi.ts";
 export { type RetryPolicy, backoffSleep, isRetryable, retry } from "./client/retry.ts";
 export type { RequestContext, StateMessage } from "./client/diagnostics.ts";
 export type { SaslOptions } from "./client/sasl.ts";
 export type { LogSeverity, Logger } from "./client/logger.ts";
-export type { WatchReport } from "./client/session.ts";
+export type { WatchReport } from "./client/watches.ts";
 export type { ClientState, ConnectionState, StateEvent } from "./client/session-state.ts";
-export { type OverflowPolicy, type WatchStream, WatchOverflowError } from "./client/watch-stream.ts";
-export type { WatcherType } from "./client/watches.ts";
+export { type OverflowPolicy, type WatchStream, type WatchStreamOptions, WatchOverflowError } from "./client/watch-stream.ts";
+export type { WatcherType } from "./client/watch-tables.ts";
 export type { ACL, ClientInfo, Id, Stat, WatchLists } from "./jute/records.ts";
 export { CREATOR_ALL_ACL, Ids, OPEN_ACL_UNSAFE, Perms, READ_ACL_UNSAFE, digestId } from "./protocol/acl.ts";
 export { type CreateMode, MAX_TTL } from "./protocol/create-mode.ts";

@@ -3,7 +3,7 @@
  * every command takes, plus each command's own flags. Pure: argv and environment in, options out.
  */
 import { parseArgs } from "node:util";
-import { parseConnectString } from "../client/connect-string.ts";
+import { parseConnectString } from "../client/hosts.ts";
 import { pathProblem } from "../protocol/paths.ts";
 import { CliError } from "./cli-error.ts";
 

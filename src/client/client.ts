@@ -2,113 +2,36 @@
  * The public ZooKeeper client: a promise API over the session. Every method validates its
  * arguments before anything is sent and reports failures as {@link ZooKeeperError}.
  */
-import type { JuteReader } from "../jute/reader.ts";
-import {
-  type ACL,
-  type ClientInfo,
-  type Stat,
-  readACLList,
-  readClientInfoList,
-  readData,
-  readPath,
-  readStat,
-  readStringList,
-  writeCreateRequest,
-  writePathIntRequest,
-  writePathRequest,
-  writePathWatchRequest,
-  writeReconfigRequest,
-  writeSetACLRequest,
-  writeSetDataRequest,
-} from "../jute/records.ts";
-import { type CreateMode, createWire } from "../protocol/create-mode.ts";
-import { ensembleHosts } from "../protocol/ensemble-config.ts";
-import { ErrorCode, ZooKeeperError, badArguments } from "../protocol/errors.ts";
-import type { WatchedEvent, Watcher } from "../protocol/events.ts";
-import { OpCode, type OpName } from "../protocol/opcodes.ts";
-import { createTarget, deleteTarget, joinPath, parentPath, validatePath } from "../protocol/paths.ts";
+import type { ACL, ClientInfo, Stat } from "../jute/records.ts";
+import { badArguments } from "../protocol/errors.ts";
+import type { Watcher } from "../protocol/events.ts";
+import type { OpName } from "../protocol/opcodes.ts";
 import type { Endpoint } from "../transport/transport.ts";
-import { indexOfEndpoint, shuffled } from "./connect-string.ts";
-import { CONFIG_NODE, type ConfigResult, type ReconfigChange, readConfigResult, validHosts, validReconfig } from "./ensemble.ts";
-import { ReadBatch, Transaction } from "./multi.ts";
+import { type RequestContext, requestChannel, tracingRequests } from "./diagnostics.ts";
+import { type ConfigResult, type ReconfigChange, validHosts } from "./ensemble.ts";
+import { followEnsemble } from "./follow-ensemble.ts";
+import { shuffled } from "./hosts.ts";
+import { Listeners, type StateListeners } from "./listeners.ts";
+import { type MultiContext, ReadBatch, Transaction } from "./multi.ts";
+import {
+  type AddWatchMode,
+  type CreateOptions,
+  type Operation,
+  type VersionOptions,
+  type WatchContext,
+  type WatchOption,
+  type WatchOptions,
+  operations as ops,
+} from "./operations.ts";
+import { type ConnectOptions, resolveOptions } from "./options.ts";
 import type { Request, SignalOptions } from "./request.ts";
-import { type RequestContext, type StateMessage, requestChannel, stateChannel, tracingRequests, watchesChannel } from "./diagnostics.ts";
-import type { Logger } from "./logger.ts";
-import { type ConnectOptions, initialConnectTimeout, resolveOptions } from "./options.ts";
-import { Session, type WatchReport } from "./session.ts";
-import type { ClientState, ConnectionState, StateEvent } from "./session-state.ts";
-import { validACL, validData, validVersion } from "./validate.ts";
-import { type OverflowPolicy, type WatchStream, openWatchStream } from "./watch-stream.ts";
-import { WatcherTypeCode, type WatchKind, type WatcherType } from "./watches.ts";
-
-export type { ConfigResult, ReconfigChange } from "./ensemble.ts";
-export type { ConnectOptions } from "./options.ts";
-export type { SignalOptions } from "./request.ts";
-
-/** A read's watch: `true` for the default watcher, or a callback that fires once. */
-export type WatchOption = boolean | Watcher;
-
-/** Options of {@link ZooKeeperClient.create}. */
-export interface CreateOptions extends SignalOptions {
-  /** Default `"persistent"`. */
-  readonly mode?: CreateMode;
-  /** Default {@link OPEN_ACL_UNSAFE}. */
-  readonly acl?: readonly ACL[];
-  /** Time to live in ms, for the `*-ttl` modes only (the server needs `extendedTypesEnabled`). */
-  readonly ttl?: number | bigint;
-}
-
-/** Options carrying an expected version (-1, the default, matches any version). */
-export interface VersionOptions extends SignalOptions {
-  readonly version?: number;
-}
-
-/** Options of reads that can leave a watch. */
-export interface WatchOptions extends SignalOptions {
-  readonly watch?: WatchOption;
-}
-
-/** Mode of {@link ZooKeeperClient.addWatch}. */
-export type AddWatchMode = "persistent" | "persistent-recursive";
-
-/** Options of {@link ZooKeeperClient.watch}. */
-export interface WatchStreamOptions extends SignalOptions {
-  /** `persistent-recursive` (default): the node and every descendant; `persistent`: the node itself. */
-  readonly mode?: AddWatchMode;
-  /** Events held while the consumer is busy. Default 1 024. */
-  readonly bufferSize?: number;
-  /**
-   * When the buffer is full: `"error"` (default) stops the watch and throws a
-   * `WatchOverflowError` after the buffered events; `"dropOldest"` drops the oldest and counts
-   * it in `dropped`.
-   */
-  readonly overflow?: OverflowPolicy;
-}
-
-interface StateListeners {
-  state: (event: StateEvent) => void;
-  connectionState: (state: ConnectionState) => void;
-  event: Watcher;
-  watches: (report: WatchReport) => void;
-}
-
-/**
- * A request as the client methods send it: what it is, how to encode it, how to read the reply,
- * the caller's signal, and what to undo should the reply come after the caller gave up.
- */
-type SendArgs<T> = [
-  op: OpName,
-  opcode: number,
-  path: string | undefined,
-  encode: Request["encode"],
-  onReply: (err: number, r: JuteReader | null) => T,
-  signal?: AbortSignal,
-  onLateReply?: (err: number) => void,
-];
-
-function check(err: number, op: OpName, path: string | undefined): void {
-  if (err !== 0) throw new ZooKeeperError(err, { op, path });
-}
+import { sendOperation } from "./send.ts";
+import { Session } from "./session.ts";
+import type { ClientState } from "./session-state.ts";
+import { type MkdirpOptions, deleteRecursive, mkdirp } from "./tree.ts";
+import { type WatchStream, type WatchStreamOptions, watchStream } from "./watch-stream.ts";
+import type { WatcherType } from "./watch-tables.ts";
+import { Watches } from "./watches.ts";
 
 /**
  * A ZooKeeper client holding one session. Create it with {@link connect}.
@@ -123,74 +46,41 @@ function check(err: number, op: OpName, path: string | undefined): void {
  */
 export class ZooKeeperClient {
   readonly #session: Session;
-  readonly #listeners: { [K in keyof StateListeners]: Set<StateListeners[K]> } = { state: new Set(), connectionState: new Set(), event: new Set(), watches: new Set() };
-  readonly #maxFrameSize: number;
+  readonly #listeners: Listeners;
   readonly #closeTimeout: number;
-  readonly #defaultWatcher: Watcher;
   readonly #shuffleHosts: boolean;
-  /** Per watch kind and server path, the latest addWatch not yet settled (see addWatch's takeBack). */
-  readonly #pendingWatchAdds = new Map<string, object>();
+  /** What the operations need from the client. */
+  readonly #context: WatchContext;
+  readonly #watches: Watches;
 
   /** @internal Use {@link connect} or {@link createClient}. */
   constructor(connectString: string, options: ConnectOptions = {}) {
     const resolved = resolveOptions(connectString, options);
     const log = resolved.log;
-    this.#maxFrameSize = resolved.maxFrameSize;
     this.#closeTimeout = resolved.closeTimeout;
     this.#shuffleHosts = resolved.shuffleHosts;
-    const userWatcher = resolved.watcher;
-    this.#defaultWatcher = (event: WatchedEvent) => {
-      // Each listener on its own: one that throws must not keep the event from the others.
-      if (userWatcher) callListener(userWatcher, event, "the default watcher", log);
-      for (const l of this.#listeners.event) callListener(l, event, "an event listener", log);
-    };
+    const listeners = (this.#listeners = new Listeners(log, resolved.watcher));
+    this.#watches = new Watches({ chroot: resolved.chroot, maxFrameSize: resolved.maxFrameSize, log, send: (operation, signal, onLateReply) => this.#send(operation, signal, onLateReply) });
     this.#session = new Session(
+      this.#watches,
       {
         ...resolved,
         // Java's pacing (§15.2): 0–999 ms jitter before each retry, +1 s per full failed cycle.
         reconnectDelay: (fullCycle) => Math.floor(Math.random() * 1000) + (fullCycle ? 1000 : 0),
       },
-      {
-        onState: (event) => {
-          if (stateChannel.hasSubscribers) stateChannel.publish({ state: event, sessionId: this.#session.id } satisfies StateMessage);
-          this.#notify("state", event, log);
-        },
-        onConnectionState: (state) => this.#notify("connectionState", state, log),
-        onWatches: (report) => {
-          if (watchesChannel.hasSubscribers) watchesChannel.publish(report);
-          this.#notify("watches", report, log);
-        },
-        defaultWatcher: this.#defaultWatcher,
-      },
+      listeners.forSession(() => this.#session.id),
     );
+    this.#context = {
+      chroot: resolved.chroot,
+      maxFrameSize: resolved.maxFrameSize,
+      watcher: (watch, op, path) => this.#watcher(watch, op, path),
+      register: (kind, serverPath, watcher) => this.#watches.register(kind, serverPath, watcher),
+    };
     for (const a of resolved.auth) {
       this.addAuth(a.scheme, a.auth).catch((error) => log("warn", "authentication failed", { error }));
     }
-    if (resolved.followEnsemble) this.#followEnsemble(log);
+    if (resolved.followEnsemble) followEnsemble(this, log);
     this.#session.start();
-  }
-
-  /** Re-reads the configuration on every connect and config change and applies its hosts. */
-  #followEnsemble(log: Logger): void {
-    const follow = (event?: WatchedEvent): void => {
-      if (event !== undefined && event.type !== "NodeDataChanged") return;
-      this.getConfig({ watch: follow }).then(({ config }) => {
-        const hosts = ensembleHosts(config);
-        const current = this.#session.serverList;
-        const same = hosts.length === current.length && hosts.every((h) => indexOfEndpoint(current, h) >= 0);
-        if (hosts.length === 0 || same) return;
-        log("info", "following the ensemble configuration", { version: config.version, hosts });
-        this.updateServerList(hosts);
-      }, (error: unknown) => {
-        // A lost connection re-reads at the next connect; a closed client stops here.
-        log("debug", "could not read the ensemble configuration", { error });
-      });
-    };
-    // The one-shot config watch is restored with the others after a reconnect; a read cut off
-    // by a disconnect, or a new session's empty watch table, needs the read again.
-    this.on("state", (event) => {
-      if (event === "connected" || event === "reconnected" || event === "newSession") follow();
-    });
   }
 
   /** Where the client is: `connecting`, `connected`, `connectedReadOnly`, `closing`, `closed`, `expired`, `authFailed`. */
@@ -231,9 +121,6 @@ export class ZooKeeperClient {
     return this.#session.timeout;
   }
 
-  #notify<K extends "state" | "connectionState" | "watches">(type: K, value: Parameters<StateListeners[K]>[0], log: Logger): void {
-    for (const listener of this.#listeners[type] as Set<(v: typeof value) => void>) callListener(listener, value, `a ${type} listener`, log);
-  }
 
   /**
    * Resolves once fewer than `maxInFlight` requests are outstanding. A producer issuing many
@@ -261,68 +148,16 @@ export class ZooKeeperClient {
    * that unsubscribes.
    */
   on<K extends keyof StateListeners>(type: K, listener: StateListeners[K]): () => void {
-    const set = this.#listeners[type] as Set<StateListeners[K]>;
-    set.add(listener);
-    return () => set.delete(listener);
+    return this.#listeners.on(type, listener);
   }
 
-  #send<T>(...args: SendArgs<T>): Promise<T> {
-    if (!tracingRequests()) return this.#submit(...args);
-    const context: RequestContext = { op: args[0], path: args[2], sessionId: this.#session.id };
-    return requestChannel.tracePromise(() => this.#submit(...args), context) as Promise<T>;
+  #send<T>(operation: Operation<T>, signal?: AbortSignal, onLateReply?: (err: number) => void): Promise<T> {
+    const submit = (request: Request) => this.#session.submit(request);
+    if (!tracingRequests()) return sendOperation(submit, operation, signal, onLateReply);
+    const context: RequestContext = { op: operation.op, path: operation.path, sessionId: this.#session.id };
+    return requestChannel.tracePromise(() => sendOperation(submit, operation, signal, onLateReply), context) as Promise<T>;
   }
 
-  /** {@link #send} without the tracing. */
-  #submit<T>(...[op, opcode, path, encode, onReply, signal, onLateReply]: SendArgs<T>): Promise<T> {
-    if (signal !== undefined) {
-      if (!isAbortSignal(signal)) throw badArguments("signal must be an AbortSignal", op, path);
-      if (signal.aborted) return Promise.reject(signal.reason);
-    }
-    return new Promise<T>((resolve, reject) => {
-      let release: (() => void) | undefined; // removes the abort listener, when there is one
-      const request: Request = {
-        op,
-        opcode,
-        path,
-        encode,
-        xid: 0,
-        abandoned: false,
-        complete(err, r) {
-          // An abandoned read registers no watch: onReply is where watches are registered.
-          // A request with lasting effects on the server gets to undo them (onLateReply).
-          if (request.abandoned) {
-            onLateReply?.(err);
-            return;
-          }
-          release?.();
-          let value: T;
-          try {
-            value = onReply(err, r);
-          } catch (error) {
-            if (error instanceof ZooKeeperError) {
-              reject(error);
-              return;
-            }
-            throw error;
-          }
-          resolve(value);
-        },
-        fail(error) {
-          release?.();
-          reject(error);
-        },
-      };
-      if (signal !== undefined) {
-        const abandon = () => {
-          request.abandoned = true;
-          reject(signal.reason);
-        };
-        signal.addEventListener("abort", abandon, { once: true });
-        release = () => signal.removeEventListener("abort", abandon);
-      }
-      this.#session.submit(request);
-    });
-  }
 
   /** Runs `fn` and turns a synchronous argument error into a rejected promise. */
   #guard<T>(fn: () => Promise<T>): Promise<T> {
@@ -333,19 +168,19 @@ export class ZooKeeperClient {
     }
   }
 
+  /** Builds an operation (a bad argument rejects, nothing is sent) and sends it with the caller's signal. */
+  #call<T>(options: SignalOptions, build: () => Operation<T>): Promise<T> {
+    return this.#guard(() => {
+      const operation = build();
+      return this.#send(operation, options.signal);
+    });
+  }
+
   #watcher(watch: WatchOption | undefined, op: OpName, path: string): Watcher | undefined {
     if (watch === undefined || watch === false) return undefined;
-    if (watch === true) return this.#defaultWatcher;
+    if (watch === true) return this.#listeners.defaultWatcher;
     if (typeof watch !== "function") throw badArguments("watch must be a boolean or a function", op, path);
     return watch;
-  }
-
-  #register(kind: WatchKind, serverPath: string, watcher: Watcher | undefined): void {
-    if (watcher !== undefined) this.#session.watches.add(kind, serverPath, watcher);
-  }
-
-  get #chroot() {
-    return this.#session.chroot;
   }
 
   /**
@@ -354,28 +189,12 @@ export class ZooKeeperClient {
    * `NoChildrenForEphemerals`, `NoAuth`, `InvalidACL`, `Unimplemented` (TTL disabled on the server).
    */
   create(path: string, data?: Uint8Array, options: CreateOptions = {}): Promise<{ path: string; stat: Stat }> {
-    return this.#guard(() => {
-      const wire = createWire(options.mode ?? "persistent", options.ttl, path);
-      validatePath(path, "create", wire.sequential);
-      const bytes = validData(data, "create", path, this.#maxFrameSize);
-      const acl = validACL(options.acl, "create", path);
-      const serverPath = createTarget(this.#chroot, path, wire.sequential);
-      return this.#send("create", wire.opcode, path, (w) => writeCreateRequest(w, serverPath, bytes, acl, wire.flags, wire.ttl), (err, r) => {
-        check(err, "create", path);
-        const reader = r as JuteReader;
-        return { path: this.#chroot.toClient(readPath(reader)), stat: readStat(reader) };
-      }, options.signal);
-    });
+    return this.#call(options, () => ops.create(this.#context, path, data, options));
   }
 
   /** Deletes a node (only at `version` when given). Fails with `NoNode`, `BadVersion`, `NotEmpty`. */
   delete(path: string, options: VersionOptions = {}): Promise<void> {
-    return this.#guard(() => {
-      validatePath(path, "delete");
-      const version = validVersion(options.version, "delete", path);
-      const serverPath = deleteTarget(this.#chroot, path);
-      return this.#send("delete", OpCode.delete, path, (w) => writePathIntRequest(w, serverPath, version), (err) => check(err, "delete", path), options.signal);
-    });
+    return this.#call(options, () => ops.delete(this.#context, path, options));
   }
 
   /**
@@ -383,52 +202,17 @@ export class ZooKeeperClient {
    * creation, deletion or data change.
    */
   exists(path: string, options: WatchOptions = {}): Promise<Stat | null> {
-    return this.#guard(() => {
-      validatePath(path, "exists");
-      const watcher = this.#watcher(options.watch, "exists", path);
-      const serverPath = this.#chroot.toServer(path);
-      return this.#send("exists", OpCode.exists, path, (w) => writePathWatchRequest(w, serverPath, watcher !== undefined), (err, r) => {
-        if (err === ErrorCode.NoNode) {
-          this.#register("exist", serverPath, watcher);
-          return null;
-        }
-        check(err, "exists", path);
-        const stat = readStat(r as JuteReader);
-        this.#register("data", serverPath, watcher);
-        return stat;
-      }, options.signal);
-    });
+    return this.#call(options, () => ops.exists(this.#context, path, options));
   }
 
   /** The node's data (a copy the caller may keep; empty for null data) and Stat. */
   getData(path: string, options: WatchOptions = {}): Promise<{ data: Uint8Array; stat: Stat }> {
-    return this.#guard(() => {
-      validatePath(path, "getData");
-      const watcher = this.#watcher(options.watch, "getData", path);
-      const serverPath = this.#chroot.toServer(path);
-      return this.#send("getData", OpCode.getData, path, (w) => writePathWatchRequest(w, serverPath, watcher !== undefined), (err, r) => {
-        check(err, "getData", path);
-        const reader = r as JuteReader;
-        const data = readData(reader);
-        const stat = readStat(reader);
-        this.#register("data", serverPath, watcher);
-        return { data, stat };
-      }, options.signal);
-    });
+    return this.#call(options, () => ops.getData(this.#context, path, options));
   }
 
   /** Replaces the node's data (only at `version` when given) and returns the new Stat. */
   setData(path: string, data: Uint8Array, options: VersionOptions = {}): Promise<Stat> {
-    return this.#guard(() => {
-      validatePath(path, "setData");
-      const bytes = validData(data ?? null, "setData", path, this.#maxFrameSize);
-      const version = validVersion(options.version, "setData", path);
-      const serverPath = this.#chroot.toServer(path);
-      return this.#send("setData", OpCode.setData, path, (w) => writeSetDataRequest(w, serverPath, bytes, version), (err, r) => {
-        check(err, "setData", path);
-        return readStat(r as JuteReader);
-      }, options.signal);
-    });
+    return this.#call(options, () => ops.setData(this.#context, path, data, options));
   }
 
   /**
@@ -443,15 +227,7 @@ export class ZooKeeperClient {
    * ```
    */
   getConfig(options: WatchOptions = {}): Promise<ConfigResult> {
-    return this.#guard(() => {
-      const watcher = this.#watcher(options.watch, "getData", CONFIG_NODE);
-      return this.#send("getData", OpCode.getData, CONFIG_NODE, (w) => writePathWatchRequest(w, CONFIG_NODE, watcher !== undefined), (err, r) => {
-        check(err, "getData", CONFIG_NODE);
-        const result = readConfigResult(r as JuteReader, "getData");
-        this.#register("data", CONFIG_NODE, watcher);
-        return result;
-      }, options.signal);
-    });
+    return this.#call(options, () => ops.getConfig(this.#context, options));
   }
 
   /**
@@ -468,15 +244,7 @@ export class ZooKeeperClient {
    * ```
    */
   reconfig(change: ReconfigChange): Promise<ConfigResult> {
-    return this.#guard(() => {
-      const { joining, leaving, members } = validReconfig(change);
-      const fromConfig = change.fromConfig ?? -1n;
-      if (typeof fromConfig !== "bigint") throw badArguments("fromConfig must be a bigint (a configuration version)", "reconfig");
-      return this.#send("reconfig", OpCode.reconfig, undefined, (w) => writeReconfigRequest(w, joining, leaving, members, fromConfig), (err, r) => {
-        check(err, "reconfig", undefined);
-        return readConfigResult(r as JuteReader, "reconfig");
-      }, change.signal);
-    });
+    return this.#call(change, () => ops.reconfig(change));
   }
 
   /**
@@ -489,61 +257,28 @@ export class ZooKeeperClient {
    * its watches stay.
    */
   updateServerList(hosts: string | readonly Endpoint[], options: { readonly rebalance?: boolean } = {}): void {
-    const list = validHosts(hosts, this.#chroot.prefix);
+    const list = validHosts(hosts, this.#context.chroot.prefix);
     this.#session.updateHosts(this.#shuffleHosts ? shuffled(list) : list, options.rebalance ?? true, Math.random);
   }
 
   /** The names of the node's children (unordered) and its Stat (getChildren2, §7.6). */
   getChildren(path: string, options: WatchOptions = {}): Promise<{ children: string[]; stat: Stat }> {
-    return this.#guard(() => {
-      validatePath(path, "getChildren2");
-      const watcher = this.#watcher(options.watch, "getChildren2", path);
-      const serverPath = this.#chroot.toServer(path);
-      return this.#send("getChildren2", OpCode.getChildren2, path, (w) => writePathWatchRequest(w, serverPath, watcher !== undefined), (err, r) => {
-        check(err, "getChildren2", path);
-        const reader = r as JuteReader;
-        const children = readStringList(reader, "child name");
-        const stat = readStat(reader);
-        this.#register("child", serverPath, watcher);
-        return { children, stat };
-      }, options.signal);
-    });
+    return this.#call(options, () => ops.getChildren2(this.#context, path, options));
   }
 
   /** The node's ACL and Stat. */
   getACL(path: string, options: SignalOptions = {}): Promise<{ acl: ACL[]; stat: Stat }> {
-    return this.#guard(() => {
-      validatePath(path, "getACL");
-      const serverPath = this.#chroot.toServer(path);
-      return this.#send("getACL", OpCode.getACL, path, (w) => writePathRequest(w, serverPath), (err, r) => {
-        check(err, "getACL", path);
-        const reader = r as JuteReader;
-        return { acl: readACLList(reader), stat: readStat(reader) };
-      }, options.signal);
-    });
+    return this.#call(options, () => ops.getACL(this.#context, path));
   }
 
   /** Replaces the node's ACL (only at ACL version `version` when given). */
   setACL(path: string, acl: readonly ACL[], options: VersionOptions = {}): Promise<Stat> {
-    return this.#guard(() => {
-      validatePath(path, "setACL");
-      const list = validACL(acl, "setACL", path);
-      const version = validVersion(options.version, "setACL", path);
-      const serverPath = this.#chroot.toServer(path);
-      return this.#send("setACL", OpCode.setACL, path, (w) => writeSetACLRequest(w, serverPath, list, version), (err, r) => {
-        check(err, "setACL", path);
-        return readStat(r as JuteReader);
-      }, options.signal);
-    });
+    return this.#call(options, () => ops.setACL(this.#context, path, acl, options));
   }
 
   /** Makes the connected server catch up with the leader, so later reads see every earlier write. */
   sync(path = "/", options: SignalOptions = {}): Promise<void> {
-    return this.#guard(() => {
-      validatePath(path, "sync");
-      const serverPath = this.#chroot.toServer(path);
-      return this.#send("sync", OpCode.sync, path, (w) => writePathRequest(w, serverPath), (err) => check(err, "sync", path), options.signal);
-    });
+    return this.#call(options, () => ops.sync(this.#context, path));
   }
 
   /**
@@ -555,56 +290,31 @@ export class ZooKeeperClient {
    * ```
    */
   multi(): Transaction {
-    return new Transaction({
-      chroot: this.#chroot,
-      maxFrameSize: this.#maxFrameSize,
-      send: (op, opcode, path, encode, onReply, signal) => this.#guard(() => this.#send(op, opcode, path, encode, onReply, signal)),
-    });
+    return new Transaction(this.#batchContext());
   }
 
   /** Starts a batch of reads sent as one request (multiRead, 3.6+; not atomic). */
   multiRead(): ReadBatch {
-    return new ReadBatch({
-      chroot: this.#chroot,
-      maxFrameSize: this.#maxFrameSize,
-      send: (op, opcode, path, encode, onReply, signal) => this.#guard(() => this.#send(op, opcode, path, encode, onReply, signal)),
-    });
+    return new ReadBatch(this.#batchContext());
+  }
+
+  #batchContext(): MultiContext {
+    return { ...this.#context, send: (operation, signal) => this.#guard(() => this.#send(operation, signal)) };
   }
 
   /** Paths of this session's ephemeral nodes that start with `prefix` (a plain string prefix). */
   getEphemerals(prefix = "/", options: SignalOptions = {}): Promise<string[]> {
-    return this.#guard(() => {
-      if (typeof prefix !== "string" || !prefix.startsWith("/")) throw badArguments("prefix must start with /", "getEphemerals");
-      const chroot = this.#chroot;
-      // A plain string prefix, so it is joined as text: "/" under chroot "/app" is "/app/".
-      const serverPrefix = chroot.prefix + prefix;
-      return this.#send("getEphemerals", OpCode.getEphemerals, prefix, (w) => writePathRequest(w, serverPrefix), (err, r) => {
-        check(err, "getEphemerals", prefix);
-        return readStringList(r as JuteReader, "ephemeral path").map((p) => chroot.toClient(p));
-      }, options.signal);
-    });
+    return this.#call(options, () => ops.getEphemerals(this.#context, prefix));
   }
 
   /** The number of all descendants of the node (not only its children). */
   getAllChildrenNumber(path: string, options: SignalOptions = {}): Promise<number> {
-    return this.#guard(() => {
-      validatePath(path, "getAllChildrenNumber");
-      const serverPath = this.#chroot.toServer(path);
-      return this.#send("getAllChildrenNumber", OpCode.getAllChildrenNumber, path, (w) => writePathRequest(w, serverPath), (err, r) => {
-        check(err, "getAllChildrenNumber", path);
-        return (r as JuteReader).int();
-      }, options.signal);
-    });
+    return this.#call(options, () => ops.getAllChildrenNumber(this.#context, path));
   }
 
   /** The identities the server attaches to this connection (3.7+). */
   whoAmI(options: SignalOptions = {}): Promise<ClientInfo[]> {
-    return this.#guard(() =>
-      this.#send("whoAmI", OpCode.whoAmI, undefined, undefined, (err, r) => {
-        check(err, "whoAmI", undefined);
-        return readClientInfoList(r as JuteReader);
-      }, options.signal)
-    );
+    return this.#call(options, () => ops.whoAmI());
   }
 
   /**
@@ -626,37 +336,7 @@ export class ZooKeeperClient {
    * stays until {@link removeWatches}, survives reconnects, and does not need the node to exist.
    */
   addWatch(path: string, watcher: Watcher, options: { readonly mode?: AddWatchMode } & SignalOptions = {}): Promise<void> {
-    return this.#guard(() => {
-      validatePath(path, "addWatch");
-      if (typeof watcher !== "function") throw badArguments("watcher must be a function", "addWatch", path);
-      const mode = options.mode ?? "persistent";
-      if (mode !== "persistent" && mode !== "persistent-recursive") throw badArguments(`unknown watch mode ${String(mode)}`, "addWatch", path);
-      const kind: WatchKind = mode === "persistent" ? "persistent" : "persistentRecursive";
-      const serverPath = this.#chroot.toServer(path);
-      // Abandoned after it was sent, the watch may be set on the server all the same: unless
-      // another local watcher needs it, it is taken back, so the server sends no events for it.
-      // A later addWatch on the same watch still unanswered was sent before the take-back would
-      // be: the take-back would remove the watch that one is about to register.
-      const key = `${kind} ${serverPath}`;
-      const self = {};
-      const takeBack = (err: number) => {
-        const watches = this.#session.watches;
-        if ((err !== 0 && err !== ErrorCode.NoNode) || watches.has(kind, serverPath) || this.#pendingWatchAdds.has(key)) return;
-        const type = watches.removalType(kind, serverPath);
-        this.#send("removeWatches", OpCode.removeWatches, path, (w) => writePathIntRequest(w, serverPath, WatcherTypeCode[type]), () => {}).catch(() => {});
-      };
-      const adding = this.#send("addWatch", OpCode.addWatch, path, (w) => writePathIntRequest(w, serverPath, mode === "persistent" ? 0 : 1), (err) => {
-        if (err !== 0 && err !== ErrorCode.NoNode) check(err, "addWatch", path);
-        this.#session.watches.add(kind, serverPath, watcher);
-      }, options.signal, takeBack);
-      // Set once sent (a bad signal throws first); no reply can come before this.
-      this.#pendingWatchAdds.set(key, self);
-      const settled = () => {
-        if (this.#pendingWatchAdds.get(key) === self) this.#pendingWatchAdds.delete(key);
-      };
-      adding.then(settled, settled);
-      return adding;
-    });
+    return this.#guard(() => this.#watches.add(path, watcher, options));
   }
 
   /**
@@ -674,24 +354,7 @@ export class ZooKeeperClient {
    * ```
    */
   watch(path: string, options: WatchStreamOptions = {}): WatchStream {
-    const mode = options.mode ?? "persistent-recursive";
-    const bufferSize = options.bufferSize ?? 1024;
-    const overflow = options.overflow ?? "error";
-    const problem = !Number.isInteger(bufferSize) || bufferSize < 1
-      ? badArguments(`bufferSize must be a positive integer, got ${String(bufferSize)}`, "addWatch", path)
-      : overflow !== "error" && overflow !== "dropOldest"
-      ? badArguments(`overflow must be "error" or "dropOldest", got ${String(overflow)}`, "addWatch", path)
-      : undefined;
-    return openWatchStream({
-      path,
-      bufferSize,
-      overflow,
-      signal: options.signal,
-      register: (watcher) => (problem ? Promise.reject(problem) : this.addWatch(path, watcher, { mode, signal: options.signal })),
-      unregister: (watcher) => this.removeWatches(path, mode === "persistent" ? "persistent" : "persistentRecursive", { watcher, local: true }),
-      onState: (listener) => this.on("state", listener),
-      resync: () => this.exists(path),
-    });
+    return watchStream(this, path, options);
   }
 
   /**
@@ -701,68 +364,15 @@ export class ZooKeeperClient {
    * happens even when the server cannot be told (e.g. while disconnected).
    */
   removeWatches(path: string, type: WatcherType, options: { readonly watcher?: Watcher; readonly local?: boolean } = {}): Promise<void> {
-    return this.#guard(() => {
-      validatePath(path, "removeWatches");
-      if (!Object.hasOwn(WatcherTypeCode, type)) throw badArguments(`unknown watcher type ${String(type)}`, "removeWatches", path);
-      const serverPath = this.#chroot.toServer(path);
-      const watches = this.#session.watches;
-      if (!watches.has(type, serverPath, options.watcher)) {
-        return Promise.reject(new ZooKeeperError(ErrorCode.NoWatcher, { op: "removeWatches", path }));
-      }
-      const { removed, stillWatched } = watches.remove(type, serverPath, options.watcher);
-      const announce = (state: WatchedEvent["state"]) => {
-        for (const [watcher, kinds] of removed) {
-          const types = new Set(kinds.map((k) => (k === "child" ? "ChildWatchRemoved" : k === "data" || k === "exist" ? "DataWatchRemoved" : "PersistentWatchRemoved")));
-          for (const eventType of types) this.#session.deliver(watcher, { type: eventType, state, path });
-        }
-      };
-      // Another local watch still needs the server-side watch: the removal is local only.
-      if (stillWatched) {
-        announce("SyncConnected");
-        return Promise.resolve();
-      }
-      const persistentType = type === "persistent" || type === "persistentRecursive";
-      const wireType = watches.removalType(type, serverPath);
-      return this.#send("removeWatches", OpCode.removeWatches, path, (w) => writePathIntRequest(w, serverPath, WatcherTypeCode[wireType]), (err) => check(err, "removeWatches", path)).then(
-        () => announce("SyncConnected"),
-        (error: unknown) => {
-          const code = error instanceof ZooKeeperError ? error.code : undefined;
-          // NoWatcher: the watch already fired on the server. MarshallingError on a typed
-          // persistent removal: an older server keeps a stray watch whose events match nothing.
-          if (code === "NoWatcher" || (code === "MarshallingError" && persistentType)) {
-            announce("SyncConnected");
-            return;
-          }
-          if (options.local) {
-            announce("Disconnected");
-            return;
-          }
-          for (const [watcher, kinds] of removed) for (const kind of kinds) watches.add(kind, serverPath, watcher);
-          throw error;
-        },
-      );
-    });
+    return this.#guard(() => this.#watches.remove(path, type, options));
   }
 
   /**
    * Creates `path` and every missing ancestor as persistent nodes (existing ones are left alone).
    * `data` and `acl` apply to the nodes it creates.
    */
-  async mkdirp(path: string, options: { readonly data?: Uint8Array; readonly acl?: readonly ACL[] } & SignalOptions = {}): Promise<void> {
-    validatePath(path, "create");
-    if (path === "/") return;
-    try {
-      await this.create(path, options.data, { acl: options.acl, signal: options.signal });
-    } catch (error) {
-      if (error instanceof ZooKeeperError && error.code === "NodeExists") return;
-      if (!(error instanceof ZooKeeperError && error.code === "NoNode")) throw error;
-      await this.mkdirp(parentPath(path), options);
-      try {
-        await this.create(path, options.data, { acl: options.acl, signal: options.signal });
-      } catch (again) {
-        if (!(again instanceof ZooKeeperError && again.code === "NodeExists")) throw again;
-      }
-    }
+  mkdirp(path: string, options: MkdirpOptions = {}): Promise<void> {
+    return mkdirp(this, path, options);
   }
 
   /**
@@ -770,26 +380,8 @@ export class ZooKeeperClient {
    * deleted in parallel (pipelined); nodes created concurrently below are deleted too, within a
    * bounded number of retries (then `NotEmpty`).
    */
-  async deleteRecursive(path: string, options: SignalOptions = {}): Promise<void> {
-    validatePath(path, "delete");
-    for (let attempt = 0; ; attempt++) {
-      let children: string[];
-      try {
-        ({ children } = await this.getChildren(path, options));
-      } catch (error) {
-        if (error instanceof ZooKeeperError && error.code === "NoNode") return;
-        throw error;
-      }
-      await Promise.all(children.map((c) => this.deleteRecursive(joinPath(path, c), options)));
-      if (path === "/") return;
-      try {
-        await this.delete(path, options);
-        return;
-      } catch (error) {
-        if (error instanceof ZooKeeperError && error.code === "NoNode") return;
-        if (!(error instanceof ZooKeeperError && error.code === "NotEmpty") || attempt >= 5) throw error;
-      }
-    }
+  deleteRecursive(path: string, options: SignalOptions = {}): Promise<void> {
+    return deleteRecursive(this, path, options);
   }
 
   /**
@@ -799,71 +391,4 @@ export class ZooKeeperClient {
   close(): Promise<void> {
     return this.#session.close(this.#closeTimeout);
   }
-}
-
-function isAbortSignal(value: unknown): value is AbortSignal {
-  return typeof value === "object" && value !== null && typeof (value as AbortSignal).addEventListener === "function" && typeof (value as AbortSignal).aborted === "boolean";
-}
-
-/** Calls a user's listener; what it throws is logged, never thrown into the client. */
-function callListener<T>(listener: (value: T) => void, value: T, what: string, log: Logger): void {
-  try {
-    listener(value);
-  } catch (error) {
-    log("error", `${what} threw`, { error, value });
-  }
-}
-
-/**
- * Creates a client that starts connecting at once; requests wait for the session
- * (see `waitForConnection`). Prefer {@link connect}, which also waits for the first session.
- */
-export function createClient(connectString: string, options: ConnectOptions = {}): ZooKeeperClient {
-  return new ZooKeeperClient(connectString, options);
-}
-
-/**
- * Connects to an ensemble and resolves once the session is established. Rejects (and closes the
- * client) with `ConnectionLoss` when no server answered within `initialConnectTimeout`, or with
- * `AuthFailed`/`SessionExpired` when the session could not be set up.
- *
- * @param connectString `host:port[,host:port…][/chroot]`
- */
-export function connect(connectString: string, options: ConnectOptions = {}): Promise<ZooKeeperClient> {
-  const signal = options.signal;
-  if (signal !== undefined && !isAbortSignal(signal)) return Promise.reject(new ZooKeeperError(ErrorCode.BadArguments, { op: "connect", message: "signal must be an AbortSignal" }));
-  if (signal?.aborted) return Promise.reject(signal.reason);
-  let client: ZooKeeperClient;
-  try {
-    client = createClient(connectString, options);
-  } catch (error) {
-    return Promise.reject(error);
-  }
-  const limit = initialConnectTimeout(options);
-  return new Promise((resolve, reject) => {
-    /** Resolves with the client, or closes it and rejects with `failure`. */
-    const settle = (failure?: { readonly error: unknown }) => {
-      clearTimeout(timer);
-      off();
-      signal?.removeEventListener("abort", abort);
-      if (failure === undefined) {
-        resolve(client);
-        return;
-      }
-      client.close().finally(() => reject(failure.error));
-    };
-    const abort = () => settle({ error: signal?.reason });
-    signal?.addEventListener("abort", abort, { once: true });
-    const timer = setTimeout(() => {
-      // Say why: "refused", "self-signed certificate", "no handshake within …" tell what to fix.
-      const cause = client.lastConnectionError;
-      const why = cause === undefined ? "" : ` (last attempt: ${cause.message})`;
-      settle({ error: new ZooKeeperError(ErrorCode.ConnectionLoss, { op: "connect", cause, message: `no ZooKeeper server at ${connectString} answered within ${limit} ms${why}` }) });
-    }, limit);
-    const off = client.on("state", (event) => {
-      if (event === "connected" || event === "readOnly") settle();
-      else if (event === "authFailed") settle({ error: new ZooKeeperError(ErrorCode.AuthFailed, { op: "connect", cause: client.lastConnectionError }) });
-      else if (event === "expired" || event === "closed") settle({ error: new ZooKeeperError(ErrorCode.SessionExpired, { op: "connect" }) });
-    });
-  });
 }

@@ -185,6 +185,26 @@ export class Connection {
     this.scheduleFlush();
   }
 
+  /**
+   * Ends the session (§15.6): closeSession goes behind everything already written, and the
+   * socket closes once it is answered or after `timeout` ms.
+   */
+  sendCloseSession(timeout: number): void {
+    const timer = setTimeout(() => this.close(new Error("no closeSession reply in time")), timeout);
+    this.send({
+      op: "closeSession",
+      opcode: OpCode.closeSession,
+      path: undefined,
+      encode: undefined,
+      xid: 0,
+      complete: () => {
+        clearTimeout(timer);
+        this.close(new Error("session closed"));
+      },
+      fail: () => clearTimeout(timer),
+    });
+  }
+
   /** Sends an auth packet (xid -4, outside the FIFO; §11.4); see {@link authFrameLength}. */
   sendAuth(scheme: string, auth: Uint8Array): void {
     if (this.closed) return;
@@ -273,7 +293,7 @@ export class Connection {
     }
     if (zxid > 0n) this.events.onZxid(zxid);
     try {
-      request.complete(err, err === 0 ? r : null);
+      request.complete(err, r);
     } catch (cause) {
       request.fail(new ZooKeeperError(ErrorCode.MarshallingError, {
         op: request.op,

@@ -16,7 +16,7 @@ import {
 import { ErrorCode, ZooKeeperError, badArguments } from "../protocol/errors.ts";
 import type { OpName } from "../protocol/opcodes.ts";
 import type { Endpoint } from "../transport/transport.ts";
-import { parseConnectString } from "./connect-string.ts";
+import { parseConnectString } from "./hosts.ts";
 import type { SignalOptions } from "./request.ts";
 
 /** getConfig's node: outside every chroot (§7.12). */

@@ -3,34 +3,21 @@
  * reference §12. Builders collect operations; `commit()` sends them as one request.
  */
 import { JuteDecodeError, type JuteReader } from "../jute/reader.ts";
-import {
-  type ACL,
-  type MultiHeader,
-  type Stat,
-  readData,
-  readMultiResults,
-  readPath,
-  readStat,
-  readStringList,
-  writeCreateRequest,
-  writeMultiHeader,
-  writePathIntRequest,
-  writePathWatchRequest,
-  writeSetDataRequest,
-} from "../jute/records.ts";
-import type { JuteWriter } from "../jute/writer.ts";
-import { type CreateMode, createWire } from "../protocol/create-mode.ts";
+import { type ACL, type MultiHeader, type Stat, readData, readMultiResults, readPath, readStat, readStringList, writeMultiHeader } from "../jute/records.ts";
+import type { CreateMode } from "../protocol/create-mode.ts";
 import { type ErrorCodeName, ZooKeeperError, badArguments, errorCodeName } from "../protocol/errors.ts";
-import { OpCode, type OpName } from "../protocol/opcodes.ts";
-import { type Chroot, createTarget, deleteTarget, validatePath } from "../protocol/paths.ts";
+import { OpCode } from "../protocol/opcodes.ts";
+import { type Operation, type OperationContext, type WatchContext, operations } from "./operations.ts";
 import type { SignalOptions } from "./request.ts";
-import { validACL, validData, validVersion } from "./validate.ts";
 
 /** What a builder needs from the client. */
-export interface MultiContext {
-  readonly chroot: Chroot;
-  readonly maxFrameSize: number;
-  send<T>(op: OpName, opcode: number, path: string | undefined, encode: (w: JuteWriter) => void, onReply: (err: number, r: JuteReader | null) => T, signal?: AbortSignal): Promise<T>;
+export interface MultiContext extends OperationContext {
+  send<T>(operation: Operation<T>, signal?: AbortSignal): Promise<T>;
+}
+
+/** A context for reads inside a batch, where no watch can be set. */
+function unwatched(ctx: OperationContext): WatchContext {
+  return { chroot: ctx.chroot, maxFrameSize: ctx.maxFrameSize, watcher: () => undefined, register: () => {} };
 }
 
 /** The result of one operation of a committed transaction. */
@@ -56,7 +43,7 @@ export interface OpFailure {
 interface PendingOp {
   readonly type: number;
   readonly path: string;
-  readonly write: (w: JuteWriter) => void;
+  readonly write: Operation<unknown>["encode"];
 }
 
 const EMPTY = new Uint8Array(0);
@@ -68,10 +55,11 @@ abstract class Batch<Self> {
   constructor(protected readonly ctx: MultiContext, private readonly op: "multi" | "multiRead") {}
 
   /** Records an operation; an invalid one is reported by `commit()` (nothing is sent). */
-  protected add(path: string, build: () => PendingOp): Self {
+  protected add(path: string, build: () => Operation<unknown>): Self {
     if (this.problem === undefined) {
       try {
-        this.ops.push(build());
+        const operation = build();
+        this.ops.push({ type: operation.opcode, path, write: operation.encode });
       } catch (error) {
         this.problem = error instanceof ZooKeeperError
           ? new ZooKeeperError(error.errno, { op: this.op, path, opIndex: this.ops.length, message: error.message })
@@ -86,18 +74,23 @@ abstract class Batch<Self> {
     if (this.ops.length === 0) return Promise.resolve([]);
     const ops = this.ops.slice();
     const firstPath = ops[0]?.path;
-    return this.ctx.send(this.op, opcode, firstPath, (w) => {
-      for (const op of ops) {
-        writeMultiHeader(w, { type: op.type, done: false, err: -1 });
-        op.write(w);
-      }
-      writeMultiHeader(w, { type: -1, done: true, err: -1 });
-    }, (err, r) => {
-      if (err !== 0) throw new ZooKeeperError(err, { op: this.op, path: firstPath });
-      let index = 0;
-      const results = readMultiResults(r as JuteReader, (reader, h) => readResult(reader, h, index++));
-      if (results.length !== ops.length) throw new JuteDecodeError(`${this.op} reply has ${results.length} results for ${ops.length} operations`);
-      return results;
+    return this.ctx.send({
+      op: this.op,
+      opcode,
+      path: firstPath,
+      encode: (w) => {
+        for (const op of ops) {
+          writeMultiHeader(w, { type: op.type, done: false, err: -1 });
+          op.write?.(w);
+        }
+        writeMultiHeader(w, { type: -1, done: true, err: -1 });
+      },
+      decode: (r) => {
+        let index = 0;
+        const results = readMultiResults(r, (reader, h) => readResult(reader, h, index++));
+        if (results.length !== ops.length) throw new JuteDecodeError(`${this.op} reply has ${results.length} results for ${ops.length} operations`);
+        return results;
+      },
     }, signal);
   }
 
@@ -121,46 +114,22 @@ export class Transaction extends Batch<Transaction> {
 
   /** Adds a create (any mode but the TTL ones need `ttl`, as in `ZooKeeperClient.create`). */
   create(path: string, data: Uint8Array = EMPTY, options: { readonly mode?: CreateMode; readonly acl?: readonly ACL[]; readonly ttl?: number | bigint } = {}): Transaction {
-    return this.add(path, () => {
-      const wire = createWire(options.mode ?? "persistent", options.ttl, path);
-      validatePath(path, "create", wire.sequential);
-      const bytes = validData(data, "create", path, this.ctx.maxFrameSize);
-      const acl = validACL(options.acl, "create", path);
-      const serverPath = createTarget(this.ctx.chroot, path, wire.sequential);
-      return { type: wire.opcode, path, write: (w) => writeCreateRequest(w, serverPath, bytes, acl, wire.flags, wire.ttl) };
-    });
+    return this.add(path, () => operations.create(this.ctx, path, data, options));
   }
 
   /** Adds a delete (at `version` when given, -1 = any). */
   delete(path: string, version = -1): Transaction {
-    return this.add(path, () => {
-      validatePath(path, "delete");
-      validVersion(version, "delete", path);
-      const serverPath = deleteTarget(this.ctx.chroot, path);
-      return { type: OpCode.delete, path, write: (w) => writePathIntRequest(w, serverPath, version) };
-    });
+    return this.add(path, () => operations.delete(this.ctx, path, { version }));
   }
 
   /** Adds a setData (at `version` when given, -1 = any). */
   setData(path: string, data: Uint8Array, version = -1): Transaction {
-    return this.add(path, () => {
-      validatePath(path, "setData");
-      // Data is required, as for ZooKeeperClient.setData (absent data is not "empty").
-      const bytes = validData(data ?? null, "setData", path, this.ctx.maxFrameSize);
-      validVersion(version, "setData", path);
-      const serverPath = this.ctx.chroot.toServer(path);
-      return { type: OpCode.setData, path, write: (w) => writeSetDataRequest(w, serverPath, bytes, version) };
-    });
+    return this.add(path, () => operations.setData(this.ctx, path, data, { version }));
   }
 
   /** Adds a version assertion: the transaction fails unless the node is at `version`. */
   check(path: string, version: number): Transaction {
-    return this.add(path, () => {
-      validatePath(path, "check");
-      validVersion(version, "check", path);
-      const serverPath = this.ctx.chroot.toServer(path);
-      return { type: OpCode.check, path, write: (w) => writePathIntRequest(w, serverPath, version) };
-    });
+    return this.add(path, () => operations.check(this.ctx, path, version));
   }
 
   /**
@@ -215,19 +184,11 @@ export class ReadBatch extends Batch<ReadBatch> {
   }
 
   getData(path: string): ReadBatch {
-    return this.add(path, () => {
-      validatePath(path, "getData");
-      const serverPath = this.ctx.chroot.toServer(path);
-      return { type: OpCode.getData, path, write: (w) => writePathWatchRequest(w, serverPath, false) };
-    });
+    return this.add(path, () => operations.getData(unwatched(this.ctx), path, {}));
   }
 
   getChildren(path: string): ReadBatch {
-    return this.add(path, () => {
-      validatePath(path, "getChildren");
-      const serverPath = this.ctx.chroot.toServer(path);
-      return { type: OpCode.getChildren, path, write: (w) => writePathWatchRequest(w, serverPath, false) };
-    });
+    return this.add(path, () => operations.getChildren(this.ctx, path));
   }
 
   /** Sends the reads; resolves with one {@link ReadResult} per read, in order. */

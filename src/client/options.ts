@@ -8,7 +8,7 @@ import { badArguments } from "../protocol/errors.ts";
 import { tcpTransport } from "../transport/tcp.ts";
 import { type TlsOptions, tlsTransport } from "../transport/tls.ts";
 import type { Endpoint, TransportFactory } from "../transport/transport.ts";
-import { parseConnectString, shuffled } from "./connect-string.ts";
+import { parseConnectString, shuffled } from "./hosts.ts";
 import { type Logger, quietLogger } from "./logger.ts";
 import { type SaslOptions, type SaslStarter, saslStarter } from "./sasl.ts";
 import { defaultConnectionWait } from "./timeouts.ts";
@@ -129,6 +129,17 @@ function requestedSessionTimeout(options: ConnectOptions): number {
  */
 export function initialConnectTimeout(options: ConnectOptions): number {
   return options.initialConnectTimeout ?? defaultConnectionWait(requestedSessionTimeout(options));
+}
+
+/** The settings a {@link Session} runs with: the resolved options it needs, and its reconnect pacing. */
+export interface SessionOptions extends
+  Pick<
+    ResolvedOptions,
+    "hosts" | "requestedSessionTimeout" | "connectTimeout" | "canBeReadOnly" | "maxFrameSize" | "maxInFlight"
+    | "waitForConnection" | "transport" | "resume" | "log" | "renewSessionOnExpiry" | "sasl"
+  > {
+  /** Pause before a reconnect attempt, given whether a full cycle of hosts failed. */
+  readonly reconnectDelay: (fullCycle: boolean) => number;
 }
 
 /** Parses the connect string and resolves every option; throws `BadArguments` on invalid ones. */

@@ -15,11 +15,11 @@ export interface Request {
   /** Writes the request record after the header (absent for header-only requests). */
   readonly encode: ((w: JuteWriter) => void) | undefined;
   /**
-   * Finishes the request from its reply: `reader` is positioned at the body, and is null when
-   * `err` is non-zero. Runs synchronously in frame order (watch registration happens here).
-   * May throw a decode error, which the connection treats as a corrupt stream.
+   * Finishes the request from its reply: `reader` is positioned at the body (which is empty
+   * when `err` is non-zero). Runs synchronously in frame order (watch registration happens
+   * here). May throw a decode error, which the connection treats as a corrupt stream.
    */
-  complete(err: number, reader: JuteReader | null): void;
+  complete(err: number, reader: JuteReader): void;
   /** Fails the request without a reply (connection loss, expiry, close, timeout). */
   fail(error: ZooKeeperError): void;
   /** Xid on the wire, assigned when written. */

@@ -3,7 +3,6 @@
  * checked before anything is sent, and the token exchange over opcode 102 that the session runs
  * right after each handshake, before anything else is written (§3.5).
  */
-import type { JuteReader } from "../jute/reader.ts";
 import { readData, writeSaslRequest } from "../jute/records.ts";
 import { ErrorCode, ZooKeeperError, badArguments } from "../protocol/errors.ts";
 import { OpCode } from "../protocol/opcodes.ts";
@@ -71,7 +70,7 @@ export function runSasl(send: (request: Request) => void, conversation: SaslConv
           done(new ZooKeeperError(err, { op: "sasl", message }));
           return;
         }
-        const serverToken = readData(r as JuteReader);
+        const serverToken = readData(r);
         let next: Uint8Array | null;
         try {
           next = conversation.next(serverToken);

@@ -15,6 +15,10 @@
  * ```
  */
 
+import { ErrorCode, ZooKeeperError } from "../protocol/errors.ts";
+import type { KeeperStateName } from "../protocol/events.ts";
+import type { OpName } from "../protocol/opcodes.ts";
+
 /** Where the client is. `closed`, `expired` and `authFailed` are terminal. */
 export type ClientState =
   | "connecting"
@@ -126,5 +130,54 @@ export function curatorState(event: StateEvent): ConnectionState | undefined {
       return "READ_ONLY";
     default:
       return undefined;
+  }
+}
+
+/**
+ * What Curator's listeners are told of a state event, LOST at most once per suspension: `lost`
+ * says whether LOST was reported since the session was last connected (by the server's expiry
+ * or the simulated one). Returns the state to report, if any, and the new `lost`.
+ */
+export function curatorReport(event: StateEvent, lost: boolean): { report: ConnectionState | undefined; lost: boolean } {
+  const curator = curatorState(event);
+  if (curator === undefined) return { report: undefined, lost };
+  if (curator === "LOST") return lost ? { report: undefined, lost } : { report: "LOST", lost: true };
+  return { report: curator, lost: curator === "SUSPENDED" ? lost : false };
+}
+
+/** The keeper state watchers are told of for a state event (`connecting` has none). */
+export function keeperStateOf(event: StateEvent): KeeperStateName | undefined {
+  switch (event) {
+    case "connected":
+    case "reconnected":
+      return "SyncConnected";
+    case "readOnly":
+      return "ConnectedReadOnly";
+    case "disconnected":
+      return "Disconnected";
+    case "expired":
+      return "Expired";
+    case "authFailed":
+      return "AuthFailed";
+    case "closed":
+      return "Closed";
+    case "connecting":
+      return undefined;
+  }
+}
+
+/**
+ * The error of a request an ended (or closing) session cannot answer; `outcomeUnknown` when it
+ * was a write already sent.
+ */
+export function endedError(state: ClientState, request: { readonly op: OpName; readonly path: string | undefined } | undefined, outcomeUnknown = false): ZooKeeperError {
+  const details = { op: request?.op, path: request?.path, outcomeUnknown };
+  switch (state) {
+    case "authFailed":
+      return new ZooKeeperError(ErrorCode.AuthFailed, details);
+    case "expired":
+      return new ZooKeeperError(ErrorCode.SessionExpired, details);
+    default:
+      return new ZooKeeperError(ErrorCode.SessionExpired, { ...details, message: "the client has been closed" });
   }
 }

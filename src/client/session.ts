@@ -1,96 +1,31 @@
 /**
- * The session: which server to talk to, the handshake's outcome, reconnecting to the same
- * session after a connection loss, expiry, close, SASL login, auth replay and watch restoration
- * (protocol reference §3, §9.8, §11.5, §11.7, §15). State changes go through the pure {@link transition}.
+ * The session's lifecycle (protocol reference §3, §15): connecting through the host rotation,
+ * the handshake, priming a new connection (SASL, credentials, watches, waiting requests),
+ * reconnecting to the same session after a connection loss, expiry and close. State changes go
+ * through the pure {@link transition}; the waiting queue, credentials, watches, read/write probe
+ * and state reports are parts it calls.
  *
- * Request policy while disconnected: a request issued (or not yet written) while no connection
- * carries the session waits for the next handshake, at most `waitForConnection` ms, then fails
- * with `ConnectionLoss`; it fails with `SessionExpired` if the session expires first. Requests
- * already written when a connection drops fail with `ConnectionLoss` (their outcome is unknown).
+ * Requests already written when a connection drops fail with `ConnectionLoss` (their outcome is
+ * unknown); those still waiting in the client wait for the next connection as waiting.ts
+ * says, and fail with `SessionExpired` if the session expires first.
  */
-import type { ConnectResponse, ReplyHeader, WatchLists, WatcherEventRecord } from "../jute/records.ts";
-import { writeSetWatches } from "../jute/records.ts";
+import type { ConnectResponse, ReplyHeader, WatcherEventRecord } from "../jute/records.ts";
 import { ErrorCode, ZooKeeperError } from "../protocol/errors.ts";
-import { type KeeperStateName, type WatchedEvent, type Watcher, eventTypeName } from "../protocol/events.ts";
-import { OpCode, WRITE_OPS } from "../protocol/opcodes.ts";
-import type { Chroot } from "../protocol/paths.ts";
-import type { Endpoint, TransportFactory } from "../transport/transport.ts";
-import { indexOfEndpoint, rebalanceTarget } from "./connect-string.ts";
-import { Connection, authFrameLength } from "./connection.ts";
-import { Queue } from "./queue.ts";
+import { WRITE_OPS } from "../protocol/opcodes.ts";
+import type { Endpoint } from "../transport/transport.ts";
+import { HostRotation, rebalanceTarget } from "./hosts.ts";
+import { Connection } from "./connection.ts";
+import { Credentials } from "./credentials.ts";
+import { SessionIdentity } from "./session-identity.ts";
 import type { Request } from "./request.ts";
-import type { ResolvedOptions } from "./options.ts";
+import type { SessionOptions } from "./options.ts";
 import { runSasl } from "./sasl.ts";
-import {
-  type ClientState,
-  type ConnectionState,
-  type SessionInput,
-  type SessionStatus,
-  type StateEvent,
-  curatorState,
-  isConnected,
-  isTerminal,
-  transition,
-} from "./session-state.ts";
-import { clientSideExpiry, connectTimeout, effectiveSessionTimeout, pingInterval, readTimeout, simulatedLostAfter, waitCheckPeriod } from "./timeouts.ts";
-import { WatchRegistry, batchWatchLists } from "./watches.ts";
-
-/** The settings a {@link Session} runs with: the resolved options it needs, and its reconnect pacing. */
-export interface SessionOptions
-  extends Pick<
-    ResolvedOptions,
-    | "hosts"
-    | "chroot"
-    | "requestedSessionTimeout"
-    | "connectTimeout"
-    | "canBeReadOnly"
-    | "maxFrameSize"
-    | "maxInFlight"
-    | "waitForConnection"
-    | "transport"
-    | "resume"
-    | "log"
-    | "renewSessionOnExpiry"
-    | "sasl"
-  > {
-  /** Pause before a reconnect attempt, given whether a full cycle of hosts failed. */
-  readonly reconnectDelay: (fullCycle: boolean) => number;
-}
-
-interface StoredAuth {
-  readonly scheme: string;
-  readonly auth: Uint8Array;
-  waiter?: { resolve(): void; reject(e: ZooKeeperError): void };
-}
-
-interface Queued {
-  readonly request: Request;
-  readonly since: number;
-}
-
-/**
- * What became of the session's watches: after a reconnect, which SetWatches re-armed and which
- * the server refused; when the session expired, every watch it had (none can fire any more).
- * Paths are client paths.
- */
-export interface WatchReport {
-  readonly reason: "reconnected" | "expired";
-  /** The zxid the watches were restored relative to: changes after it fire at once. */
-  readonly relativeZxid?: bigint;
-  readonly restored: WatchLists;
-  readonly lost: WatchLists;
-}
-
-/** The session's listeners, set by the client. */
-export interface SessionListeners {
-  onState(event: StateEvent): void;
-  /** Curator's connection states, including the simulated LOST after a whole timeout suspended. */
-  onConnectionState(state: ConnectionState): void;
-  /** Events for the default watcher (node events of `watch: true` reads and session states). */
-  defaultWatcher: Watcher;
-  /** What became of the watches after a reconnect or when the session expired. */
-  onWatches(report: WatchReport): void;
-}
+import { type ClientState, type SessionInput, type SessionStatus, endedError, isConnected, isTerminal, transition } from "./session-state.ts";
+import { ReadWriteProbe } from "./read-write-probe.ts";
+import { type SessionListeners, StateReports } from "./state-reports.ts";
+import { clientSideExpiry, connectTimeout, effectiveSessionTimeout, pingInterval, readTimeout } from "./timeouts.ts";
+import { WaitingQueue } from "./waiting.ts";
+import type { WatchReport, Watches } from "./watches.ts";
 
 /** One session over a sequence of connections; see the module comment. */
 export class Session {
@@ -98,40 +33,41 @@ export class Session {
   private conn: Connection | null = null;
   /** Where `conn` goes (connected or still connecting). */
   private endpoint: Endpoint | undefined;
-  private hosts: readonly Endpoint[];
-  private hostIndex = -1;
-  private lastConnectedIndex = -1;
-  private attempts = 0;
-  private everAttempted = false;
-  private sessionId = 0n;
-  private password: Uint8Array = new Uint8Array(16);
-  private sessionFromReadOnly = false;
-  /** The session timeout the server granted (0 before the first handshake). */
-  private negotiatedSessionTimeout = 0;
+  private readonly rotation: HostRotation;
+  private readonly identity: SessionIdentity;
   private lastZxid = 0n;
   private lastContact = Date.now();
-  private readonly queued = new Queue<Queued>();
-  private readonly auths: StoredAuth[] = [];
-  private authReplies: StoredAuth[] = [];
   private disconnectedAt = Date.now();
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
-  private waitTimer: ReturnType<typeof setInterval> | undefined;
   private readonly closeWaiters: (() => void)[] = [];
-  private capacityWaiters: (() => void)[] = [];
-  private lostTimer: ReturnType<typeof setTimeout> | undefined;
-  private lostReported = false;
-  private probeTimer: ReturnType<typeof setTimeout> | undefined;
   private lastFailure: Error | undefined;
-  /** Aborts of the `isro` probes in flight (a closed session must not keep sockets or timers). */
-  private readonly probes = new Set<() => void>();
-  readonly watches = new WatchRegistry();
+  private readonly waiting: WaitingQueue;
+  private readonly credentials: Credentials;
+  private readonly probe: ReadWriteProbe;
+  private readonly reports: StateReports;
 
-  constructor(private readonly options: SessionOptions, private readonly listeners: SessionListeners) {
-    this.hosts = options.hosts;
-    if (options.resume) {
-      this.sessionId = options.resume.sessionId;
-      this.password = options.resume.password;
-    }
+  constructor(private readonly watches: Watches, private readonly options: SessionOptions, private readonly listeners: SessionListeners) {
+    this.rotation = new HostRotation(options.hosts);
+    this.waiting = new WaitingQueue(options, {
+      carrier: () => this.carrier(),
+      disconnectedAt: () => this.disconnectedAt,
+      ended: () => isTerminal(this.status.state),
+    });
+    this.credentials = new Credentials(options.maxFrameSize);
+    this.reports = new StateReports(listeners, watches, {
+      connected: () => isConnected(this.status.state),
+      sessionTimeout: () => this.sessionTimeoutNow(),
+      expire: (reason) => this.expire(reason),
+    });
+    this.probe = new ReadWriteProbe({
+      transport: options.transport,
+      log: options.log,
+      hosts: () => this.rotation.hosts,
+      index: () => this.rotation.index,
+      readOnly: () => this.status.state === "connectedReadOnly",
+      moveTo: (index) => this.moveTo(index, "moving to a read/write server"),
+    });
+    this.identity = new SessionIdentity(options.resume);
   }
 
   get state(): ClientState {
@@ -145,17 +81,17 @@ export class Session {
 
   /** The session id (0 before the first handshake). */
   get id(): bigint {
-    return this.sessionId;
+    return this.identity.id;
   }
 
   /** The 16-byte session password (to resume the session elsewhere). */
   get passwd(): Uint8Array {
-    return this.password.slice();
+    return this.identity.password;
   }
 
   /** The negotiated session timeout in ms (0 before the first handshake). */
   get timeout(): number {
-    return this.negotiatedSessionTimeout;
+    return this.identity.negotiatedTimeout;
   }
 
   /** The server carrying the session, or null while disconnected. */
@@ -165,16 +101,12 @@ export class Session {
 
   /** The host list attempts go through (replaced by updateHosts). */
   get serverList(): readonly Endpoint[] {
-    return this.hosts;
-  }
-
-  get chroot(): Chroot {
-    return this.options.chroot;
+    return this.rotation.hosts;
   }
 
   /** The timeout that governs expiry and LOST now: the negotiated one once granted. */
   private sessionTimeoutNow(): number {
-    return effectiveSessionTimeout(this.negotiatedSessionTimeout, this.options.requestedSessionTimeout);
+    return effectiveSessionTimeout(this.identity.negotiatedTimeout, this.options.requestedSessionTimeout);
   }
 
   start(): void {
@@ -186,21 +118,20 @@ export class Session {
   submit(request: Request): void {
     const state = this.status.state;
     if (isTerminal(state) || state === "closing") {
-      request.fail(this.terminalError(request));
+      request.fail(endedError(this.status.state, request));
       return;
     }
-    const conn = this.conn;
-    if (conn !== null && isConnected(state) && this.queued.length === 0 && conn.inFlight < this.options.maxInFlight) {
-      conn.send(request);
-      return;
-    }
-    this.queued.push({ request, since: Date.now() });
-    this.armWaitTimer();
+    this.waiting.submit(request);
+  }
+
+  /** The connection carrying the session, or null while none does. */
+  private carrier(): Connection | null {
+    return this.conn !== null && isConnected(this.status.state) ? this.conn : null;
   }
 
   /** Requests written and unanswered plus those waiting in the client. */
   get load(): number {
-    return this.queued.length + (this.conn?.inFlight ?? 0);
+    return this.waiting.load;
   }
 
   /**
@@ -208,38 +139,15 @@ export class Session {
    * already so), so a producer can pace itself instead of queueing without bound.
    */
   waitForCapacity(): Promise<void> {
-    if (this.load < this.options.maxInFlight || isTerminal(this.status.state)) return Promise.resolve();
-    return new Promise((resolve) => this.capacityWaiters.push(resolve));
-  }
-
-  private releaseCapacity(): void {
-    if (this.capacityWaiters.length === 0) return;
-    if (this.load >= this.options.maxInFlight && !isTerminal(this.status.state)) return;
-    const waiters = this.capacityWaiters;
-    this.capacityWaiters = [];
-    for (const resolve of waiters) resolve();
+    return this.waiting.waitForCapacity();
   }
 
   /** Adds credentials: sent now if connected, and replayed after every reconnect (§11.5). */
   addAuth(scheme: string, auth: Uint8Array): Promise<void> {
     if (isTerminal(this.status.state) || this.status.state === "closing") {
-      return Promise.reject(this.terminalError(undefined));
+      return Promise.reject(endedError(this.status.state, undefined));
     }
-    const length = authFrameLength(scheme, auth);
-    if (length > this.options.maxFrameSize) {
-      return Promise.reject(new ZooKeeperError(ErrorCode.BadArguments, {
-        op: "auth",
-        message: `the auth packet is ${length} bytes, over the ${this.options.maxFrameSize}-byte frame limit (jute.maxbuffer)`,
-      }));
-    }
-    return new Promise((resolve, reject) => {
-      const stored: StoredAuth = { scheme, auth, waiter: { resolve, reject } };
-      this.auths.push(stored);
-      if (this.conn !== null && isConnected(this.status.state)) {
-        this.authReplies.push(stored);
-        this.conn.sendAuth(scheme, auth);
-      }
-    });
+    return this.credentials.add(scheme, auth, this.carrier());
   }
 
   /**
@@ -254,20 +162,8 @@ export class Session {
     if (conn !== null && isConnected(this.status.state)) {
       this.apply({ type: "close" });
       // The close request goes behind anything still queued, as in the Java client.
-      for (const q of this.queued.drain()) if (q.request.abandoned !== true) conn.send(q.request);
-      const timer = setTimeout(() => conn.close(new Error("no closeSession reply in time")), closeTimeout);
-      conn.send({
-        op: "closeSession",
-        opcode: OpCode.closeSession,
-        path: undefined,
-        encode: undefined,
-        xid: 0,
-        complete: () => {
-          clearTimeout(timer);
-          conn.close(new Error("session closed"));
-        },
-        fail: () => clearTimeout(timer),
-      });
+      this.waiting.flushTo(conn);
+      conn.sendCloseSession(closeTimeout);
     } else {
       // Closed before the connection attempt is dropped (finish drops it): dropping it first
       // scheduled a reconnect, whose client-side expiry check could report "expired" instead.
@@ -277,84 +173,19 @@ export class Session {
     return done;
   }
 
-  /** The error of a request the ended session cannot answer; `outcomeUnknown` when it was a write already sent. */
-  private terminalError(request: Request | undefined, outcomeUnknown = false): ZooKeeperError {
-    const details = { op: request?.op, path: request?.path, outcomeUnknown };
-    switch (this.status.state) {
-      case "authFailed":
-        return new ZooKeeperError(ErrorCode.AuthFailed, details);
-      case "expired":
-        return new ZooKeeperError(ErrorCode.SessionExpired, details);
-      default:
-        return new ZooKeeperError(ErrorCode.SessionExpired, { ...details, message: "the client has been closed" });
-    }
-  }
 
   private apply(input: SessionInput): void {
     const { status, event } = transition(this.status, input);
     this.status = status;
     if (event === undefined) return;
-    this.options.log("info", `session ${event}`, { sessionId: `0x${this.sessionId.toString(16)}`, state: status.state });
-    const keeperState = keeperStateOf(event);
-    if (keeperState !== undefined) {
-      const stateEvent: WatchedEvent = { type: "None", state: keeperState, path: null };
-      // One Set, so the default watcher hears once even when it holds watches itself (watch: true).
-      const watchers = new Set<Watcher>([this.listeners.defaultWatcher]);
-      // Per-call watchers learn only that their watch can never fire any more.
-      if (event === "expired" || event === "authFailed") for (const w of this.watches.all()) watchers.add(w);
-      for (const w of watchers) this.deliver(w, stateEvent);
-    }
-    // Through the same microtask queue as watch events: listeners see node events and state
-    // changes in the order they happened (a node event read just before a connection failed
-    // comes before "disconnected").
-    queueMicrotask(() => this.listeners.onState(event));
-    this.reportConnectionState(event);
-  }
-
-  /** Curator's states; LOST once per suspension, whether simulated or reported by the server. */
-  private reportConnectionState(event: StateEvent): void {
-    clearTimeout(this.lostTimer);
-    this.lostTimer = undefined;
-    const curator = curatorState(event);
-    if (curator === undefined) return;
-    if (curator === "LOST") {
-      if (this.lostReported) return;
-      this.lostReported = true;
-    } else if (curator !== "SUSPENDED") {
-      this.lostReported = false;
-    }
-    queueMicrotask(() => this.listeners.onConnectionState(curator));
-    if (curator === "SUSPENDED") {
-      // Curator's simulated expiry: a whole session timeout without a connection is LOST, even
-      // before a server can confirm it, and, as in Curator, the session is then abandoned. A
-      // caller told LOST re-creates its ephemeral nodes (a lock's, say); were the old session
-      // to come back, its nodes would still stand beside the new ones.
-      this.lostTimer = setTimeout(() => {
-        this.lostTimer = undefined;
-        if (isConnected(this.status.state) || this.lostReported) return;
-        this.lostReported = true;
-        queueMicrotask(() => this.listeners.onConnectionState("LOST"));
-        this.expire("no connection for a whole session timeout (Curator's simulated expiry)");
-      }, simulatedLostAfter(this.sessionTimeoutNow()));
-    }
-  }
-
-  /** Watchers run after the current frame, in arrival order, and cannot break the client. */
-  deliver(watcher: Watcher, event: WatchedEvent): void {
-    queueMicrotask(() => {
-      try {
-        watcher(event);
-      } catch (error) {
-        this.options.log("error", "a watcher threw", { error, event });
-      }
-    });
+    this.options.log("info", `session ${event}`, { sessionId: `0x${this.identity.id.toString(16)}`, state: status.state });
+    this.reports.report(event);
   }
 
   private connectNext(): void {
     clearTimeout(this.reconnectTimer);
     if (isTerminal(this.status.state)) return;
-    const hosts = this.hosts;
-    if (this.sessionId !== 0n && this.status.everConnected && Date.now() - this.lastContact >= clientSideExpiry(this.sessionTimeoutNow())) {
+    if (this.identity.id !== 0n && this.status.everConnected && Date.now() - this.lastContact >= clientSideExpiry(this.sessionTimeoutNow())) {
       // Client-side expiry (ZOOKEEPER-4508): no contact for 4/3 of the timeout means the server
       // has certainly expired the session; stop reconnecting forever to a dead session. Unlike
       // Java, only bytes from a server count as contact, not a bare TCP accept (a proxy or load
@@ -362,34 +193,23 @@ export class Session {
       this.expire("no contact with any server for 4/3 of the session timeout");
       return;
     }
-    const previous = this.hostIndex;
-    this.hostIndex = (this.hostIndex + 1) % hosts.length;
-    const fullCycle = this.attempts > 0 && (this.hostIndex === this.lastConnectedIndex || (this.lastConnectedIndex < 0 && this.hostIndex === 0 && previous >= 0));
-    // Only the client's very first attempt goes out at once; every later one waits a random
-    // pause, so clients of a failed server do not all reconnect in the same instant (§15.2).
-    const delay = this.everAttempted ? this.options.reconnectDelay(fullCycle) : 0;
-    this.everAttempted = true;
-    this.attempts++;
+    const { fullCycle, immediate } = this.rotation.advance();
+    // Only the client's very first attempt (or the first after a move) goes out at once; every
+    // later one waits a random pause, so clients of a failed server do not all reconnect in the
+    // same instant (§15.2).
+    const delay = immediate ? 0 : this.options.reconnectDelay(fullCycle);
     // The host is looked up when the pause ends: updateHosts may have replaced the list.
-    this.reconnectTimer = setTimeout(() => this.openConnection(this.hosts[this.hostIndex] as Endpoint), delay);
+    this.reconnectTimer = setTimeout(() => this.openConnection(this.rotation.current), delay);
   }
 
   private openConnection(endpoint: Endpoint): void {
     this.reconnectTimer = undefined;
     if (isTerminal(this.status.state)) return;
-    const attemptTimeout = this.options.connectTimeout ?? connectTimeout(this.sessionTimeoutNow(), this.hosts.length);
-    const resumable = this.sessionId !== 0n && !this.sessionFromReadOnly;
+    const attemptTimeout = this.options.connectTimeout ?? connectTimeout(this.sessionTimeoutNow(), this.rotation.hosts.length);
     this.options.log("debug", "connecting", { host: endpoint.host, port: endpoint.port });
     const conn: Connection = new Connection(
       { endpoint, transport: this.options.transport, maxFrameSize: this.options.maxFrameSize, connectTimeout: attemptTimeout },
-      {
-        protocolVersion: 0,
-        lastZxidSeen: this.lastZxid,
-        timeOut: this.options.requestedSessionTimeout,
-        sessionId: resumable ? this.sessionId : 0n,
-        passwd: resumable ? this.password : new Uint8Array(16),
-        readOnly: this.options.canBeReadOnly,
-      },
+      this.identity.request(this.lastZxid, this.options.requestedSessionTimeout, this.options.canBeReadOnly),
       {
         onHandshake: (response) => this.onHandshake(conn, endpoint, response),
         onNotification: (header, event) => this.onNotification(header, event),
@@ -397,7 +217,7 @@ export class Session {
         onZxid: (zxid) => {
           if (zxid > this.lastZxid) this.lastZxid = zxid;
         },
-        onReplies: () => this.drainQueue(),
+        onReplies: () => this.waiting.drain(),
         onClose: (reason, unanswered) => this.onConnectionClosed(conn, reason, unanswered),
       },
     );
@@ -415,14 +235,9 @@ export class Session {
       conn.close(new Error("read-only server"));
       return;
     }
-    const sameSession = this.sessionId === response.sessionId;
-    this.sessionId = response.sessionId;
-    this.password = response.passwd;
-    this.sessionFromReadOnly = response.readOnly && (!sameSession || this.sessionFromReadOnly);
-    this.negotiatedSessionTimeout = response.timeOut;
+    this.identity.accept(response);
     this.lastContact = Date.now();
-    this.lastConnectedIndex = this.hostIndex;
-    this.attempts = 0;
+    this.rotation.connected();
     const silenceLimit = readTimeout(response.timeOut);
     conn.startTimers(silenceLimit, pingInterval(silenceLimit));
     this.options.log("debug", "handshake", { host: endpoint.host, port: endpoint.port, timeout: response.timeOut, readOnly: response.readOnly });
@@ -443,18 +258,17 @@ export class Session {
       }
       this.prime(conn, response.readOnly);
       // After SyncConnected, as the Java client orders them.
-      this.deliver(this.listeners.defaultWatcher, { type: "None", state: "SaslAuthenticated", path: null });
+      this.watches.deliver(this.listeners.defaultWatcher, { type: "None", state: "SaslAuthenticated", path: null });
     });
   }
 
   /** Priming order (§3.5): auth replays, then SetWatches batches, then queued requests. */
   private prime(conn: Connection, readOnly: boolean): void {
-    this.authReplies = [...this.auths];
-    for (const a of this.auths) conn.sendAuth(a.scheme, a.auth);
-    this.restoreWatches(conn);
+    this.credentials.replay(conn);
+    this.watches.restore((request) => conn.send(request), this.lastZxid, () => isTerminal(this.status.state), (report) => this.reportWatches(report));
     this.apply({ type: "handshake", readOnly });
-    this.drainQueue();
-    if (readOnly) this.probeForReadWrite(100);
+    this.waiting.drain();
+    if (readOnly) this.probe.start(100);
   }
 
   /**
@@ -470,9 +284,7 @@ export class Session {
 
   /** Drops the connection and makes `hosts[index]` the next attempt, without the reconnect pause. */
   private moveTo(index: number, reason: string): void {
-    // connectNext advances by one before it connects.
-    this.hostIndex = (index - 1 + this.hosts.length) % this.hosts.length;
-    this.everAttempted = false;
+    this.rotation.moveTo(index);
     this.conn?.close(new Error(reason));
   }
 
@@ -486,24 +298,17 @@ export class Session {
    */
   updateHosts(hosts: readonly Endpoint[], rebalance: boolean, random: () => number): void {
     if (isTerminal(this.status.state) || this.status.state === "closing") return;
-    const previous = this.hosts;
-    this.hosts = hosts;
-    this.lastConnectedIndex = -1;
-    const at = this.conn === null || this.endpoint === undefined ? -1 : indexOfEndpoint(hosts, this.endpoint);
-    if (this.conn === null) {
-      // Waiting out a reconnect pause: the attempt it ends in goes to the new list's first host.
-      this.hostIndex = 0;
-      return;
-    }
+    // Waiting out a reconnect pause, the attempt it ends in goes to the new list's first host.
+    const carrying = this.conn === null ? undefined : this.endpoint;
+    const { at, previous } = this.rotation.replace(hosts, carrying, isConnected(this.status.state));
+    if (carrying === undefined) return;
     if (at < 0) {
       this.options.log("info", "the server is no longer in the host list; moving", { host: this.endpoint?.host, port: this.endpoint?.port });
       this.moveTo(0, "the server is no longer in the host list");
       return;
     }
-    this.hostIndex = at;
-    if (isConnected(this.status.state)) this.lastConnectedIndex = at;
-    // With one host nothing was probed (probeForReadWrite stops there); now there are others.
-    if (this.status.state === "connectedReadOnly" && previous.length < 2) this.probeForReadWrite(100);
+    // With one host nothing was probed (the probe stops there); now there are others.
+    if (this.status.state === "connectedReadOnly" && previous.length < 2) this.probe.start(100);
     const target = rebalance && isConnected(this.status.state) ? rebalanceTarget(previous, hosts, random) : undefined;
     if (target !== undefined) {
       this.options.log("info", "rebalancing onto a server added to the host list", { host: hosts[target]?.host, port: hosts[target]?.port });
@@ -511,146 +316,17 @@ export class Session {
     }
   }
 
-  /**
-   * Re-arms every watch with SetWatches batches relative to the last zxid seen, on any session,
-   * new ones included (a session from a read-only server is replaced on a read/write one). Once
-   * every batch is answered, reports what was restored and what was lost; a connection lost
-   * meanwhile retries them all at the next handshake, which reports instead.
-   */
-  private restoreWatches(conn: Connection): void {
-    const batches = batchWatchLists(this.watches.lists(), this.options.maxFrameSize);
-    if (batches.length === 0) return;
-    const relativeZxid = this.lastZxid;
-    const restored: WatchLists[] = [];
-    const lost: WatchLists[] = [];
-    let open = batches.length;
-    let interrupted = false;
-    const settle = () => {
-      // A session that ended meanwhile (credentials refused during priming) has its own report.
-      if (--open > 0 || interrupted || isTerminal(this.status.state)) return;
-      this.reportWatches({ reason: "reconnected", relativeZxid, restored: this.clientPaths(restored), lost: this.clientPaths(lost) });
-    };
-    for (const batch of batches) {
-      conn.send({
-        op: batch.persistent ? "setWatches2" : "setWatches",
-        opcode: batch.persistent ? OpCode.setWatches2 : OpCode.setWatches,
-        path: undefined,
-        xid: 0,
-        encode: (w) => writeSetWatches(w, relativeZxid, batch.lists, batch.persistent),
-        complete: (err) => {
-          if (err !== 0) this.options.log("warn", "restoring watches failed", { err });
-          (err === 0 ? restored : lost).push(batch.lists);
-          settle();
-        },
-        fail: (error) => {
-          if (error.code === "ConnectionLoss") interrupted = true;
-          else {
-            this.options.log("error", "restoring watches failed", { error });
-            lost.push(batch.lists);
-          }
-          settle();
-        },
-      });
-    }
-  }
-
-  /** Merges watch lists and turns their server paths into client paths. */
-  private clientPaths(parts: readonly WatchLists[]): WatchLists {
-    const chroot = this.options.chroot;
-    const of = (kind: keyof WatchLists) => parts.flatMap((p) => p[kind].map((path) => chroot.toClient(path)));
-    return { data: of("data"), exist: of("exist"), child: of("child"), persistent: of("persistent"), persistentRecursive: of("persistentRecursive") };
-  }
-
   private reportWatches(report: WatchReport): void {
     queueMicrotask(() => this.listeners.onWatches(report));
   }
 
-  /**
-   * While on a read-only server, asks the other servers whether they serve writes (`isro`), with
-   * intervals doubling from 100 ms to 60 s, and moves to the first that answers `rw` (§3.7).
-   */
-  private probeForReadWrite(delay: number): void {
-    clearTimeout(this.probeTimer);
-    if (this.hosts.length < 2) return;
-    this.probeTimer = setTimeout(() => {
-      this.probeTimer = undefined;
-      if (this.status.state !== "connectedReadOnly") return;
-      const hosts = this.hosts;
-      let pending = hosts.length - 1;
-      let moved = false;
-      for (let i = 1; i < hosts.length; i++) {
-        const index = (this.hostIndex + i) % hosts.length;
-        this.askIsReadOnly(hosts[index] as Endpoint, (answer) => {
-          pending--;
-          if (!moved && answer === "rw" && this.status.state === "connectedReadOnly" && hosts === this.hosts) {
-            moved = true;
-            this.options.log("info", "a read/write server is reachable; leaving the read-only one", { host: hosts[index]?.host, port: hosts[index]?.port });
-            this.moveTo(index, "moving to a read/write server");
-          } else if (pending === 0 && !moved && this.status.state === "connectedReadOnly") {
-            this.probeForReadWrite(Math.min(delay * 2, 60_000));
-          }
-        });
-      }
-    }, delay);
-  }
-
-  /** One `isro` four-letter word over a short-lived connection; answers undefined on failure. */
-  private askIsReadOnly(endpoint: Endpoint, done: (answer: string | undefined) => void): void {
-    let text = "";
-    let finished = false;
-    const finish = (answer: string | undefined) => {
-      if (finished) return;
-      finished = true;
-      this.probes.delete(abort);
-      clearTimeout(timer);
-      transport.close();
-      done(answer);
-    };
-    const abort = () => finish(undefined);
-    this.probes.add(abort);
-    const timer = setTimeout(abort, 1000);
-    const transport = this.options.transport(endpoint, {
-      onConnect: () => transport.write(new TextEncoder().encode("isro")),
-      onData: (chunk) => {
-        text += new TextDecoder().decode(chunk);
-      },
-      onClose: () => finish(text.trim() || undefined),
-    });
-  }
-
-  private drainQueue(): void {
-    const conn = this.conn;
-    if (conn === null || !isConnected(this.status.state)) return;
-    const max = this.options.maxInFlight;
-    while (this.queued.length > 0 && conn.inFlight < max) {
-      const next = this.queued.shift();
-      if (next !== undefined && next.request.abandoned !== true) conn.send(next.request);
-    }
-    if (this.queued.length === 0) this.disarmWaitTimer();
-    this.releaseCapacity();
-  }
-
   private onNotification(header: ReplyHeader, record: WatcherEventRecord): void {
-    const type = eventTypeName(record.type);
-    if (type === undefined || type === "None") {
-      this.options.log("warn", "ignoring a notification of unknown type", { type: record.type, path: record.path });
-      return;
-    }
-    const event: WatchedEvent = { type, state: "SyncConnected", path: this.options.chroot.toClient(record.path) };
-    for (const watcher of this.watches.trigger(type, record.path)) this.deliver(watcher, event);
+    if (!this.watches.notify(record)) return;
     if (header.zxid > this.lastZxid) this.lastZxid = header.zxid;
   }
 
   private onAuthReply(err: number): void {
-    const entry = this.authReplies.shift();
-    if (err === 0) {
-      entry?.waiter?.resolve();
-      if (entry) entry.waiter = undefined;
-      return;
-    }
-    const error = new ZooKeeperError(err, { message: `authentication with scheme ${entry?.scheme ?? "?"} was rejected` });
-    entry?.waiter?.reject(error);
-    if (entry) entry.waiter = undefined;
+    if (this.credentials.answer(err) === undefined) return;
     // Terminal before the connection goes (§11.5): its unanswered requests then fail with
     // AuthFailed, and no Disconnected/SUSPENDED is reported for a session that cannot resume.
     this.apply({ type: "authFailed" });
@@ -668,7 +344,7 @@ export class Session {
       const outcomeUnknown = WRITE_OPS.has(request.op);
       request.fail(
         isTerminal(this.status.state)
-          ? this.terminalError(request, outcomeUnknown)
+          ? endedError(this.status.state, request, outcomeUnknown)
           : new ZooKeeperError(ErrorCode.ConnectionLoss, { op: request.op, path: request.path, cause: reason, outcomeUnknown }),
       );
     }
@@ -680,29 +356,25 @@ export class Session {
       this.finish();
       return;
     }
-    if (this.queued.length > 0) this.armWaitTimer();
+    this.waiting.arm();
     this.connectNext();
   }
 
   private expire(reason: string): void {
-    this.options.log("warn", "session expired", { reason, sessionId: `0x${this.sessionId.toString(16)}` });
+    this.options.log("warn", "session expired", { reason, sessionId: `0x${this.identity.id.toString(16)}` });
     const renew = this.options.renewSessionOnExpiry;
-    const watched = this.watches.lists();
+    const lost = this.watches.lostAtExpiry();
     this.apply({ type: "expired", renew });
-    if (Object.values(watched).some((paths) => paths.length > 0)) {
-      this.reportWatches({ reason: "expired", restored: this.clientPaths([]), lost: this.clientPaths([watched]) });
-    }
+    if (lost !== undefined) this.reportWatches(lost);
     if (!renew) {
       this.finish();
       return;
     }
     // Everything bound to the old session is gone: its requests fail, its watches were told
     // (Expired) and are dropped; credentials stay and are replayed on the new session.
-    for (const q of this.queued.drain()) q.request.fail(new ZooKeeperError(ErrorCode.SessionExpired, { op: q.request.op, path: q.request.path }));
+    this.waiting.failAll((request) => new ZooKeeperError(ErrorCode.SessionExpired, { op: request.op, path: request.path }));
     this.watches.clear();
-    this.sessionId = 0n;
-    this.password = new Uint8Array(16);
-    this.sessionFromReadOnly = false;
+    this.identity.forget();
     this.lastContact = Date.now();
     // The connection that brought the news (a handshake refusing the session) starts the next
     // attempt as it closes; starting one here as well skipped a host in the rotation.
@@ -713,64 +385,15 @@ export class Session {
   /** Terminal clean-up: fail everything still waiting, stop timers, release close waiters. */
   private finish(): void {
     clearTimeout(this.reconnectTimer);
-    clearTimeout(this.lostTimer);
-    clearTimeout(this.probeTimer);
-    for (const abort of [...this.probes]) abort();
-    this.releaseCapacity();
-    this.disarmWaitTimer();
+    this.reports.stop();
+    this.probe.stop();
+    this.waiting.releaseCapacity();
+    this.waiting.stop();
     this.conn?.close(new Error(`session ${this.status.state}`));
     this.conn = null;
-    for (const q of this.queued.drain()) q.request.fail(this.terminalError(q.request));
-    for (const a of this.auths) a.waiter?.reject(this.terminalError(undefined));
-    this.auths.length = 0;
+    this.waiting.failAll((request) => endedError(this.status.state, request));
+    this.credentials.clear(() => endedError(this.status.state, undefined));
     this.watches.clear();
     for (const resolve of this.closeWaiters.splice(0)) resolve();
-  }
-
-  private armWaitTimer(): void {
-    if (this.waitTimer !== undefined) return;
-    this.waitTimer = setInterval(() => this.expireWaiting(), waitCheckPeriod(this.options.waitForConnection));
-  }
-
-  private disarmWaitTimer(): void {
-    clearInterval(this.waitTimer);
-    this.waitTimer = undefined;
-  }
-
-  /** Fails queued requests that waited longer than `waitForConnection` for a connection. */
-  private expireWaiting(): void {
-    if (this.conn !== null && isConnected(this.status.state)) return;
-    const now = Date.now();
-    const limit = this.options.waitForConnection;
-    for (let head = this.queued.peek(); head !== undefined; head = this.queued.peek()) {
-      if (now - Math.max(head.since, this.disconnectedAt) < limit) break;
-      this.queued.shift();
-      head.request.fail(new ZooKeeperError(ErrorCode.ConnectionLoss, {
-        op: head.request.op,
-        path: head.request.path,
-        message: `no connection to the ensemble within ${limit} ms`,
-      }));
-    }
-    if (this.queued.length === 0) this.disarmWaitTimer();
-  }
-}
-
-function keeperStateOf(event: StateEvent): KeeperStateName | undefined {
-  switch (event) {
-    case "connected":
-    case "reconnected":
-      return "SyncConnected";
-    case "readOnly":
-      return "ConnectedReadOnly";
-    case "disconnected":
-      return "Disconnected";
-    case "expired":
-      return "Expired";
-    case "authFailed":
-      return "AuthFailed";
-    case "closed":
-      return "Closed";
-    case "connecting":
-      return undefined;
   }
 }

@@ -10,9 +10,11 @@
  * connection drops, `{ type: "None", state: "SyncConnected" }` once the watch is active again.
  * A consumer re-reads what it tracks on the latter.
  */
-import { ErrorCode, ZooKeeperError } from "../protocol/errors.ts";
+import { ErrorCode, ZooKeeperError, badArguments } from "../protocol/errors.ts";
 import type { WatchedEvent, Watcher } from "../protocol/events.ts";
 import { Queue } from "./queue.ts";
+import type { AddWatchMode } from "./operations.ts";
+import type { SignalOptions } from "./request.ts";
 import type { StateEvent } from "./session-state.ts";
 
 /** What a {@link WatchStream} does when `bufferSize` events wait and another arrives. */
@@ -33,6 +35,20 @@ export interface WatchStream extends AsyncIterableIterator<WatchedEvent> {
   readonly dropped: number;
   /** Stops watching: the server watch is removed and iteration ends. */
   close(): Promise<void>;
+}
+
+/** Options of {@link ZooKeeperClient.watch}. */
+export interface WatchStreamOptions extends SignalOptions {
+  /** `persistent-recursive` (default): the node and every descendant; `persistent`: the node itself. */
+  readonly mode?: AddWatchMode;
+  /** Events held while the consumer is busy. Default 1 024. */
+  readonly bufferSize?: number;
+  /**
+   * When the buffer is full: `"error"` (default) stops the watch and throws a
+   * `WatchOverflowError` after the buffered events; `"dropOldest"` drops the oldest and counts
+   * it in `dropped`.
+   */
+  readonly overflow?: OverflowPolicy;
 }
 
 /** How the stream reaches the client. */
@@ -198,4 +214,34 @@ export function openWatchStream(hooks: WatchStreamHooks): WatchStream {
     },
   };
   return stream;
+}
+
+/** What {@link watchStream} needs of a client. */
+export interface StreamingClient {
+  addWatch(path: string, watcher: Watcher, options: { readonly mode: AddWatchMode; readonly signal: AbortSignal | undefined }): Promise<void>;
+  removeWatches(path: string, type: "persistent" | "persistentRecursive", options: { readonly watcher: Watcher; readonly local: true }): Promise<void>;
+  on(type: "state", listener: (event: StateEvent) => void): () => void;
+  exists(path: string): Promise<unknown>;
+}
+
+/** `ZooKeeperClient.watch`: a bad option fails the stream's first `next()`; the watch is set at once. */
+export function watchStream(client: StreamingClient, path: string, options: WatchStreamOptions): WatchStream {
+  const mode = options.mode ?? "persistent-recursive";
+  const bufferSize = options.bufferSize ?? 1024;
+  const overflow = options.overflow ?? "error";
+  const problem = !Number.isInteger(bufferSize) || bufferSize < 1
+    ? badArguments(`bufferSize must be a positive integer, got ${String(bufferSize)}`, "addWatch", path)
+    : overflow !== "error" && overflow !== "dropOldest"
+    ? badArguments(`overflow must be "error" or "dropOldest", got ${String(overflow)}`, "addWatch", path)
+    : undefined;
+  return openWatchStream({
+    path,
+    bufferSize,
+    overflow,
+    signal: options.signal,
+    register: (watcher) => (problem ? Promise.reject(problem) : client.addWatch(path, watcher, { mode, signal: options.signal })),
+    unregister: (watcher) => client.removeWatches(path, mode === "persistent" ? "persistent" : "persistentRecursive", { watcher, local: true }),
+    onState: (listener) => client.on("state", listener),
+    resync: () => client.exists(path),
+  });
 }

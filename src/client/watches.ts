@@ -1,213 +1,219 @@
 /**
- * The client's watch tables (protocol reference §9.3–9.5): five maps from server path to the set
- * of watchers, filled when a reply arrives, consumed when notifications arrive, and listed for
- * SetWatches after a reconnect. Pure bookkeeping: no I/O.
+ * The client's watches (protocol reference §9): the one owner of the watch tables. It registers
+ * the watches of successful reads, adds and removes persistent watches (taking back one whose
+ * caller gave up, announcing removals and rolling them back when the server refused), delivers
+ * events, and re-arms every watch with SetWatches batches after a reconnect. The session and
+ * the client reach the tables only through it.
  */
-import type { WatchLists } from "../jute/records.ts";
-import { parentPath } from "../protocol/paths.ts";
-import type { EventTypeName, Watcher } from "../protocol/events.ts";
+import { type WatchLists, type WatcherEventRecord, writeSetWatches } from "../jute/records.ts";
+import { ErrorCode, ZooKeeperError, badArguments } from "../protocol/errors.ts";
+import { type WatchedEvent, type Watcher, eventTypeName } from "../protocol/events.ts";
+import { OpCode } from "../protocol/opcodes.ts";
+import { type Chroot, validatePath } from "../protocol/paths.ts";
+import type { Logger } from "./logger.ts";
+import { type AddWatchMode, type Operation, operations } from "./operations.ts";
+import type { Request } from "./request.ts";
+import { type WatchKind, WatchRegistry, type WatcherType, WatcherTypeCode, batchWatchLists } from "./watch-tables.ts";
 
-/** Which table a registration goes to. */
-export type WatchKind = "data" | "exist" | "child" | "persistent" | "persistentRecursive";
+/**
+ * What became of the session's watches: after a reconnect, which SetWatches re-armed and which
+ * the server refused; when the session expired, every watch it had (none can fire any more).
+ * Paths are client paths.
+ */
+export interface WatchReport {
+  readonly reason: "reconnected" | "expired";
+  /** The zxid the watches were restored relative to: changes after it fire at once. */
+  readonly relativeZxid?: bigint;
+  readonly restored: WatchLists;
+  readonly lost: WatchLists;
+}
 
-/** What removeWatches removes (`WatcherType`, §9.9). */
-export type WatcherType = "children" | "data" | "any" | "persistent" | "persistentRecursive";
+/** What the watches need around them. */
+export interface WatchHooks {
+  readonly chroot: Chroot;
+  readonly maxFrameSize: number;
+  readonly log: Logger;
+  /** Sends an operation on the session, as the client's own requests go. */
+  send<T>(operation: Operation<T>, signal?: AbortSignal, onLateReply?: (err: number) => void): Promise<T>;
+}
 
-/** `WatcherType` wire values. */
-export const WatcherTypeCode: Record<WatcherType, number> = {
-  children: 1,
-  data: 2,
-  any: 3,
-  persistent: 4,
-  persistentRecursive: 5,
-};
+/** The session's watches; see the module comment. */
+export class Watches {
+  readonly #tables = new WatchRegistry();
+  /** Per watch kind and server path, the latest addWatch not yet settled (see addWatch's take-back). */
+  readonly #pendingAdds = new Map<string, object>();
 
-const kindsOfType: Record<WatcherType, readonly WatchKind[]> = {
-  children: ["child"],
-  data: ["data", "exist"],
-  any: ["data", "exist", "child", "persistent", "persistentRecursive"],
-  persistent: ["persistent"],
-  persistentRecursive: ["persistentRecursive"],
-};
+  constructor(private readonly hooks: WatchHooks) {}
 
-/** The five watch tables of one session, keyed by server path. */
-export class WatchRegistry {
-  private readonly tables: Record<WatchKind, Map<string, Set<Watcher>>> = {
-    data: new Map(),
-    exist: new Map(),
-    child: new Map(),
-    persistent: new Map(),
-    persistentRecursive: new Map(),
-  };
-
-  add(kind: WatchKind, serverPath: string, watcher: Watcher): void {
-    const table = this.tables[kind];
-    let set = table.get(serverPath);
-    if (set === undefined) table.set(serverPath, (set = new Set()));
-    set.add(watcher);
+  /** Registers the watch of a read that succeeded (nothing when the read left none). */
+  register(kind: WatchKind, serverPath: string, watcher: Watcher | undefined): void {
+    if (watcher !== undefined) this.#tables.add(kind, serverPath, watcher);
   }
 
-  /**
-   * The watchers a node notification reaches, each once, removing one-shot registrations
-   * (the rules of §9.5).
-   */
-  trigger(type: EventTypeName, serverPath: string): Set<Watcher> {
-    const out = new Set<Watcher>();
-    const take = (kind: WatchKind) => {
-      const set = this.tables[kind].get(serverPath);
-      if (set === undefined) return;
-      for (const w of set) out.add(w);
-      this.tables[kind].delete(serverPath);
-    };
-    const copy = (kind: WatchKind, path: string) => {
-      const set = this.tables[kind].get(path);
-      if (set !== undefined) for (const w of set) out.add(w);
-    };
-    const recursive = () => {
-      if (this.tables.persistentRecursive.size === 0) return;
-      for (let p = serverPath; ; p = parentPath(p)) {
-        copy("persistentRecursive", p);
-        if (p === "/") break;
+  /** Watchers run after the current frame, in arrival order, and cannot break the client. */
+  deliver(watcher: Watcher, event: WatchedEvent): void {
+    queueMicrotask(() => {
+      try {
+        watcher(event);
+      } catch (error) {
+        this.hooks.log("error", "a watcher threw", { error, event });
       }
-    };
-    switch (type) {
-      case "NodeCreated":
-      case "NodeDataChanged":
-        take("data");
-        take("exist");
-        copy("persistent", serverPath);
-        recursive();
-        break;
-      case "NodeChildrenChanged":
-        take("child");
-        copy("persistent", serverPath);
-        break;
-      case "NodeDeleted":
-        take("data");
-        take("exist");
-        take("child");
-        copy("persistent", serverPath);
-        recursive();
-        break;
-      default:
-        break;
-    }
-    return out;
-  }
-
-  /** Every distinct registered watcher (for session-state events). */
-  all(): Set<Watcher> {
-    const out = new Set<Watcher>();
-    for (const t of Object.values(this.tables)) for (const set of t.values()) for (const w of set) out.add(w);
-    return out;
-  }
-
-  /** True when `type` has a registration on `serverPath` (optionally for one watcher). */
-  /**
-   * The type to put on the wire to remove the server's watch of `type` on `serverPath` once the
-   * local ones are gone: servers before 3.9 know no typed persistent removal (they answer
-   * MarshallingError), and when nothing else watches the path, "any" removes exactly the same
-   * on every server.
-   */
-  removalType(type: WatcherType, serverPath: string): WatcherType {
-    const persistent = type === "persistent" || type === "persistentRecursive";
-    return persistent && !this.has("any", serverPath) ? "any" : type;
-  }
-
-  has(type: WatcherType, serverPath: string, watcher?: Watcher): boolean {
-    return kindsOfType[type].some((kind) => {
-      const set = this.tables[kind].get(serverPath);
-      return set !== undefined && (watcher === undefined ? set.size > 0 : set.has(watcher));
     });
   }
 
   /**
-   * Removes registrations of `type` on `serverPath` (only `watcher`'s when given) and returns
-   * the removed watchers with the kinds they were removed from, plus whether the server's watch
-   * must stay: the path keeps a registration of that type, or a persistent watch on the path
-   * needs the same server entry (servers before 3.9 drop a persistent or recursive watch from the
-   * data or child table on a standard removal, §9.9; the server watch left behind sends only
-   * events the persistent watch receives anyway).
+   * Delivers a node notification to the watchers it reaches, consuming one-shot ones (§9.5).
+   * False for a notification of an unknown type, which is ignored.
    */
-  remove(type: WatcherType, serverPath: string, watcher?: Watcher): { removed: Map<Watcher, WatchKind[]>; stillWatched: boolean } {
-    const removed = new Map<Watcher, WatchKind[]>();
-    let stillWatched = false;
-    for (const kind of kindsOfType[type]) {
-      const table = this.tables[kind];
-      const set = table.get(serverPath);
-      if (set === undefined) continue;
-      for (const w of [...set]) {
-        if (watcher !== undefined && w !== watcher) continue;
-        set.delete(w);
-        removed.set(w, [...(removed.get(w) ?? []), kind]);
-      }
-      if (set.size === 0) table.delete(serverPath);
-      else stillWatched = true;
+  notify(record: WatcherEventRecord): boolean {
+    const type = eventTypeName(record.type);
+    if (type === undefined || type === "None") {
+      this.hooks.log("warn", "ignoring a notification of unknown type", { type: record.type, path: record.path });
+      return false;
     }
-    const persistentHere = this.tables.persistent.has(serverPath);
-    if (type === "data" && (persistentHere || this.tables.persistentRecursive.has(serverPath))) stillWatched = true;
-    if (type === "children" && persistentHere) stillWatched = true;
-    return { removed, stillWatched };
+    const event: WatchedEvent = { type, state: "SyncConnected", path: this.hooks.chroot.toClient(record.path) };
+    for (const watcher of this.#tables.trigger(type, record.path)) this.deliver(watcher, event);
+    return true;
   }
 
-  /** The server paths of every table, for SetWatches / SetWatches2 (§9.8). */
-  lists(): WatchLists {
-    const keys = (kind: WatchKind) => [...this.tables[kind].keys()];
-    return {
-      data: keys("data"),
-      exist: keys("exist"),
-      child: keys("child"),
-      persistent: keys("persistent"),
-      persistentRecursive: keys("persistentRecursive"),
-    };
+  /** Every distinct registered watcher (told of session states no watch survives). */
+  all(): Set<Watcher> {
+    return this.#tables.all();
   }
 
-  /** Forgets everything (the session is gone). */
+  /** Forgets every watch (the session is gone). */
   clear(): void {
-    for (const t of Object.values(this.tables)) t.clear();
+    this.#tables.clear();
   }
-}
 
-/** Java's batching limit for SetWatches: summed path lengths per frame (§9.8, §16). */
-export const SET_WATCHES_BATCH = 128 * 1024;
+  /** Adds a persistent watch (addWatch, 3.6+); see `ZooKeeperClient.addWatch`. */
+  add(path: string, watcher: Watcher, options: { readonly mode?: AddWatchMode; readonly signal?: AbortSignal }): Promise<void> {
+    validatePath(path, "addWatch");
+    if (typeof watcher !== "function") throw badArguments("watcher must be a function", "addWatch", path);
+    const mode = options.mode ?? "persistent";
+    if (mode !== "persistent" && mode !== "persistent-recursive") throw badArguments(`unknown watch mode ${String(mode)}`, "addWatch", path);
+    const kind: WatchKind = mode === "persistent" ? "persistent" : "persistentRecursive";
+    const serverPath = this.hooks.chroot.toServer(path);
+    // Abandoned after it was sent, the watch may be set on the server all the same: unless
+    // another local watcher needs it, it is taken back, so the server sends no events for it.
+    // A later addWatch on the same watch still unanswered was sent before the take-back would
+    // be: the take-back would remove the watch that one is about to register.
+    const key = `${kind} ${serverPath}`;
+    const self = {};
+    const takeBack = (err: number) => {
+      const tables = this.#tables;
+      if ((err !== 0 && err !== ErrorCode.NoNode) || tables.has(kind, serverPath) || this.#pendingAdds.has(key)) return;
+      const type = tables.removalType(kind, serverPath);
+      this.hooks.send({ ...operations.removeWatches(path, serverPath, type), onError: () => {} }).catch(() => {});
+    };
+    const register = () => this.#tables.add(kind, serverPath, watcher);
+    const adding = this.hooks.send(operations.addWatch(path, serverPath, mode, register), options.signal, takeBack);
+    // Set once sent (a bad signal throws first); no reply can come before this.
+    this.#pendingAdds.set(key, self);
+    const settled = () => {
+      if (this.#pendingAdds.get(key) === self) this.#pendingAdds.delete(key);
+    };
+    adding.then(settled, settled);
+    return adding;
+  }
 
-/** Bytes of a SetWatches2 frame besides its paths: header, relativeZxid, five vector counts. */
-const SET_WATCHES_OVERHEAD = 8 + 8 + 5 * 4;
-
-const encoder = new TextEncoder();
-
-/**
- * Splits watch lists into batches in the order data, exist, child, persistent, recursive, each
- * saying whether it needs SetWatches2. Like Java, a batch holds about {@link SET_WATCHES_BATCH}
- * of paths; unlike Java it is measured in encoded bytes and closed before a path that would
- * take its frame past `maxFrameSize`, so a client with a lowered frame limit still restores
- * every watch (an oversized frame would be refused and those watches silently lost).
- */
-export function batchWatchLists(lists: WatchLists, maxFrameSize: number): { lists: WatchLists; persistent: boolean }[] {
-  const limit = Math.min(SET_WATCHES_BATCH, maxFrameSize - SET_WATCHES_OVERHEAD);
-  const order = ["data", "exist", "child", "persistent", "persistentRecursive"] as const;
-  const batches: { lists: WatchLists; persistent: boolean }[] = [];
-  let current: Record<(typeof order)[number], string[]> | null = null;
-  let size = 0;
-  for (const kind of order) {
-    for (const path of lists[kind]) {
-      const cost = 4 + encoder.encode(path).length;
-      if (current !== null && size + cost > limit) {
-        batches.push(finish(current));
-        current = null;
+  /** Removes watches (removeWatches, §9.9); see `ZooKeeperClient.removeWatches`. */
+  remove(path: string, type: WatcherType, options: { readonly watcher?: Watcher; readonly local?: boolean }): Promise<void> {
+    validatePath(path, "removeWatches");
+    if (!Object.hasOwn(WatcherTypeCode, type)) throw badArguments(`unknown watcher type ${String(type)}`, "removeWatches", path);
+    const serverPath = this.hooks.chroot.toServer(path);
+    const tables = this.#tables;
+    if (!tables.has(type, serverPath, options.watcher)) {
+      return Promise.reject(new ZooKeeperError(ErrorCode.NoWatcher, { op: "removeWatches", path }));
+    }
+    const { removed, stillWatched } = tables.remove(type, serverPath, options.watcher);
+    const announce = (state: WatchedEvent["state"]) => {
+      for (const [watcher, kinds] of removed) {
+        const types = new Set(kinds.map((k) => (k === "child" ? "ChildWatchRemoved" : k === "data" || k === "exist" ? "DataWatchRemoved" : "PersistentWatchRemoved")));
+        for (const eventType of types) this.deliver(watcher, { type: eventType, state, path });
       }
-      if (current === null) {
-        current = { data: [], exist: [], child: [], persistent: [], persistentRecursive: [] };
-        size = 0;
-      }
-      current[kind].push(path);
-      size += cost;
+    };
+    // Another local watch still needs the server-side watch: the removal is local only.
+    if (stillWatched) {
+      announce("SyncConnected");
+      return Promise.resolve();
+    }
+    const persistentType = type === "persistent" || type === "persistentRecursive";
+    const wireType = tables.removalType(type, serverPath);
+    return this.hooks.send(operations.removeWatches(path, serverPath, wireType)).then(
+      () => announce("SyncConnected"),
+      (error: unknown) => {
+        const code = error instanceof ZooKeeperError ? error.code : undefined;
+        // NoWatcher: the watch already fired on the server. MarshallingError on a typed
+        // persistent removal: an older server keeps a stray watch whose events match nothing.
+        if (code === "NoWatcher" || (code === "MarshallingError" && persistentType)) {
+          announce("SyncConnected");
+          return;
+        }
+        if (options.local) {
+          announce("Disconnected");
+          return;
+        }
+        for (const [watcher, kinds] of removed) for (const kind of kinds) tables.add(kind, serverPath, watcher);
+        throw error;
+      },
+    );
+  }
+
+  /**
+   * Re-arms every watch with SetWatches batches relative to `relativeZxid`, written through
+   * `send` (priming, before queued requests). Once every batch is answered, `report` hears what
+   * was restored and what was lost, unless `ended()` says the session ended meanwhile (it has a
+   * report of its own); a connection lost meanwhile retries them all at the next handshake,
+   * which reports instead.
+   */
+  restore(send: (request: Request) => void, relativeZxid: bigint, ended: () => boolean, report: (report: WatchReport) => void): void {
+    const batches = batchWatchLists(this.#tables.lists(), this.hooks.maxFrameSize);
+    if (batches.length === 0) return;
+    const restored: WatchLists[] = [];
+    const lost: WatchLists[] = [];
+    let open = batches.length;
+    let interrupted = false;
+    const settle = () => {
+      if (--open > 0 || interrupted || ended()) return;
+      report({ reason: "reconnected", relativeZxid, restored: this.#clientPaths(restored), lost: this.#clientPaths(lost) });
+    };
+    const log = this.hooks.log;
+    for (const batch of batches) {
+      send({
+        op: batch.persistent ? "setWatches2" : "setWatches",
+        opcode: batch.persistent ? OpCode.setWatches2 : OpCode.setWatches,
+        path: undefined,
+        xid: 0,
+        encode: (w) => writeSetWatches(w, relativeZxid, batch.lists, batch.persistent),
+        complete: (err) => {
+          if (err !== 0) log("warn", "restoring watches failed", { err });
+          (err === 0 ? restored : lost).push(batch.lists);
+          settle();
+        },
+        fail: (error) => {
+          if (error.code === "ConnectionLoss") interrupted = true;
+          else {
+            log("error", "restoring watches failed", { error });
+            lost.push(batch.lists);
+          }
+          settle();
+        },
+      });
     }
   }
-  if (current !== null) batches.push(finish(current));
-  return batches;
-}
 
-function finish(lists: WatchLists): { lists: WatchLists; persistent: boolean } {
-  return { lists, persistent: lists.persistent.length > 0 || lists.persistentRecursive.length > 0 };
+  /** The report of an expiring session's watches (every one lost), or undefined when it had none. */
+  lostAtExpiry(): WatchReport | undefined {
+    const watched = this.#tables.lists();
+    if (!Object.values(watched).some((paths) => paths.length > 0)) return undefined;
+    return { reason: "expired", restored: this.#clientPaths([]), lost: this.#clientPaths([watched]) };
+  }
+
+  /** Merges watch lists and turns their server paths into client paths. */
+  #clientPaths(parts: readonly WatchLists[]): WatchLists {
+    const chroot = this.hooks.chroot;
+    const of = (kind: keyof WatchLists) => parts.flatMap((p) => p[kind].map((path) => chroot.toClient(path)));
+    return { data: of("data"), exist: of("exist"), child: of("child"), persistent: of("persistent"), persistentRecursive: of("persistentRecursive") };
+  }
 }

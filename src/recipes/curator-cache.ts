@@ -16,7 +16,7 @@
  */
 import type { ClientState, StateEvent } from "../client/session-state.ts";
 import { WatchOverflowError, type WatchStream } from "../client/watch-stream.ts";
-import type { AddWatchMode } from "../client/client.ts";
+import type { AddWatchMode } from "../client/operations.ts";
 import type { WatchedEvent } from "../protocol/events.ts";
 import { type CacheChange, type CacheEventType, changeOnRead, type ChildData, diffTrees } from "./cache-model.ts";
 import { RecipeError } from "./errors.ts";

@@ -21,7 +21,7 @@ import {
   isRetryable,
   retry,
 } from "../zookeeper.ts";
-import { stormBackoffSleep } from "./storm-backoff.ts";
+import { stormBackoffSleep } from "../storm/storm-backoff.ts";
 
 /** A callback of {@link ClusterState.register}: the type and (root-relative) path of a watch event. */
 export type StateCallback = (type: EventTypeName, path: string) => void;

@@ -1,11 +1,9 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { type WatchedEvent, ZooKeeperError, type ZooKeeperClient, connect } from "../../mod.ts";
+import { type WatchedEvent, type ZooKeeperClient, connect } from "../../mod.ts";
+import { enc, isCode, sandbox } from "../support/fixtures.ts";
 import { startProxy } from "../support/proxy.ts";
-import { deferred, fourLetterWord, sandbox, sharedConnectString } from "../support/zookeeper.ts";
-
-const enc = (s: string) => new TextEncoder().encode(s);
-const isCode = (code: string) => (e: unknown) => e instanceof ZooKeeperError && e.code === code;
+import { deferred, fourLetterWord, sharedConnectString } from "../support/zookeeper.ts";
 
 /** An aborted controller whose reason is a value no code path could produce by accident. */
 function aborted(): { signal: AbortSignal; reason: Error } {

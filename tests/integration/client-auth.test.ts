@@ -1,10 +1,8 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { CREATOR_ALL_ACL, Perms, type StateEvent, type ZooKeeperClient, ZooKeeperError, connect, digestId } from "../../mod.ts";
-import { deferred, sharedConnectString, uniqueRoot } from "../support/zookeeper.ts";
-
-const enc = (s: string) => new TextEncoder().encode(s);
-const isCode = (code: string) => (e: unknown) => e instanceof ZooKeeperError && e.code === code;
+import { CREATOR_ALL_ACL, Perms, type StateEvent, type ZooKeeperClient, connect, digestId } from "../../mod.ts";
+import { enc, isCode, sharedRoot } from "../support/fixtures.ts";
+import { deferred, sharedConnectString } from "../support/zookeeper.ts";
 
 describe("digest authentication and ACLs", () => {
   let alice: ZooKeeperClient;
@@ -12,19 +10,10 @@ describe("digest authentication and ACLs", () => {
   let root: string;
   const aliceAcl = [{ perms: Perms.ALL, id: { scheme: "digest", id: digestId("alice", "secret") } }];
 
-  before(async () => {
-    root = uniqueRoot("auth");
-    alice = await connect(sharedConnectString(), { auth: [{ scheme: "digest", auth: "alice:secret" }] });
-    anonymous = await connect(sharedConnectString());
-    await alice.create(root);
-  });
-  after(async () => {
-    try {
-      await alice.deleteRecursive(root);
-    } finally {
-      await Promise.all([alice.close(), anonymous.close()]);
-    }
-  });
+  let dispose: () => Promise<void>;
+
+  before(async () => ({ clients: [alice, anonymous], root, dispose } = await sharedRoot("auth", { auth: [{ scheme: "digest", auth: "alice:secret" }] }, {})));
+  after(() => dispose());
 
   test("a digest-protected node is readable by its user only", async () => {
     await alice.create(`${root}/private`, enc("mine"), { acl: aliceAcl });

@@ -1,11 +1,9 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { type StateEvent, type WatchedEvent, ZooKeeperError, type ZooKeeperClient, connect } from "../../mod.ts";
+import { type StateEvent, type WatchedEvent, type ZooKeeperClient, connect } from "../../mod.ts";
+import { enc, isCode, sandbox } from "../support/fixtures.ts";
 import { startProxy } from "../support/proxy.ts";
-import { deferred, nextState, sandbox, sharedConnectString } from "../support/zookeeper.ts";
-
-const enc = (s: string) => new TextEncoder().encode(s);
-const isCode = (code: string, text?: RegExp) => (e: unknown) => e instanceof ZooKeeperError && e.code === code && (text === undefined || text.test(e.message));
+import { deferred, nextState, sharedConnectString } from "../support/zookeeper.ts";
 
 describe("ensemble configuration on a standalone server", () => {
   let zk: ZooKeeperClient;

@@ -2,10 +2,10 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import dc from "node:diagnostics_channel";
 import { type RequestContext, type StateMessage, type WatchReport, ZooKeeperError, connect } from "../../mod.ts";
+import { enc, sandbox } from "../support/fixtures.ts";
 import { startProxy } from "../support/proxy.ts";
-import { deferred, endSession, nextState, sandbox, sharedConnectString, uniqueRoot } from "../support/zookeeper.ts";
+import { deferred, endSession, nextState, sharedConnectString, uniqueRoot } from "../support/zookeeper.ts";
 
-const enc = (s: string) => new TextEncoder().encode(s);
 const sorted = (r: WatchReport["restored"]) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, [...v].sort()]));
 
 describe("diagnostics channels", () => {

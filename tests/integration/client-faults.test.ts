@@ -1,13 +1,11 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { type StateEvent, type ZooKeeperClient, ZooKeeperError, connect, retry } from "../../mod.ts";
+import { type StateEvent, type ZooKeeperClient, connect, retry } from "../../mod.ts";
 import { writeReplyHeader, writeWatcherEvent } from "../../src/jute/records.ts";
+import { isCode } from "../support/fixtures.ts";
 import { frameOf } from "../support/bytes.ts";
 import { type Proxy, startProxy } from "../support/proxy.ts";
 import { deferred, nextState, sharedConnectString, uniqueRoot } from "../support/zookeeper.ts";
-
-const isCode = (code: string) => (e: unknown) => e instanceof ZooKeeperError && e.code === code;
-
 
 function frame(...ints: number[]): Uint8Array {
   const bytes = new Uint8Array(4 + ints.length * 4);

@@ -1,9 +1,8 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { CREATOR_ALL_ACL, OPEN_ACL_UNSAFE, Perms, READ_ACL_UNSAFE, ZooKeeperError, type ZooKeeperClient } from "../../mod.ts";
-import { sandbox } from "../support/zookeeper.ts";
+import { enc, sandbox } from "../support/fixtures.ts";
 
-const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);
 
 async function rejectsWith(p: Promise<unknown>, code: string, extra: Partial<ZooKeeperError> = {}): Promise<ZooKeeperError> {

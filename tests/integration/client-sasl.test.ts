@@ -10,7 +10,6 @@ import {
   type TransportFactory,
   type WatchedEvent,
   type ZooKeeperClient,
-  ZooKeeperError,
   connect,
   createClient,
   tcpTransport,
@@ -28,9 +27,8 @@ import {
   startTlsServer,
   uniqueRoot,
 } from "../support/zookeeper.ts";
+import { enc, isCode } from "../support/fixtures.ts";
 
-const enc = (s: string) => new TextEncoder().encode(s);
-const isCode = (code: string, message?: RegExp) => (e: unknown) => e instanceof ZooKeeperError && e.code === code && (message === undefined || message.test(e.message));
 const login = (username: keyof typeof SASL_USERS, password: string = SASL_USERS[username]): SaslOptions => ({ mechanism: "DIGEST-MD5", username, password });
 const has = (ids: readonly ClientInfo[], authScheme: string, user: string) => ids.some((i) => i.authScheme === authScheme && i.user === user);
 const saslAcl = (user: string) => [{ perms: Perms.ALL, id: { scheme: "sasl", id: user } }];

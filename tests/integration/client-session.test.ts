@@ -1,14 +1,8 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { Perms, type StateEvent, type TransportFactory, type WatchedEvent, type ZooKeeperClient, ZooKeeperError, connect, createClient, digestId, tcpTransport } from "../../mod.ts";
-import { deferred, endSession, sandbox, sharedConnectString, realServerOnly, startServer, uniqueRoot, type TestServer, nextState } from "../support/zookeeper.ts";
-
-const enc = (s: string) => new TextEncoder().encode(s);
-
-
-function isCode(code: string) {
-  return (e: unknown) => e instanceof ZooKeeperError && e.code === code;
-}
+import { Perms, type StateEvent, type TransportFactory, type WatchedEvent, type ZooKeeperClient, connect, createClient, digestId, tcpTransport } from "../../mod.ts";
+import { enc, isCode, sandbox } from "../support/fixtures.ts";
+import { deferred, endSession, sharedConnectString, realServerOnly, startServer, uniqueRoot, type TestServer, nextState } from "../support/zookeeper.ts";
 
 describe("chroot", () => {
   let plain: ZooKeeperClient;

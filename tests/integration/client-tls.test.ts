@@ -1,10 +1,8 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Perms, type WatchedEvent, type ZooKeeperClient, ZooKeeperError, connect } from "../../mod.ts";
+import { enc, isCode } from "../support/fixtures.ts";
 import { type TlsTestServer, deferred, nextState, realServerOnly, startTlsServer, uniqueRoot } from "../support/zookeeper.ts";
-
-const enc = (s: string) => new TextEncoder().encode(s);
-const isCode = (code: string) => (e: unknown) => e instanceof ZooKeeperError && e.code === code;
 
 describe("TLS connections (Netty secureClientPort)", realServerOnly("TLS"), () => {
   let server: TlsTestServer;

@@ -1,11 +1,10 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { type WatchedEvent, WatchOverflowError, ZooKeeperError, type ZooKeeperClient, connect } from "../../mod.ts";
+import { type WatchedEvent, WatchOverflowError, type ZooKeeperClient, connect } from "../../mod.ts";
+import { enc, isCode, sandbox } from "../support/fixtures.ts";
 import { startProxy } from "../support/proxy.ts";
-import { endSession, nextState, sandbox, sharedConnectString } from "../support/zookeeper.ts";
+import { endSession, nextState, sharedConnectString } from "../support/zookeeper.ts";
 
-const enc = (s: string) => new TextEncoder().encode(s);
-const isCode = (code: string) => (e: unknown) => e instanceof ZooKeeperError && e.code === code;
 const brief = (e: WatchedEvent) => `${e.type} ${e.path}`;
 
 /** The next `n` events of a stream, failing the test if it ends first. */

@@ -1,9 +1,8 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { type WatchedEvent, type ZooKeeperClient, ZooKeeperError, connect } from "../../mod.ts";
-import { deferred, sharedConnectString, uniqueRoot } from "../support/zookeeper.ts";
-
-const enc = (s: string) => new TextEncoder().encode(s);
+import { enc, sharedRoot } from "../support/fixtures.ts";
+import { deferred, sharedConnectString } from "../support/zookeeper.ts";
 
 /** A watcher that records its events and lets a test wait for the n-th one. */
 function recorder(what = "watch event") {
@@ -26,19 +25,10 @@ describe("watches against a real server", () => {
   let zk: ZooKeeperClient;
   let other: ZooKeeperClient;
   let root: string;
+  let dispose: () => Promise<void>;
 
-  before(async () => {
-    [zk, other] = await Promise.all([connect(sharedConnectString()), connect(sharedConnectString())]);
-    root = uniqueRoot("watch");
-    await zk.create(root);
-  });
-  after(async () => {
-    try {
-      await zk.deleteRecursive(root);
-    } finally {
-      await Promise.all([zk.close(), other.close()]);
-    }
-  });
+  before(async () => ({ clients: [zk, other], root, dispose } = await sharedRoot("watch", {}, {})));
+  after(() => dispose());
 
   test("a data watch fires once with NodeDataChanged and the client path", async () => {
     const p = `${root}/data`;

@@ -4,10 +4,10 @@ import {
   type ACL, type ClusterState, Perms, type RequestContext, type ZooKeeperClient, ZooKeeperError, connect, createClusterState, digestId, wrapClusterState,
 } from "../../mod.ts";
 import dc from "node:diagnostics_channel";
+import { enc } from "../support/fixtures.ts";
 import { type Proxy, startProxy } from "../support/proxy.ts";
 import { deferred, nextState, sharedConnectString, uniqueRoot } from "../support/zookeeper.ts";
 
-const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array | null) => (b === null ? null : new TextDecoder().decode(b));
 
 describe("ClusterState against a real server", () => {

@@ -2,10 +2,8 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Perms, type ZooKeeperClient, ZooKeeperError, connect, digestId } from "../../mod.ts";
 import { type ServerHandle, startServer } from "../../src/server.ts";
+import { enc, isCode } from "../support/fixtures.ts";
 import { deferred } from "../support/zookeeper.ts";
-
-const enc = (s: string) => new TextEncoder().encode(s);
-const isCode = (code: string) => (e: unknown) => e instanceof ZooKeeperError && e.code === code;
 
 describe("embedded server: operations, zxids and Stat fields", () => {
   let server: ServerHandle;

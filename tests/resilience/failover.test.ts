@@ -1,9 +1,8 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { type ConnectionState, type WatchedEvent, type ZooKeeperClient, ZooKeeperError, connect, createClient, retry } from "../../mod.ts";
+import { enc } from "../support/fixtures.ts";
 import { type TestEnsemble, deferred, nextState, startEnsemble } from "../support/zookeeper.ts";
-
-const enc = (s: string) => new TextEncoder().encode(s);
 
 describe("failover in a 3-member ensemble", () => {
   let ensemble: TestEnsemble;

@@ -1,10 +1,10 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { type WatchedEvent, ZooKeeperError, type ZooKeeperClient, connect, ensembleHosts } from "../../mod.ts";
+import { type WatchedEvent, type ZooKeeperClient, connect, ensembleHosts } from "../../mod.ts";
+import { isCode } from "../support/fixtures.ts";
 import { type TestEnsemble, deferred, startEnsemble, until } from "../support/zookeeper.ts";
 
-const isCode = (code: string) => (e: unknown) => e instanceof ZooKeeperError && e.code === code;
 const SUPER = "super:stormkeeper-test";
 const superDigest = `${SUPER.split(":")[0]}:${createHash("sha1").update(SUPER).digest("base64")}`;
 

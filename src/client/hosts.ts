@@ -1,3 +1,7 @@
+/**
+ * The hosts of a client: parsing the connect string, shuffling, and the rotation that picks the
+ * server of each connection attempt (protocol reference §15.1, §15.2).
+ */
 import { badArguments } from "../protocol/errors.ts";
 import { pathProblem } from "../protocol/paths.ts";
 import type { Endpoint } from "../transport/transport.ts";
@@ -85,3 +89,94 @@ export function rebalanceTarget(previous: readonly Endpoint[], hosts: readonly E
   return added[Math.floor(random() * added.length)];
 }
 
+
+/** Where the next connection attempt goes, and how it is paced. */
+export interface Attempt {
+  /** A whole cycle of hosts failed since the last connection (the pause grows, §15.2). */
+  readonly fullCycle: boolean;
+  /** The attempt goes out at once: the client's very first one, or the first after a move. */
+  readonly immediate: boolean;
+}
+
+/**
+ * The session's walk over its host list (protocol reference §15.2): pure bookkeeping, no I/O or
+ * timers. Attempts go round the list in order from wherever the last connection was; a cycle is
+ * full when the walk is back at the host of the last connection (or, with none since the list
+ * was set, back at its first host) without a connection in between.
+ *
+ * Invariants: `index` is -1 before the first attempt and a valid index of `hosts` after it;
+ * `lastConnected` is -1 or a valid index of `hosts`.
+ */
+export class HostRotation {
+  #hosts: readonly Endpoint[];
+  #index = -1;
+  #lastConnected = -1;
+  #attempts = 0;
+  #everAttempted = false;
+
+  constructor(hosts: readonly Endpoint[]) {
+    this.#hosts = hosts;
+  }
+
+  /** The host list attempts go through (the same array until {@link replace}). */
+  get hosts(): readonly Endpoint[] {
+    return this.#hosts;
+  }
+
+  /** The index of the host of the current (or last) attempt; -1 before the first. */
+  get index(): number {
+    return this.#index;
+  }
+
+  /** The host of the current attempt, looked up now (the list may have been replaced since). */
+  get current(): Endpoint {
+    return this.#hosts[this.#index] as Endpoint;
+  }
+
+  /** Steps to the next host and says how the attempt on it is paced. */
+  advance(): Attempt {
+    const previous = this.#index;
+    this.#index = (this.#index + 1) % this.#hosts.length;
+    const fullCycle = this.#attempts > 0 &&
+      (this.#index === this.#lastConnected || (this.#lastConnected < 0 && this.#index === 0 && previous >= 0));
+    const immediate = !this.#everAttempted;
+    this.#everAttempted = true;
+    this.#attempts++;
+    return { fullCycle, immediate };
+  }
+
+  /** The current attempt reached a session: cycles count from here again. */
+  connected(): void {
+    this.#lastConnected = this.#index;
+    this.#attempts = 0;
+  }
+
+  /** Makes `hosts[index]` the next attempt, without the reconnect pause. */
+  moveTo(index: number): void {
+    // advance() steps by one before the attempt.
+    this.#index = (index - 1 + this.#hosts.length) % this.#hosts.length;
+    this.#everAttempted = false;
+  }
+
+  /**
+   * Takes a new host list. `carrying` is the server of the current connection or attempt
+   * (undefined when waiting out a pause: the next attempt then goes to the new first host).
+   * Returns where `carrying` is in the new list (-1 when it is not, and nothing moved yet: the
+   * caller moves off it) and the list it replaced.
+   */
+  replace(hosts: readonly Endpoint[], carrying: Endpoint | undefined, connected: boolean): { at: number; previous: readonly Endpoint[] } {
+    const previous = this.#hosts;
+    this.#hosts = hosts;
+    this.#lastConnected = -1;
+    if (carrying === undefined) {
+      this.#index = 0;
+      return { at: -1, previous };
+    }
+    const at = indexOfEndpoint(hosts, carrying);
+    if (at >= 0) {
+      this.#index = at;
+      if (connected) this.#lastConnected = at;
+    }
+    return { at, previous };
+  }
+}

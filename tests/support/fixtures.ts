@@ -1,0 +1,44 @@
+/**
+ * What the integration and resilience tests share: text as bytes, error matchers, and the
+ * suites' setup (a fresh root on the shared server with the clients that use it, removed again
+ * after the suite).
+ */
+import { type ConnectOptions, type ZooKeeperClient, ZooKeeperError, connect } from "../../mod.ts";
+import { sharedConnectString, uniqueRoot } from "./zookeeper.ts";
+
+export { type Sandbox, sandbox } from "./zookeeper.ts";
+
+/** UTF-8 bytes of a string (node data in tests). */
+export const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+/** A matcher for `assert.rejects`: a {@link ZooKeeperError} with `code` (and a message matching `message`, when given). */
+export const isCode = (code: string, message?: RegExp) => (e: unknown): boolean =>
+  e instanceof ZooKeeperError && e.code === code && (message === undefined || message.test(e.message));
+
+/** Clients of the shared server and a fresh root the first one created. */
+export interface SharedRoot {
+  readonly clients: ZooKeeperClient[];
+  readonly root: string;
+  /** Deletes the root and everything below it (as the first client), then closes every client, even if the delete fails. */
+  dispose(): Promise<void>;
+}
+
+/** Connects one client per `options` entry (in order) and creates a fresh root with the first. */
+export async function sharedRoot(label: string, ...options: ConnectOptions[]): Promise<SharedRoot> {
+  const root = uniqueRoot(label);
+  const clients: ZooKeeperClient[] = [];
+  for (const o of options) clients.push(await connect(sharedConnectString(), o));
+  const first = clients[0] as ZooKeeperClient;
+  await first.create(root);
+  return {
+    clients,
+    root,
+    async dispose() {
+      try {
+        await first.deleteRecursive(root);
+      } finally {
+        await Promise.all(clients.map((c) => c.close()));
+      }
+    },
+  };
+}
