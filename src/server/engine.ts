@@ -123,7 +123,7 @@ export class Engine {
     const now = Date.now();
     for (const [path, node] of [...this.tree.nodes]) {
       if (node.children.size > 0 || !this.tree.nodes.has(path)) continue;
-      const owner = node.stat.ephemeralOwner;
+      const owner = node.owner;
       const ttl = ttlOf(owner);
       const dueContainer = owner === CONTAINER_OWNER && node.stat.cversion > 0;
       const dueTtl = ttl !== undefined && BigInt(now - node.stat.mtime) > ttl;
