@@ -97,9 +97,9 @@ export class DataTree {
    * The path a create would produce: sequential names take the parent's count of creates (its
    * stored cversion), 10 digits (a negative count keeps its sign, as Java's `%010d` does).
    */
-  createdPath(path: string, sequential: boolean): string {
+  createdPath(path: string, parent: TreeNode, sequential: boolean): string {
     if (!sequential) return path;
-    const count = this.get(parentPath(path)).creates;
+    const count = parent.creates;
     const digits = Math.abs(count).toString().padStart(count < 0 ? 9 : 10, "0");
     return `${path}${count < 0 ? "-" : ""}${digits}`;
   }
@@ -136,7 +136,7 @@ export class DataTree {
 
   /** Why deleting `path` at `version` (-1: any) would fail. */
   checkDelete(path: string, version: number): void {
-    if (path === "/" || path === "/zookeeper" || path.startsWith("/zookeeper/")) {
+    if (isSystemNode(path)) {
       // ZooKeeper refuses to delete its own nodes with BadArguments.
       throw new TreeError(ErrorCode.BadArguments, `${path} is a system node`);
     }
@@ -235,6 +235,11 @@ export class DataTree {
 function childrenStat(node: TreeNode, pzxid: bigint): Stat {
   const numChildren = node.children.size;
   return { ...node.stat, cversion: 2 * node.creates - numChildren, numChildren, pzxid };
+}
+
+/** `/`, `/zookeeper` and its quota and config nodes: ZooKeeper's "special paths", never deleted. */
+export function isSystemNode(path: string): boolean {
+  return path === "/" || path === "/zookeeper" || path === "/zookeeper/quota" || path === "/zookeeper/config";
 }
 
 /** An owner that is a session (not 0, not a container or TTL mark). */

@@ -10,7 +10,7 @@ import { ErrorCode } from "../protocol/errors.ts";
 import { OpCode } from "../protocol/opcodes.ts";
 import type { Txn } from "./data-tree.ts";
 import { runMulti, runMultiRead } from "./multi-ops.ts";
-import { type OpContext, RequestFailure, checkPath, required } from "./op-context.ts";
+import { type OpContext, RequestFailure, required } from "./op-context.ts";
 import { ephemeralsOf, existsNode, getNodeAcl, getNodeChildren, getNodeData, identitiesOf } from "./read-ops.ts";
 import { readCreateRequest, readPathInt, readPathWatch, readSetAcl, readSetData, readSetWatches } from "./requests.ts";
 import { addWatch, matchWatches, setWatches } from "./watch-ops.ts";
@@ -78,8 +78,8 @@ export function runOperation(ctx: OpContext, opcode: number, r: JuteReader, txn:
       return (w) => { writeACLList(w, acl); writeStat(w, stat); };
     }
     case OpCode.sync: {
+      // Echoed unvalidated, as ZooKeeper does.
       const path = r.requiredString("path");
-      checkPath(path);
       return (w) => w.string(path);
     }
     case OpCode.getEphemerals: {
@@ -87,9 +87,7 @@ export function runOperation(ctx: OpContext, opcode: number, r: JuteReader, txn:
       return (w) => w.stringVector(paths);
     }
     case OpCode.getAllChildrenNumber: {
-      const path = r.requiredString("path");
-      checkPath(path);
-      const count = ctx.tree.descendantCount(path);
+      const count = ctx.tree.descendantCount(r.requiredString("path"));
       return (w) => w.int(count);
     }
     case OpCode.whoAmI: {
@@ -106,7 +104,8 @@ export function runOperation(ctx: OpContext, opcode: number, r: JuteReader, txn:
     case OpCode.addWatch: {
       const { path, value } = readPathInt(r);
       addWatch(ctx, path, value);
-      return undefined;
+      // ZooKeeper answers addWatch with an ErrorResponse record (its err 0), which clients read.
+      return (w) => w.int(0);
     }
     case OpCode.checkWatches:
     case OpCode.removeWatches: {

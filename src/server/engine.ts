@@ -160,7 +160,7 @@ export class Engine {
       this.#reply(peer, Xid.ping, this.zxid, 0);
       return true;
     }
-    if (opcode === OpCode.auth) return this.#auth(peer, reader);
+    if (opcode === OpCode.auth) return this.#auth(peer, xid, reader);
     if (opcode === OpCode.closeSession) {
       this.closeSession(peer.sessionId);
       this.#reply(peer, xid, this.zxid, 0);
@@ -185,6 +185,9 @@ export class Engine {
       err = errnoOf(error);
     }
     this.#deliver(deliveries);
+    // A top-level check that passed gets no reply: ZooKeeper 3.8 fails to encode it (a null
+    // Stat) and sends nothing, while the connection stays open. A failing one is answered.
+    if (opcode === OpCode.check && err === 0) return true;
     this.#reply(peer, xid, zxid(), err, err === 0 ? body : undefined);
     return true;
   }
@@ -198,7 +201,8 @@ export class Engine {
     peer.send(w.take());
   }
 
-  #auth(peer: Peer, reader: JuteReader): boolean {
+  /** addAuth; the reply echoes the request's xid (clients send -4), as ZooKeeper's does. */
+  #auth(peer: Peer, xid: number, reader: JuteReader): boolean {
     let granted: Id[] | undefined;
     try {
       const { scheme, auth } = readAuthPacket(reader);
@@ -207,12 +211,12 @@ export class Engine {
       granted = undefined;
     }
     if (granted === undefined) {
-      this.#reply(peer, Xid.auth, 0n, ErrorCode.AuthFailed);
+      this.#reply(peer, xid, 0n, ErrorCode.AuthFailed);
       peer.close();
       return false;
     }
     for (const id of granted) if (!peer.ids.some((mine) => mine.scheme === id.scheme && mine.id === id.id)) peer.ids.push(id);
-    this.#reply(peer, Xid.auth, 0n, 0);
+    this.#reply(peer, xid, 0n, 0);
     return true;
   }
 }

@@ -80,7 +80,8 @@ export function runMultiRead(ctx: OpContext, r: JuteReader): (w: JuteWriter) => 
     r.int();
     if (done) break;
     const { path, watch } = readPathWatch(r);
-    if (type !== OpCode.getData && type !== OpCode.getChildren) throw new RequestFailure(ErrorCode.Unimplemented);
+    // ZooKeeper reads the op but cannot run it: answered as a request it could not process.
+    if (type !== OpCode.getData && type !== OpCode.getChildren) throw new RequestFailure(ErrorCode.MarshallingError);
     try {
       if (type === OpCode.getData) {
         const { data, stat } = getNodeData(ctx, path, watch);
@@ -100,7 +101,7 @@ export function runMultiRead(ctx: OpContext, r: JuteReader): (w: JuteWriter) => 
   };
 }
 
-/** Decodes every op of a multi up to its `done` header; an op type a multi cannot hold is Unimplemented. */
+/** Decodes every op of a multi up to its `done` header; an op type a multi cannot hold is MarshallingError. */
 function readMultiOps(r: JuteReader): MultiOp[] {
   const ops: MultiOp[] = [];
   for (;;) {
@@ -125,7 +126,8 @@ function readMultiOps(r: JuteReader): MultiOp[] {
         ops.push({ kind: "setData", request: readSetData(r) });
         break;
       default:
-        throw new RequestFailure(ErrorCode.Unimplemented);
+        // ZooKeeper's MultiOperationRecord cannot decode another op type.
+        throw new RequestFailure(ErrorCode.MarshallingError);
     }
   }
 }

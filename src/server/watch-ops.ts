@@ -4,8 +4,9 @@
  */
 import { ErrorCode } from "../protocol/errors.ts";
 import { EventType } from "../protocol/events.ts";
-import { type OpContext, RequestFailure, checkPath } from "./op-context.ts";
+import { type OpContext, RequestFailure } from "./op-context.ts";
 import type { SetWatchesRequest } from "./requests.ts";
+import { WatcherTypeWire } from "./watch-manager.ts";
 
 /**
  * Re-registers a reconnecting client's watches. A watch whose trigger it missed (relative to
@@ -36,15 +37,21 @@ export function setWatches(ctx: OpContext, request: SetWatchesRequest): void {
   for (const path of request.persistentRecursive) watches.addPersistent(path, peer, true);
 }
 
-/** addWatch: mode 0 is persistent, 1 persistent-recursive. */
+/** addWatch: mode 0 is persistent, 1 persistent-recursive; the path is not validated (as in ZooKeeper). */
 export function addWatch(ctx: OpContext, path: string, mode: number): void {
-  checkPath(path);
-  if (mode !== 0 && mode !== 1) throw new RequestFailure(ErrorCode.BadArguments);
+  // ZooKeeper fails to convert another mode and answers as for a request it cannot read.
+  if (mode !== 0 && mode !== 1) throw new RequestFailure(ErrorCode.MarshallingError);
   ctx.watches.addPersistent(path, ctx.peer, mode === 1);
 }
 
-/** checkWatches (`remove` false) and removeWatches: NoWatcher when there is no such watch. */
+/**
+ * checkWatches (`remove` false) and removeWatches: NoWatcher when there is no such watch. An
+ * unknown watcher type, or a checkWatches path without a leading `/` (ZooKeeper's walk up the
+ * path's parents fails on it), is answered MarshallingError, as ZooKeeper does.
+ */
 export function matchWatches(ctx: OpContext, path: string, type: number, remove: boolean): void {
-  checkPath(path);
+  if (!Object.values(WatcherTypeWire).includes(type as never) || (!remove && !path.startsWith("/"))) {
+    throw new RequestFailure(ErrorCode.MarshallingError);
+  }
   if (!ctx.watches.matchWatch(path, ctx.peer, type, remove)) throw new RequestFailure(ErrorCode.NoWatcher);
 }

@@ -10,48 +10,51 @@ import { ErrorCode } from "../protocol/errors.ts";
 import { OpCode } from "../protocol/opcodes.ts";
 import { parentPath } from "../protocol/paths.ts";
 import { fixupAcl, requirePermission } from "./acl-policy.ts";
-import { CONTAINER_OWNER, type Txn, ttlOwner } from "./data-tree.ts";
+import { CONTAINER_OWNER, type Txn, isSystemNode, ttlOwner } from "./data-tree.ts";
 import { type OpContext, RequestFailure, checkPath } from "./op-context.ts";
 import type { CreateRequest, SetDataRequest } from "./requests.ts";
 
-/** Creates a node as `opcode` (create, create2, createContainer, createTTL) asks; returns its path. */
+/**
+ * Creates a node as `opcode` (create, create2, createContainer, createTTL) asks; returns its
+ * path. The opcode decides whether it is a container or a TTL node, the flags whether it is
+ * ephemeral and sequential (a plain create with the container flag makes a persistent node, a
+ * createContainer with any non-TTL flags a container), as ZooKeeper's PrepRequestProcessor does.
+ */
 export function createNode(ctx: OpContext, opcode: number, request: CreateRequest, txn: Txn): string {
   const { tree, peer } = ctx;
   const { flags } = request;
   if (flags < 0 || flags > 6) throw new RequestFailure(ErrorCode.BadArguments);
   const sequential = flags === 2 || flags === 3 || flags === 6;
-  const isTtl = flags === 5 || flags === 6;
-  const isContainer = flags === 4;
-  checkPath(sequential ? `${request.path}1` : request.path);
-  if (isTtl !== (opcode === OpCode.createTTL) || isContainer !== (opcode === OpCode.createContainer)) {
-    throw new RequestFailure(ErrorCode.BadArguments);
-  }
-  if (isTtl) {
-    if (!ctx.options.extendedTypes) throw new RequestFailure(ErrorCode.Unimplemented);
-    const ttl = request.ttl ?? 0n;
-    if (ttl <= 0n || ttl > MAX_TTL) throw new RequestFailure(ErrorCode.BadArguments);
-  }
-  const parent = tree.get(parentPath(request.path));
-  requirePermission(parent.acl, Perms.CREATE, peer.ids);
-  const path = tree.createdPath(request.path, sequential);
-  tree.checkCreate(path);
+  const ttlMode = flags === 5 || flags === 6;
+  if (ttlMode && !ctx.options.extendedTypes) throw new RequestFailure(ErrorCode.Unimplemented);
+  // Requests other than createTTL carry no TTL: ZooKeeper validates them with TTL -1. A
+  // createTTL with another mode is refused too (ZooKeeper lets one with a negative TTL through,
+  // and then its server dies applying it).
+  const ttl = request.ttl ?? -1n;
+  if (ttlMode ? ttl <= 0n || ttl > MAX_TTL : opcode === OpCode.createTTL) throw new RequestFailure(ErrorCode.BadArguments);
+  const slash = request.path.lastIndexOf("/");
+  if (slash === -1 || request.path.includes("\0")) throw new RequestFailure(ErrorCode.BadArguments);
   const acl = fixupAcl(request.acl, peer.ids);
-  const ephemeral = flags === 1 || flags === 3;
-  const owner = ephemeral ? peer.sessionId : isContainer ? CONTAINER_OWNER : isTtl ? ttlOwner(request.ttl ?? 0n) : 0n;
+  const parentName = slash === 0 ? "/" : request.path.slice(0, slash);
+  const parent = tree.get(parentName);
+  requirePermission(parent.acl, Perms.CREATE, peer.ids);
+  const path = tree.createdPath(request.path, parent, sequential);
+  checkPath(path);
+  tree.checkCreate(path);
+  const owner = opcode === OpCode.createContainer ? CONTAINER_OWNER
+    : opcode === OpCode.createTTL ? ttlOwner(ttl)
+    : flags === 1 || flags === 3 ? peer.sessionId : 0n;
   tree.create(path, request.data, acl, owner, txn);
   ctx.out.push(...ctx.watches.created(path));
   return path;
 }
 
-/** Deletes a node at `version` (-1: any). */
+/** Deletes a node at `version` (-1: any): the parent's DELETE permission is checked before the node is looked up. */
 export function deleteNode(ctx: OpContext, path: string, version: number, txn: Txn): void {
   const { tree } = ctx;
   checkPath(path);
-  if (path !== "/") {
-    const parent = tree.get(parentPath(path));
-    tree.get(path);
-    requirePermission(parent.acl, Perms.DELETE, ctx.peer.ids);
-  }
+  if (isSystemNode(path)) throw new RequestFailure(ErrorCode.BadArguments);
+  requirePermission(tree.get(parentPath(path)).acl, Perms.DELETE, ctx.peer.ids);
   tree.delete(path, version, txn);
   ctx.out.push(...ctx.watches.deleted(path));
 }
@@ -72,9 +75,10 @@ export function checkNode(ctx: OpContext, path: string, version: number): void {
   ctx.tree.checkVersion(path, version);
 }
 
-/** Replaces a node's ACL at its ACL version (-1: any); returns the new Stat. */
+/** Replaces a node's ACL at its ACL version (-1: any), the new ACL checked first; returns the new Stat. */
 export function setNodeAcl(ctx: OpContext, path: string, acl: readonly ACL[], version: number): Stat {
   checkPath(path);
+  const fixed = fixupAcl(acl, ctx.peer.ids);
   requirePermission(ctx.tree.get(path).acl, Perms.ADMIN, ctx.peer.ids);
-  return ctx.tree.setAcl(path, fixupAcl(acl, ctx.peer.ids), version);
+  return ctx.tree.setAcl(path, fixed, version);
 }
