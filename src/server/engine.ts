@@ -9,11 +9,12 @@
 import { JuteReader } from "../jute/reader.ts";
 import { type ConnectRequest, type ConnectResponse, type Id, writeReplyHeader } from "../jute/records.ts";
 import { JuteWriter } from "../jute/writer.ts";
-import { OPEN_ACL_UNSAFE, READ_ACL_UNSAFE } from "../protocol/acl.ts";
+import { OPEN_ACL_UNSAFE, Perms, READ_ACL_UNSAFE } from "../protocol/acl.ts";
 import { ErrorCode } from "../protocol/errors.ts";
 import { KeeperState } from "../protocol/events.ts";
 import { OpCode, Xid } from "../protocol/opcodes.ts";
-import { authenticate } from "./acl-policy.ts";
+import { parentPath } from "../protocol/paths.ts";
+import { authenticate, permitted } from "./acl-policy.ts";
 import { CONTAINER_OWNER, DataTree, type Txn, ttlOf } from "./data-tree.ts";
 import { runOperation, writeOps } from "./dispatch.ts";
 import { type EngineOptions, type OpContext, type Peer, errnoOf } from "./op-context.ts";
@@ -96,10 +97,7 @@ export class Engine {
     const txn = this.#txn();
     this.sessions.remove(id);
     const deliveries: Delivery<Peer>[] = [];
-    for (const path of [...(this.tree.ephemerals.get(id) ?? [])].sort().reverse()) {
-      this.tree.delete(path, -1, txn);
-      deliveries.push(...this.watches.deleted(path));
-    }
+    for (const path of [...(this.tree.ephemerals.get(id) ?? [])].sort().reverse()) deliveries.push(...this.#remove(path, txn));
     this.#deliver(deliveries);
     const peer = this.peers.get(id);
     this.peers.delete(id);
@@ -128,14 +126,22 @@ export class Engine {
       const dueContainer = owner === CONTAINER_OWNER && node.stat.cversion > 0;
       const dueTtl = ttl !== undefined && BigInt(now - node.stat.mtime) > ttl;
       if (!dueContainer && !dueTtl) continue;
-      this.tree.delete(path, -1, this.#txn());
-      this.#deliver(this.watches.deleted(path));
+      this.#deliver(this.#remove(path, this.#txn()));
     }
+  }
+
+  /** Deletes a node for the server itself (no permission applies); returns the events due. */
+  #remove(path: string, txn: Txn): Delivery<Peer>[] {
+    const { acl } = this.tree.get(path);
+    const parentAcl = this.tree.get(parentPath(path)).acl;
+    this.tree.delete(path, -1, txn);
+    return this.watches.deleted(path, acl, parentAcl);
   }
 
   #deliver(deliveries: readonly Delivery<Peer>[]): void {
     const w = this.#writer;
     for (const d of deliveries) {
+      if (d.acl !== undefined && !permitted(d.acl, Perms.READ, d.watcher.ids)) continue;
       const mark = w.beginFrame();
       writeReplyHeader(w, { xid: Xid.notification, zxid: -1n, err: 0 });
       w.int(d.type).int(KeeperState.SyncConnected).string(d.path);
@@ -176,7 +182,7 @@ export class Engine {
     const txn = isWrite ? this.#txn() : undefined;
     const zxid = () => txn?.zxid ?? this.zxid;
     const deliveries: Delivery<Peer>[] = [];
-    const ctx: OpContext = { tree: this.tree, watches: this.watches, options: this.options, peer, out: deliveries };
+    const ctx: OpContext = { tree: this.tree, watches: this.watches, options: this.options, peer, fire: (trigger) => deliveries.push(...trigger()) };
     let body: ((w: JuteWriter) => void) | undefined;
     let err = 0;
     try {

@@ -9,9 +9,10 @@ import type { JuteWriter } from "../jute/writer.ts";
 import { ErrorCode } from "../protocol/errors.ts";
 import { OpCode } from "../protocol/opcodes.ts";
 import type { Txn } from "./data-tree.ts";
-import { type OpContext, RequestFailure, errnoOf } from "./op-context.ts";
+import { type OpContext, type Peer, RequestFailure, errnoOf } from "./op-context.ts";
 import { getNodeChildren, getNodeData } from "./read-ops.ts";
 import { type CreateRequest, type SetDataRequest, readCreateRequest, readPathInt, readPathWatch, readSetData } from "./requests.ts";
+import type { Delivery } from "./watch-manager.ts";
 import { checkNode, createNode, deleteNode, setNodeData } from "./write-ops.ts";
 
 /** Per-op result of a multi, before encoding. */
@@ -27,13 +28,14 @@ type MultiOp =
  * A multi is one transaction: ops run in order on the tree; at the first failure the tree is
  * put back as it was and the results are Ok (0) for the ops before, the error for the failing
  * one and RuntimeInconsistency for those after — all as error results, as ZooKeeper gives them.
- * Events are only sent for a multi that succeeded.
+ * Watches are only triggered (events sent, one-shot watches used up) for a multi that succeeded.
  */
 export function runMulti(ctx: OpContext, r: JuteReader, txn: Txn): (w: JuteWriter) => void {
   const ops = readMultiOps(r);
   const saved = ctx.tree.snapshot();
   const results: MultiResult[] = [];
-  const inner: OpContext = { ...ctx, out: [] };
+  const triggers: (() => readonly Delivery<Peer>[])[] = [];
+  const inner: OpContext = { ...ctx, fire: (trigger) => triggers.push(trigger) };
   let failedAt = -1;
   for (const [index, op] of ops.entries()) {
     try {
@@ -50,7 +52,7 @@ export function runMulti(ctx: OpContext, r: JuteReader, txn: Txn): (w: JuteWrite
     const failure = results[failedAt]?.err ?? ErrorCode.SystemError;
     final = ops.map((_, i) => ({ type: OpCode.error, err: i < failedAt ? 0 : i === failedAt ? failure : ErrorCode.RuntimeInconsistency }));
   } else {
-    ctx.out.push(...inner.out);
+    for (const trigger of triggers) ctx.fire(trigger);
   }
   return (w) => writeMultiResults(w, final);
 }

@@ -1,7 +1,7 @@
 /**
  * What every operation handler of the engine works with: the requesting connection (its
- * session and identities), the shared tree and watches, and the list the events a change fires
- * go to (the engine sends them before the reply). Also the failures a handler throws.
+ * session and identities), the shared tree and watches, and where the events a change fires go
+ * (the engine sends them before the reply). Also the failures a handler throws.
  */
 import type { Id } from "../jute/records.ts";
 import { ErrorCode } from "../protocol/errors.ts";
@@ -36,8 +36,12 @@ export interface OpContext {
   readonly watches: WatchManager<Peer>;
   readonly options: EngineOptions;
   readonly peer: Peer;
-  /** Events the request fired, in ZooKeeper's order; the engine sends them before the reply. */
-  readonly out: Delivery<Peer>[];
+  /**
+   * Takes the events of one change as a trigger of the watch tables (which also uses up one-shot
+   * watches): run at once for a lone request, and for a multi only once it has succeeded, so a
+   * rolled-back multi leaves every watch armed. The engine sends the events before the reply.
+   */
+  readonly fire: (trigger: () => readonly Delivery<Peer>[]) => void;
 }
 
 /** Why the engine answers a request with a bare error header. */

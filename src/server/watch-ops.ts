@@ -4,9 +4,9 @@
  */
 import { ErrorCode } from "../protocol/errors.ts";
 import { EventType } from "../protocol/events.ts";
-import { type OpContext, RequestFailure } from "./op-context.ts";
+import { type OpContext, type Peer, RequestFailure } from "./op-context.ts";
 import type { SetWatchesRequest } from "./requests.ts";
-import { WatcherTypeWire } from "./watch-manager.ts";
+import { type Delivery, WatcherTypeWire } from "./watch-manager.ts";
 
 /**
  * Re-registers a reconnecting client's watches. A watch whose trigger it missed (relative to
@@ -15,7 +15,8 @@ import { WatcherTypeWire } from "./watch-manager.ts";
  */
 export function setWatches(ctx: OpContext, request: SetWatchesRequest): void {
   const { relativeZxid } = request;
-  const { peer, watches, out } = ctx;
+  const { peer, watches } = ctx;
+  const out: Delivery<Peer>[] = [];
   const nodes = ctx.tree.nodes;
   for (const path of request.data) {
     const node = nodes.get(path);
@@ -35,6 +36,7 @@ export function setWatches(ctx: OpContext, request: SetWatchesRequest): void {
   }
   for (const path of request.persistent) watches.addPersistent(path, peer, false);
   for (const path of request.persistentRecursive) watches.addPersistent(path, peer, true);
+  ctx.fire(() => out);
 }
 
 /** addWatch: mode 0 is persistent, 1 persistent-recursive; the path is not validated (as in ZooKeeper). */

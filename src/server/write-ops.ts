@@ -45,7 +45,7 @@ export function createNode(ctx: OpContext, opcode: number, request: CreateReques
     : opcode === OpCode.createTTL ? ttlOwner(ttl)
     : flags === 1 || flags === 3 ? peer.sessionId : 0n;
   tree.create(path, request.data, acl, owner, txn);
-  ctx.out.push(...ctx.watches.created(path));
+  ctx.fire(() => ctx.watches.created(path, acl, parent.acl));
   return path;
 }
 
@@ -54,17 +54,20 @@ export function deleteNode(ctx: OpContext, path: string, version: number, txn: T
   const { tree } = ctx;
   checkPath(path);
   if (isSystemNode(path)) throw new RequestFailure(ErrorCode.BadArguments);
-  requirePermission(tree.get(parentPath(path)).acl, Perms.DELETE, ctx.peer.ids);
+  const parent = tree.get(parentPath(path));
+  requirePermission(parent.acl, Perms.DELETE, ctx.peer.ids);
+  const { acl } = tree.get(path);
   tree.delete(path, version, txn);
-  ctx.out.push(...ctx.watches.deleted(path));
+  ctx.fire(() => ctx.watches.deleted(path, acl, parent.acl));
 }
 
 /** Replaces a node's data at its version (-1: any); returns the new Stat. */
 export function setNodeData(ctx: OpContext, request: SetDataRequest, txn: Txn): Stat {
   checkPath(request.path);
-  requirePermission(ctx.tree.get(request.path).acl, Perms.WRITE, ctx.peer.ids);
+  const { acl } = ctx.tree.get(request.path);
+  requirePermission(acl, Perms.WRITE, ctx.peer.ids);
   const stat = ctx.tree.setData(request.path, request.data, request.version, txn);
-  ctx.out.push(...ctx.watches.changed(request.path));
+  ctx.fire(() => ctx.watches.changed(request.path, acl));
   return stat;
 }
 

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import type { ZooKeeperClient } from "../../mod.ts";
-import { sandbox } from "../support/zookeeper.ts";
+import { CREATOR_ALL_ACL, type ZooKeeperClient, connect } from "../../mod.ts";
+import { deferred, sandbox, sharedConnectString, until } from "../support/zookeeper.ts";
 
 /**
  * Counterexamples the differential property test (tests/property/server-differential.test.ts)
@@ -31,5 +31,42 @@ describe("counterexamples of the embedded-vs-real differential test", () => {
     // The stored owner still rules: a TTL node or a container may have children, an ephemeral not.
     await zk.create(`${ttl.path}/child`);
     await assert.rejects(zk.create(`${root}/box/e/child`), { code: "NoChildrenForEphemerals" });
+  });
+
+  test("a watcher without READ on the node gets no event, and its watch is used up", async () => {
+    // Shrunk counterexample: exists(b, watch) by one session; another, with a digest identity,
+    // creates b with CREATOR_ALL_ACL. ZooKeeper (with CVE-2024-23944's fix) checks the watcher's
+    // READ on the node before it sends the event.
+    const owner = await connect(sharedConnectString());
+    try {
+      await owner.addAuth("digest", "diff-owner:secret");
+      const seen: string[] = [];
+      await zk.exists(`${root}/private`, { watch: (e) => seen.push(`${e.type} ${e.path}`) });
+      await zk.exists(`${root}/open`, { watch: (e) => seen.push(`${e.type} ${e.path}`) });
+      await owner.create(`${root}/private`, undefined, { acl: CREATOR_ALL_ACL });
+      await owner.create(`${root}/open`);
+      await until(() => seen.length > 0, 10_000, "the open node's event");
+      await owner.setData(`${root}/private`, new Uint8Array([1]));
+      await zk.sync(root);
+      assert.deepEqual(seen, [`NodeCreated ${root}/open`]);
+      // The child watch of the (open) parent does see the private node go.
+      const children = deferred<string>(10_000, "the parent's children changed");
+      await zk.getChildren(root, { watch: (e) => children.resolve(e.type) });
+      await owner.delete(`${root}/private`);
+      assert.equal(await children.promise, "NodeChildrenChanged");
+    } finally {
+      await owner.close();
+    }
+  });
+
+  test("a multi that fails leaves the one-shot watches its ops would have fired armed", async () => {
+    // Shrunk counterexample: exists(n, watch); multi(delete n, create under a missing parent)
+    // fails and is rolled back; then setData(n) must fire the watch.
+    await zk.create(`${root}/armed`);
+    const fired = deferred<string>(10_000, "the watch, still armed");
+    await zk.exists(`${root}/armed`, { watch: (e) => fired.resolve(e.type) });
+    await assert.rejects(zk.multi().delete(`${root}/armed`).create(`${root}/missing/child`).commit(), { code: "NoNode" });
+    await zk.setData(`${root}/armed`, new Uint8Array([1]));
+    assert.equal(await fired.promise, "NodeDataChanged");
   });
 });

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { type ServerHandle, startServer } from "../../src/server.ts";
 import { sharedConnectString } from "../support/zookeeper.ts";
-import { type Step, runScript } from "../support/differential.ts";
+import { type AclChoice, type Step, USERS, runScript } from "../support/differential.ts";
 
 /**
  * The embedded server against the real ZooKeeper (the truth): the same random script of
@@ -30,11 +30,12 @@ const TTL = 3_600_000;
 const session = fc.integer({ min: 0, max: SESSIONS - 1 });
 const data = fc.constantFrom("", "x", "hello");
 const version = fc.constantFrom(-1, 0, 1, 2);
+const acl = fc.constantFrom<AclChoice>("open", "restricted", "creator");
 /** A fixed path, or (`#n`) the n-th sequential node the script created, whatever its suffix. */
 const target = fc.oneof(fc.constantFrom<string>("", ...paths), fc.nat({ max: 3 }).map((n) => `#${n}`));
 
 const create: fc.Arbitrary<Step> = fc.oneof(
-  fc.record({ op: fc.constant("create" as const), s: session, path: fc.constantFrom(...paths), mode: fc.constantFrom("persistent", "ephemeral", "persistent-ttl"), data }),
+  fc.record({ op: fc.constant("create" as const), s: session, path: fc.constantFrom(...paths), mode: fc.constantFrom("persistent", "ephemeral", "persistent-ttl"), data, acl }, { requiredKeys: ["op", "s", "path", "mode", "data"] }),
   fc.record({ op: fc.constant("create" as const), s: session, path: fc.constantFrom(...sequentialPrefixes), mode: fc.constantFrom("persistent-sequential", "ephemeral-sequential", "persistent-sequential-ttl"), data }),
   fc.record({ op: fc.constant("create" as const), s: session, path: fc.constantFrom(...containerPaths), mode: fc.constant("container"), data }),
 );
@@ -56,7 +57,8 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { arbitrary: fc.record({ op: fc.constant("addWatch" as const), s: session, path: target, mode: fc.constantFrom("persistent", "persistent-recursive") }), weight: 1 },
   { arbitrary: fc.record({ op: fc.constant("multi" as const), s: session, steps: fc.array(multiStep, { minLength: 1, maxLength: 4 }) }), weight: 2 },
   { arbitrary: fc.record({ op: fc.constant("getEphemerals" as const), s: session }), weight: 1 },
-  { arbitrary: fc.record({ op: fc.constant("setACL" as const), s: session, path: target, acl: fc.constantFrom("open", "read"), version }), weight: 1 },
+  { arbitrary: fc.record({ op: fc.constant("addAuth" as const), s: session, user: fc.constantFrom(...USERS) }), weight: 1 },
+  { arbitrary: fc.record({ op: fc.constant("setACL" as const), s: session, path: target, acl: acl, version }), weight: 1 },
   { arbitrary: fc.record({ op: fc.constantFrom("getACL" as const, "sync" as const, "getAllChildrenNumber" as const), s: session, path: target }), weight: 1 },
   { arbitrary: fc.record({ op: fc.constant("removeWatches" as const), s: session, path: target, type: fc.constantFrom("children", "data", "any", "persistent", "persistentRecursive") }), weight: 1 },
   { arbitrary: fc.record({ op: fc.constant("multiRead" as const), s: session, reads: fc.array(fc.record({ kind: fc.constantFrom("getData" as const, "getChildren" as const), path: target }), { minLength: 1, maxLength: 3 }) }), weight: 1 },
@@ -74,7 +76,7 @@ describe("embedded server against the real ZooKeeper: random multi-session scrip
 
   test("replies, errors, Stat fields and watch events match", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 25 }), async (script) => {
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 25, size: "max" }), async (script) => {
         const real = await runScript(sharedConnectString(), SESSIONS, script, TTL);
         const ours = await runScript(embedded.connectString, SESSIONS, script, TTL);
         assert.deepEqual(ours, real);

@@ -5,11 +5,22 @@
  * times dropped. Two servers that behave alike give equal transcripts (see
  * tests/property/server-differential.test.ts).
  */
-import { type CreateMode, OPEN_ACL_UNSAFE, READ_ACL_UNSAFE, type Stat, type WatchedEvent, type WatcherType, type ZooKeeperClient, ZooKeeperError, connect } from "../../mod.ts";
+import { type ACL, CREATOR_ALL_ACL, type CreateMode, OPEN_ACL_UNSAFE, Perms, type Stat, type WatchedEvent, type WatcherType, type ZooKeeperClient, ZooKeeperError, connect } from "../../mod.ts";
 import { uniqueRoot } from "./zookeeper.ts";
 
 /** A path relative to the root (`""` is the root), or `#n`: the n-th sequential node created so far (mod their count). */
 type Target = string;
+
+/**
+ * ACLs a script uses: open; `restricted` (read and delete only, so creates and sets below it
+ * fail NoAuth yet the script's root can still be removed); `creator` (CREATOR_ALL: InvalidACL
+ * unless the session added an identity).
+ */
+export type AclChoice = "open" | "restricted" | "creator";
+/** Digest users a session may authenticate as (the cleanup session adds them all). */
+export const USERS = ["u1", "u2"] as const;
+const restricted: ACL[] = [{ perms: Perms.READ | Perms.DELETE, id: { scheme: "world", id: "anyone" } }];
+const acls: Record<AclChoice, readonly ACL[]> = { open: OPEN_ACL_UNSAFE, restricted, creator: CREATOR_ALL_ACL };
 
 /** One op of a multi. */
 export type MultiStep =
@@ -19,13 +30,14 @@ export type MultiStep =
 
 /** One step of a script; `s` is the session slot that runs it. */
 export type Step =
-  | { readonly op: "create"; readonly s: number; readonly path: string; readonly mode: CreateMode; readonly data: string }
+  | { readonly op: "create"; readonly s: number; readonly path: string; readonly mode: CreateMode; readonly data: string; readonly acl?: AclChoice }
   | { readonly op: "setData"; readonly s: number; readonly path: Target; readonly data: string; readonly version: number }
   | { readonly op: "delete"; readonly s: number; readonly path: Target; readonly version: number }
   | { readonly op: "exists" | "getData" | "getChildren"; readonly s: number; readonly path: Target; readonly watch: boolean }
   | { readonly op: "addWatch"; readonly s: number; readonly path: Target; readonly mode: "persistent" | "persistent-recursive" }
   | { readonly op: "multi"; readonly s: number; readonly steps: readonly MultiStep[] }
-  | { readonly op: "setACL"; readonly s: number; readonly path: Target; readonly acl: "open" | "read"; readonly version: number }
+  | { readonly op: "setACL"; readonly s: number; readonly path: Target; readonly acl: AclChoice; readonly version: number }
+  | { readonly op: "addAuth"; readonly s: number; readonly user: (typeof USERS)[number] }
   | { readonly op: "getACL" | "sync" | "getAllChildrenNumber"; readonly s: number; readonly path: Target }
   | { readonly op: "removeWatches"; readonly s: number; readonly path: Target; readonly type: WatcherType }
   | { readonly op: "multiRead"; readonly s: number; readonly reads: readonly { readonly kind: "getData" | "getChildren"; readonly path: Target }[] }
@@ -108,7 +120,7 @@ export async function runScript(connectString: string, sessions: number, script:
     const zk = slot.client;
     switch (step.op) {
       case "create": {
-        const res = await zk.create(`${root}/${step.path}`, enc(step.data), { mode: step.mode, ...(step.mode.endsWith("ttl") ? { ttl } : {}) });
+        const res = await zk.create(`${root}/${step.path}`, enc(step.data), { mode: step.mode, acl: acls[step.acl ?? "open"], ...(step.mode.endsWith("ttl") ? { ttl } : {}) });
         return { path: created(res.path, step.mode), stat: stat(res.stat) };
       }
       case "setData":
@@ -137,7 +149,10 @@ export async function runScript(connectString: string, sessions: number, script:
       case "close":
         return "closed";
       case "setACL":
-        return stat(await zk.setACL(abs(step.path), step.acl === "open" ? OPEN_ACL_UNSAFE : READ_ACL_UNSAFE, { version: step.version }));
+        return stat(await zk.setACL(abs(step.path), acls[step.acl], { version: step.version }));
+      case "addAuth":
+        await zk.addAuth("digest", `${step.user}:secret`);
+        return "authenticated";
       case "getACL": {
         const { acl, stat: s } = await zk.getACL(abs(step.path));
         return { acl, stat: stat(s) };
@@ -216,6 +231,7 @@ export async function runScript(connectString: string, sessions: number, script:
     return outcomes;
   } finally {
     for (const s of slots) await s.client.close().catch(() => {});
+    for (const user of USERS) await admin.addAuth("digest", `${user}:secret`);
     await admin.deleteRecursive(root).catch(() => {});
     await admin.close();
   }
