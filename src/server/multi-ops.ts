@@ -59,9 +59,13 @@ export function runMulti(ctx: OpContext, r: JuteReader, txn: Txn): (w: JuteWrite
 
 function runMultiOp(ctx: OpContext, op: MultiOp, txn: Txn): MultiResult {
   switch (op.kind) {
-    case "create":
-      // Every create of a multi answers as a plain create (path, no Stat), as ZooKeeper 3.8 does.
-      return { type: OpCode.create, err: 0, path: createNode(ctx, op.type, op.request, txn) };
+    case "create": {
+      // As ZooKeeper 3.8 answers (probed): create and create2 with the path alone (as create),
+      // createContainer and createTTL with the path and the new node's Stat (as create2).
+      const path = createNode(ctx, op.type, op.request, txn);
+      const plain = op.type === OpCode.create || op.type === OpCode.create2;
+      return plain ? { type: OpCode.create, err: 0, path } : { type: OpCode.create2, err: 0, path, stat: ctx.tree.get(path).stat };
+    }
     case "delete":
       deleteNode(ctx, op.path, op.version, txn);
       return { type: OpCode.delete, err: 0 };

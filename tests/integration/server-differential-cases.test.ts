@@ -69,4 +69,22 @@ describe("counterexamples of the embedded-vs-real differential test", () => {
     await zk.setData(`${root}/armed`, new Uint8Array([1]));
     assert.equal(await fired.promise, "NodeDataChanged");
   });
+
+  test("in a multi, container and TTL creates answer with a Stat, plain creates with the path alone", async () => {
+    // Shrunk counterexample: create a; multi(create a/y as a container).
+    await zk.create(`${root}/m`);
+    const results = await zk.multi()
+      .create(`${root}/m/plain`)
+      .create(`${root}/m/box`, undefined, { mode: "container" })
+      .create(`${root}/m/ttl`, undefined, { mode: "persistent-ttl", ttl: 3_600_000 })
+      .commit();
+    assert.deepEqual(results.map((r) => (r.type === "create" ? [r.path.slice(root.length), r.stat?.numChildren, r.stat?.version] : r.type)), [
+      ["/m/plain", undefined, undefined],
+      ["/m/box", 0, 0],
+      ["/m/ttl", 0, 0],
+    ]);
+    const box = results[1];
+    assert.ok(box?.type === "create" && box.stat !== undefined);
+    assert.deepEqual(box.stat, await zk.exists(`${root}/m/box`));
+  });
 });

@@ -41,7 +41,7 @@ const create: fc.Arbitrary<Step> = fc.oneof(
 );
 
 const multiStep = fc.oneof(
-  fc.record({ kind: fc.constant("create" as const), path: fc.constantFrom(...paths), mode: fc.constantFrom("persistent", "ephemeral") }),
+  fc.record({ kind: fc.constant("create" as const), path: fc.constantFrom(...paths), mode: fc.constantFrom("persistent", "ephemeral", "persistent-ttl") }),
   fc.record({ kind: fc.constant("create" as const), path: fc.constantFrom(...sequentialPrefixes), mode: fc.constant("persistent-sequential") }),
   fc.record({ kind: fc.constant("create" as const), path: fc.constantFrom(...containerPaths), mode: fc.constant("container") }),
   fc.record({ kind: fc.constant("delete" as const), path: target, version }),

@@ -180,7 +180,7 @@ export async function runScript(connectString: string, sessions: number, script:
         const modes: CreateMode[] = [];
         for (const m of step.steps) {
           if (m.kind === "create") {
-            tx.create(`${root}/${m.path}`, enc(""), { mode: m.mode });
+            tx.create(`${root}/${m.path}`, enc(""), { mode: m.mode, ...(m.mode.endsWith("ttl") ? { ttl } : {}) });
             modes.push(m.mode);
           } else if (m.kind === "delete") tx.delete(abs(m.path), m.version);
           else if (m.kind === "check") tx.check(abs(m.path), m.version);
