@@ -21,7 +21,7 @@ export const CONTAINER_OWNER = -0x8000000000000000n;
 /** TTL nodes carry `0xFF` in the top byte of `ephemeralOwner` and the TTL below it. */
 const TTL_MARK = 0xffn << 56n;
 
-/** `ephemeralOwner` of a TTL node with `ttl` ms (signed, as it goes on the wire). */
+/** The stored owner of a TTL node with `ttl` ms (signed, as ZooKeeper keeps it). */
 export function ttlOwner(ttl: bigint): bigint {
   return BigInt.asIntN(64, TTL_MARK | ttl);
 }
@@ -34,6 +34,12 @@ export function ttlOf(owner: bigint): bigint | undefined {
 
 /** A mutable node of the tree; `stat` is rebuilt on change so handed-out Stats stay valid. */
 export interface TreeNode {
+  /**
+   * `ephemeralOwner` as stored: a session id, {@link CONTAINER_OWNER}, a TTL mark or 0. The Stat
+   * shows only a session owner; containers and TTL nodes report 0, as ZooKeeper's
+   * `DataNode.copyStat` does.
+   */
+  readonly owner: bigint;
   data: Uint8Array;
   acl: readonly ACL[];
   stat: Stat;
@@ -66,14 +72,14 @@ export class DataTree {
     // The system nodes are linked in without a create, so (see TreeNode.creates) a fresh tree
     // reports root cversion -1 and /zookeeper cversion -2, as ZooKeeper does; /zookeeper/config
     // gets its ACL by a setACL at version -1, which ZooKeeper stores as the aversion.
-    this.nodes.set("/", { data: new Uint8Array(0), acl: openAcl, stat: zeroStat, children: new Set(), creates: 0 });
+    this.nodes.set("/", { owner: 0n, data: new Uint8Array(0), acl: openAcl, stat: zeroStat, children: new Set(), creates: 0 });
     this.#link("/zookeeper", new Uint8Array(0), openAcl, 0);
     this.#link("/zookeeper/quota", new Uint8Array(0), openAcl, 0);
     this.#link("/zookeeper/config", configData, readAcl, -1);
   }
 
   #link(path: string, data: Uint8Array, acl: readonly ACL[], aversion: number): void {
-    this.nodes.set(path, { data, acl, stat: { ...zeroStat, aversion, dataLength: data.length }, children: new Set(), creates: 0 });
+    this.nodes.set(path, { owner: 0n, data, acl, stat: { ...zeroStat, aversion, dataLength: data.length }, children: new Set(), creates: 0 });
     const parent = this.nodes.get(parentPath(path));
     if (parent === undefined) return;
     parent.children.add(path.slice(path.lastIndexOf("/") + 1));
@@ -91,9 +97,9 @@ export class DataTree {
    * The path a create would produce: sequential names take the parent's count of creates (its
    * stored cversion), 10 digits (a negative count keeps its sign, as Java's `%010d` does).
    */
-  createdPath(path: string, sequential: boolean): string {
+  createdPath(path: string, parent: TreeNode, sequential: boolean): string {
     if (!sequential) return path;
-    const count = this.get(parentPath(path)).creates;
+    const count = parent.creates;
     const digits = Math.abs(count).toString().padStart(count < 0 ? 9 : 10, "0");
     return `${path}${count < 0 ? "-" : ""}${digits}`;
   }
@@ -103,7 +109,7 @@ export class DataTree {
     const parent = this.nodes.get(parentPath(path));
     if (parent === undefined) throw new TreeError(ErrorCode.NoNode, `no parent for ${path}`);
     if (this.nodes.has(path)) throw new TreeError(ErrorCode.NodeExists, `${path} exists`);
-    if (parent.stat.ephemeralOwner !== 0n && parent.stat.ephemeralOwner !== CONTAINER_OWNER && ttlOf(parent.stat.ephemeralOwner) === undefined) {
+    if (isSessionOwner(parent.owner)) {
       throw new TreeError(ErrorCode.NoChildrenForEphemerals, `${parentPath(path)} is ephemeral`);
     }
   }
@@ -114,9 +120,9 @@ export class DataTree {
     const parent = this.get(parentPath(path));
     const stat: Stat = {
       czxid: txn.zxid, mzxid: txn.zxid, ctime: txn.time, mtime: txn.time, version: 0, cversion: 0, aversion: 0,
-      ephemeralOwner: owner, dataLength: data.length, numChildren: 0, pzxid: txn.zxid,
+      ephemeralOwner: isSessionOwner(owner) ? owner : 0n, dataLength: data.length, numChildren: 0, pzxid: txn.zxid,
     };
-    this.nodes.set(path, { data, acl, stat, children: new Set(), creates: 0 });
+    this.nodes.set(path, { owner, data, acl, stat, children: new Set(), creates: 0 });
     parent.children.add(path.slice(path.lastIndexOf("/") + 1));
     parent.creates++;
     parent.stat = childrenStat(parent, txn.zxid);
@@ -130,7 +136,7 @@ export class DataTree {
 
   /** Why deleting `path` at `version` (-1: any) would fail. */
   checkDelete(path: string, version: number): void {
-    if (path === "/" || path === "/zookeeper" || path.startsWith("/zookeeper/")) {
+    if (isSystemNode(path)) {
       // ZooKeeper refuses to delete its own nodes with BadArguments.
       throw new TreeError(ErrorCode.BadArguments, `${path} is a system node`);
     }
@@ -147,7 +153,7 @@ export class DataTree {
     const parent = this.get(parentPath(path));
     parent.children.delete(path.slice(path.lastIndexOf("/") + 1));
     parent.stat = childrenStat(parent, txn.zxid);
-    const owner = node.stat.ephemeralOwner;
+    const owner = node.owner;
     if (isSessionOwner(owner)) {
       const paths = this.ephemerals.get(owner);
       paths?.delete(path);
@@ -216,7 +222,7 @@ export class DataTree {
     this.ephemerals.clear();
     for (const [path, node] of saved) {
       this.nodes.set(path, node);
-      const owner = node.stat.ephemeralOwner;
+      const owner = node.owner;
       if (!isSessionOwner(owner)) continue;
       let paths = this.ephemerals.get(owner);
       if (paths === undefined) this.ephemerals.set(owner, (paths = new Set()));
@@ -229,6 +235,11 @@ export class DataTree {
 function childrenStat(node: TreeNode, pzxid: bigint): Stat {
   const numChildren = node.children.size;
   return { ...node.stat, cversion: 2 * node.creates - numChildren, numChildren, pzxid };
+}
+
+/** `/`, `/zookeeper` and its quota and config nodes: ZooKeeper's "special paths", never deleted. */
+export function isSystemNode(path: string): boolean {
+  return path === "/" || path === "/zookeeper" || path === "/zookeeper/quota" || path === "/zookeeper/config";
 }
 
 /** An owner that is a session (not 0, not a container or TTL mark). */

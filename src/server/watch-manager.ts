@@ -4,6 +4,7 @@
  * persistent). A watcher is whatever the connection layer passes in; one trigger gives each
  * watcher at most one event, and one-shot watches are removed when they fire.
  */
+import type { ACL } from "../jute/records.ts";
 import { EventType } from "../protocol/events.ts";
 import { parentPath } from "../protocol/paths.ts";
 
@@ -18,6 +19,12 @@ export interface Delivery<W> {
   readonly watcher: W;
   readonly type: number;
   readonly path: string;
+  /**
+   * The ACL whose READ permission the watcher needs for the event to be sent (the changed node's,
+   * or the parent's for NodeChildrenChanged), as ZooKeeper checks since CVE-2024-23944; the
+   * watch is used up either way. Absent: sent unconditionally.
+   */
+  readonly acl?: readonly ACL[];
 }
 
 class WatchTable<W> {
@@ -48,11 +55,11 @@ class WatchTable<W> {
   }
 
   /** Watchers for an event on `path`, one-shot ones removed; recursive ones of ancestors too. */
-  trigger(path: string, type: number, suppress: Set<W>, out: Delivery<W>[]): void {
+  trigger(path: string, type: number, acl: readonly ACL[], suppress: Set<W>, out: Delivery<W>[]): void {
     const fire = (watcher: W) => {
       if (suppress.has(watcher)) return;
       suppress.add(watcher);
-      out.push({ watcher, type, path });
+      out.push({ watcher, type, path, acl });
     };
     const own = this.byPath.get(path);
     if (own !== undefined) {
@@ -108,28 +115,31 @@ export class WatchManager<W> {
     this.child.add(path, watcher, "persistent");
   }
 
-  /** Events of a create, in ZooKeeper's order: NodeCreated on the node, then the parent's children. */
-  created(path: string): Delivery<W>[] {
+  /**
+   * Events of a create, in ZooKeeper's order: NodeCreated on the node, then the parent's
+   * children; `acl` is the new node's, `parentAcl` its parent's.
+   */
+  created(path: string, acl: readonly ACL[], parentAcl: readonly ACL[]): Delivery<W>[] {
     const out: Delivery<W>[] = [];
-    this.data.trigger(path, EventType.NodeCreated, new Set(), out);
-    this.child.trigger(parentPath(path), EventType.NodeChildrenChanged, new Set(), out);
+    this.data.trigger(path, EventType.NodeCreated, acl, new Set(), out);
+    this.child.trigger(parentPath(path), EventType.NodeChildrenChanged, parentAcl, new Set(), out);
     return out;
   }
 
   /** Events of a delete: NodeDeleted to data and child watchers of the node, then the parent. */
-  deleted(path: string): Delivery<W>[] {
+  deleted(path: string, acl: readonly ACL[], parentAcl: readonly ACL[]): Delivery<W>[] {
     const out: Delivery<W>[] = [];
     const seen = new Set<W>();
-    this.data.trigger(path, EventType.NodeDeleted, seen, out);
-    this.child.trigger(path, EventType.NodeDeleted, seen, out);
-    this.child.trigger(parentPath(path), EventType.NodeChildrenChanged, new Set(), out);
+    this.data.trigger(path, EventType.NodeDeleted, acl, seen, out);
+    this.child.trigger(path, EventType.NodeDeleted, acl, seen, out);
+    this.child.trigger(parentPath(path), EventType.NodeChildrenChanged, parentAcl, new Set(), out);
     return out;
   }
 
-  /** Events of a setData. */
-  changed(path: string): Delivery<W>[] {
+  /** Events of a setData on a node with `acl`. */
+  changed(path: string, acl: readonly ACL[]): Delivery<W>[] {
     const out: Delivery<W>[] = [];
-    this.data.trigger(path, EventType.NodeDataChanged, new Set(), out);
+    this.data.trigger(path, EventType.NodeDataChanged, acl, new Set(), out);
     return out;
   }
 

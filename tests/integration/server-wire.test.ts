@@ -145,3 +145,120 @@ describe("embedded server: the wire", () => {
     assert.match(await ask("dump"), /^SessionTracker dump:/);
   });
 });
+
+/**
+ * Replies the embedded server once gave differently from ZooKeeper 3.8 (each probed on the real
+ * server with the same bytes): requests the stormkeeper client never sends as such, but other
+ * clients (Curator, hand-written ones) may.
+ */
+describe("embedded server: replies as ZooKeeper 3.8 gives them", () => {
+  let server: ServerHandle;
+  let c: Raw;
+  let xid = 100;
+
+  const ask = async (opcode: number, body: (w: JuteWriter) => void): Promise<{ err: number; body: Uint8Array }> => {
+    c.send(frame((w) => { writeRequestHeader(w, ++xid, opcode); body(w); }));
+    let reply = await c.frame();
+    // Events of the recursive watch the first test leaves on "/" come in between.
+    while (readReplyHeader(new JuteReader(reply)).xid === -1) reply = await c.frame();
+    const header = readReplyHeader(new JuteReader(reply));
+    assert.equal(header.xid, xid);
+    return { err: header.err, body: reply.slice(16) };
+  };
+  const openAcl = (w: JuteWriter) => w.int(1).int(31).string("world").string("anyone");
+  const create = (opcode: number, path: string, flags: number, acl = openAcl, ttl?: bigint) => ask(opcode, (w) => {
+    w.string(path).buffer(new Uint8Array(0));
+    acl(w);
+    w.int(flags);
+    if (ttl !== undefined) w.long(ttl);
+  });
+
+  before(async () => {
+    server = await startServer({ extendedTypes: true });
+    c = await session(server.port);
+  });
+  after(async () => {
+    c.socket.destroy();
+    await server.close();
+  });
+
+  test("addWatch answers an ErrorResponse (a 4-byte 0), which Curator reads; a bad mode is MarshallingError", async () => {
+    assert.deepEqual(await ask(OpCode.addWatch, (w) => w.string("/").int(1)), { err: 0, body: new Uint8Array(4) });
+    assert.equal((await ask(OpCode.addWatch, (w) => w.string("/").int(7))).err, -5);
+  });
+
+  test("reads, sync, addWatch and removeWatches take any path: NoNode, an echo, a watch, NoWatcher", async () => {
+    for (const opcode of [OpCode.exists, OpCode.getData, OpCode.getChildren, OpCode.getChildren2]) {
+      assert.equal((await ask(opcode, (w) => writePathWatchRequest(w, "bad", false))).err, -101);
+    }
+    assert.equal((await ask(OpCode.getACL, (w) => w.string("bad"))).err, -101);
+    assert.equal((await ask(OpCode.getAllChildrenNumber, (w) => w.string("bad"))).err, -101);
+    const sync = await ask(OpCode.sync, (w) => w.string("bad"));
+    assert.deepEqual([sync.err, new JuteReader(sync.body).string()], [0, "bad"]);
+    assert.equal((await ask(OpCode.addWatch, (w) => w.string("bad").int(0))).err, 0);
+    assert.equal((await ask(OpCode.removeWatches, (w) => w.string("bad").int(3))).err, 0);
+    assert.equal((await ask(OpCode.removeWatches, (w) => w.string("bad").int(3))).err, -121);
+    // checkWatches walks the path's parents and fails on one without a leading slash; an unknown type fails to convert.
+    assert.equal((await ask(OpCode.checkWatches, (w) => w.string("bad").int(3))).err, -5);
+    assert.equal((await ask(OpCode.checkWatches, (w) => w.string("/").int(9))).err, -5);
+    assert.equal((await ask(OpCode.removeWatches, (w) => w.string("/").int(9))).err, -5);
+  });
+
+  test("create checks in ZooKeeper's order: flags and TTL, the parent's name, the ACL, the parent, the full path", async () => {
+    const authAcl = (w: JuteWriter) => w.int(1).int(31).string("auth").string("");
+    assert.equal((await create(OpCode.create, "/no/such", 0, authAcl)).err, -114);
+    assert.equal((await create(OpCode.create, "/no//x", 0)).err, -101);
+    assert.equal((await create(OpCode.create, "/x/", 0)).err, -101);
+    assert.equal((await create(OpCode.create, "//x", 0)).err, -8);
+    assert.equal((await create(OpCode.create, "x", 0)).err, -8);
+    assert.equal((await create(OpCode.create, "/zookeeper/", 0)).err, -8);
+    assert.equal((await create(OpCode.create2, "/t", 5)).err, -8);
+    assert.equal((await create(OpCode.createTTL, "/t", 0, openAcl, 100n)).err, -8);
+    // The opcode makes the container: a plain create with the container flag makes a persistent node.
+    assert.equal((await create(OpCode.create, "/plain", 4)).err, 0);
+    assert.equal((await create(OpCode.createContainer, "/box", 1)).err, 0);
+    assert.equal((await create(OpCode.createContainer, "/box5", 5)).err, -8);
+    const client = await connect(server.connectString);
+    try {
+      assert.deepEqual(await client.getEphemerals("/"), []);
+      await client.create("/box/child");
+      await client.create("/plain/child");
+      const gone = deferred<string>(10_000, "the emptied container reaped");
+      await client.exists("/box", { watch: (e) => gone.resolve(e.type) });
+      await client.delete("/box/child");
+      await client.delete("/plain/child");
+      assert.equal(await gone.promise, "NodeDeleted");
+      assert.notEqual(await client.exists("/plain"), null);
+    } finally {
+      await client.close();
+    }
+  });
+
+  test("setACL checks the new ACL before the node; delete checks the parent's DELETE permission before the node", async () => {
+    assert.equal((await ask(OpCode.setACL, (w) => w.string("/nope").int(0).int(-1))).err, -114);
+    assert.equal((await create(OpCode.create, "/locked", 0, (w) => w.int(1).int(1).string("world").string("anyone"))).err, 0);
+    assert.equal((await ask(OpCode.delete, (w) => w.string("/locked/nope").int(-1))).err, -102);
+    // ZooKeeper's special paths are refused; anything else under /zookeeper is an ordinary node.
+    assert.equal((await ask(OpCode.delete, (w) => w.string("/zookeeper/quota").int(-1))).err, -8);
+    assert.equal((await create(OpCode.create, "/zookeeper/quota/q", 0)).err, 0);
+    assert.equal((await ask(OpCode.delete, (w) => w.string("/zookeeper/quota/q").int(-1))).err, 0);
+  });
+
+  test("a multi holding a read, or a multiRead holding a write, is MarshallingError", async () => {
+    assert.equal((await ask(OpCode.multi, (w) => { w.int(OpCode.getData).bool(false).int(-1); writePathWatchRequest(w, "/", false); w.int(-1).bool(true).int(-1); })).err, -5);
+    assert.equal((await ask(OpCode.multiRead, (w) => { w.int(OpCode.getData).bool(false).int(-1); writePathWatchRequest(w, "/nope", false); w.int(OpCode.setData).bool(false).int(-1); writeSetDataRequest(w, "/", new Uint8Array(0), -1); w.int(-1).bool(true).int(-1); })).err, -5);
+  });
+
+  test("a top-level check that passes gets no reply (ZooKeeper cannot encode one); a failing one is answered; the connection serves on", async () => {
+    c.send(frame((w) => { writeRequestHeader(w, 7_000, OpCode.check); w.string("/").int(-1); }));
+    assert.equal((await ask(OpCode.check, (w) => w.string("/nope").int(-1))).err, -101);
+    assert.equal((await ask(OpCode.check, (w) => w.string("/").int(5))).err, -103);
+  });
+
+  test("an addAuth reply echoes the request's xid", async () => {
+    const other = await session(server.port);
+    other.send(frame((w) => { writeRequestHeader(w, 9, OpCode.auth); w.int(0).string("bogus").buffer(new Uint8Array(1)); }));
+    assert.deepEqual(readReplyHeader(new JuteReader(await other.frame())), { xid: 9, zxid: 0n, err: -115 });
+    await other.closed;
+  });
+});
