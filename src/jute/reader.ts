@@ -1,6 +1,8 @@
 // ignoreBOM: a leading U+FEFF is part of the string (a node may be named "\uFEFFx"); the
 // default decoder would silently drop it and hand back another node's name.
 const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+// Java's `new String(bytes, UTF_8)`, as a ZooKeeper server decodes: malformed input becomes U+FFFD.
+const replacingDecoder = new TextDecoder("utf-8", { ignoreBOM: true });
 // A single-byte decoder: one UTF-16 unit per byte, so byte offsets are string offsets.
 const singleByte = new TextDecoder("latin1");
 
@@ -73,8 +75,11 @@ export class JuteReader {
     return out;
   }
 
-  /** A jute ustring; null for length -1. Invalid UTF-8 throws. */
-  string(): string | null {
+  /**
+   * A jute ustring; null for length -1. Invalid UTF-8 throws, or with `malformed: "replace"`
+   * becomes U+FFFD as a ZooKeeper server (Java) reads it.
+   */
+  string(malformed: "throw" | "replace" = "throw"): string | null {
     const n = this.length("string");
     if (n < 0) return null;
     const start = this.pos;
@@ -92,6 +97,7 @@ export class JuteReader {
       }
       if (ascii) return String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[]);
     }
+    if (malformed === "replace") return replacingDecoder.decode(bytes.subarray(start, end));
     try {
       return decoder.decode(bytes.subarray(start, end));
     } catch (cause) {
@@ -99,9 +105,9 @@ export class JuteReader {
     }
   }
 
-  /** A string that must not be null (e.g. a child name). */
-  requiredString(what: string): string {
-    const s = this.string();
+  /** A string that must not be null (e.g. a child name); `malformed` as for {@link string}. */
+  requiredString(what: string, malformed: "throw" | "replace" = "throw"): string {
+    const s = this.string(malformed);
     if (s === null) throw new JuteDecodeError(`${what} must not be null`);
     return s;
   }

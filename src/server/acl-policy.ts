@@ -11,13 +11,18 @@ import { TreeError } from "./data-tree.ts";
 /** The id a super-user's digest grants (`super`, empty id), which passes every ACL check. */
 export const SUPER_ID: Id = { scheme: "super", id: "" };
 
-/** `user:` + Base64(SHA-1(`user:password`)), ZooKeeper's digest of `user:password` credentials. */
-export function digestOf(credentials: string): string | undefined {
+/**
+ * `user:` + Base64(SHA-1(`user:password`)), ZooKeeper's digest of `user:password` credentials.
+ * Like ZooKeeper's, it takes any text: without a colon the whole text is the user.
+ */
+export function digestOf(credentials: string): string {
   const colon = credentials.indexOf(":");
-  if (colon < 0) return undefined;
-  const user = credentials.slice(0, colon);
+  const user = colon < 0 ? credentials : credentials.slice(0, colon);
   return `${user}:${createHash("sha1").update(credentials, "utf8").digest("base64")}`;
 }
+
+/** Java's `new String(bytes, UTF_8)`: malformed sequences become U+FFFD instead of failing. */
+const javaUtf8 = new TextDecoder("utf-8", { ignoreBOM: true });
 
 /** Whether `ip` (dotted IPv4) lies in `pattern` (`a.b.c.d` or `a.b.c.d/bits`). */
 export function ipMatches(pattern: string, ip: string): boolean {
@@ -99,20 +104,14 @@ export function fixupAcl(acl: readonly ACL[], ids: readonly Id[]): ACL[] {
 }
 
 /**
- * The ids an addAuth grants, or undefined when it fails (the server then answers AuthFailed and
- * closes the connection). A digest equal to the super digest grants {@link SUPER_ID} as well.
+ * The ids an addAuth grants, or undefined for a scheme the server lacks (it then answers
+ * AuthFailed and closes the connection). A digest equal to the super digest grants {@link SUPER_ID} as well.
  */
 export function authenticate(scheme: string, credentials: Uint8Array, remoteIp: string, superDigest: string | undefined): Id[] | undefined {
   if (scheme === "ip") return [{ scheme: "ip", id: remoteIp }];
   if (scheme !== "digest") return undefined;
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(credentials);
-  } catch {
-    return undefined;
-  }
-  const digest = digestOf(text);
-  if (digest === undefined) return undefined;
+  // ZooKeeper's digest provider accepts any bytes as credentials.
+  const digest = digestOf(javaUtf8.decode(credentials));
   const ids: Id[] = [{ scheme: "digest", id: digest }];
   if (superDigest !== undefined && digest === superDigest) ids.push(SUPER_ID);
   return ids;

@@ -1,8 +1,13 @@
 /**
  * One client connection of the server: splits the byte stream into frames, runs the handshake,
  * then hands each request to the engine. Its states: `handshake` (the first frame must be a
- * ConnectRequest, or the first four bytes a four-letter word), `serving`, `closed`. A frame
- * whose length is negative or above `maxFrameSize` closes the connection, as ZooKeeper does.
+ * ConnectRequest, or the first four bytes a four-letter word), `serving`, `closed`. As in
+ * ZooKeeper, a frame whose length is negative or above `maxFrameSize` closes the connection, and
+ * so does a handshake not done within `handshakeTimeout`.
+ *
+ * Memory per connection is bounded: unread input is at most one frame (`maxFrameSize`), and
+ * while the socket's output waits to drain (a client that sends but does not read) no further
+ * request is run, so replies cannot pile up without bound.
  */
 import type { Socket } from "node:net";
 import { JuteReader } from "../jute/reader.ts";
@@ -11,10 +16,17 @@ import { JuteWriter } from "../jute/writer.ts";
 import type { Engine, Peer } from "./engine.ts";
 import { fourLetterWordAnswer, isFourLetterWord } from "./four-letter-words.ts";
 
-/** Settings a connection needs from its listener. */
-export interface ConnectionContext {
-  readonly engine: Engine;
+/** The limits every connection of a listener keeps to. */
+export interface ConnectionLimits {
+  /** Largest frame body accepted (`jute.maxbuffer`). */
   readonly maxFrameSize: number;
+  /** Ms a connection may take to send its ConnectRequest before it is closed. */
+  readonly handshakeTimeout: number;
+}
+
+/** Settings a connection needs from its listener. */
+export interface ConnectionContext extends ConnectionLimits {
+  readonly engine: Engine;
   /** While true, frames are read but not answered (the stall fault). */
   stalled(): boolean;
 }
@@ -33,12 +45,19 @@ export class ServerConnection implements Peer {
   readonly connectedAt = Date.now();
   received = 0;
   sent = 0;
+  #handshakeTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Reading is paused until the output drains. */
+  #paused = false;
 
   constructor(readonly socket: Socket, private readonly context: ConnectionContext) {
     this.remoteIp = (socket.remoteAddress ?? "127.0.0.1").replace(/^::ffff:/, "");
     this.ids = [{ scheme: "ip", id: this.remoteIp }];
     socket.setNoDelay(true);
+    context.engine.openConnections++;
+    this.#handshakeTimer = setTimeout(() => this.destroy(), context.handshakeTimeout);
+    this.#handshakeTimer.unref?.();
     socket.on("data", (chunk: Uint8Array) => this.#onData(chunk));
+    socket.on("drain", () => this.#pump());
     socket.on("error", () => this.#closed());
     socket.on("close", () => this.#closed());
   }
@@ -71,7 +90,10 @@ export class ServerConnection implements Peer {
   #closed(): void {
     if (this.#state === "closed") return;
     this.#state = "closed";
+    clearTimeout(this.#handshakeTimer);
     this.#held.length = 0;
+    this.#pending = new Uint8Array(0);
+    this.context.engine.openConnections--;
     this.context.engine.disconnected(this);
   }
 
@@ -83,14 +105,24 @@ export class ServerConnection implements Peer {
       bytes.set(this.#pending);
       bytes.set(chunk, this.#pending.length);
     }
+    this.#pending = bytes;
     if (this.#state === "handshake" && this.received === 0 && bytes.length >= 4 && isFourLetterWord(bytes)) {
       this.socket.end(fourLetterWordAnswer(String.fromCharCode(...bytes.subarray(0, 4)), this.context.engine));
       this.#closed();
       return;
     }
+    this.#pump();
+  }
+
+  /**
+   * Runs the complete frames of the pending input, in order, until the output must drain (the
+   * socket is then paused, and `drain` pumps again) or only a partial frame is left.
+   */
+  #pump(): void {
+    const bytes = this.#pending;
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     let pos = 0;
-    while (bytes.length - pos >= 4) {
+    while (bytes.length - pos >= 4 && !this.socket.writableNeedDrain) {
       const length = view.getInt32(pos);
       if (length < 0 || length > this.context.maxFrameSize) {
         this.destroy();
@@ -104,7 +136,14 @@ export class ServerConnection implements Peer {
       this.#frame(frame);
       if (this.isClosed) return;
     }
+    // A copy of the rest: the bytes may be the socket's own chunk.
     this.#pending = pos === bytes.length ? new Uint8Array(0) : bytes.slice(pos);
+    const mustDrain = this.socket.writableNeedDrain;
+    if (mustDrain !== this.#paused) {
+      this.#paused = mustDrain;
+      if (mustDrain) this.socket.pause();
+      else this.socket.resume();
+    }
   }
 
   /** Runs the frames held during a stall, in order. */
@@ -155,5 +194,6 @@ export class ServerConnection implements Peer {
     }
     this.sessionId = answer.response.sessionId;
     this.#state = "serving";
+    clearTimeout(this.#handshakeTimer);
   }
 }

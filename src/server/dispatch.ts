@@ -10,9 +10,9 @@ import { ErrorCode } from "../protocol/errors.ts";
 import { OpCode } from "../protocol/opcodes.ts";
 import type { Txn } from "./data-tree.ts";
 import { runMulti, runMultiRead } from "./multi-ops.ts";
-import { type OpContext, RequestFailure, required } from "./op-context.ts";
+import { type OpContext, RequestFailure, readable, required } from "./op-context.ts";
 import { ephemeralsOf, existsNode, getNodeAcl, getNodeChildren, getNodeData, identitiesOf } from "./read-ops.ts";
-import { readCreateRequest, readPathInt, readPathWatch, readSetAcl, readSetData, readSetWatches } from "./requests.ts";
+import { readCreateRequest, readPath, readPathInt, readPathWatch, readSetAcl, readSetData, readSetWatches } from "./requests.ts";
 import { addWatch, matchWatches, setWatches } from "./watch-ops.ts";
 import { checkNode, createNode, deleteNode, setNodeAcl, setNodeData } from "./write-ops.ts";
 
@@ -74,12 +74,12 @@ export function runOperation(ctx: OpContext, opcode: number, r: JuteReader, txn:
       return opcode === OpCode.getChildren ? (w) => w.stringVector(children) : (w) => { w.stringVector(children); writeStat(w, stat); };
     }
     case OpCode.getACL: {
-      const { acl, stat } = getNodeAcl(ctx, r.requiredString("path"));
+      const { acl, stat } = getNodeAcl(ctx, readPath(r));
       return (w) => { writeACLList(w, acl); writeStat(w, stat); };
     }
     case OpCode.sync: {
       // Echoed unvalidated, as ZooKeeper does.
-      const path = r.requiredString("path");
+      const path = readPath(r);
       return (w) => w.string(path);
     }
     case OpCode.getEphemerals: {
@@ -87,7 +87,7 @@ export function runOperation(ctx: OpContext, opcode: number, r: JuteReader, txn:
       return (w) => w.stringVector(paths);
     }
     case OpCode.getAllChildrenNumber: {
-      const count = ctx.tree.descendantCount(r.requiredString("path"));
+      const count = ctx.tree.descendantCount(readable(readPath(r)));
       return (w) => w.int(count);
     }
     case OpCode.whoAmI: {

@@ -35,6 +35,8 @@ export class Engine {
   readonly peers = new Map<bigint, Peer>();
   /** Last transaction applied. */
   zxid = 0n;
+  /** Open connections of every listener, handshake done or not (for stat/mntr, as ZooKeeper counts them). */
+  openConnections = 0;
   /** Requests served (for stat/mntr). */
   served = 0;
   readonly startedAt = Date.now();
@@ -168,12 +170,17 @@ export class Engine {
     }
     if (opcode === OpCode.auth) return this.#auth(peer, xid, reader);
     if (opcode === OpCode.closeSession) {
+      // Detached first, so closeSession leaves the connection open for the reply (its own
+      // watchers still hear of its ephemerals' deletion before it).
+      this.peers.delete(peer.sessionId);
       this.closeSession(peer.sessionId);
+      this.watches.dropWatcher(peer);
       this.#reply(peer, xid, this.zxid, 0);
       peer.close();
       return false;
     }
-    if (!knownOps.has(opcode) || opcode === OpCode.sasl) {
+    if (opcode === OpCode.sasl) return this.#sasl(peer, xid, reader);
+    if (!knownOps.has(opcode)) {
       // As ZooKeeper 3.8 does (probed): Unimplemented with zxid -1, then the connection closes.
       this.#reply(peer, xid, -1n, ErrorCode.Unimplemented);
       return false;
@@ -209,13 +216,14 @@ export class Engine {
 
   /** addAuth; the reply echoes the request's xid (clients send -4), as ZooKeeper's does. */
   #auth(peer: Peer, xid: number, reader: JuteReader): boolean {
-    let granted: Id[] | undefined;
+    let packet;
     try {
-      const { scheme, auth } = readAuthPacket(reader);
-      granted = authenticate(scheme, auth, peer.remoteIp, this.options.superDigest);
+      packet = readAuthPacket(reader);
     } catch {
-      granted = undefined;
+      // An AuthPacket that does not decode closes the connection unanswered, as in ZooKeeper.
+      return false;
     }
+    const granted = authenticate(packet.scheme, packet.auth, peer.remoteIp, this.options.superDigest);
     if (granted === undefined) {
       this.#reply(peer, xid, 0n, ErrorCode.AuthFailed);
       peer.close();
@@ -223,6 +231,20 @@ export class Engine {
     }
     for (const id of granted) if (!peer.ids.some((mine) => mine.scheme === id.scheme && mine.id === id.id)) peer.ids.push(id);
     this.#reply(peer, xid, 0n, 0);
+    return true;
+  }
+
+  /**
+   * A SASL token, to a server with no SASL configured: ZooKeeper answers an empty (null-token)
+   * SetSASLResponse and serves on; a body that does not decode closes the connection.
+   */
+  #sasl(peer: Peer, xid: number, reader: JuteReader): boolean {
+    try {
+      reader.buffer();
+    } catch {
+      return false;
+    }
+    this.#reply(peer, xid, this.zxid, 0, (w) => w.buffer(null));
     return true;
   }
 }

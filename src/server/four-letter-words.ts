@@ -23,7 +23,7 @@ function describe(peer: Peer): string {
 /** The text answer to `word` (see the module comment). */
 export function fourLetterWordAnswer(word: string, engine: Engine): string {
   const nodeCount = engine.tree.nodes.size;
-  const connections = engine.peers.size;
+  const connections = engine.openConnections;
   const header = [
     "Zookeeper version: 3.8.0-stormkeeper-embedded, built on 1970-01-01 00:00 UTC",
     `Latency min/avg/max: 0/0.0/0`,

@@ -3,7 +3,7 @@
  * connections to an engine. Several listeners may share one engine: an in-process ensemble.
  */
 import { type Server, type Socket, createServer } from "node:net";
-import { ServerConnection } from "./connection.ts";
+import { type ConnectionLimits, ServerConnection } from "./connection.ts";
 import type { Engine } from "./engine.ts";
 
 /** See the module comment. */
@@ -13,7 +13,7 @@ export class Listener {
   #stalled = false;
   port: number;
 
-  constructor(readonly engine: Engine, readonly host: string, port: number, readonly maxFrameSize: number) {
+  constructor(readonly engine: Engine, readonly host: string, port: number, readonly limits: ConnectionLimits) {
     this.port = port;
   }
 
@@ -40,8 +40,8 @@ export class Listener {
 
   #accept(socket: Socket): void {
     const connection = new ServerConnection(socket, {
+      ...this.limits,
       engine: this.engine,
-      maxFrameSize: this.maxFrameSize,
       stalled: () => this.#stalled,
     });
     this.connections.add(connection);

@@ -56,6 +56,14 @@ export function errnoOf(error: unknown): number {
   return error instanceof TreeError || error instanceof RequestFailure ? error.errno : ErrorCode.MarshallingError;
 }
 
+/**
+ * The node a read names: reads do not validate their path (a malformed one is just NoNode), and
+ * "" is the root, as in ZooKeeper's DataTree.
+ */
+export function readable(path: string): string {
+  return path === "" ? "/" : path;
+}
+
 /** Throws BadArguments for an invalid path (ZooKeeper validates every path it is sent). */
 export function checkPath(path: string): void {
   if (pathProblem(path) !== undefined) throw new RequestFailure(ErrorCode.BadArguments);

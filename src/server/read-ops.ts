@@ -1,18 +1,18 @@
 /**
  * The read operations: what a node holds (data, children, ACL, Stat), leaving the watch the
  * request asks for. A read changes nothing but the watch tables. ZooKeeper does not validate a
- * read's path: no node lives at an invalid one, so it answers NoNode.
+ * read's path: no node lives at an invalid one, so it answers NoNode (and "" is the root).
  */
 import type { ACL, Stat } from "../jute/records.ts";
 import { Perms } from "../protocol/acl.ts";
 import { ErrorCode } from "../protocol/errors.ts";
 import { requirePermission } from "./acl-policy.ts";
 import { TreeError } from "./data-tree.ts";
-import type { OpContext } from "./op-context.ts";
+import { type OpContext, readable } from "./op-context.ts";
 
 /** exists: the Stat; a watch is left whether or not the node exists. */
 export function existsNode(ctx: OpContext, path: string, watch: boolean): Stat {
-  const node = ctx.tree.nodes.get(path);
+  const node = ctx.tree.nodes.get(readable(path));
   if (watch) ctx.watches.addDataWatch(path, ctx.peer);
   if (node === undefined) throw new TreeError(ErrorCode.NoNode, path);
   return node.stat;
@@ -20,7 +20,7 @@ export function existsNode(ctx: OpContext, path: string, watch: boolean): Stat {
 
 /** getData. */
 export function getNodeData(ctx: OpContext, path: string, watch: boolean): { data: Uint8Array; stat: Stat } {
-  const node = ctx.tree.get(path);
+  const node = ctx.tree.get(readable(path));
   requirePermission(node.acl, Perms.READ, ctx.peer.ids);
   if (watch) ctx.watches.addDataWatch(path, ctx.peer);
   return { data: node.data, stat: node.stat };
@@ -28,7 +28,7 @@ export function getNodeData(ctx: OpContext, path: string, watch: boolean): { dat
 
 /** getChildren and getChildren2. */
 export function getNodeChildren(ctx: OpContext, path: string, watch: boolean): { children: string[]; stat: Stat } {
-  const node = ctx.tree.get(path);
+  const node = ctx.tree.get(readable(path));
   requirePermission(node.acl, Perms.READ, ctx.peer.ids);
   if (watch) ctx.watches.addChildWatch(path, ctx.peer);
   return { children: [...node.children], stat: node.stat };
@@ -36,7 +36,7 @@ export function getNodeChildren(ctx: OpContext, path: string, watch: boolean): {
 
 /** getACL: needs READ or ADMIN on the node. */
 export function getNodeAcl(ctx: OpContext, path: string): { acl: readonly ACL[]; stat: Stat } {
-  const node = ctx.tree.get(path);
+  const node = ctx.tree.get(readable(path));
   requirePermission(node.acl, Perms.READ | Perms.ADMIN, ctx.peer.ids);
   return { acl: node.acl, stat: node.stat };
 }

@@ -5,6 +5,11 @@
 import type { JuteReader } from "../jute/reader.ts";
 import { type ACL, readACLList } from "../jute/records.ts";
 
+/** A request's path, decoded as ZooKeeper does (invalid UTF-8 becomes U+FFFD); null is malformed. */
+export function readPath(r: JuteReader): string {
+  return r.requiredString("path", "replace");
+}
+
 /** CreateRequest / CreateTTLRequest. */
 export interface CreateRequest {
   readonly path: string;
@@ -16,7 +21,7 @@ export interface CreateRequest {
 
 /** Reads a create body; `withTtl` for createTTL (opcode 21). */
 export function readCreateRequest(r: JuteReader, withTtl: boolean): CreateRequest {
-  const path = r.requiredString("path");
+  const path = readPath(r);
   const data = r.buffer() ?? new Uint8Array(0);
   const acl = readACLList(r);
   const flags = r.int();
@@ -25,12 +30,12 @@ export function readCreateRequest(r: JuteReader, withTtl: boolean): CreateReques
 
 /** A path and an int: delete, check (version), addWatch (mode), check/removeWatches (type). */
 export function readPathInt(r: JuteReader): { readonly path: string; readonly value: number } {
-  return { path: r.requiredString("path"), value: r.int() };
+  return { path: readPath(r), value: r.int() };
 }
 
 /** A path and a watch flag: exists, getData, getChildren, getChildren2. */
 export function readPathWatch(r: JuteReader): { readonly path: string; readonly watch: boolean } {
-  return { path: r.requiredString("path"), watch: r.bool() };
+  return { path: readPath(r), watch: r.bool() };
 }
 
 /** SetDataRequest. */
@@ -42,12 +47,12 @@ export interface SetDataRequest {
 
 /** Reads a SetDataRequest. */
 export function readSetData(r: JuteReader): SetDataRequest {
-  return { path: r.requiredString("path"), data: r.buffer() ?? new Uint8Array(0), version: r.int() };
+  return { path: readPath(r), data: r.buffer() ?? new Uint8Array(0), version: r.int() };
 }
 
 /** SetACLRequest. */
 export function readSetAcl(r: JuteReader): { readonly path: string; readonly acl: ACL[]; readonly version: number } {
-  return { path: r.requiredString("path"), acl: readACLList(r), version: r.int() };
+  return { path: readPath(r), acl: readACLList(r), version: r.int() };
 }
 
 /** SetWatches (101) and, with `persistent`, SetWatches2 (105). */

@@ -3,6 +3,7 @@
  * tree and sessions and ticks the server's clock (session expiry, container/TTL reaping); one
  * listener per member serves it over loopback TCP.
  */
+import type { ConnectionLimits } from "./connection.ts";
 import { Engine } from "./engine.ts";
 import { Listener } from "./listener.ts";
 
@@ -20,6 +21,11 @@ export interface ServerOptions {
   readonly maxSessionTimeout?: number;
   /** Largest frame accepted (`jute.maxbuffer`), bytes; default 1,048,575. A bigger one closes the connection. */
   readonly maxFrameSize?: number;
+  /**
+   * Ms a connection may stay without completing its handshake before it is closed; default
+   * 10,000, ZooKeeper's `zookeeper.nio.sessionlessCnxnTimeout`.
+   */
+  readonly handshakeTimeout?: number;
   /** Allows TTL nodes (`zookeeper.extendedTypesEnabled`); default false. */
   readonly extendedTypes?: boolean;
   /** Super user digest, `super:<base64 sha1>` as made by `digestId("super", password)`. */
@@ -85,8 +91,14 @@ function makeEngine(options: ServerOptions): { engine: Engine; stopClock: () => 
   return { engine, stopClock: () => { clearInterval(expiry); clearInterval(reaper); } };
 }
 
-function listenerOptions(options: ServerOptions): { host: string; maxFrameSize: number } {
-  return { host: options.host ?? "127.0.0.1", maxFrameSize: positive("maxFrameSize", options.maxFrameSize, 1_048_575) };
+function listenerOptions(options: ServerOptions): { host: string; limits: ConnectionLimits } {
+  return {
+    host: options.host ?? "127.0.0.1",
+    limits: {
+      maxFrameSize: positive("maxFrameSize", options.maxFrameSize, 1_048_575),
+      handshakeTimeout: positive("handshakeTimeout", options.handshakeTimeout, 10_000),
+    },
+  };
 }
 
 function memberHandle(listener: Listener, engine: Engine, close: () => Promise<void>): ServerHandle {
@@ -126,8 +138,8 @@ function memberHandle(listener: Listener, engine: Engine, close: () => Promise<v
  */
 export async function startServer(options: ServerOptions = {}): Promise<ServerHandle> {
   const { engine, stopClock } = makeEngine(options);
-  const { host, maxFrameSize } = listenerOptions(options);
-  const listener = new Listener(engine, host, options.port ?? 0, maxFrameSize);
+  const { host, limits } = listenerOptions(options);
+  const listener = new Listener(engine, host, options.port ?? 0, limits);
   try {
     await listener.start();
   } catch (error) {
@@ -148,7 +160,7 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
 export async function startEnsemble(size = 3, options: ServerOptions = {}): Promise<EnsembleHandle> {
   if (!Number.isInteger(size) || size < 1) throw new RangeError(`ensemble size must be a positive integer, got ${size}`);
   const { engine, stopClock } = makeEngine(options);
-  const { host, maxFrameSize } = listenerOptions(options);
+  const { host, limits } = listenerOptions(options);
   const listeners: Listener[] = [];
   const closeAll = async () => {
     stopClock();
@@ -156,7 +168,7 @@ export async function startEnsemble(size = 3, options: ServerOptions = {}): Prom
   };
   try {
     for (let i = 0; i < size; i++) {
-      const listener = new Listener(engine, host, i === 0 ? options.port ?? 0 : 0, maxFrameSize);
+      const listener = new Listener(engine, host, i === 0 ? options.port ?? 0 : 0, limits);
       await listener.start();
       listeners.push(listener);
     }

@@ -8,10 +8,9 @@ import { Perms } from "../protocol/acl.ts";
 import { MAX_TTL } from "../protocol/create-mode.ts";
 import { ErrorCode } from "../protocol/errors.ts";
 import { OpCode } from "../protocol/opcodes.ts";
-import { parentPath } from "../protocol/paths.ts";
 import { fixupAcl, requirePermission } from "./acl-policy.ts";
 import { CONTAINER_OWNER, type Txn, isSystemNode, ttlOwner } from "./data-tree.ts";
-import { type OpContext, RequestFailure, checkPath } from "./op-context.ts";
+import { type OpContext, RequestFailure, checkPath, readable } from "./op-context.ts";
 import type { CreateRequest, SetDataRequest } from "./requests.ts";
 
 /**
@@ -49,12 +48,16 @@ export function createNode(ctx: OpContext, opcode: number, request: CreateReques
   return path;
 }
 
-/** Deletes a node at `version` (-1: any): the parent's DELETE permission is checked before the node is looked up. */
+/**
+ * Deletes a node at `version` (-1: any). As ZooKeeper's PrepRequestProcessor: the path needs only
+ * a slash and no NUL (a malformed one is then just NoNode) and must not be a system node; the
+ * parent's DELETE permission is checked before the node is looked up.
+ */
 export function deleteNode(ctx: OpContext, path: string, version: number, txn: Txn): void {
   const { tree } = ctx;
-  checkPath(path);
-  if (isSystemNode(path)) throw new RequestFailure(ErrorCode.BadArguments);
-  const parent = tree.get(parentPath(path));
+  const slash = path.lastIndexOf("/");
+  if (slash < 0 || path.includes("\0") || isSystemNode(path)) throw new RequestFailure(ErrorCode.BadArguments);
+  const parent = tree.get(readable(path.slice(0, slash)));
   requirePermission(parent.acl, Perms.DELETE, ctx.peer.ids);
   const { acl } = tree.get(path);
   tree.delete(path, version, txn);
