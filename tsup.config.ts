@@ -2,7 +2,13 @@ import { defineConfig } from "tsup";
 
 export default defineConfig([
   {
-    entry: { mod: "mod.ts", zookeeper: "src/zookeeper.ts", storm: "src/storm.ts", server: "src/server.ts", recipes: "src/recipes.ts" },
+    entry: {
+      mod: "mod.ts",
+      zookeeper: "src/zookeeper.ts",
+      storm: "src/storm.ts",
+      server: "src/server.ts",
+      recipes: "src/recipes.ts",
+    },
     format: ["esm"],
     dts: true,
     clean: true,

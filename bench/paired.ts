@@ -37,11 +37,19 @@ async function measure(side: Side, row: Row, prefix: string): Promise<Sample> {
   const ops = await row.run(side.client, prefix);
   const seconds = (performance.now() - t0) / 1000;
   const cpu1 = side.cpuMicros();
-  return { opsPerSec: ops / seconds, cpuMicrosPerOp: cpu0 === undefined || cpu1 === undefined ? undefined : (cpu1 - cpu0) / ops };
+  return {
+    opsPerSec: ops / seconds,
+    cpuMicrosPerOp: cpu0 === undefined || cpu1 === undefined ? undefined : (cpu1 - cpu0) / ops,
+  };
 }
 
 /** Measures every row on both sides under `root` (one warm-up round, then `rounds` paired ones). */
-export async function pairedRows(sides: readonly [Side, Side], rows: readonly Row[], root: string, rounds: number): Promise<PairedResult[]> {
+export async function pairedRows(
+  sides: readonly [Side, Side],
+  rows: readonly Row[],
+  root: string,
+  rounds: number,
+): Promise<PairedResult[]> {
   const results: PairedResult[] = [];
   for (const [r, row] of rows.entries()) {
     const prefixes = sides.map((_, i) => `${root}/r${r}-s${i}`);
@@ -49,7 +57,9 @@ export async function pairedRows(sides: readonly [Side, Side], rows: readonly Ro
     for (const [i, s] of sides.entries()) await measure(s, row, prefixes[i] as string);
     const samples: [Sample[], Sample[]] = [[], []];
     for (let round = 0; round < rounds; round++) {
-      for (const i of round % 2 === 0 ? [0, 1] : [1, 0]) samples[i]?.push(await measure(sides[i] as Side, row, prefixes[i] as string));
+      for (const i of round % 2 === 0 ? [0, 1] : [1, 0]) {
+        samples[i]?.push(await measure(sides[i] as Side, row, prefixes[i] as string));
+      }
     }
     const [a, b] = samples;
     const ops = (xs: Sample[]) => quantile(xs.map((x) => x.opsPerSec), 0.5);
@@ -60,7 +70,9 @@ export async function pairedRows(sides: readonly [Side, Side], rows: readonly Ro
       opsPerSec: [ops(a), ops(b)],
       cpuMicrosPerOp: [cpu(a), cpu(b)],
       throughputRatio: pairedRatio(a.map((x, i) => x.opsPerSec / (b[i] as Sample).opsPerSec)),
-      cpuRatio: known(a) && known(b) ? pairedRatio(a.map((x, i) => ((b[i] as Sample).cpuMicrosPerOp as number) / (x.cpuMicrosPerOp as number))) : undefined,
+      cpuRatio: known(a) && known(b)
+        ? pairedRatio(a.map((x, i) => ((b[i] as Sample).cpuMicrosPerOp as number) / (x.cpuMicrosPerOp as number)))
+        : undefined,
     });
     console.error(`done: ${row.name}`);
   }

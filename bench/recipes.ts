@@ -21,7 +21,11 @@ type Measure = (typeof MEASURES)[number];
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Sets up our side's nodes and returns one round of each measure, named as the Java anchor names them. */
-async function ourRounds(a: ZooKeeperClient, b: ZooKeeperClient, root: string): Promise<{ rounds: Record<Measure, () => Promise<number>>; close(): Promise<void> }> {
+async function ourRounds(
+  a: ZooKeeperClient,
+  b: ZooKeeperClient,
+  root: string,
+): Promise<{ rounds: Record<Measure, () => Promise<number>>; close(): Promise<void> }> {
   const mutex = new InterProcessMutex(a, `${root}/mutex`);
   await a.mkdirp(`${root}/raw`);
   await a.create(`${root}/load`);
@@ -29,7 +33,11 @@ async function ourRounds(a: ZooKeeperClient, b: ZooKeeperClient, root: string): 
   await a.create(`${root}/event`, DATA);
   const cache = new CuratorCache(b, `${root}/event`);
   let changed: (() => void) | undefined;
-  cache.listenable().addListener({ event: (type) => { if (type === "NODE_CHANGED") changed?.(); } });
+  cache.listenable().addListener({
+    event: (type) => {
+      if (type === "NODE_CHANGED") changed?.();
+    },
+  });
   await cache.start();
   const rounds: Record<Measure, () => Promise<number>> = {
     async mutex() {
@@ -39,7 +47,9 @@ async function ourRounds(a: ZooKeeperClient, b: ZooKeeperClient, root: string): 
     },
     async raw() {
       const t0 = performance.now();
-      for (let i = 0; i < 100; i++) await a.delete((await a.create(`${root}/raw/n`, DATA, { mode: "ephemeral-sequential" })).path);
+      for (let i = 0; i < 100; i++) {
+        await a.delete((await a.create(`${root}/raw/n`, DATA, { mode: "ephemeral-sequential" })).path);
+      }
       return ((performance.now() - t0) * 1000) / 100;
     },
     async failover() {
@@ -69,7 +79,9 @@ async function ourRounds(a: ZooKeeperClient, b: ZooKeeperClient, root: string): 
     async event() {
       let total = 0;
       for (let i = 0; i < 50; i++) {
-        const seen = new Promise<void>((resolve) => { changed = resolve; });
+        const seen = new Promise<void>((resolve) => {
+          changed = resolve;
+        });
         const t0 = performance.now();
         await a.setData(`${root}/event`, new TextEncoder().encode(String(i)));
         await seen;
@@ -89,7 +101,9 @@ async function curatorPeer(connectString: string, root: string): Promise<JavaPee
     if (ready !== "ready") throw new Error(ready);
     return peer;
   } catch (error) {
-    return `the Curator anchor could not be built or run: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`;
+    return `the Curator anchor could not be built or run: ${
+      error instanceof Error ? error.message.split("\n")[0] : String(error)
+    }`;
   }
 }
 

@@ -13,7 +13,16 @@ import { fileURLToPath } from "node:url";
 import { connect } from "../mod.ts";
 import { peer, stormkeeper } from "./clients.ts";
 import { pairedRows } from "./paired.ts";
-import { DATA, type Row, bigGetChildren, pipelinedCreateDelete, pipelinedGetData, sequentialCreateDelete, sequentialGetData, watchRoundTrip } from "./rows.ts";
+import {
+  bigGetChildren,
+  DATA,
+  pipelinedCreateDelete,
+  pipelinedGetData,
+  type Row,
+  sequentialCreateDelete,
+  sequentialGetData,
+  watchRoundTrip,
+} from "./rows.ts";
 import { processCpuMicros, startServerProcess } from "./server-process.ts";
 import { recipesSection } from "./recipes.ts";
 import { stormSection } from "./storm.ts";
@@ -21,10 +30,23 @@ import { stormSection } from "./storm.ts";
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 
 /** The client comparison's rows. */
-const clientRows: readonly Row[] = [sequentialGetData, pipelinedGetData, pipelinedCreateDelete, bigGetChildren, watchRoundTrip];
+const clientRows: readonly Row[] = [
+  sequentialGetData,
+  pipelinedGetData,
+  pipelinedCreateDelete,
+  bigGetChildren,
+  watchRoundTrip,
+];
 
 /** The server comparison's rows: getData and create, sequential and pipelined, then the rest. */
-const serverRows: readonly Row[] = [sequentialGetData, pipelinedGetData, sequentialCreateDelete, pipelinedCreateDelete, bigGetChildren, watchRoundTrip];
+const serverRows: readonly Row[] = [
+  sequentialGetData,
+  pipelinedGetData,
+  sequentialCreateDelete,
+  pipelinedCreateDelete,
+  bigGetChildren,
+  watchRoundTrip,
+];
 
 const cell = (x: number | undefined, digits: number) => (x === undefined ? "n/a" : x.toFixed(digits));
 
@@ -64,13 +86,24 @@ async function clientSection(connectString: string): Promise<void> {
     const { user, system } = process.cpuUsage();
     return user + system;
   };
-  const results = await pairedRows([{ client: clients[0], cpuMicros: ownCpu }, { client: clients[1], cpuMicros: ownCpu }], clientRows, root, ROUNDS);
+  const results = await pairedRows(
+    [{ client: clients[0], cpuMicros: ownCpu }, { client: clients[1], cpuMicros: ownCpu }],
+    clientRows,
+    root,
+    ROUNDS,
+  );
   const table: string[] = [
     `| row | stormkeeper ops/s | node-zookeeper-client ops/s | throughput ratio | stormkeeper CPU µs/op | peer CPU µs/op | CPU ratio (peer / stormkeeper) |`,
     `|---|---:|---:|---:|---:|---:|---:|`,
-    ...results.map((r) => `| ${r.row} | ${cell(r.opsPerSec[0], 0)} | ${cell(r.opsPerSec[1], 0)} | ${r.throughputRatio} | ${cell(r.cpuMicrosPerOp[0], 1)} | ${cell(r.cpuMicrosPerOp[1], 1)} | ${r.cpuRatio ?? "n/a"} |`),
+    ...results.map((r) =>
+      `| ${r.row} | ${cell(r.opsPerSec[0], 0)} | ${cell(r.opsPerSec[1], 0)} | ${r.throughputRatio} | ${
+        cell(r.cpuMicrosPerOp[0], 1)
+      } | ${cell(r.cpuMicrosPerOp[1], 1)} | ${r.cpuRatio ?? "n/a"} |`
+    ),
   ];
-  console.log(`\nstormkeeper vs node-zookeeper-client, ${ROUNDS} paired rounds per row (medians; ratios with their interquartile range), one ZooKeeper 3.8 on loopback\n`);
+  console.log(
+    `\nstormkeeper vs node-zookeeper-client, ${ROUNDS} paired rounds per row (medians; ratios with their interquartile range), one ZooKeeper 3.8 on loopback\n`,
+  );
   console.log(table.join("\n"));
   for (const c of clients) await c.close();
   const zk = await connect(connectString);
@@ -89,16 +122,27 @@ async function serverSection(connectString: string, realPid: number | undefined)
     const clients = [await stormkeeper(embedded.connectString), await stormkeeper(connectString)] as const;
     const root = `/bench-server-${process.pid}`;
     for (const c of clients) await c.create(root, DATA);
-    const results = await pairedRows([
-      { client: clients[0], cpuMicros: () => processCpuMicros(embedded.pid) },
-      { client: clients[1], cpuMicros: () => (realPid === undefined ? undefined : processCpuMicros(realPid)) },
-    ], serverRows, root, ROUNDS);
+    const results = await pairedRows(
+      [
+        { client: clients[0], cpuMicros: () => processCpuMicros(embedded.pid) },
+        { client: clients[1], cpuMicros: () => (realPid === undefined ? undefined : processCpuMicros(realPid)) },
+      ],
+      serverRows,
+      root,
+      ROUNDS,
+    );
     const table: string[] = [
       `| row | embedded server ops/s | ZooKeeper 3.8 ops/s | throughput ratio (embedded / ZooKeeper) | embedded server CPU µs/op | ZooKeeper CPU µs/op | CPU ratio (ZooKeeper / embedded) |`,
       `|---|---:|---:|---:|---:|---:|---:|`,
-      ...results.map((r) => `| ${r.row} | ${cell(r.opsPerSec[0], 0)} | ${cell(r.opsPerSec[1], 0)} | ${r.throughputRatio} | ${cell(r.cpuMicrosPerOp[0], 1)} | ${cell(r.cpuMicrosPerOp[1], 1)} | ${r.cpuRatio ?? "n/a"} |`),
+      ...results.map((r) =>
+        `| ${r.row} | ${cell(r.opsPerSec[0], 0)} | ${cell(r.opsPerSec[1], 0)} | ${r.throughputRatio} | ${
+          cell(r.cpuMicrosPerOp[0], 1)
+        } | ${cell(r.cpuMicrosPerOp[1], 1)} | ${r.cpuRatio ?? "n/a"} |`
+      ),
     ];
-    console.log(`\nThe embedded server (its own Node process) vs ZooKeeper 3.8, the stormkeeper client on both, ${ROUNDS} paired rounds per row\n`);
+    console.log(
+      `\nThe embedded server (its own Node process) vs ZooKeeper 3.8, the stormkeeper client on both, ${ROUNDS} paired rounds per row\n`,
+    );
     console.log(table.join("\n"));
     for (const c of clients) await c.close();
     const zk = await connect(connectString);

@@ -17,7 +17,18 @@ const main = fileURLToPath(new URL("../src/cli/main.ts", import.meta.url));
 
 /** Starts `stormkeeper server` on a free loopback port, configured as scripts/zookeeper.sh configures the real one. */
 export async function startServerProcess(): Promise<ServerProcess> {
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", main, "server", "--port", "0", "--min-session-timeout", "1000", "--max-session-timeout", "60000"], {
+  const child: ChildProcess = spawn(process.execPath, [
+    "--import",
+    "tsx",
+    main,
+    "server",
+    "--port",
+    "0",
+    "--min-session-timeout",
+    "1000",
+    "--max-session-timeout",
+    "60000",
+  ], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));

@@ -12,5 +12,7 @@ export function quantile(xs: readonly number[], q: number): number {
 
 /** "1.23× (1.10–1.31)": the median of paired ratios and their interquartile range. */
 export function pairedRatio(ratios: readonly number[]): string {
-  return `${quantile(ratios, 0.5).toFixed(2)}× (${quantile(ratios, 0.25).toFixed(2)}–${quantile(ratios, 0.75).toFixed(2)})`;
+  return `${quantile(ratios, 0.5).toFixed(2)}× (${quantile(ratios, 0.25).toFixed(2)}–${
+    quantile(ratios, 0.75).toFixed(2)
+  })`;
 }

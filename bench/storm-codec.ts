@@ -60,7 +60,14 @@ export function codecCost<K extends RecordKind>(kind: K): CodecCost {
     gunzip: () => gunzipSync(framed),
   };
   for (const w of Object.values(work)) microsPerCall(w, 150); // warm-up
-  const samples = { encode: [] as number[], decode: [] as number[], gzip: [] as number[], gunzip: [] as number[], encodeRatio: [] as number[], decodeRatio: [] as number[] };
+  const samples = {
+    encode: [] as number[],
+    decode: [] as number[],
+    gzip: [] as number[],
+    gunzip: [] as number[],
+    encodeRatio: [] as number[],
+    decodeRatio: [] as number[],
+  };
   for (let r = 0; r < ROUNDS; r++) {
     const e = microsPerCall(work.encode);
     const g = microsPerCall(work.gzip);
@@ -87,5 +94,7 @@ export function codecCost<K extends RecordKind>(kind: K): CodecCost {
 
 // Deno and Bun set import.meta.main for the entry module; Node 20 does not, and only imports this.
 if ((import.meta as { main?: boolean }).main === true) {
-  for (const kind of Object.keys(sampleRecords) as RecordKind[]) console.log(JSON.stringify({ kind, ...codecCost(kind) }));
+  for (const kind of Object.keys(sampleRecords) as RecordKind[]) {
+    console.log(JSON.stringify({ kind, ...codecCost(kind) }));
+  }
 }

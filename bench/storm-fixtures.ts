@@ -2,7 +2,14 @@
  * Realistic Storm records for the benchmark: a Storm 2.x worker heartbeat (emitted/transferred per
  * window and stream, bolt or spout stats per window and stream) and one record of every other kind.
  */
-import { type ClusterWorkerHeartbeat, executorKey, type ExecutorStats, type RecordKind, type RecordTypes, streamKey } from "../src/storm/records.ts";
+import {
+  type ClusterWorkerHeartbeat,
+  executorKey,
+  type ExecutorStats,
+  type RecordKind,
+  type RecordTypes,
+  streamKey,
+} from "../src/storm/records.ts";
 
 const WINDOWS = ["600", "10800", "86400", ":all-time"];
 const STREAMS = ["default", "__ack_ack", "__system"];
@@ -16,7 +23,13 @@ function executorStats(task: number, seed: number): ExecutorStats {
   const count = (w: number, k: number) => (w + 1) * 1_000 + k * 10 + task * 7 + seed * 131;
   const average = (w: number, k: number) => 0.25 + w * 0.125 + k + task / 64 + seed / 1024;
   const specific = task % 4 === 0
-    ? { spout: { acked: perWindow(STREAMS, count), failed: perWindow(STREAMS, (w) => w), completeMsAvg: perWindow(STREAMS, average) } }
+    ? {
+      spout: {
+        acked: perWindow(STREAMS, count),
+        failed: perWindow(STREAMS, (w) => w),
+        completeMsAvg: perWindow(STREAMS, average),
+      },
+    }
     : {
       bolt: {
         acked: perWindow(INPUTS, count),
@@ -42,10 +55,25 @@ export const sampleRecords: { readonly [K in RecordKind]: RecordTypes[K] } = {
   Assignment: {
     masterCodeDir: "/var/storm/nimbus/stormdist/wordcount-1-1700000000",
     nodeHost: { "sup-1": "host1.example", "sup-2": "host2.example" },
-    executorNodePort: Object.fromEntries(Array.from({ length: 20 }, (_, i) => [executorKey(i + 1, i + 1), { node: `sup-${(i % 2) + 1}`, port: [6700 + (i % 4)] }])),
-    executorStartTimeSecs: Object.fromEntries(Array.from({ length: 20 }, (_, i) => [executorKey(i + 1, i + 1), 1_700_000_000 + i])),
+    executorNodePort: Object.fromEntries(
+      Array.from(
+        { length: 20 },
+        (_, i) => [executorKey(i + 1, i + 1), { node: `sup-${(i % 2) + 1}`, port: [6700 + (i % 4)] }],
+      ),
+    ),
+    executorStartTimeSecs: Object.fromEntries(
+      Array.from({ length: 20 }, (_, i) => [executorKey(i + 1, i + 1), 1_700_000_000 + i]),
+    ),
     workerResources: [
-      { nodeInfo: { node: "sup-1", port: [6700] }, resources: { memOnHeap: 768, memOffHeap: 0, cpu: 40, resources: { "onheap.memory.mb": 768, "cpu.pcore.percent": 40 } } },
+      {
+        nodeInfo: { node: "sup-1", port: [6700] },
+        resources: {
+          memOnHeap: 768,
+          memOffHeap: 0,
+          cpu: 40,
+          resources: { "onheap.memory.mb": 768, "cpu.pcore.percent": 40 },
+        },
+      },
       { nodeInfo: { node: "sup-2", port: [6701] }, resources: { memOnHeap: 768, memOffHeap: 0, cpu: 40 } },
     ],
     totalSharedOffHeap: {},
@@ -74,14 +102,27 @@ export const sampleRecords: { readonly [K in RecordKind]: RecordTypes[K] } = {
     serverPort: 6628,
   },
   ErrorInfo: {
-    error: "java.lang.RuntimeException: boom\n\tat org.example.Bolt.execute(Bolt.java:42)\n\tat org.apache.storm.daemon.Task.run(Task.java:1)",
+    error:
+      "java.lang.RuntimeException: boom\n\tat org.example.Bolt.execute(Bolt.java:42)\n\tat org.apache.storm.daemon.Task.run(Task.java:1)",
     errorTimeSecs: 1_700_000_123,
     host: "host1.example",
     port: 6700,
   },
   NimbusSummary: { host: "nimbus1.example", port: 6627, uptimeSecs: 1_700_000_000, isLeader: true, version: "2.8.0" },
-  Credentials: { creds: { "storm.zookeeper.topology.auth.payload": "c2VjcmV0", "TGT": "dGlja2V0".repeat(40) }, topoOwner: "storm" },
-  LogConfig: { namedLoggerLevel: { "org.example": { action: "UPDATE", targetLogLevel: "DEBUG", resetLogLevelTimeoutSecs: 30, resetLogLevelTimeoutEpoch: 1_700_000_123_000 } } },
+  Credentials: {
+    creds: { "storm.zookeeper.topology.auth.payload": "c2VjcmV0", "TGT": "dGlja2V0".repeat(40) },
+    topoOwner: "storm",
+  },
+  LogConfig: {
+    namedLoggerLevel: {
+      "org.example": {
+        action: "UPDATE",
+        targetLogLevel: "DEBUG",
+        resetLogLevelTimeoutSecs: 30,
+        resetLogLevelTimeoutEpoch: 1_700_000_123_000,
+      },
+    },
+  },
   ProfileRequest: { nodeInfo: { node: "sup-1", port: [6700] }, action: "JSTACK_DUMP", timeStamp: 1_700_000_123_000 },
   PrivateWorkerKey: { key: new Uint8Array(64).fill(7), userName: "storm", expirationTimeMillis: 1_700_000_123_000 },
 };

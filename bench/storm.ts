@@ -38,7 +38,9 @@ function javaAnchor(): Map<string, { encode: number; decode: number }> | string 
       writeFileSync(file, plainThriftCodec.encode(kind, sampleRecords[kind]));
       return `${kind}=${file}`;
     });
-    const out = execFileSync("java", ["-cp", [classes, ...classpath].join(":"), "StormAnchor", "400", ...args], { encoding: "utf8" });
+    const out = execFileSync("java", ["-cp", [classes, ...classpath].join(":"), "StormAnchor", "400", ...args], {
+      encoding: "utf8",
+    });
     const costs = new Map<string, { encode: number; decode: number }>();
     for (const line of out.trim().split("\n")) {
       const [kind, encode, decode] = line.split(" ");
@@ -46,7 +48,9 @@ function javaAnchor(): Map<string, { encode: number; decode: number }> | string 
     }
     return costs;
   } catch (error) {
-    return `the Java anchor could not be built or run: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`;
+    return `the Java anchor could not be built or run: ${
+      error instanceof Error ? error.message.split("\n")[0] : String(error)
+    }`;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -60,7 +64,12 @@ interface PacedResult {
 }
 
 /** `rate` workerHeartbeat calls a second for `seconds`, issued on a fixed schedule. */
-async function pacedHeartbeats(connectString: string, root: string, rate: number, seconds: number): Promise<PacedResult> {
+async function pacedHeartbeats(
+  connectString: string,
+  root: string,
+  rate: number,
+  seconds: number,
+): Promise<PacedResult> {
   const storm = await createStormClusterState({ connectString, root });
   const id = "paced-1-1700000000";
   // Every worker has its own stats objects, with its own counts; every call sends a new record
@@ -69,7 +78,12 @@ async function pacedHeartbeats(connectString: string, root: string, rate: number
   const started = Math.floor(Date.now() / 1000);
   const beat = (worker: number): ClusterWorkerHeartbeat => {
     const now = Math.floor(Date.now() / 1000);
-    return { stormId: id, executorStats: stats[worker] as ClusterWorkerHeartbeat["executorStats"], timeSecs: now, uptimeSecs: now - started };
+    return {
+      stormId: id,
+      executorStats: stats[worker] as ClusterWorkerHeartbeat["executorStats"],
+      timeSecs: now,
+      uptimeSecs: now - started,
+    };
   };
   try {
     await storm.setupHeartbeats(id);
@@ -86,21 +100,35 @@ async function pacedHeartbeats(connectString: string, root: string, rate: number
       for (; sent < due; sent++) {
         const worker = sent % 50;
         const start = performance.now();
-        pending.push(storm.workerHeartbeat(id, `sup-${worker % 10}`, 6700 + worker, beat(worker)).then(() => void latencies.push(performance.now() - start)));
+        pending.push(
+          storm.workerHeartbeat(id, `sup-${worker % 10}`, 6700 + worker, beat(worker)).then(() =>
+            void latencies.push(performance.now() - start)
+          ),
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 2));
     }
     await Promise.all(pending);
     const wall = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
-    return { rate: total / wall, cpuPercent: ((cpu.user + cpu.system) / 1e6 / wall) * 100, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99) };
+    return {
+      rate: total / wall,
+      cpuPercent: ((cpu.user + cpu.system) / 1e6 / wall) * 100,
+      p50: quantile(latencies, 0.5),
+      p99: quantile(latencies, 0.99),
+    };
   } finally {
     await storm.disconnect();
   }
 }
 
 /** executorBeats over `workers` heartbeats of `executors` executors each: median ms and CPU ms. */
-async function executorBeatsCost(connectString: string, root: string, workers: number, executors: number): Promise<{ wall: number; cpu: number }> {
+async function executorBeatsCost(
+  connectString: string,
+  root: string,
+  workers: number,
+  executors: number,
+): Promise<{ wall: number; cpu: number }> {
   const storm = await createStormClusterState({ connectString, root });
   const id = "beats-1-1700000000";
   try {
@@ -111,7 +139,9 @@ async function executorBeatsCost(connectString: string, root: string, workers: n
       const port = 6700 + w;
       const beat = workerHeartbeat(executors, id, w);
       // Each worker reports its own executors: tasks w*executors+1 … (w+1)*executors.
-      const stats = Object.fromEntries(Object.values(beat.executorStats).map((s, i) => [executorKey(w * executors + i + 1, w * executors + i + 1), s]));
+      const stats = Object.fromEntries(
+        Object.values(beat.executorStats).map((s, i) => [executorKey(w * executors + i + 1, w * executors + i + 1), s]),
+      );
       await storm.workerHeartbeat(id, node, port, { ...beat, executorStats: stats });
       for (const key of Object.keys(stats)) executorNodePort[key] = { node, port: [port] };
     }
@@ -123,7 +153,9 @@ async function executorBeatsCost(connectString: string, root: string, workers: n
       const beats = await storm.executorBeats(id, executorNodePort);
       const wall = performance.now() - t0;
       const cpu = process.cpuUsage(cpu0);
-      if (Object.keys(beats).length !== workers * executors) throw new Error(`executorBeats saw ${Object.keys(beats).length} executors`);
+      if (Object.keys(beats).length !== workers * executors) {
+        throw new Error(`executorBeats saw ${Object.keys(beats).length} executors`);
+      }
       if (r >= 3) {
         walls.push(wall);
         cpus.push((cpu.user + cpu.system) / 1000);
@@ -149,7 +181,10 @@ function otherRuntimes(): { readonly runtime: string; readonly costs: Map<string
       }
       return { runtime, costs };
     } catch (error) {
-      return { runtime, costs: `could not be measured: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}` };
+      return {
+        runtime,
+        costs: `could not be measured: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`,
+      };
     }
   });
 }
@@ -159,18 +194,28 @@ function runtimesTable(node: ReadonlyMap<string, CodecCost>, others: ReturnType<
   const names = others.map((o) => o.runtime);
   const lines = [
     "",
-    `Ratios to zlib on ${["Node", ...names].join(", ")} (each runtime's own zlib, same records, CPU time); in parentheses, the ratio as a multiple of Node's`,
+    `Ratios to zlib on ${
+      ["Node", ...names].join(", ")
+    } (each runtime's own zlib, same records, CPU time); in parentheses, the ratio as a multiple of Node's`,
     "",
-    `| record | Node encode / gzip | ${names.map((n) => `${n} encode / gzip`).join(" | ")} | Node decode / gunzip | ${names.map((n) => `${n} decode / gunzip`).join(" | ")} |`,
+    `| record | Node encode / gzip | ${names.map((n) => `${n} encode / gzip`).join(" | ")} | Node decode / gunzip | ${
+      names.map((n) => `${n} decode / gunzip`).join(" | ")
+    } |`,
     `|---|${"---:|".repeat(2 + 2 * names.length)}`,
   ];
   const cell = (o: (typeof others)[number], kind: string, ratio: "encodeRatio" | "decodeRatio") => {
     const theirs = typeof o.costs === "string" ? undefined : o.costs.get(kind);
     const ours = node.get(kind);
-    return theirs === undefined || ours === undefined ? "–" : `${theirs[ratio].toFixed(2)}× (${(theirs[ratio] / ours[ratio]).toFixed(2)})`;
+    return theirs === undefined || ours === undefined
+      ? "–"
+      : `${theirs[ratio].toFixed(2)}× (${(theirs[ratio] / ours[ratio]).toFixed(2)})`;
   };
   for (const [kind, c] of node) {
-    lines.push(`| ${kind} | ${c.encodeRatio.toFixed(2)}× | ${others.map((o) => cell(o, kind, "encodeRatio")).join(" | ")} | ${c.decodeRatio.toFixed(2)}× | ${others.map((o) => cell(o, kind, "decodeRatio")).join(" | ")} |`);
+    lines.push(
+      `| ${kind} | ${c.encodeRatio.toFixed(2)}× | ${others.map((o) => cell(o, kind, "encodeRatio")).join(" | ")} | ${
+        c.decodeRatio.toFixed(2)
+      }× | ${others.map((o) => cell(o, kind, "decodeRatio")).join(" | ")} |`,
+    );
   }
   for (const o of others) if (typeof o.costs === "string") lines.push(`\n(${o.runtime}: ${o.costs})`);
   return lines;
@@ -190,8 +235,16 @@ export async function stormSection(connectString: string): Promise<string> {
     const c = codecCost(kind);
     node.set(kind, c);
     const j = typeof java === "string" ? undefined : java.get(kind);
-    const javaCells = j === undefined ? "– | – | –" : `${j.encode.toFixed(1)} | ${j.decode.toFixed(1)} | ${(c.encode / j.encode).toFixed(2)}×, ${(c.decode / j.decode).toFixed(2)}×`;
-    lines.push(`| ${kind} | ${c.plainBytes} | ${c.encode.toFixed(1)} | ${c.gzip.toFixed(1)} | ${c.encodeRatio.toFixed(2)}× | ${c.decode.toFixed(1)} | ${c.gunzip.toFixed(1)} | ${c.decodeRatio.toFixed(2)}× | ${javaCells} |`);
+    const javaCells = j === undefined
+      ? "– | – | –"
+      : `${j.encode.toFixed(1)} | ${j.decode.toFixed(1)} | ${(c.encode / j.encode).toFixed(2)}×, ${
+        (c.decode / j.decode).toFixed(2)
+      }×`;
+    lines.push(
+      `| ${kind} | ${c.plainBytes} | ${c.encode.toFixed(1)} | ${c.gzip.toFixed(1)} | ${c.encodeRatio.toFixed(2)}× | ${
+        c.decode.toFixed(1)
+      } | ${c.gunzip.toFixed(1)} | ${c.decodeRatio.toFixed(2)}× | ${javaCells} |`,
+    );
     console.error(`done: ${kind}`);
   }
   if (typeof java === "string") lines.push(`\n(${java})`);
@@ -208,8 +261,14 @@ export async function stormSection(connectString: string): Promise<string> {
     "",
     "| Storm workload | result |",
     "|---|---|",
-    `| workerHeartbeat paced at 1,000/s for 5 s (20-executor heartbeat) | ${paced.rate.toFixed(0)}/s achieved, client CPU ${paced.cpuPercent.toFixed(1)}% of one core, latency p50 ${paced.p50.toFixed(2)} ms, p99 ${paced.p99.toFixed(2)} ms |`,
-    `| executorBeats over 50 workers × 20 executors | ${beats.wall.toFixed(1)} ms (client CPU ${beats.cpu.toFixed(1)} ms) |`,
+    `| workerHeartbeat paced at 1,000/s for 5 s (20-executor heartbeat) | ${
+      paced.rate.toFixed(0)
+    }/s achieved, client CPU ${paced.cpuPercent.toFixed(1)}% of one core, latency p50 ${paced.p50.toFixed(2)} ms, p99 ${
+      paced.p99.toFixed(2)
+    } ms |`,
+    `| executorBeats over 50 workers × 20 executors | ${beats.wall.toFixed(1)} ms (client CPU ${
+      beats.cpu.toFixed(1)
+    } ms) |`,
   );
   return lines.join("\n");
 }

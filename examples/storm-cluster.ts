@@ -20,18 +20,30 @@ function callback(what: string) {
 
 const created = callback("storm base of wc-1 changed");
 await observer.stormBase("wc-1", created.fire);
-await nimbus.activateStorm("wc-1", { name: "wordcount", status: "ACTIVE", numWorkers: 1, componentExecutors: { spout: 1, count: 1 } });
+await nimbus.activateStorm("wc-1", {
+  name: "wordcount",
+  status: "ACTIVE",
+  numWorkers: 1,
+  componentExecutors: { spout: 1, count: 1 },
+});
 await created.done;
 
 const joined = callback("supervisors changed");
 await observer.supervisors(joined.fire);
-await supervisor.supervisorHeartbeat("sup-1", { timeSecs: Math.floor(Date.now() / 1000), hostname: "host-1", meta: [6700] });
+await supervisor.supervisorHeartbeat("sup-1", {
+  timeSecs: Math.floor(Date.now() / 1000),
+  hostname: "host-1",
+  meta: [6700],
+});
 await joined.done;
 
 await nimbus.setAssignment("wc-1", {
   masterCodeDir: "/stormdist/wc-1",
   nodeHost: { "sup-1": "host-1" },
-  executorNodePort: { [executorKey(1, 1)]: { node: "sup-1", port: [6700] }, [executorKey(2, 2)]: { node: "sup-1", port: [6700] } },
+  executorNodePort: {
+    [executorKey(1, 1)]: { node: "sup-1", port: [6700] },
+    [executorKey(2, 2)]: { node: "sup-1", port: [6700] },
+  },
   executorStartTimeSecs: {},
   workerResources: [],
   totalSharedOffHeap: {},

@@ -17,7 +17,11 @@ const blocks = runnableBlocks(repo, 2);
 blocks.forEach((block, i) => writeFileSync(join(dir, `example-${i + 1}.ts`), `${block.code}\nexport {};\n`));
 writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ extends: "../../tsconfig.json", include: ["*.ts"] }));
 try {
-  execFileSync(process.execPath, [join(repo, "node_modules", "typescript", "bin", "tsc"), "-p", join(dir, "tsconfig.json")], { stdio: "inherit" });
+  execFileSync(process.execPath, [
+    join(repo, "node_modules", "typescript", "bin", "tsc"),
+    "-p",
+    join(dir, "tsconfig.json"),
+  ], { stdio: "inherit" });
   console.log(`README: ${blocks.length} examples type-check`);
 } catch {
   console.error(`README examples do not type-check (files in ${dir})`);

@@ -18,7 +18,7 @@ function newestSource() {
   let newest = 0;
   const visit = (path) => {
     const stat = statSync(path);
-    if (stat.isDirectory()) for (const name of readdirSync(path)) visit(join(path, name));
+    if (stat.isDirectory()) { for (const name of readdirSync(path)) visit(join(path, name)); }
     else newest = Math.max(newest, stat.mtimeMs);
   };
   for (const input of ["src", "mod.ts", "package.json", "tsup.config.ts"]) visit(join(repo, input));
@@ -57,7 +57,13 @@ function acquire() {
 
 if (!fresh() && acquire()) {
   try {
-    if (!fresh()) execFileSync("npm", ["run", "--silent", "build"], { cwd: repo, stdio: ["ignore", "ignore", "inherit"], timeout: WAIT_MS });
+    if (!fresh()) {
+      execFileSync("npm", ["run", "--silent", "build"], {
+        cwd: repo,
+        stdio: ["ignore", "ignore", "inherit"],
+        timeout: WAIT_MS,
+      });
+    }
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }

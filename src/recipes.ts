@@ -6,5 +6,14 @@
  */
 export * from "./recipes/coordination.ts";
 export * from "./recipes/counters.ts";
-export { type CacheClient, type CacheEventType, type CacheState, type ChildData, CuratorCache, type CuratorCacheListener, type CuratorCacheOption, type CuratorCacheOptions } from "./recipes/curator-cache.ts";
+export {
+  type CacheClient,
+  type CacheEventType,
+  type CacheState,
+  type ChildData,
+  CuratorCache,
+  type CuratorCacheListener,
+  type CuratorCacheOption,
+  type CuratorCacheOptions,
+} from "./recipes/curator-cache.ts";
 export { RecipeError, type RecipeErrorCode } from "./recipes/errors.ts";

@@ -3,4 +3,10 @@
  * for production: no quorum, no durability, no TLS or SASL.
  * @module
  */
-export { type EnsembleHandle, type ServerHandle, type ServerOptions, startEnsemble, startServer } from "./server/server.ts";
+export {
+  type EnsembleHandle,
+  type ServerHandle,
+  type ServerOptions,
+  startEnsemble,
+  startServer,
+} from "./server/server.ts";

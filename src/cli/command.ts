@@ -5,9 +5,9 @@
 import process from "node:process";
 import type { StormClusterState } from "../../mod.ts";
 import { CliError, explain } from "./cli-error.ts";
-import { type ConnectionSettings, closeStorm, openStorm, readStormYaml, resolveSettings } from "./connection.ts";
+import { closeStorm, type ConnectionSettings, openStorm, readStormYaml, resolveSettings } from "./connection.ts";
 import { type Style, wantsColour } from "./format.ts";
-import { type FlagSpec, type ParsedArgs, helpText, parseCommandArgs } from "./options.ts";
+import { type FlagSpec, helpText, parseCommandArgs, type ParsedArgs } from "./options.ts";
 
 /** A subcommand: `run` takes the arguments after its name and resolves to the exit status. */
 export interface Command {
@@ -75,14 +75,15 @@ export interface StormCommandSpec {
 export function stormCommand(spec: StormCommandSpec): Command {
   return {
     summary: spec.summary,
-    run: (argv) => runGuarded(argv, spec, async (args, settings, out) => {
-      const storm = await openStorm(settings, { create: spec.createRoot === true });
-      try {
-        return await spec.body({ storm, settings, args, out, nowSecs: () => Math.floor(Date.now() / 1000) });
-      } finally {
-        await closeStorm(storm);
-      }
-    }),
+    run: (argv) =>
+      runGuarded(argv, spec, async (args, settings, out) => {
+        const storm = await openStorm(settings, { create: spec.createRoot === true });
+        try {
+          return await spec.body({ storm, settings, args, out, nowSecs: () => Math.floor(Date.now() / 1000) });
+        } finally {
+          await closeStorm(storm);
+        }
+      }),
   };
 }
 

@@ -4,10 +4,18 @@
  * Storm state, so a wrong `--root` is an error rather than a silently created empty tree.
  */
 import { readFileSync } from "node:fs";
-import { type ClusterState, type ConnectOptions, type StormClusterState, type ZooKeeperClient, connect, createStormClusterState, wrapClusterState } from "../../mod.ts";
+import {
+  type ClusterState,
+  connect,
+  type ConnectOptions,
+  createStormClusterState,
+  type StormClusterState,
+  wrapClusterState,
+  type ZooKeeperClient,
+} from "../../mod.ts";
 import { CliError, type Target } from "./cli-error.ts";
 import type { CommonOptions } from "./options.ts";
-import { type StormYamlSettings, parseStormYaml } from "./storm-yaml.ts";
+import { parseStormYaml, type StormYamlSettings } from "./storm-yaml.ts";
 
 /** Where and how to connect, every default applied. */
 export interface ConnectionSettings extends Target {
@@ -65,14 +73,23 @@ export async function openClient(settings: ConnectionSettings): Promise<ZooKeepe
  * one of Storm's subtrees (`--root` pointing elsewhere is the usual mistake). With `create`, a
  * missing root is made instead (for `demo`, which seeds a fresh cluster).
  */
-export async function openStorm(settings: ConnectionSettings, options: { readonly create?: boolean } = {}): Promise<StormClusterState> {
+export async function openStorm(
+  settings: ConnectionSettings,
+  options: { readonly create?: boolean } = {},
+): Promise<StormClusterState> {
   const bare = await openClient(settings);
   let owned = false;
   try {
     if (!options.create) {
-      if ((await bare.exists(settings.root)) === null) throw new CliError(`there is no ${settings.root} on ZooKeeper ${settings.zk}: is --root right?`);
+      if ((await bare.exists(settings.root)) === null) {
+        throw new CliError(`there is no ${settings.root} on ZooKeeper ${settings.zk}: is --root right?`);
+      }
       const children = (await bare.getChildren(settings.root)).children;
-      if (!STORM_MARKERS.some((m) => children.includes(m))) throw new CliError(`${settings.root} on ZooKeeper ${settings.zk} holds no Storm state (no storms, assignments or supervisors): is --root right?`);
+      if (!STORM_MARKERS.some((m) => children.includes(m))) {
+        throw new CliError(
+          `${settings.root} on ZooKeeper ${settings.zk} holds no Storm state (no storms, assignments or supervisors): is --root right?`,
+        );
+      }
     } else {
       await bare.mkdirp(settings.root);
     }

@@ -39,15 +39,30 @@ export function diagnose(snapshot: ClusterSnapshot, taskTimeoutSecs: number): Fi
   for (const t of snapshot.topologies) {
     const exists = t.presence.storms || t.presence.assignments;
     if (t.presence.storms && !t.presence.assignments) {
-      findings.push({ kind: "base-without-assignment", path: stormPaths.stormPath(t.id), message: `topology ${t.id} has a storm base but no assignment (not scheduled, or nimbus lost it)`, removable: false });
+      findings.push({
+        kind: "base-without-assignment",
+        path: stormPaths.stormPath(t.id),
+        message: `topology ${t.id} has a storm base but no assignment (not scheduled, or nimbus lost it)`,
+        removable: false,
+      });
     }
     if (t.presence.assignments && !t.presence.storms) {
-      findings.push({ kind: "assignment-without-base", path: stormPaths.assignmentPath(t.id), message: `topology ${t.id} has an assignment but no storm base (killed topology left behind)`, removable: true });
+      findings.push({
+        kind: "assignment-without-base",
+        path: stormPaths.assignmentPath(t.id),
+        message: `topology ${t.id} has an assignment but no storm base (killed topology left behind)`,
+        removable: true,
+      });
     }
     if (!exists || (t.presence.assignments && !t.presence.storms)) {
       for (const [sub, pathOf] of Object.entries(ORPHAN_PATHS)) {
         if (!t.presence[sub as keyof typeof ORPHAN_PATHS]) continue;
-        findings.push({ kind: "orphaned-entry", path: pathOf(t.id), message: `${sub} entry of topology ${t.id}, which has no storm base`, removable: true });
+        findings.push({
+          kind: "orphaned-entry",
+          path: pathOf(t.id),
+          message: `${sub} entry of topology ${t.id}, which has no storm base`,
+          removable: true,
+        });
       }
     }
     if (!t.presence.storms) continue;
@@ -56,16 +71,35 @@ export function diagnose(snapshot: ClusterSnapshot, taskTimeoutSecs: number): Fi
       if (w.heartbeat === null || unreadable.has(path)) continue;
       const age = snapshot.takenAtSecs - w.heartbeat.timeSecs;
       if (age > taskTimeoutSecs) {
-        findings.push({ kind: "stale-heartbeat", path, message: `worker ${w.node}:${w.port} of ${t.id} last beat ${age} s ago (task timeout ${taskTimeoutSecs} s)`, removable: false });
+        findings.push({
+          kind: "stale-heartbeat",
+          path,
+          message: `worker ${w.node}:${w.port} of ${t.id} last beat ${age} s ago (task timeout ${taskTimeoutSecs} s)`,
+          removable: false,
+        });
       }
     }
-    const gone = new Set(Object.values(t.assignment?.executorNodePort ?? {}).map((n) => n.node).filter((node) => !(node in snapshot.supervisors)));
+    const gone = new Set(
+      Object.values(t.assignment?.executorNodePort ?? {}).map((n) => n.node).filter((node) =>
+        !(node in snapshot.supervisors)
+      ),
+    );
     for (const node of [...gone].sort()) {
-      findings.push({ kind: "gone-supervisor", path: stormPaths.assignmentPath(t.id), message: `assignment of ${t.id} places executors on supervisor ${node}, which is not registered`, removable: false });
+      findings.push({
+        kind: "gone-supervisor",
+        path: stormPaths.assignmentPath(t.id),
+        message: `assignment of ${t.id} places executors on supervisor ${node}, which is not registered`,
+        removable: false,
+      });
     }
   }
   for (const u of snapshot.unreadable) {
-    findings.push({ kind: "unreadable-record", path: u.path, message: `${u.path} is not a valid ${u.kind}: ${u.reason}`, removable: true });
+    findings.push({
+      kind: "unreadable-record",
+      path: u.path,
+      message: `${u.path} is not a valid ${u.kind}: ${u.reason}`,
+      removable: true,
+    });
   }
   return findings;
 }

@@ -9,7 +9,14 @@ import type { Command } from "./command.ts";
 import { createDemoCommand } from "./commands/demo.ts";
 import { doctorCommand } from "./commands/doctor.ts";
 import { dumpCommand } from "./commands/dump.ts";
-import { errorsCommand, leaderCommand, nimbusesCommand, supervisorsCommand, topologiesCommand, topologyCommand } from "./commands/reading.ts";
+import {
+  errorsCommand,
+  leaderCommand,
+  nimbusesCommand,
+  supervisorsCommand,
+  topologiesCommand,
+  topologyCommand,
+} from "./commands/reading.ts";
 import { watchCommand } from "./commands/watch.ts";
 import { zkCommand } from "./commands/zk.ts";
 import { serverCommand } from "../server/command.ts";
@@ -54,7 +61,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const command = COMMANDS[name];
   if (command === undefined) {
-    process.stderr.write(`stormkeeper: unknown command ${JSON.stringify(name)}; commands are ${Object.keys(COMMANDS).join(", ")}\n`);
+    process.stderr.write(
+      `stormkeeper: unknown command ${JSON.stringify(name)}; commands are ${Object.keys(COMMANDS).join(", ")}\n`,
+    );
     return 2;
   }
   return await command.run(rest);

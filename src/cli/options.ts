@@ -38,8 +38,16 @@ export interface ParsedArgs {
 
 /** The shared flags, for help texts. */
 export const COMMON_FLAGS: readonly FlagSpec[] = [
-  { name: "zk", takesValue: true, help: "ZooKeeper host:port[,host:port…] (default $ZK_CONNECT, storm.yaml, or 127.0.0.1:2181)" },
-  { name: "root", takesValue: true, help: "Storm root in ZooKeeper (default storm.yaml's storm.zookeeper.root, or /storm)" },
+  {
+    name: "zk",
+    takesValue: true,
+    help: "ZooKeeper host:port[,host:port…] (default $ZK_CONNECT, storm.yaml, or 127.0.0.1:2181)",
+  },
+  {
+    name: "root",
+    takesValue: true,
+    help: "Storm root in ZooKeeper (default storm.yaml's storm.zookeeper.root, or /storm)",
+  },
   { name: "auth", takesValue: true, help: "credentials as scheme:payload, e.g. digest:storm:secret" },
   { name: "storm-yaml", takesValue: true, help: "read servers, port, root and auth from this storm.yaml" },
   { name: "json", help: "print JSON (shapes documented in the README) instead of tables" },
@@ -53,7 +61,9 @@ const DEFAULT_TIMEOUT_SECS = 10;
 /** `scheme:payload` from `--auth`; the payload may itself hold colons (`digest:user:password`). */
 export function parseAuth(text: string): { readonly scheme: string; readonly payload: string } {
   const colon = text.indexOf(":");
-  if (colon <= 0 || colon === text.length - 1) throw new CliError(`--auth must be scheme:payload such as digest:user:password, got ${JSON.stringify(text)}`);
+  if (colon <= 0 || colon === text.length - 1) {
+    throw new CliError(`--auth must be scheme:payload such as digest:user:password, got ${JSON.stringify(text)}`);
+  }
   return { scheme: text.slice(0, colon), payload: text.slice(colon + 1) };
 }
 
@@ -68,7 +78,9 @@ function argumentProblem(error: unknown): string {
     case "ERR_PARSE_ARGS_UNKNOWN_OPTION":
       return `unknown option ${flag}`;
     case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE":
-      return /does not take/.test(message) ? `${flag} takes no value` : `${flag} needs a value (write ${flag}=VALUE for one starting with -)`;
+      return /does not take/.test(message)
+        ? `${flag} takes no value`
+        : `${flag} needs a value (write ${flag}=VALUE for one starting with -)`;
     default:
       return message.split("\n", 1)[0] ?? message;
   }
@@ -84,14 +96,26 @@ function checkConnectString(zk: string, fromEnv: boolean): string {
     const problem = error instanceof Error ? error.message.replace(/^BadArguments \(-8\): /, "") : String(error);
     throw new CliError(`${source} must be host:port[,host:port…], got ${JSON.stringify(zk)}: ${problem}`);
   }
-  if (chroot !== "") throw new CliError(`${source} must be host:port[,host:port…] without a path, got ${JSON.stringify(zk)}: give the Storm root with --root`);
+  if (chroot !== "") {
+    throw new CliError(
+      `${source} must be host:port[,host:port…] without a path, got ${
+        JSON.stringify(zk)
+      }: give the Storm root with --root`,
+    );
+  }
   return zk;
 }
 
 /** Parses one command's argv (after the command name). Throws a {@link CliError} for bad flags. */
-export function parseCommandArgs(argv: readonly string[], own: readonly FlagSpec[], env: Readonly<Record<string, string | undefined>>): ParsedArgs {
+export function parseCommandArgs(
+  argv: readonly string[],
+  own: readonly FlagSpec[],
+  env: Readonly<Record<string, string | undefined>>,
+): ParsedArgs {
   const options: Record<string, { type: "string" | "boolean"; short?: string }> = {};
-  for (const flag of [...COMMON_FLAGS, ...own]) options[flag.name] = { type: flag.takesValue ? "string" : "boolean", ...(flag.short ? { short: flag.short } : {}) };
+  for (const flag of [...COMMON_FLAGS, ...own]) {
+    options[flag.name] = { type: flag.takesValue ? "string" : "boolean", ...(flag.short ? { short: flag.short } : {}) };
+  }
   let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
   let positionals: string[];
   try {
@@ -106,14 +130,22 @@ export function parseCommandArgs(argv: readonly string[], own: readonly FlagSpec
   const flag = (name: string): boolean => values[name] === true;
   const timeoutText = text("timeout");
   const timeoutSecs = timeoutText === undefined ? DEFAULT_TIMEOUT_SECS : Number(timeoutText);
-  if (!(Number.isFinite(timeoutSecs) && timeoutSecs > 0)) throw new CliError(`--timeout must be a positive number of seconds, got ${JSON.stringify(timeoutText)}`);
+  if (!(Number.isFinite(timeoutSecs) && timeoutSecs > 0)) {
+    throw new CliError(`--timeout must be a positive number of seconds, got ${JSON.stringify(timeoutText)}`);
+  }
   const authText = text("auth");
   const zkText = text("zk");
   const zkEnv = env.ZK_CONNECT === "" ? undefined : env.ZK_CONNECT;
-  const zk = zkText !== undefined ? checkConnectString(zkText, false) : zkEnv === undefined ? undefined : checkConnectString(zkEnv, true);
+  const zk = zkText !== undefined
+    ? checkConnectString(zkText, false)
+    : zkEnv === undefined
+    ? undefined
+    : checkConnectString(zkEnv, true);
   const root = text("root");
   const rootProblem = root === undefined ? undefined : pathProblem(root);
-  if (rootProblem !== undefined) throw new CliError(`--root must be an absolute path such as /storm, got ${JSON.stringify(root)}: ${rootProblem}`);
+  if (rootProblem !== undefined) {
+    throw new CliError(`--root must be an absolute path such as /storm, got ${JSON.stringify(root)}: ${rootProblem}`);
+  }
   const ownFlags: Record<string, string | boolean | undefined> = {};
   for (const spec of own) ownFlags[spec.name] = spec.takesValue ? text(spec.name) : flag(spec.name);
   return {

@@ -13,10 +13,10 @@ import {
   type RecordTypes,
   type StormBase,
   type StormClusterState,
-  type SupervisorInfo,
-  ZooKeeperError,
   stormPaths,
+  type SupervisorInfo,
   urlDecode,
+  ZooKeeperError,
 } from "../../mod.ts";
 
 /** A node whose bytes are not the record its path calls for. */
@@ -69,7 +69,15 @@ export interface ClusterSnapshot {
   readonly unreadable: readonly UnreadableRecord[];
 }
 
-const PER_TOPOLOGY = ["storms", "assignments", "workerbeats", "errors", "backpressure", "credentials", "logconfigs"] as const;
+const PER_TOPOLOGY = [
+  "storms",
+  "assignments",
+  "workerbeats",
+  "errors",
+  "backpressure",
+  "credentials",
+  "logconfigs",
+] as const;
 
 /** Reads the snapshot; ZooKeeper failures reject it, undecodable records are listed instead. */
 export async function readSnapshot(storm: StormClusterState, nowSecs: number): Promise<ClusterSnapshot> {
@@ -95,13 +103,20 @@ export async function readSnapshot(storm: StormClusterState, nowSecs: number): P
     }
   };
 
-  const listed = Object.fromEntries(await Promise.all(PER_TOPOLOGY.map(async (sub) => [sub, new Set(await children(`/${sub}`))] as const))) as Record<(typeof PER_TOPOLOGY)[number], Set<string>>;
+  const listed = Object.fromEntries(
+    await Promise.all(PER_TOPOLOGY.map(async (sub) => [sub, new Set(await children(`/${sub}`))] as const)),
+  ) as Record<(typeof PER_TOPOLOGY)[number], Set<string>>;
   const ids = [...new Set(PER_TOPOLOGY.flatMap((sub) => [...listed[sub]]))].sort();
 
   const topologies = await Promise.all(ids.map(async (id): Promise<TopologySnapshot> => {
     const presence: Presence = {
-      storms: listed.storms.has(id), assignments: listed.assignments.has(id), workerbeats: listed.workerbeats.has(id), errors: listed.errors.has(id),
-      backpressure: listed.backpressure.has(id), credentials: listed.credentials.has(id), logconfigs: listed.logconfigs.has(id),
+      storms: listed.storms.has(id),
+      assignments: listed.assignments.has(id),
+      workerbeats: listed.workerbeats.has(id),
+      errors: listed.errors.has(id),
+      backpressure: listed.backpressure.has(id),
+      credentials: listed.credentials.has(id),
+      logconfigs: listed.logconfigs.has(id),
     };
     const [base, assignment, workers, errors, backpressureWorkers, credentials] = await Promise.all([
       presence.storms ? record("StormBase", stormPaths.stormPath(id)) : null,
@@ -112,7 +127,16 @@ export async function readSnapshot(storm: StormClusterState, nowSecs: number): P
       presence.credentials ? record("Credentials", stormPaths.credentialsPath(id)) : null,
     ]);
     if (presence.logconfigs) await record("LogConfig", stormPaths.logConfigPath(id));
-    return { id, presence, base, assignment, workers, errors, backpressureWorkers, credentialKeys: credentials === null ? null : Object.keys(credentials.creds).sort() };
+    return {
+      id,
+      presence,
+      base,
+      assignment,
+      workers,
+      errors,
+      backpressureWorkers,
+      credentialKeys: credentials === null ? null : Object.keys(credentials.creds).sort(),
+    };
   }));
 
   async function readWorkers(id: string): Promise<WorkerBeat[]> {
@@ -120,7 +144,11 @@ export async function readSnapshot(storm: StormClusterState, nowSecs: number): P
     return await Promise.all((await children(root)).map(async (name) => {
       const dash = name.lastIndexOf("-");
       const heartbeat = await record("ClusterWorkerHeartbeat", `${root}/${name}`);
-      return { node: dash > 0 ? name.slice(0, dash) : name, port: dash > 0 ? Number(name.slice(dash + 1)) : Number.NaN, heartbeat };
+      return {
+        node: dash > 0 ? name.slice(0, dash) : name,
+        port: dash > 0 ? Number(name.slice(dash + 1)) : Number.NaN,
+        heartbeat,
+      };
     }));
   }
 
@@ -144,7 +172,11 @@ export async function readSnapshot(storm: StormClusterState, nowSecs: number): P
   }
 
   const supervisorIds = await children("/supervisors");
-  const supervisors = Object.fromEntries(await Promise.all(supervisorIds.map(async (id) => [id, await record("SupervisorInfo", stormPaths.supervisorPath(id))] as const)));
+  const supervisors = Object.fromEntries(
+    await Promise.all(
+      supervisorIds.map(async (id) => [id, await record("SupervisorInfo", stormPaths.supervisorPath(id))] as const),
+    ),
+  );
   const nimbuses: NimbusSummary[] = [];
   for (const id of await children("/nimbuses")) {
     const summary = await record("NimbusSummary", stormPaths.nimbusPath(id));

@@ -23,24 +23,38 @@ export function parseStormYaml(text: string, file: string): StormYamlSettings {
   try {
     doc = parse(text);
   } catch (error) {
-    throw new CliError(`${file} is not valid YAML: ${error instanceof Error ? error.message.split("\n", 1)[0] : String(error)}`);
+    throw new CliError(
+      `${file} is not valid YAML: ${error instanceof Error ? error.message.split("\n", 1)[0] : String(error)}`,
+    );
   }
   if (doc === null || doc === undefined) return {};
-  if (typeof doc !== "object" || Array.isArray(doc)) throw new CliError(`${file} is not a YAML mapping of Storm settings`);
+  if (typeof doc !== "object" || Array.isArray(doc)) {
+    throw new CliError(`${file} is not a YAML mapping of Storm settings`);
+  }
   const conf = doc as Readonly<Record<string, unknown>>;
   const wrong = (key: string, what: string) => new CliError(`${file}: ${key} must be ${what}`);
   const servers = conf["storm.zookeeper.servers"];
-  if (servers !== undefined && !(Array.isArray(servers) && servers.every((s) => typeof s === "string"))) throw wrong("storm.zookeeper.servers", "a list of host names");
+  if (servers !== undefined && !(Array.isArray(servers) && servers.every((s) => typeof s === "string"))) {
+    throw wrong("storm.zookeeper.servers", "a list of host names");
+  }
   const port = conf["storm.zookeeper.port"];
-  if (port !== undefined && !(Number.isInteger(port) && typeof port === "number" && port > 0 && port < 65536)) throw wrong("storm.zookeeper.port", "a port number");
+  if (port !== undefined && !(Number.isInteger(port) && typeof port === "number" && port > 0 && port < 65536)) {
+    throw wrong("storm.zookeeper.port", "a port number");
+  }
   const root = conf["storm.zookeeper.root"];
   if (root !== undefined && typeof root !== "string") throw wrong("storm.zookeeper.root", "a path");
   const scheme = conf["storm.zookeeper.auth.scheme"];
   const payload = conf["storm.zookeeper.auth.payload"];
-  if (scheme !== undefined && scheme !== null && typeof scheme !== "string") throw wrong("storm.zookeeper.auth.scheme", "a string such as digest");
-  if (payload !== undefined && payload !== null && typeof payload !== "string") throw wrong("storm.zookeeper.auth.payload", "a string such as user:password");
+  if (scheme !== undefined && scheme !== null && typeof scheme !== "string") {
+    throw wrong("storm.zookeeper.auth.scheme", "a string such as digest");
+  }
+  if (payload !== undefined && payload !== null && typeof payload !== "string") {
+    throw wrong("storm.zookeeper.auth.payload", "a string such as user:password");
+  }
   const timeout = conf["nimbus.task.timeout.secs"];
-  if (timeout !== undefined && !(typeof timeout === "number" && timeout > 0)) throw wrong("nimbus.task.timeout.secs", "a positive number");
+  if (timeout !== undefined && !(typeof timeout === "number" && timeout > 0)) {
+    throw wrong("nimbus.task.timeout.secs", "a positive number");
+  }
   return {
     ...(servers !== undefined ? { servers: servers as string[] } : {}),
     ...(port !== undefined ? { port } : {}),

@@ -7,7 +7,7 @@ import { badArguments } from "../protocol/errors.ts";
 import type { Watcher } from "../protocol/events.ts";
 import type { OpName } from "../protocol/opcodes.ts";
 import type { Endpoint } from "../transport/transport.ts";
-import { type RequestContext, requestChannel, tracingRequests } from "./diagnostics.ts";
+import { requestChannel, type RequestContext, tracingRequests } from "./diagnostics.ts";
 import { type ConfigResult, type ReconfigChange, validHosts } from "./ensemble.ts";
 import { followEnsemble } from "./follow-ensemble.ts";
 import { shuffled } from "./hosts.ts";
@@ -17,19 +17,19 @@ import {
   type AddWatchMode,
   type CreateOptions,
   type Operation,
+  operations as ops,
   type VersionOptions,
   type WatchContext,
   type WatchOption,
   type WatchOptions,
-  operations as ops,
 } from "./operations.ts";
 import { type ConnectOptions, resolveOptions } from "./options.ts";
 import type { Request, SignalOptions } from "./request.ts";
 import { sendOperation } from "./send.ts";
 import { Session } from "./session.ts";
 import type { ClientState } from "./session-state.ts";
-import { type MkdirpOptions, deleteRecursive, mkdirp } from "./tree.ts";
-import { type WatchStream, type WatchStreamOptions, watchStream } from "./watch-stream.ts";
+import { deleteRecursive, mkdirp, type MkdirpOptions } from "./tree.ts";
+import { type WatchStream, watchStream, type WatchStreamOptions } from "./watch-stream.ts";
 import type { WatcherType } from "./watch-tables.ts";
 import { Watches } from "./watches.ts";
 
@@ -60,7 +60,12 @@ export class ZooKeeperClient {
     this.#closeTimeout = resolved.closeTimeout;
     this.#shuffleHosts = resolved.shuffleHosts;
     const listeners = (this.#listeners = new Listeners(log, resolved.watcher));
-    this.#watches = new Watches({ chroot: resolved.chroot, maxFrameSize: resolved.maxFrameSize, log, send: (operation, signal, onLateReply) => this.#send(operation, signal, onLateReply) });
+    this.#watches = new Watches({
+      chroot: resolved.chroot,
+      maxFrameSize: resolved.maxFrameSize,
+      log,
+      send: (operation, signal, onLateReply) => this.#send(operation, signal, onLateReply),
+    });
     this.#session = new Session(
       this.#watches,
       {
@@ -121,7 +126,6 @@ export class ZooKeeperClient {
     return this.#session.timeout;
   }
 
-
   /**
    * Resolves once fewer than `maxInFlight` requests are outstanding. A producer issuing many
    * requests awaits it between calls to keep the client's memory bounded.
@@ -155,9 +159,10 @@ export class ZooKeeperClient {
     const submit = (request: Request) => this.#session.submit(request);
     if (!tracingRequests()) return sendOperation(submit, operation, signal, onLateReply);
     const context: RequestContext = { op: operation.op, path: operation.path, sessionId: this.#session.id };
-    return requestChannel.tracePromise(() => sendOperation(submit, operation, signal, onLateReply), context) as Promise<T>;
+    return requestChannel.tracePromise(() => sendOperation(submit, operation, signal, onLateReply), context) as Promise<
+      T
+    >;
   }
-
 
   /** Runs `fn` and turns a synchronous argument error into a rejected promise. */
   #guard<T>(fn: () => Promise<T>): Promise<T> {
@@ -335,7 +340,11 @@ export class ZooKeeperClient {
    * `persistent-recursive` the created/deleted/data events of the node and all descendants. It
    * stays until {@link removeWatches}, survives reconnects, and does not need the node to exist.
    */
-  addWatch(path: string, watcher: Watcher, options: { readonly mode?: AddWatchMode } & SignalOptions = {}): Promise<void> {
+  addWatch(
+    path: string,
+    watcher: Watcher,
+    options: { readonly mode?: AddWatchMode } & SignalOptions = {},
+  ): Promise<void> {
     return this.#guard(() => this.#watches.add(path, watcher, options));
   }
 
@@ -363,7 +372,11 @@ export class ZooKeeperClient {
    * event. Fails with `NoWatcher` when nothing matches. With `local: true` the local removal
    * happens even when the server cannot be told (e.g. while disconnected).
    */
-  removeWatches(path: string, type: WatcherType, options: { readonly watcher?: Watcher; readonly local?: boolean } = {}): Promise<void> {
+  removeWatches(
+    path: string,
+    type: WatcherType,
+    options: { readonly watcher?: Watcher; readonly local?: boolean } = {},
+  ): Promise<void> {
     return this.#guard(() => this.#watches.remove(path, type, options));
   }
 

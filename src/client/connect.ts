@@ -24,7 +24,11 @@ export function createClient(connectString: string, options: ConnectOptions = {}
  */
 export function connect(connectString: string, options: ConnectOptions = {}): Promise<ZooKeeperClient> {
   const signal = options.signal;
-  if (signal !== undefined && !isAbortSignal(signal)) return Promise.reject(new ZooKeeperError(ErrorCode.BadArguments, { op: "connect", message: "signal must be an AbortSignal" }));
+  if (signal !== undefined && !isAbortSignal(signal)) {
+    return Promise.reject(
+      new ZooKeeperError(ErrorCode.BadArguments, { op: "connect", message: "signal must be an AbortSignal" }),
+    );
+  }
   if (signal?.aborted) return Promise.reject(signal.reason);
   let client: ZooKeeperClient;
   try {
@@ -51,12 +55,23 @@ export function connect(connectString: string, options: ConnectOptions = {}): Pr
       // Say why: "refused", "self-signed certificate", "no handshake within …" tell what to fix.
       const cause = client.lastConnectionError;
       const why = cause === undefined ? "" : ` (last attempt: ${cause.message})`;
-      settle({ error: new ZooKeeperError(ErrorCode.ConnectionLoss, { op: "connect", cause, message: `no ZooKeeper server at ${connectString} answered within ${limit} ms${why}` }) });
+      settle({
+        error: new ZooKeeperError(ErrorCode.ConnectionLoss, {
+          op: "connect",
+          cause,
+          message: `no ZooKeeper server at ${connectString} answered within ${limit} ms${why}`,
+        }),
+      });
     }, limit);
     const off = client.on("state", (event) => {
       if (event === "connected" || event === "readOnly") settle();
-      else if (event === "authFailed") settle({ error: new ZooKeeperError(ErrorCode.AuthFailed, { op: "connect", cause: client.lastConnectionError }) });
-      else if (event === "expired" || event === "closed") settle({ error: new ZooKeeperError(ErrorCode.SessionExpired, { op: "connect" }) });
+      else if (event === "authFailed") {
+        settle({
+          error: new ZooKeeperError(ErrorCode.AuthFailed, { op: "connect", cause: client.lastConnectionError }),
+        });
+      } else if (event === "expired" || event === "closed") {
+        settle({ error: new ZooKeeperError(ErrorCode.SessionExpired, { op: "connect" }) });
+      }
     });
   });
 }

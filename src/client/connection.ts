@@ -8,15 +8,15 @@ import { JuteWriter } from "../jute/writer.ts";
 import {
   type ConnectRequest,
   type ConnectResponse,
-  type ReplyHeader,
-  type WatcherEventRecord,
   readConnectResponse,
   readWatcherEvent,
+  type ReplyHeader,
+  type WatcherEventRecord,
   writeAuthPacket,
   writeConnectRequest,
   writeRequestHeader,
 } from "../jute/records.ts";
-import { ErrorCode, ZooKeeperError, errorCodeName } from "../protocol/errors.ts";
+import { ErrorCode, errorCodeName, ZooKeeperError } from "../protocol/errors.ts";
 import { OpCode, WRITE_OPS, Xid } from "../protocol/opcodes.ts";
 import type { Endpoint, Transport, TransportFactory } from "../transport/transport.ts";
 import { FrameError, FrameReader } from "./frames.ts";
@@ -105,7 +105,8 @@ export class Connection {
   ) {
     this.frames = new FrameReader(options.maxFrameSize + REPLY_SLACK);
     this.connectTimer = setTimeout(
-      () => this.close(new Error(`no handshake with ${describe(options.endpoint)} within ${options.connectTimeout} ms`)),
+      () =>
+        this.close(new Error(`no handshake with ${describe(options.endpoint)} within ${options.connectTimeout} ms`)),
       options.connectTimeout,
     );
     this.transport = options.transport(options.endpoint, {
@@ -117,7 +118,8 @@ export class Connection {
         this.flush();
       },
       onData: (chunk) => this.receive(chunk),
-      onClose: (error) => this.close(error ?? new Error(`connection to ${describe(options.endpoint)} closed by the server`)),
+      onClose: (error) =>
+        this.close(error ?? new Error(`connection to ${describe(options.endpoint)} closed by the server`)),
     });
   }
 
@@ -166,17 +168,27 @@ export class Connection {
       request.encode?.(w);
     } catch (cause) {
       w.rewind(at);
-      request.fail(new ZooKeeperError(ErrorCode.MarshallingError, { op: request.op, path: request.path, cause, message: String(cause) }));
+      request.fail(
+        new ZooKeeperError(ErrorCode.MarshallingError, {
+          op: request.op,
+          path: request.path,
+          cause,
+          message: String(cause),
+        }),
+      );
       return;
     }
     const length = w.endFrame(at);
     if (length > this.options.maxFrameSize) {
       w.rewind(at);
-      request.fail(new ZooKeeperError(ErrorCode.BadArguments, {
-        op: request.op,
-        path: request.path,
-        message: `the request is ${length} bytes, over the ${this.options.maxFrameSize}-byte frame limit (jute.maxbuffer)`,
-      }));
+      request.fail(
+        new ZooKeeperError(ErrorCode.BadArguments, {
+          op: request.op,
+          path: request.path,
+          message:
+            `the request is ${length} bytes, over the ${this.options.maxFrameSize}-byte frame limit (jute.maxbuffer)`,
+        }),
+      );
       return;
     }
     this.nextXid = xid === MAX_XID ? 1 : xid + 1;
@@ -250,11 +262,15 @@ export class Connection {
     const head = this.pending.peek();
     if (!this.handshaken || error.xid === undefined || head === undefined || head.xid !== error.xid) return;
     this.pending.shift();
-    head.fail(new ZooKeeperError(ErrorCode.MarshallingError, {
-      op: head.op,
-      path: head.path,
-      message: `the reply is ${error.length} bytes, over the ${this.options.maxFrameSize + REPLY_SLACK}-byte reply limit (maxFrameSize + ${REPLY_SLACK}); raise maxFrameSize to read it`,
-    }));
+    head.fail(
+      new ZooKeeperError(ErrorCode.MarshallingError, {
+        op: head.op,
+        path: head.path,
+        message: `the reply is ${error.length} bytes, over the ${
+          this.options.maxFrameSize + REPLY_SLACK
+        }-byte reply limit (maxFrameSize + ${REPLY_SLACK}); raise maxFrameSize to read it`,
+      }),
+    );
   }
 
   private handleHandshake(frame: Uint8Array): void {
@@ -288,19 +304,29 @@ export class Connection {
     const request = this.pending.shift();
     if (request === undefined || request.xid !== xid) {
       // Replies come back in request order; anything else means the stream is corrupt (§4.3).
-      if (request !== undefined) request.fail(new ZooKeeperError(ErrorCode.ConnectionLoss, { op: request.op, path: request.path, outcomeUnknown: WRITE_OPS.has(request.op) }));
+      if (request !== undefined) {
+        request.fail(
+          new ZooKeeperError(ErrorCode.ConnectionLoss, {
+            op: request.op,
+            path: request.path,
+            outcomeUnknown: WRITE_OPS.has(request.op),
+          }),
+        );
+      }
       throw new Error(`reply xid ${xid} does not match the oldest pending request (${request?.xid ?? "none"})`);
     }
     if (zxid > 0n) this.events.onZxid(zxid);
     try {
       request.complete(err, r);
     } catch (cause) {
-      request.fail(new ZooKeeperError(ErrorCode.MarshallingError, {
-        op: request.op,
-        path: request.path,
-        cause,
-        message: `malformed reply from the server: ${cause instanceof Error ? cause.message : String(cause)}`,
-      }));
+      request.fail(
+        new ZooKeeperError(ErrorCode.MarshallingError, {
+          op: request.op,
+          path: request.path,
+          cause,
+          message: `malformed reply from the server: ${cause instanceof Error ? cause.message : String(cause)}`,
+        }),
+      );
       throw cause;
     }
   }

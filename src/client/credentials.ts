@@ -30,10 +30,13 @@ export class Credentials {
   add(scheme: string, auth: Uint8Array, carrier: AuthCarrier | null): Promise<void> {
     const length = authFrameLength(scheme, auth);
     if (length > this.maxFrameSize) {
-      return Promise.reject(new ZooKeeperError(ErrorCode.BadArguments, {
-        op: "auth",
-        message: `the auth packet is ${length} bytes, over the ${this.maxFrameSize}-byte frame limit (jute.maxbuffer)`,
-      }));
+      return Promise.reject(
+        new ZooKeeperError(ErrorCode.BadArguments, {
+          op: "auth",
+          message:
+            `the auth packet is ${length} bytes, over the ${this.maxFrameSize}-byte frame limit (jute.maxbuffer)`,
+        }),
+      );
     }
     return new Promise((resolve, reject) => {
       const stored: StoredAuth = { scheme, auth, waiter: { resolve, reject } };
@@ -59,7 +62,9 @@ export class Credentials {
       if (entry) entry.waiter = undefined;
       return undefined;
     }
-    const error = new ZooKeeperError(err, { message: `authentication with scheme ${entry?.scheme ?? "?"} was rejected` });
+    const error = new ZooKeeperError(err, {
+      message: `authentication with scheme ${entry?.scheme ?? "?"} was rejected`,
+    });
     entry?.waiter?.reject(error);
     if (entry) entry.waiter = undefined;
     return error;

@@ -38,5 +38,6 @@ export const watchesChannel = dc.channel("stormkeeper:watches");
 /** Whether anything listens to the request channel (Bun's TracingChannel lacks `hasSubscribers`). */
 export function tracingRequests(): boolean {
   const c = requestChannel;
-  return c.start.hasSubscribers || c.end.hasSubscribers || c.asyncStart.hasSubscribers || c.asyncEnd.hasSubscribers || c.error.hasSubscribers;
+  return c.start.hasSubscribers || c.end.hasSubscribers || c.asyncStart.hasSubscribers || c.asyncEnd.hasSubscribers ||
+    c.error.hasSubscribers;
 }

@@ -4,16 +4,16 @@
  * updateServerList to do before anything is sent.
  */
 import type { JuteReader } from "../jute/reader.ts";
-import { type Stat, readData, readStat } from "../jute/records.ts";
+import { readData, readStat, type Stat } from "../jute/records.ts";
 import {
   type EnsembleConfig,
   type EnsembleMember,
-  HIERARCHY_LINE,
   formatMemberLine,
+  HIERARCHY_LINE,
   parseEnsembleConfig,
   parseMemberLine,
 } from "../protocol/ensemble-config.ts";
-import { ErrorCode, ZooKeeperError, badArguments } from "../protocol/errors.ts";
+import { badArguments, ErrorCode, ZooKeeperError } from "../protocol/errors.ts";
 import type { OpName } from "../protocol/opcodes.ts";
 import type { Endpoint } from "../transport/transport.ts";
 import { parseConnectString } from "./hosts.ts";
@@ -52,15 +52,28 @@ export function readConfigResult(reader: JuteReader, op: OpName): ConfigResult {
   try {
     config = parseEnsembleConfig(new TextDecoder("utf-8", { fatal: true }).decode(data));
   } catch (error) {
-    throw new ZooKeeperError(ErrorCode.MarshallingError, { op, path: CONFIG_NODE, message: `unreadable ensemble configuration: ${error instanceof ZooKeeperError ? error.message : String(error)}`, cause: error });
+    throw new ZooKeeperError(ErrorCode.MarshallingError, {
+      op,
+      path: CONFIG_NODE,
+      message: `unreadable ensemble configuration: ${error instanceof ZooKeeperError ? error.message : String(error)}`,
+      cause: error,
+    });
   }
   return { config, data, stat };
 }
 
 /** The three strings of a ReconfigRequest (null where unused), each member line checked first. */
-export function validReconfig(change: ReconfigChange): { joining: string | null; leaving: string | null; members: string | null } {
-  if (typeof change !== "object" || change === null) throw badArguments("reconfig needs { joining, leaving } or { members }", "reconfig");
-  const lines = (entries: readonly (string | EnsembleMember)[] | undefined, what: string, others: boolean): string | null => {
+export function validReconfig(
+  change: ReconfigChange,
+): { joining: string | null; leaving: string | null; members: string | null } {
+  if (typeof change !== "object" || change === null) {
+    throw badArguments("reconfig needs { joining, leaving } or { members }", "reconfig");
+  }
+  const lines = (
+    entries: readonly (string | EnsembleMember)[] | undefined,
+    what: string,
+    others: boolean,
+  ): string | null => {
     if (entries === undefined) return null;
     if (!Array.isArray(entries)) throw badArguments(`${what} must be an array`, "reconfig");
     return entries.map((entry) => {
@@ -81,7 +94,9 @@ export function validReconfig(change: ReconfigChange): { joining: string | null;
     }
     leaving = change.leaving.join(",");
   }
-  if (members !== null && (joining !== null || leaving !== null)) throw badArguments("members (non-incremental) cannot be combined with joining or leaving", "reconfig");
+  if (members !== null && (joining !== null || leaving !== null)) {
+    throw badArguments("members (non-incremental) cannot be combined with joining or leaving", "reconfig");
+  }
   if (!joining && !leaving && !members) throw badArguments("reconfig needs joining, leaving or members", "reconfig");
   return { joining: joining || null, leaving: leaving || null, members };
 }
@@ -91,13 +106,20 @@ export function validHosts(hosts: string | readonly Endpoint[], chroot: string):
   if (typeof hosts === "string") {
     const parsed = parseConnectString(hosts);
     if (parsed.chroot !== "" && parsed.chroot !== chroot) {
-      throw badArguments(`updateServerList cannot change the chroot (${JSON.stringify(chroot || "/")} → ${JSON.stringify(parsed.chroot)})`);
+      throw badArguments(
+        `updateServerList cannot change the chroot (${JSON.stringify(chroot || "/")} → ${
+          JSON.stringify(parsed.chroot)
+        })`,
+      );
     }
     return [...parsed.hosts];
   }
-  if (!Array.isArray(hosts) || hosts.length === 0) throw badArguments("updateServerList needs a connect string or a non-empty list of endpoints");
+  if (!Array.isArray(hosts) || hosts.length === 0) {
+    throw badArguments("updateServerList needs a connect string or a non-empty list of endpoints");
+  }
   return hosts.map((h: Endpoint) => {
-    const ok = typeof h === "object" && h !== null && typeof h.host === "string" && h.host !== "" && Number.isInteger(h.port) && h.port >= 1 && h.port <= 65535;
+    const ok = typeof h === "object" && h !== null && typeof h.host === "string" && h.host !== "" &&
+      Number.isInteger(h.port) && h.port >= 1 && h.port <= 65535;
     if (!ok) throw badArguments(`invalid endpoint ${JSON.stringify(h)}: expected { host, port }`);
     return { host: h.host, port: h.port };
   });

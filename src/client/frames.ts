@@ -46,7 +46,7 @@ export class FrameReader {
       }
       let length: number;
       if (this.headerHave === 0 && n - off >= 4) {
-        length = ((chunk[off] << 24) | (chunk[off + 1] << 16) | (chunk[off + 2] << 8) | chunk[off + 3]);
+        length = (chunk[off] << 24) | (chunk[off + 1] << 16) | (chunk[off + 2] << 8) | chunk[off + 3];
         off += 4;
       } else {
         const take = Math.min(4 - this.headerHave, n - off);
@@ -59,7 +59,9 @@ export class FrameReader {
         length = (h[0] << 24) | (h[1] << 16) | (h[2] << 8) | h[3];
       }
       if (length < 0 || length > this.maxFrameSize) {
-        const xid = length >= 4 && n - off >= 4 ? (chunk[off] << 24) | (chunk[off + 1] << 16) | (chunk[off + 2] << 8) | chunk[off + 3] : undefined;
+        const xid = length >= 4 && n - off >= 4
+          ? (chunk[off] << 24) | (chunk[off + 1] << 16) | (chunk[off + 2] << 8) | chunk[off + 3]
+          : undefined;
         throw new FrameError(`frame length ${length} is outside 0..${this.maxFrameSize}`, length, xid);
       }
       if (n - off >= length) {

@@ -26,7 +26,9 @@ export function parseConnectString(input: string): ConnectString {
   let chroot = slash < 0 ? "" : input.slice(slash);
   if (chroot !== "") {
     const problem = pathProblem(chroot);
-    if (problem !== undefined) throw badArguments(`invalid chroot ${JSON.stringify(chroot)} in the connect string: ${problem}`);
+    if (problem !== undefined) {
+      throw badArguments(`invalid chroot ${JSON.stringify(chroot)} in the connect string: ${problem}`);
+    }
     if (chroot === "/") chroot = "";
   }
   const hosts: Endpoint[] = [];
@@ -47,7 +49,9 @@ function parseHost(entry: string): Endpoint {
     if (close < 0) throw badArguments(`unterminated IPv6 literal in ${JSON.stringify(entry)}`);
     host = entry.slice(1, close);
     const rest = entry.slice(close + 1);
-    if (rest !== "" && !rest.startsWith(":")) throw badArguments(`unexpected text after ${JSON.stringify(entry.slice(0, close + 1))}`);
+    if (rest !== "" && !rest.startsWith(":")) {
+      throw badArguments(`unexpected text after ${JSON.stringify(entry.slice(0, close + 1))}`);
+    }
     portText = rest.slice(1);
   } else {
     const colon = entry.lastIndexOf(":");
@@ -56,7 +60,9 @@ function parseHost(entry: string): Endpoint {
   }
   if (host === "") throw badArguments(`missing host name in ${JSON.stringify(entry)}`);
   const port = portText === "" ? DEFAULT_PORT : Number(portText);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw badArguments(`invalid port in ${JSON.stringify(entry)}`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw badArguments(`invalid port in ${JSON.stringify(entry)}`);
+  }
   return { host, port };
 }
 
@@ -83,12 +89,17 @@ export function indexOfEndpoint(hosts: readonly Endpoint[], endpoint: Endpoint):
  * added server, so the clients of a grown ensemble spread evenly over it. The index in `hosts`
  * to move to, or undefined to stay.
  */
-export function rebalanceTarget(previous: readonly Endpoint[], hosts: readonly Endpoint[], random: () => number): number | undefined {
+export function rebalanceTarget(
+  previous: readonly Endpoint[],
+  hosts: readonly Endpoint[],
+  random: () => number,
+): number | undefined {
   const added = hosts.flatMap((h, i) => (previous.some(sameEndpoint(h)) ? [] : [i]));
-  if (hosts.length <= previous.length || added.length === 0 || random() >= 1 - previous.length / hosts.length) return undefined;
+  if (hosts.length <= previous.length || added.length === 0 || random() >= 1 - previous.length / hosts.length) {
+    return undefined;
+  }
   return added[Math.floor(random() * added.length)];
 }
-
 
 /** Where the next connection attempt goes, and how it is paced. */
 export interface Attempt {
@@ -164,7 +175,11 @@ export class HostRotation {
    * Returns where `carrying` is in the new list (-1 when it is not, and nothing moved yet: the
    * caller moves off it) and the list it replaced.
    */
-  replace(hosts: readonly Endpoint[], carrying: Endpoint | undefined, connected: boolean): { at: number; previous: readonly Endpoint[] } {
+  replace(
+    hosts: readonly Endpoint[],
+    carrying: Endpoint | undefined,
+    connected: boolean,
+  ): { at: number; previous: readonly Endpoint[] } {
     const previous = this.#hosts;
     this.#hosts = hosts;
     this.#lastConnected = -1;

@@ -4,7 +4,7 @@
  * one that throws is logged and keeps the event from no other.
  */
 import type { WatchedEvent, Watcher } from "../protocol/events.ts";
-import { type StateMessage, stateChannel, watchesChannel } from "./diagnostics.ts";
+import { stateChannel, type StateMessage, watchesChannel } from "./diagnostics.ts";
 import type { Logger } from "./logger.ts";
 import type { ConnectionState, StateEvent } from "./session-state.ts";
 import type { SessionListeners } from "./state-reports.ts";
@@ -20,7 +20,12 @@ export interface StateListeners {
 
 /** The listener sets of one client. */
 export class Listeners {
-  readonly #sets: { [K in keyof StateListeners]: Set<StateListeners[K]> } = { state: new Set(), connectionState: new Set(), event: new Set(), watches: new Set() };
+  readonly #sets: { [K in keyof StateListeners]: Set<StateListeners[K]> } = {
+    state: new Set(),
+    connectionState: new Set(),
+    event: new Set(),
+    watches: new Set(),
+  };
   /** The watcher of `watch: true` reads and session events: the user's `watcher` option, then every `event` listener. */
   readonly defaultWatcher: Watcher;
 
@@ -42,7 +47,9 @@ export class Listeners {
   forSession(sessionId: () => bigint): SessionListeners {
     return {
       onState: (event) => {
-        if (stateChannel.hasSubscribers) stateChannel.publish({ state: event, sessionId: sessionId() } satisfies StateMessage);
+        if (stateChannel.hasSubscribers) {
+          stateChannel.publish({ state: event, sessionId: sessionId() } satisfies StateMessage);
+        }
         this.notify("state", event);
       },
       onConnectionState: (state) => this.notify("connectionState", state),
@@ -56,7 +63,9 @@ export class Listeners {
 
   /** Tells every listener of `type`. */
   notify<K extends "state" | "connectionState" | "watches">(type: K, value: Parameters<StateListeners[K]>[0]): void {
-    for (const listener of this.#sets[type] as Set<(v: typeof value) => void>) callListener(listener, value, `a ${type} listener`, this.log);
+    for (const listener of this.#sets[type] as Set<(v: typeof value) => void>) {
+      callListener(listener, value, `a ${type} listener`, this.log);
+    }
   }
 }
 

@@ -3,11 +3,21 @@
  * reference §12. Builders collect operations; `commit()` sends them as one request.
  */
 import { JuteDecodeError, type JuteReader } from "../jute/reader.ts";
-import { type ACL, type MultiHeader, type Stat, readData, readMultiResults, readPath, readStat, readStringList, writeMultiHeader } from "../jute/records.ts";
+import {
+  type ACL,
+  type MultiHeader,
+  readData,
+  readMultiResults,
+  readPath,
+  readStat,
+  readStringList,
+  type Stat,
+  writeMultiHeader,
+} from "../jute/records.ts";
 import type { CreateMode } from "../protocol/create-mode.ts";
-import { type ErrorCodeName, ZooKeeperError, badArguments, errorCodeName } from "../protocol/errors.ts";
+import { badArguments, type ErrorCodeName, errorCodeName, ZooKeeperError } from "../protocol/errors.ts";
 import { OpCode } from "../protocol/opcodes.ts";
-import { type Operation, type OperationContext, type WatchContext, operations } from "./operations.ts";
+import { type Operation, type OperationContext, operations, type WatchContext } from "./operations.ts";
 import type { SignalOptions } from "./request.ts";
 
 /** What a builder needs from the client. */
@@ -69,7 +79,11 @@ abstract class Batch<Self> {
     return this as unknown as Self;
   }
 
-  protected sendAll<R>(opcode: number, readResult: (r: JuteReader, h: MultiHeader, index: number) => R, signal: AbortSignal | undefined): Promise<R[]> {
+  protected sendAll<R>(
+    opcode: number,
+    readResult: (r: JuteReader, h: MultiHeader, index: number) => R,
+    signal: AbortSignal | undefined,
+  ): Promise<R[]> {
     if (this.problem !== undefined) return Promise.reject(this.problem);
     if (this.ops.length === 0) return Promise.resolve([]);
     const ops = this.ops.slice();
@@ -88,7 +102,9 @@ abstract class Batch<Self> {
       decode: (r) => {
         let index = 0;
         const results = readMultiResults(r, (reader, h) => readResult(reader, h, index++));
-        if (results.length !== ops.length) throw new JuteDecodeError(`${this.op} reply has ${results.length} results for ${ops.length} operations`);
+        if (results.length !== ops.length) {
+          throw new JuteDecodeError(`${this.op} reply has ${results.length} results for ${ops.length} operations`);
+        }
         return results;
       },
     }, signal);
@@ -113,7 +129,11 @@ export class Transaction extends Batch<Transaction> {
   }
 
   /** Adds a create (any mode but the TTL ones need `ttl`, as in `ZooKeeperClient.create`). */
-  create(path: string, data: Uint8Array = EMPTY, options: { readonly mode?: CreateMode; readonly acl?: readonly ACL[]; readonly ttl?: number | bigint } = {}): Transaction {
+  create(
+    path: string,
+    data: Uint8Array = EMPTY,
+    options: { readonly mode?: CreateMode; readonly acl?: readonly ACL[]; readonly ttl?: number | bigint } = {},
+  ): Transaction {
     return this.add(path, () => operations.create(this.ctx, path, data, options));
   }
 
@@ -197,7 +217,11 @@ export class ReadBatch extends Batch<ReadBatch> {
       switch (h.type) {
         case -1: {
           const errno = r.int();
-          return { type: "error", ok: false, error: new ZooKeeperError(errno, { op: "multiRead", path: this.pathOf(index), opIndex: index }) };
+          return {
+            type: "error",
+            ok: false,
+            error: new ZooKeeperError(errno, { op: "multiRead", path: this.pathOf(index), opIndex: index }),
+          };
         }
         case OpCode.getData:
           return { type: "getData", ok: true, data: readData(r), stat: readStat(r) };

@@ -8,13 +8,13 @@ import type { JuteReader } from "../jute/reader.ts";
 import {
   type ACL,
   type ClientInfo,
-  type Stat,
   readACLList,
   readClientInfoList,
   readData,
   readPath,
   readStat,
   readStringList,
+  type Stat,
   writeCreateRequest,
   writePathIntRequest,
   writePathRequest,
@@ -25,14 +25,14 @@ import {
 } from "../jute/records.ts";
 import type { JuteWriter } from "../jute/writer.ts";
 import { type CreateMode, createWire } from "../protocol/create-mode.ts";
-import { ErrorCode, ZooKeeperError, badArguments } from "../protocol/errors.ts";
+import { badArguments, ErrorCode, ZooKeeperError } from "../protocol/errors.ts";
 import type { Watcher } from "../protocol/events.ts";
 import { OpCode, type OpName } from "../protocol/opcodes.ts";
 import { type Chroot, createTarget, deleteTarget, validatePath } from "../protocol/paths.ts";
-import { CONFIG_NODE, type ConfigResult, type ReconfigChange, readConfigResult, validReconfig } from "./ensemble.ts";
+import { CONFIG_NODE, type ConfigResult, readConfigResult, type ReconfigChange, validReconfig } from "./ensemble.ts";
 import type { SignalOptions } from "./request.ts";
 import { validACL, validData, validVersion } from "./validate.ts";
-import { type WatchKind, type WatcherType, WatcherTypeCode } from "./watch-tables.ts";
+import { type WatcherType, WatcherTypeCode, type WatchKind } from "./watch-tables.ts";
 
 /** A read's watch: `true` for the default watcher, or a callback that fires once. */
 export type WatchOption = boolean | Watcher;
@@ -104,7 +104,14 @@ const nothing = (): void => {};
  * A read of `path` that may leave a watch (exists, getData, getChildren2): the watch goes to
  * the `kind` table once the reply has been read.
  */
-function watchedRead<T>(ctx: WatchContext, op: "exists" | "getData" | "getChildren2", path: string, watch: WatchOption | undefined, kind: WatchKind, read: (r: JuteReader) => T) {
+function watchedRead<T>(
+  ctx: WatchContext,
+  op: "exists" | "getData" | "getChildren2",
+  path: string,
+  watch: WatchOption | undefined,
+  kind: WatchKind,
+  read: (r: JuteReader) => T,
+) {
   validatePath(path, op);
   const watcher = ctx.watcher(watch, op, path);
   const serverPath = ctx.chroot.toServer(path);
@@ -123,7 +130,12 @@ function watchedRead<T>(ctx: WatchContext, op: "exists" | "getData" | "getChildr
 }
 
 /** A request that is just the checked path of a node (getACL, sync, getAllChildrenNumber). */
-function pathRequest<T>(ctx: OperationContext, op: "getACL" | "sync" | "getAllChildrenNumber", path: string, decode: (r: JuteReader) => T): Operation<T> {
+function pathRequest<T>(
+  ctx: OperationContext,
+  op: "getACL" | "sync" | "getAllChildrenNumber",
+  path: string,
+  decode: (r: JuteReader) => T,
+): Operation<T> {
   validatePath(path, op);
   const serverPath = ctx.chroot.toServer(path);
   return { op, opcode: OpCode[op], path, encode: (w) => writePathRequest(w, serverPath), decode };
@@ -131,7 +143,12 @@ function pathRequest<T>(ctx: OperationContext, op: "getACL" | "sync" | "getAllCh
 
 /** The operations, by name. Each builder checks its arguments in the order the client documents. */
 export const operations = {
-  create(ctx: OperationContext, path: string, data: Uint8Array | undefined, options: Omit<CreateOptions, "signal">): Operation<{ path: string; stat: Stat }> {
+  create(
+    ctx: OperationContext,
+    path: string,
+    data: Uint8Array | undefined,
+    options: Omit<CreateOptions, "signal">,
+  ): Operation<{ path: string; stat: Stat }> {
     const wire = createWire(options.mode ?? "persistent", options.ttl, path);
     validatePath(path, "create", wire.sequential);
     const bytes = validData(data, "create", path, ctx.maxFrameSize);
@@ -150,7 +167,13 @@ export const operations = {
     validatePath(path, "delete");
     const version = validVersion(options.version, "delete", path);
     const serverPath = deleteTarget(ctx.chroot, path);
-    return { op: "delete", opcode: OpCode.delete, path, encode: (w) => writePathIntRequest(w, serverPath, version), decode: nothing };
+    return {
+      op: "delete",
+      opcode: OpCode.delete,
+      path,
+      encode: (w) => writePathIntRequest(w, serverPath, version),
+      decode: nothing,
+    };
   },
 
   /** A version assertion (only inside a transaction). */
@@ -158,12 +181,25 @@ export const operations = {
     validatePath(path, "check");
     validVersion(version, "check", path);
     const serverPath = ctx.chroot.toServer(path);
-    return { op: "check", opcode: OpCode.check, path, encode: (w) => writePathIntRequest(w, serverPath, version), decode: nothing };
+    return {
+      op: "check",
+      opcode: OpCode.check,
+      path,
+      encode: (w) => writePathIntRequest(w, serverPath, version),
+      decode: nothing,
+    };
   },
 
   /** The Stat, or null for a missing node; the watch is left either way (on the exist table then). */
   exists(ctx: WatchContext, path: string, options: Omit<WatchOptions, "signal">): Operation<Stat | null> {
-    const { operation, watcher, serverPath } = watchedRead<Stat | null>(ctx, "exists", path, options.watch, "data", readStat);
+    const { operation, watcher, serverPath } = watchedRead<Stat | null>(
+      ctx,
+      "exists",
+      path,
+      options.watch,
+      "data",
+      readStat,
+    );
     return {
       ...operation,
       onError: (err) => {
@@ -174,17 +210,33 @@ export const operations = {
     };
   },
 
-  getData(ctx: WatchContext, path: string, options: Omit<WatchOptions, "signal">): Operation<{ data: Uint8Array; stat: Stat }> {
-    return watchedRead(ctx, "getData", path, options.watch, "data", (r) => ({ data: readData(r), stat: readStat(r) })).operation;
+  getData(
+    ctx: WatchContext,
+    path: string,
+    options: Omit<WatchOptions, "signal">,
+  ): Operation<{ data: Uint8Array; stat: Stat }> {
+    return watchedRead(ctx, "getData", path, options.watch, "data", (r) => ({ data: readData(r), stat: readStat(r) }))
+      .operation;
   },
 
-  setData(ctx: OperationContext, path: string, data: Uint8Array, options: Omit<VersionOptions, "signal">): Operation<Stat> {
+  setData(
+    ctx: OperationContext,
+    path: string,
+    data: Uint8Array,
+    options: Omit<VersionOptions, "signal">,
+  ): Operation<Stat> {
     validatePath(path, "setData");
     // Data is required (absent data is not "empty").
     const bytes = validData(data ?? null, "setData", path, ctx.maxFrameSize);
     const version = validVersion(options.version, "setData", path);
     const serverPath = ctx.chroot.toServer(path);
-    return { op: "setData", opcode: OpCode.setData, path, encode: (w) => writeSetDataRequest(w, serverPath, bytes, version), decode: readStat };
+    return {
+      op: "setData",
+      opcode: OpCode.setData,
+      path,
+      encode: (w) => writeSetDataRequest(w, serverPath, bytes, version),
+      decode: readStat,
+    };
   },
 
   /** getData of the configuration node, outside every chroot (§7.12). */
@@ -206,7 +258,9 @@ export const operations = {
   reconfig(change: ReconfigChange): Operation<ConfigResult> {
     const { joining, leaving, members } = validReconfig(change);
     const fromConfig = change.fromConfig ?? -1n;
-    if (typeof fromConfig !== "bigint") throw badArguments("fromConfig must be a bigint (a configuration version)", "reconfig");
+    if (typeof fromConfig !== "bigint") {
+      throw badArguments("fromConfig must be a bigint (a configuration version)", "reconfig");
+    }
     return {
       op: "reconfig",
       opcode: OpCode.reconfig,
@@ -216,8 +270,19 @@ export const operations = {
     };
   },
 
-  getChildren2(ctx: WatchContext, path: string, options: Omit<WatchOptions, "signal">): Operation<{ children: string[]; stat: Stat }> {
-    return watchedRead(ctx, "getChildren2", path, options.watch, "child", (r) => ({ children: readStringList(r, "child name"), stat: readStat(r) })).operation;
+  getChildren2(
+    ctx: WatchContext,
+    path: string,
+    options: Omit<WatchOptions, "signal">,
+  ): Operation<{ children: string[]; stat: Stat }> {
+    return watchedRead(
+      ctx,
+      "getChildren2",
+      path,
+      options.watch,
+      "child",
+      (r) => ({ children: readStringList(r, "child name"), stat: readStat(r) }),
+    ).operation;
   },
 
   /** The children without a Stat and without a watch (only inside a multiRead). */
@@ -237,12 +302,23 @@ export const operations = {
     return pathRequest(ctx, "getACL", path, (r) => ({ acl: readACLList(r), stat: readStat(r) }));
   },
 
-  setACL(ctx: OperationContext, path: string, acl: readonly ACL[], options: Omit<VersionOptions, "signal">): Operation<Stat> {
+  setACL(
+    ctx: OperationContext,
+    path: string,
+    acl: readonly ACL[],
+    options: Omit<VersionOptions, "signal">,
+  ): Operation<Stat> {
     validatePath(path, "setACL");
     const list = validACL(acl, "setACL", path);
     const version = validVersion(options.version, "setACL", path);
     const serverPath = ctx.chroot.toServer(path);
-    return { op: "setACL", opcode: OpCode.setACL, path, encode: (w) => writeSetACLRequest(w, serverPath, list, version), decode: readStat };
+    return {
+      op: "setACL",
+      opcode: OpCode.setACL,
+      path,
+      encode: (w) => writeSetACLRequest(w, serverPath, list, version),
+      decode: readStat,
+    };
   },
 
   sync(ctx: OperationContext, path: string): Operation<void> {
@@ -251,7 +327,9 @@ export const operations = {
 
   /** `prefix` is a plain string prefix, joined as text: "/" under chroot "/app" is "/app/". */
   getEphemerals(ctx: OperationContext, prefix: string): Operation<string[]> {
-    if (typeof prefix !== "string" || !prefix.startsWith("/")) throw badArguments("prefix must start with /", "getEphemerals");
+    if (typeof prefix !== "string" || !prefix.startsWith("/")) {
+      throw badArguments("prefix must start with /", "getEphemerals");
+    }
     const chroot = ctx.chroot;
     const serverPrefix = chroot.prefix + prefix;
     return {

@@ -135,8 +135,18 @@ export function initialConnectTimeout(options: ConnectOptions): number {
 export interface SessionOptions extends
   Pick<
     ResolvedOptions,
-    "hosts" | "requestedSessionTimeout" | "connectTimeout" | "canBeReadOnly" | "maxFrameSize" | "maxInFlight"
-    | "waitForConnection" | "transport" | "resume" | "log" | "renewSessionOnExpiry" | "sasl"
+    | "hosts"
+    | "requestedSessionTimeout"
+    | "connectTimeout"
+    | "canBeReadOnly"
+    | "maxFrameSize"
+    | "maxInFlight"
+    | "waitForConnection"
+    | "transport"
+    | "resume"
+    | "log"
+    | "renewSessionOnExpiry"
+    | "sasl"
   > {
   /** Pause before a reconnect attempt, given whether a full cycle of hosts failed. */
   readonly reconnectDelay: (fullCycle: boolean) => number;
@@ -153,7 +163,9 @@ export function resolveOptions(connectString: string, options: ConnectOptions): 
     hosts: shuffleHosts ? shuffled(parsed.hosts) : parsed.hosts,
     chroot: makeChroot(parsed.chroot),
     requestedSessionTimeout: sessionTimeout,
-    connectTimeout: options.connectTimeout === undefined ? undefined : positive(options.connectTimeout, 0, "connectTimeout"),
+    connectTimeout: options.connectTimeout === undefined
+      ? undefined
+      : positive(options.connectTimeout, 0, "connectTimeout"),
     canBeReadOnly: options.canBeReadOnly ?? false,
     maxFrameSize,
     maxInFlight: positive(options.maxInFlight, DEFAULT_MAX_IN_FLIGHT, "maxInFlight"),
@@ -173,7 +185,9 @@ export function resolveOptions(connectString: string, options: ConnectOptions): 
 
 function positive(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) throw badArguments(`${name} must be a positive number, got ${String(value)}`);
+  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
+    throw badArguments(`${name} must be a positive number, got ${String(value)}`);
+  }
   return value;
 }
 
@@ -181,6 +195,8 @@ function transportOf(options: ConnectOptions): TransportFactory {
   const tls = options.tls ?? false;
   if (tls === false) return options.transport ?? tcpTransport;
   if (options.transport !== undefined) throw badArguments("give either tls or transport, not both");
-  if (tls !== true && (typeof tls !== "object" || tls === null)) throw badArguments(`tls must be a boolean or an options object, got ${String(tls)}`);
+  if (tls !== true && (typeof tls !== "object" || tls === null)) {
+    throw badArguments(`tls must be a boolean or an options object, got ${String(tls)}`);
+  }
   return tlsTransport(tls === true ? {} : tls);
 }

@@ -43,7 +43,10 @@ export class ReadWriteProbe {
           pending--;
           if (!moved && answer === "rw" && this.hooks.readOnly() && hosts === this.hooks.hosts()) {
             moved = true;
-            this.hooks.log("info", "a read/write server is reachable; leaving the read-only one", { host: hosts[index]?.host, port: hosts[index]?.port });
+            this.hooks.log("info", "a read/write server is reachable; leaving the read-only one", {
+              host: hosts[index]?.host,
+              port: hosts[index]?.port,
+            });
             this.hooks.moveTo(index);
           } else if (pending === 0 && !moved && this.hooks.readOnly()) {
             this.start(Math.min(delay * 2, 60_000));

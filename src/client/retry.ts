@@ -25,7 +25,13 @@ export interface RetryPolicy {
   readonly sleepMs?: (attempt: number, policy: RetryPolicy) => number;
 }
 
-const TRANSIENT: ReadonlySet<ErrorCodeName> = new Set(["ConnectionLoss", "OperationTimeout", "SessionMoved", "ThrottledOp", "RequestTimeout"]);
+const TRANSIENT: ReadonlySet<ErrorCodeName> = new Set([
+  "ConnectionLoss",
+  "OperationTimeout",
+  "SessionMoved",
+  "ThrottledOp",
+  "RequestTimeout",
+]);
 
 /** Errors that may succeed on another try: the connection, not the request, failed. */
 export function isRetryable(error: unknown): boolean {
@@ -59,7 +65,7 @@ export function backoffSleep(attempt: number, policy: RetryPolicy = {}): number 
 export async function retry<T>(operation: () => Promise<T>, policy: RetryPolicy = {}): Promise<T> {
   const maxRetries = policy.maxRetries ?? 5;
   const retryOn = policy.retryOn ?? isRetryable;
-  for (let attempt = 0; ; attempt++) {
+  for (let attempt = 0;; attempt++) {
     try {
       return await operation();
     } catch (error) {

@@ -4,9 +4,9 @@
  * right after each handshake, before anything else is written (§3.5).
  */
 import { readData, writeSaslRequest } from "../jute/records.ts";
-import { ErrorCode, ZooKeeperError, badArguments } from "../protocol/errors.ts";
+import { badArguments, ErrorCode, ZooKeeperError } from "../protocol/errors.ts";
 import { OpCode } from "../protocol/opcodes.ts";
-import { type SaslConversation, digestMd5Conversation } from "../protocol/sasl-digest-md5.ts";
+import { digestMd5Conversation, type SaslConversation } from "../protocol/sasl-digest-md5.ts";
 import type { Request } from "./request.ts";
 
 /**
@@ -29,16 +29,22 @@ export interface SaslOptions {
 export type SaslStarter = () => SaslConversation;
 
 function nonEmptyString(value: unknown, name: string): string {
-  if (typeof value !== "string" || value === "") throw badArguments(`sasl.${name} must be a non-empty string, got ${value === "" ? '""' : typeof value}`);
+  if (typeof value !== "string" || value === "") {
+    throw badArguments(`sasl.${name} must be a non-empty string, got ${value === "" ? '""' : typeof value}`);
+  }
   return value;
 }
 
 /** Checks the `sasl` option and returns how to start a conversation; undefined when absent. */
 export function saslStarter(options: unknown): SaslStarter | undefined {
   if (options === undefined) return undefined;
-  if (typeof options !== "object" || options === null) throw badArguments("sasl must be { mechanism, username, password }");
+  if (typeof options !== "object" || options === null) {
+    throw badArguments("sasl must be { mechanism, username, password }");
+  }
   const o = options as Partial<Record<keyof SaslOptions, unknown>>;
-  if (o.mechanism !== "DIGEST-MD5") throw badArguments(`sasl.mechanism must be "DIGEST-MD5", got ${JSON.stringify(o.mechanism) ?? "undefined"}`);
+  if (o.mechanism !== "DIGEST-MD5") {
+    throw badArguments(`sasl.mechanism must be "DIGEST-MD5", got ${JSON.stringify(o.mechanism) ?? "undefined"}`);
+  }
   const username = nonEmptyString(o.username, "username");
   if (typeof o.password !== "string") throw badArguments(`sasl.password must be a string, got ${typeof o.password}`);
   const credentials = {
@@ -56,7 +62,11 @@ export function saslStarter(options: unknown): SaslStarter | undefined {
  * mechanism completed, else with the server's error (`AuthFailed`,
  * `SessionClosedRequireSaslAuth`), the mechanism's own (`AuthFailed`) or the connection's.
  */
-export function runSasl(send: (request: Request) => void, conversation: SaslConversation, done: (error?: ZooKeeperError) => void): void {
+export function runSasl(
+  send: (request: Request) => void,
+  conversation: SaslConversation,
+  done: (error?: ZooKeeperError) => void,
+): void {
   const step = (token: Uint8Array): void => {
     send({
       op: "sasl",
@@ -66,7 +76,9 @@ export function runSasl(send: (request: Request) => void, conversation: SaslConv
       encode: (w) => writeSaslRequest(w, token),
       complete(err, r) {
         if (err !== 0) {
-          const message = err === ErrorCode.AuthFailed ? "the server rejected the SASL credentials (wrong user name or password?)" : undefined;
+          const message = err === ErrorCode.AuthFailed
+            ? "the server rejected the SASL credentials (wrong user name or password?)"
+            : undefined;
           done(new ZooKeeperError(err, { op: "sasl", message }));
           return;
         }

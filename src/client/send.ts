@@ -3,13 +3,14 @@
  * promise the caller holds. The reply's code is checked once here: a decoder only ever sees a
  * success, and an operation's own `onError` decides what the other codes mean.
  */
-import { ZooKeeperError, badArguments } from "../protocol/errors.ts";
+import { badArguments, ZooKeeperError } from "../protocol/errors.ts";
 import { type Operation, replyError } from "./operations.ts";
 import type { Request } from "./request.ts";
 
 /** True for an AbortSignal (from any realm: only its shape is checked). */
 export function isAbortSignal(value: unknown): value is AbortSignal {
-  return typeof value === "object" && value !== null && typeof (value as AbortSignal).addEventListener === "function" && typeof (value as AbortSignal).aborted === "boolean";
+  return typeof value === "object" && value !== null && typeof (value as AbortSignal).addEventListener === "function" &&
+    typeof (value as AbortSignal).aborted === "boolean";
 }
 
 /**

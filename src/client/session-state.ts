@@ -86,7 +86,13 @@ export function transition(status: SessionStatus, input: SessionInput): { status
       if (state !== "connecting") return { status };
       return {
         status: { state: input.readOnly ? "connectedReadOnly" : "connected", everConnected: true },
-        event: input.readOnly ? "readOnly" : status.renewing ? "newSession" : everConnected ? "reconnected" : "connected",
+        event: input.readOnly
+          ? "readOnly"
+          : status.renewing
+          ? "newSession"
+          : everConnected
+          ? "reconnected"
+          : "connected",
       };
     case "lost":
       if (state === "closing") return { status: { state: "closed", everConnected }, event: "closed" };
@@ -138,7 +144,10 @@ export function curatorState(event: StateEvent): ConnectionState | undefined {
  * says whether LOST was reported since the session was last connected (by the server's expiry
  * or the simulated one). Returns the state to report, if any, and the new `lost`.
  */
-export function curatorReport(event: StateEvent, lost: boolean): { report: ConnectionState | undefined; lost: boolean } {
+export function curatorReport(
+  event: StateEvent,
+  lost: boolean,
+): { report: ConnectionState | undefined; lost: boolean } {
   const curator = curatorState(event);
   if (curator === undefined) return { report: undefined, lost };
   if (curator === "LOST") return lost ? { report: undefined, lost } : { report: "LOST", lost: true };
@@ -170,7 +179,11 @@ export function keeperStateOf(event: StateEvent): KeeperStateName | undefined {
  * The error of a request an ended (or closing) session cannot answer; `outcomeUnknown` when it
  * was a write already sent.
  */
-export function endedError(state: ClientState, request: { readonly op: OpName; readonly path: string | undefined } | undefined, outcomeUnknown = false): ZooKeeperError {
+export function endedError(
+  state: ClientState,
+  request: { readonly op: OpName; readonly path: string | undefined } | undefined,
+  outcomeUnknown = false,
+): ZooKeeperError {
   const details = { op: request?.op, path: request?.path, outcomeUnknown };
   switch (state) {
     case "authFailed":

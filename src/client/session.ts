@@ -20,12 +20,20 @@ import { SessionIdentity } from "./session-identity.ts";
 import type { Request } from "./request.ts";
 import type { SessionOptions } from "./options.ts";
 import { runSasl } from "./sasl.ts";
-import { type ClientState, type SessionInput, type SessionStatus, endedError, isConnected, isTerminal, transition } from "./session-state.ts";
+import {
+  type ClientState,
+  endedError,
+  isConnected,
+  isTerminal,
+  type SessionInput,
+  type SessionStatus,
+  transition,
+} from "./session-state.ts";
 import { ReadWriteProbe } from "./read-write-probe.ts";
 import { type SessionListeners, StateReports } from "./state-reports.ts";
 import { clientSideExpiry, connectTimeout, effectiveSessionTimeout, pingInterval, readTimeout } from "./timeouts.ts";
 import { WaitingQueue } from "./waiting.ts";
-import type { WatchReport, Watches } from "./watches.ts";
+import type { Watches, WatchReport } from "./watches.ts";
 
 /** One session over a sequence of connections; see the module comment. */
 export class Session {
@@ -46,7 +54,11 @@ export class Session {
   private readonly probe: ReadWriteProbe;
   private readonly reports: StateReports;
 
-  constructor(private readonly watches: Watches, private readonly options: SessionOptions, private readonly listeners: SessionListeners) {
+  constructor(
+    private readonly watches: Watches,
+    private readonly options: SessionOptions,
+    private readonly listeners: SessionListeners,
+  ) {
     this.rotation = new HostRotation(options.hosts);
     this.waiting = new WaitingQueue(options, {
       carrier: () => this.carrier(),
@@ -173,19 +185,24 @@ export class Session {
     return done;
   }
 
-
   private apply(input: SessionInput): void {
     const { status, event } = transition(this.status, input);
     this.status = status;
     if (event === undefined) return;
-    this.options.log("info", `session ${event}`, { sessionId: `0x${this.identity.id.toString(16)}`, state: status.state });
+    this.options.log("info", `session ${event}`, {
+      sessionId: `0x${this.identity.id.toString(16)}`,
+      state: status.state,
+    });
     this.reports.report(event);
   }
 
   private connectNext(): void {
     clearTimeout(this.reconnectTimer);
     if (isTerminal(this.status.state)) return;
-    if (this.identity.id !== 0n && this.status.everConnected && Date.now() - this.lastContact >= clientSideExpiry(this.sessionTimeoutNow())) {
+    if (
+      this.identity.id !== 0n && this.status.everConnected &&
+      Date.now() - this.lastContact >= clientSideExpiry(this.sessionTimeoutNow())
+    ) {
       // Client-side expiry (ZOOKEEPER-4508): no contact for 4/3 of the timeout means the server
       // has certainly expired the session; stop reconnecting forever to a dead session. Unlike
       // Java, only bytes from a server count as contact, not a bare TCP accept (a proxy or load
@@ -205,10 +222,16 @@ export class Session {
   private openConnection(endpoint: Endpoint): void {
     this.reconnectTimer = undefined;
     if (isTerminal(this.status.state)) return;
-    const attemptTimeout = this.options.connectTimeout ?? connectTimeout(this.sessionTimeoutNow(), this.rotation.hosts.length);
+    const attemptTimeout = this.options.connectTimeout ??
+      connectTimeout(this.sessionTimeoutNow(), this.rotation.hosts.length);
     this.options.log("debug", "connecting", { host: endpoint.host, port: endpoint.port });
     const conn: Connection = new Connection(
-      { endpoint, transport: this.options.transport, maxFrameSize: this.options.maxFrameSize, connectTimeout: attemptTimeout },
+      {
+        endpoint,
+        transport: this.options.transport,
+        maxFrameSize: this.options.maxFrameSize,
+        connectTimeout: attemptTimeout,
+      },
       this.identity.request(this.lastZxid, this.options.requestedSessionTimeout, this.options.canBeReadOnly),
       {
         onHandshake: (response) => this.onHandshake(conn, endpoint, response),
@@ -240,7 +263,12 @@ export class Session {
     this.rotation.connected();
     const silenceLimit = readTimeout(response.timeOut);
     conn.startTimers(silenceLimit, pingInterval(silenceLimit));
-    this.options.log("debug", "handshake", { host: endpoint.host, port: endpoint.port, timeout: response.timeOut, readOnly: response.readOnly });
+    this.options.log("debug", "handshake", {
+      host: endpoint.host,
+      port: endpoint.port,
+      timeout: response.timeOut,
+      readOnly: response.readOnly,
+    });
     const sasl = this.options.sasl;
     if (sasl === undefined) {
       this.prime(conn, response.readOnly);
@@ -265,7 +293,12 @@ export class Session {
   /** Priming order (§3.5): auth replays, then SetWatches batches, then queued requests. */
   private prime(conn: Connection, readOnly: boolean): void {
     this.credentials.replay(conn);
-    this.watches.restore((request) => conn.send(request), this.lastZxid, () => isTerminal(this.status.state), (report) => this.reportWatches(report));
+    this.watches.restore(
+      (request) => conn.send(request),
+      this.lastZxid,
+      () => isTerminal(this.status.state),
+      (report) => this.reportWatches(report),
+    );
     this.apply({ type: "handshake", readOnly });
     this.waiting.drain();
     if (readOnly) this.probe.start(100);
@@ -303,7 +336,10 @@ export class Session {
     const { at, previous } = this.rotation.replace(hosts, carrying, isConnected(this.status.state));
     if (carrying === undefined) return;
     if (at < 0) {
-      this.options.log("info", "the server is no longer in the host list; moving", { host: this.endpoint?.host, port: this.endpoint?.port });
+      this.options.log("info", "the server is no longer in the host list; moving", {
+        host: this.endpoint?.host,
+        port: this.endpoint?.port,
+      });
       this.moveTo(0, "the server is no longer in the host list");
       return;
     }
@@ -311,7 +347,10 @@ export class Session {
     if (this.status.state === "connectedReadOnly" && previous.length < 2) this.probe.start(100);
     const target = rebalance && isConnected(this.status.state) ? rebalanceTarget(previous, hosts, random) : undefined;
     if (target !== undefined) {
-      this.options.log("info", "rebalancing onto a server added to the host list", { host: hosts[target]?.host, port: hosts[target]?.port });
+      this.options.log("info", "rebalancing onto a server added to the host list", {
+        host: hosts[target]?.host,
+        port: hosts[target]?.port,
+      });
       this.moveTo(target, "rebalancing onto a server added to the host list");
     }
   }
@@ -345,7 +384,12 @@ export class Session {
       request.fail(
         isTerminal(this.status.state)
           ? endedError(this.status.state, request, outcomeUnknown)
-          : new ZooKeeperError(ErrorCode.ConnectionLoss, { op: request.op, path: request.path, cause: reason, outcomeUnknown }),
+          : new ZooKeeperError(ErrorCode.ConnectionLoss, {
+            op: request.op,
+            path: request.path,
+            cause: reason,
+            outcomeUnknown,
+          }),
       );
     }
     if (isTerminal(this.status.state)) return;
@@ -372,7 +416,9 @@ export class Session {
     }
     // Everything bound to the old session is gone: its requests fail, its watches were told
     // (Expired) and are dropped; credentials stay and are replayed on the new session.
-    this.waiting.failAll((request) => new ZooKeeperError(ErrorCode.SessionExpired, { op: request.op, path: request.path }));
+    this.waiting.failAll((request) =>
+      new ZooKeeperError(ErrorCode.SessionExpired, { op: request.op, path: request.path })
+    );
     this.watches.clear();
     this.identity.forget();
     this.lastContact = Date.now();

@@ -5,9 +5,9 @@
  * after a whole session timeout suspended).
  */
 import type { WatchedEvent, Watcher } from "../protocol/events.ts";
-import { type ConnectionState, type StateEvent, curatorReport, keeperStateOf } from "./session-state.ts";
+import { type ConnectionState, curatorReport, keeperStateOf, type StateEvent } from "./session-state.ts";
 import { simulatedLostAfter } from "./timeouts.ts";
-import type { WatchReport, Watches } from "./watches.ts";
+import type { Watches, WatchReport } from "./watches.ts";
 
 /** The session's listeners, set by the client. */
 export interface SessionListeners {
@@ -36,7 +36,11 @@ export class StateReports {
   /** LOST was reported since the session was last connected (see {@link curatorReport}). */
   #lostReported = false;
 
-  constructor(private readonly listeners: SessionListeners, private readonly watches: Watches, private readonly hooks: ReportHooks) {}
+  constructor(
+    private readonly listeners: SessionListeners,
+    private readonly watches: Watches,
+    private readonly hooks: ReportHooks,
+  ) {}
 
   /** Tells everyone of `event`, after the current frame and in order with watch events. */
   report(event: StateEvent): void {
@@ -46,7 +50,7 @@ export class StateReports {
       // One Set, so the default watcher hears once even when it holds watches itself (watch: true).
       const watchers = new Set<Watcher>([this.listeners.defaultWatcher]);
       // Per-call watchers learn only that their watch can never fire any more.
-      if (event === "expired" || event === "authFailed") for (const w of this.watches.all()) watchers.add(w);
+      if (event === "expired" || event === "authFailed") { for (const w of this.watches.all()) watchers.add(w); }
       for (const w of watchers) this.watches.deliver(w, stateEvent);
     }
     // Through the same microtask queue as watch events: listeners see node events and state

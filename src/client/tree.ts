@@ -49,7 +49,7 @@ const DELETE_ATTEMPTS = 6;
  */
 export async function deleteRecursive(client: TreeClient, path: string, options: SignalOptions): Promise<void> {
   validatePath(path, "delete");
-  for (let attempt = 1; ; attempt++) {
+  for (let attempt = 1;; attempt++) {
     let children: string[];
     try {
       ({ children } = await client.getChildren(path, options));

@@ -1,7 +1,7 @@
 /** Argument checks shared by the client API and the multi builders; all throw before sending. */
 import type { ACL } from "../jute/records.ts";
 import { OPEN_ACL_UNSAFE } from "../protocol/acl.ts";
-import { ErrorCode, ZooKeeperError, badArguments } from "../protocol/errors.ts";
+import { badArguments, ErrorCode, ZooKeeperError } from "../protocol/errors.ts";
 import type { OpName } from "../protocol/opcodes.ts";
 
 const EMPTY = new Uint8Array(0);
@@ -9,9 +9,15 @@ const EMPTY = new Uint8Array(0);
 /** Node data: a Uint8Array (absent = empty) no larger than the frame limit. */
 export function validData(data: unknown, op: OpName, path: string, maxFrameSize: number): Uint8Array {
   if (data === undefined) return EMPTY;
-  if (!(data instanceof Uint8Array)) throw badArguments(`data must be a Uint8Array, got ${data === null ? "null" : typeof data}`, op, path);
+  if (!(data instanceof Uint8Array)) {
+    throw badArguments(`data must be a Uint8Array, got ${data === null ? "null" : typeof data}`, op, path);
+  }
   if (data.length > maxFrameSize) {
-    throw badArguments(`data of ${data.length} bytes exceeds the ${maxFrameSize}-byte frame limit (jute.maxbuffer)`, op, path);
+    throw badArguments(
+      `data of ${data.length} bytes exceeds the ${maxFrameSize}-byte frame limit (jute.maxbuffer)`,
+      op,
+      path,
+    );
   }
   return data;
 }
@@ -34,7 +40,13 @@ export function validACL(acl: unknown, op: OpName, path: string): readonly ACL[]
     // perms goes on the wire as an int32: a larger number would wrap into other permissions.
     return isInt32(perms) && typeof id?.scheme === "string" && typeof id.id === "string";
   });
-  if (!ok) throw new ZooKeeperError(ErrorCode.InvalidACL, { op, path, message: "the ACL must be a non-empty list of { perms, id: { scheme, id } }" });
+  if (!ok) {
+    throw new ZooKeeperError(ErrorCode.InvalidACL, {
+      op,
+      path,
+      message: "the ACL must be a non-empty list of { perms, id: { scheme, id } }",
+    });
+  }
   return acl as readonly ACL[];
 }
 

@@ -125,11 +125,13 @@ export class WaitingQueue {
     for (let head = this.#queued.peek(); head !== undefined; head = this.#queued.peek()) {
       if (now - Math.max(head.since, this.hooks.disconnectedAt()) < limit) break;
       this.#queued.shift();
-      head.request.fail(new ZooKeeperError(ErrorCode.ConnectionLoss, {
-        op: head.request.op,
-        path: head.request.path,
-        message: `no connection to the ensemble within ${limit} ms`,
-      }));
+      head.request.fail(
+        new ZooKeeperError(ErrorCode.ConnectionLoss, {
+          op: head.request.op,
+          path: head.request.path,
+          message: `no connection to the ensemble within ${limit} ms`,
+        }),
+      );
     }
     if (this.#queued.length === 0) this.stop();
   }

@@ -10,7 +10,7 @@
  * connection drops, `{ type: "None", state: "SyncConnected" }` once the watch is active again.
  * A consumer re-reads what it tracks on the latter.
  */
-import { ErrorCode, ZooKeeperError, badArguments } from "../protocol/errors.ts";
+import { badArguments, ErrorCode, ZooKeeperError } from "../protocol/errors.ts";
 import type { WatchedEvent, Watcher } from "../protocol/events.ts";
 import { Queue } from "./queue.ts";
 import type { AddWatchMode } from "./operations.ts";
@@ -25,7 +25,9 @@ export class WatchOverflowError extends Error {
   override readonly name = "WatchOverflowError";
 
   constructor(readonly path: string, readonly bufferSize: number) {
-    super(`more than ${bufferSize} events for ${path} waited for the consumer; the watch was stopped (raise bufferSize, or use overflow: "dropOldest")`);
+    super(
+      `more than ${bufferSize} events for ${path} waited for the consumer; the watch was stopped (raise bufferSize, or use overflow: "dropOldest")`,
+    );
   }
 }
 
@@ -105,8 +107,11 @@ export function openWatchStream(hooks: WatchStreamHooks): WatchStream {
     if (ended) return;
     if (event.type === "None") {
       // Per-call watchers hear only the states after which their watch can never fire.
-      if (event.state === "Expired") end(new ZooKeeperError(ErrorCode.SessionExpired, { op: "addWatch", path: hooks.path }));
-      else if (event.state === "AuthFailed") end(new ZooKeeperError(ErrorCode.AuthFailed, { op: "addWatch", path: hooks.path }));
+      if (event.state === "Expired") {
+        end(new ZooKeeperError(ErrorCode.SessionExpired, { op: "addWatch", path: hooks.path }));
+      } else if (event.state === "AuthFailed") {
+        end(new ZooKeeperError(ErrorCode.AuthFailed, { op: "addWatch", path: hooks.path }));
+      }
       return;
     }
     if (event.type === "PersistentWatchRemoved") {
@@ -119,7 +124,11 @@ export function openWatchStream(hooks: WatchStreamHooks): WatchStream {
   };
 
   const terminal = (event: StateEvent): ZooKeeperError | undefined => {
-    const code = event === "expired" ? ErrorCode.SessionExpired : event === "authFailed" ? ErrorCode.AuthFailed : undefined;
+    const code = event === "expired"
+      ? ErrorCode.SessionExpired
+      : event === "authFailed"
+      ? ErrorCode.AuthFailed
+      : undefined;
     return code === undefined ? undefined : new ZooKeeperError(code, { op: "addWatch", path: hooks.path });
   };
   const offSession = hooks.onState((event) => {
@@ -218,8 +227,16 @@ export function openWatchStream(hooks: WatchStreamHooks): WatchStream {
 
 /** What {@link watchStream} needs of a client. */
 export interface StreamingClient {
-  addWatch(path: string, watcher: Watcher, options: { readonly mode: AddWatchMode; readonly signal: AbortSignal | undefined }): Promise<void>;
-  removeWatches(path: string, type: "persistent" | "persistentRecursive", options: { readonly watcher: Watcher; readonly local: true }): Promise<void>;
+  addWatch(
+    path: string,
+    watcher: Watcher,
+    options: { readonly mode: AddWatchMode; readonly signal: AbortSignal | undefined },
+  ): Promise<void>;
+  removeWatches(
+    path: string,
+    type: "persistent" | "persistentRecursive",
+    options: { readonly watcher: Watcher; readonly local: true },
+  ): Promise<void>;
   on(type: "state", listener: (event: StateEvent) => void): () => void;
   exists(path: string): Promise<unknown>;
 }
@@ -239,8 +256,14 @@ export function watchStream(client: StreamingClient, path: string, options: Watc
     bufferSize,
     overflow,
     signal: options.signal,
-    register: (watcher) => (problem ? Promise.reject(problem) : client.addWatch(path, watcher, { mode, signal: options.signal })),
-    unregister: (watcher) => client.removeWatches(path, mode === "persistent" ? "persistent" : "persistentRecursive", { watcher, local: true }),
+    register: (
+      watcher,
+    ) => (problem ? Promise.reject(problem) : client.addWatch(path, watcher, { mode, signal: options.signal })),
+    unregister: (watcher) =>
+      client.removeWatches(path, mode === "persistent" ? "persistent" : "persistentRecursive", {
+        watcher,
+        local: true,
+      }),
     onState: (listener) => client.on("state", listener),
     resync: () => client.exists(path),
   });

@@ -43,7 +43,7 @@ export class WatchRegistry {
   add(kind: WatchKind, serverPath: string, watcher: Watcher): void {
     const table = this.tables[kind];
     let set = table.get(serverPath);
-    if (set === undefined) table.set(serverPath, (set = new Set()));
+    if (set === undefined) table.set(serverPath, set = new Set());
     set.add(watcher);
   }
 
@@ -61,11 +61,11 @@ export class WatchRegistry {
     };
     const copy = (kind: WatchKind, path: string) => {
       const set = this.tables[kind].get(path);
-      if (set !== undefined) for (const w of set) out.add(w);
+      if (set !== undefined) { for (const w of set) out.add(w); }
     };
     const recursive = () => {
       if (this.tables.persistentRecursive.size === 0) return;
-      for (let p = serverPath; ; p = parentPath(p)) {
+      for (let p = serverPath;; p = parentPath(p)) {
         copy("persistentRecursive", p);
         if (p === "/") break;
       }
@@ -129,7 +129,11 @@ export class WatchRegistry {
    * data or child table on a standard removal, §9.9; the server watch left behind sends only
    * events the persistent watch receives anyway).
    */
-  remove(type: WatcherType, serverPath: string, watcher?: Watcher): { removed: Map<Watcher, WatchKind[]>; stillWatched: boolean } {
+  remove(
+    type: WatcherType,
+    serverPath: string,
+    watcher?: Watcher,
+  ): { removed: Map<Watcher, WatchKind[]>; stillWatched: boolean } {
     const removed = new Map<Watcher, WatchKind[]>();
     let stillWatched = false;
     for (const kind of kindsOfType[type]) {

@@ -5,15 +5,15 @@
  * events, and re-arms every watch with SetWatches batches after a reconnect. The session and
  * the client reach the tables only through it.
  */
-import { type WatchLists, type WatcherEventRecord, writeSetWatches } from "../jute/records.ts";
-import { ErrorCode, ZooKeeperError, badArguments } from "../protocol/errors.ts";
-import { type WatchedEvent, type Watcher, eventTypeName } from "../protocol/events.ts";
+import { type WatcherEventRecord, type WatchLists, writeSetWatches } from "../jute/records.ts";
+import { badArguments, ErrorCode, ZooKeeperError } from "../protocol/errors.ts";
+import { eventTypeName, type WatchedEvent, type Watcher } from "../protocol/events.ts";
 import { OpCode } from "../protocol/opcodes.ts";
 import { type Chroot, validatePath } from "../protocol/paths.ts";
 import type { Logger } from "./logger.ts";
 import { type AddWatchMode, type Operation, operations } from "./operations.ts";
 import type { Request } from "./request.ts";
-import { type WatchKind, WatchRegistry, type WatcherType, WatcherTypeCode, batchWatchLists } from "./watch-tables.ts";
+import { batchWatchLists, type WatcherType, WatcherTypeCode, type WatchKind, WatchRegistry } from "./watch-tables.ts";
 
 /**
  * What became of the session's watches: after a reconnect, which SetWatches re-armed and which
@@ -87,11 +87,17 @@ export class Watches {
   }
 
   /** Adds a persistent watch (addWatch, 3.6+); see `ZooKeeperClient.addWatch`. */
-  add(path: string, watcher: Watcher, options: { readonly mode?: AddWatchMode; readonly signal?: AbortSignal }): Promise<void> {
+  add(
+    path: string,
+    watcher: Watcher,
+    options: { readonly mode?: AddWatchMode; readonly signal?: AbortSignal },
+  ): Promise<void> {
     validatePath(path, "addWatch");
     if (typeof watcher !== "function") throw badArguments("watcher must be a function", "addWatch", path);
     const mode = options.mode ?? "persistent";
-    if (mode !== "persistent" && mode !== "persistent-recursive") throw badArguments(`unknown watch mode ${String(mode)}`, "addWatch", path);
+    if (mode !== "persistent" && mode !== "persistent-recursive") {
+      throw badArguments(`unknown watch mode ${String(mode)}`, "addWatch", path);
+    }
     const kind: WatchKind = mode === "persistent" ? "persistent" : "persistentRecursive";
     const serverPath = this.hooks.chroot.toServer(path);
     // Abandoned after it was sent, the watch may be set on the server all the same: unless
@@ -118,9 +124,15 @@ export class Watches {
   }
 
   /** Removes watches (removeWatches, §9.9); see `ZooKeeperClient.removeWatches`. */
-  remove(path: string, type: WatcherType, options: { readonly watcher?: Watcher; readonly local?: boolean }): Promise<void> {
+  remove(
+    path: string,
+    type: WatcherType,
+    options: { readonly watcher?: Watcher; readonly local?: boolean },
+  ): Promise<void> {
     validatePath(path, "removeWatches");
-    if (!Object.hasOwn(WatcherTypeCode, type)) throw badArguments(`unknown watcher type ${String(type)}`, "removeWatches", path);
+    if (!Object.hasOwn(WatcherTypeCode, type)) {
+      throw badArguments(`unknown watcher type ${String(type)}`, "removeWatches", path);
+    }
     const serverPath = this.hooks.chroot.toServer(path);
     const tables = this.#tables;
     if (!tables.has(type, serverPath, options.watcher)) {
@@ -129,7 +141,16 @@ export class Watches {
     const { removed, stillWatched } = tables.remove(type, serverPath, options.watcher);
     const announce = (state: WatchedEvent["state"]) => {
       for (const [watcher, kinds] of removed) {
-        const types = new Set(kinds.map((k) => (k === "child" ? "ChildWatchRemoved" : k === "data" || k === "exist" ? "DataWatchRemoved" : "PersistentWatchRemoved")));
+        const types = new Set(
+          kinds.map((
+            k,
+          ) => (k === "child"
+            ? "ChildWatchRemoved"
+            : k === "data" || k === "exist"
+            ? "DataWatchRemoved"
+            : "PersistentWatchRemoved")
+          ),
+        );
         for (const eventType of types) this.deliver(watcher, { type: eventType, state, path });
       }
     };
@@ -167,7 +188,12 @@ export class Watches {
    * report of its own); a connection lost meanwhile retries them all at the next handshake,
    * which reports instead.
    */
-  restore(send: (request: Request) => void, relativeZxid: bigint, ended: () => boolean, report: (report: WatchReport) => void): void {
+  restore(
+    send: (request: Request) => void,
+    relativeZxid: bigint,
+    ended: () => boolean,
+    report: (report: WatchReport) => void,
+  ): void {
     const batches = batchWatchLists(this.#tables.lists(), this.hooks.maxFrameSize);
     if (batches.length === 0) return;
     const restored: WatchLists[] = [];
@@ -176,7 +202,12 @@ export class Watches {
     let interrupted = false;
     const settle = () => {
       if (--open > 0 || interrupted || ended()) return;
-      report({ reason: "reconnected", relativeZxid, restored: this.#clientPaths(restored), lost: this.#clientPaths(lost) });
+      report({
+        reason: "reconnected",
+        relativeZxid,
+        restored: this.#clientPaths(restored),
+        lost: this.#clientPaths(lost),
+      });
     };
     const log = this.hooks.log;
     for (const batch of batches) {
@@ -214,6 +245,12 @@ export class Watches {
   #clientPaths(parts: readonly WatchLists[]): WatchLists {
     const chroot = this.hooks.chroot;
     const of = (kind: keyof WatchLists) => parts.flatMap((p) => p[kind].map((path) => chroot.toClient(path)));
-    return { data: of("data"), exist: of("exist"), child: of("child"), persistent: of("persistent"), persistentRecursive: of("persistentRecursive") };
+    return {
+      data: of("data"),
+      exist: of("exist"),
+      child: of("child"),
+      persistent: of("persistent"),
+      persistentRecursive: of("persistentRecursive"),
+    };
   }
 }

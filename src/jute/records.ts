@@ -216,7 +216,13 @@ export function writeSetACLRequest(w: JuteWriter, path: string, acl: readonly AC
 }
 
 /** `ReconfigRequest` (§6.6): null strings are left out; `curConfigId` -1 skips the version check. */
-export function writeReconfigRequest(w: JuteWriter, joining: string | null, leaving: string | null, members: string | null, curConfigId: bigint): void {
+export function writeReconfigRequest(
+  w: JuteWriter,
+  joining: string | null,
+  leaving: string | null,
+  members: string | null,
+  curConfigId: bigint,
+): void {
   w.string(joining).string(leaving).string(members).long(curConfigId);
 }
 

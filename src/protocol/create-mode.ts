@@ -46,11 +46,22 @@ export interface CreateWire {
 export function createWire(mode: unknown, ttl: unknown, path?: string): CreateWire {
   const info = typeof mode === "string" && Object.hasOwn(modes, mode) ? modes[mode as CreateMode] : undefined;
   if (info === undefined) {
-    throw badArguments(`unknown create mode ${JSON.stringify(mode)}; use one of ${Object.keys(modes).join(", ")}`, "create", path);
+    throw badArguments(
+      `unknown create mode ${JSON.stringify(mode)}; use one of ${Object.keys(modes).join(", ")}`,
+      "create",
+      path,
+    );
   }
   if (!info.ttl) {
-    if (ttl !== undefined) throw badArguments(`a ttl is only allowed with the persistent-ttl modes, not ${mode}`, "create", path);
-    return { opcode: info.flags === 4 ? OpCode.createContainer : OpCode.create2, flags: info.flags, sequential: info.sequential, ttl: undefined };
+    if (ttl !== undefined) {
+      throw badArguments(`a ttl is only allowed with the persistent-ttl modes, not ${mode}`, "create", path);
+    }
+    return {
+      opcode: info.flags === 4 ? OpCode.createContainer : OpCode.create2,
+      flags: info.flags,
+      sequential: info.sequential,
+      ttl: undefined,
+    };
   }
   let t: bigint;
   if (typeof ttl === "bigint") t = ttl;

@@ -61,13 +61,17 @@ export function parseMemberLine(line: string): EnsembleMember | string {
     const parts = hostAndPorts(address.trim());
     if (typeof parts === "string") return `${parts} in ${JSON.stringify(line)}`;
     const [host, quorum, election, given] = parts;
-    if (parts.length < 3 || parts.length > 4) return `expected host:quorumPort:electionPort[:role], got ${JSON.stringify(address)}`;
+    if (parts.length < 3 || parts.length > 4) {
+      return `expected host:quorumPort:electionPort[:role], got ${JSON.stringify(address)}`;
+    }
     const quorumPort = port(quorum);
     const electionPort = port(election);
     if (quorumPort === undefined || electionPort === undefined) return `invalid port in ${JSON.stringify(address)}`;
     if (given !== undefined) {
       const lower = given.toLowerCase();
-      if (lower !== "participant" && lower !== "observer") return `unknown role ${JSON.stringify(given)} in ${JSON.stringify(line)}`;
+      if (lower !== "participant" && lower !== "observer") {
+        return `unknown role ${JSON.stringify(given)} in ${JSON.stringify(line)}`;
+      }
       if (role !== undefined && role !== lower) return `conflicting roles in ${JSON.stringify(line)}`;
       role = lower;
     }

@@ -133,11 +133,20 @@ export class ZooKeeperError extends Error {
     const code = errorCodeName(errno);
     const what = details.message ?? explanations[code] ?? `error ${errno}`;
     const where = [details.op, details.path].filter(Boolean).join(" ");
-    super(`${code} (${errno})${where ? ` on ${where}` : ""}: ${what}`, details.cause === undefined ? undefined : { cause: details.cause });
+    super(
+      `${code} (${errno})${where ? ` on ${where}` : ""}: ${what}`,
+      details.cause === undefined ? undefined : { cause: details.cause },
+    );
     this.code = code;
     this.errno = errno;
     // Only the fields that apply are set, so errors print without noise.
-    const self = this as { op?: OpName | "connect"; path?: string; opIndex?: number; results?: readonly unknown[]; outcomeUnknown?: true };
+    const self = this as {
+      op?: OpName | "connect";
+      path?: string;
+      opIndex?: number;
+      results?: readonly unknown[];
+      outcomeUnknown?: true;
+    };
     if (details.op !== undefined) self.op = details.op;
     if (details.path !== undefined) self.path = details.path;
     if (details.opIndex !== undefined) self.opIndex = details.opIndex;

@@ -38,7 +38,16 @@ export type OpName = keyof typeof OpCode;
 
 /** Operations that change the tree or the ensemble: a lost reply leaves their outcome unknown. */
 export const WRITE_OPS: ReadonlySet<OpName> = new Set<OpName>([
-  "create", "create2", "createContainer", "createTTL", "delete", "deleteContainer", "setData", "setACL", "multi", "reconfig",
+  "create",
+  "create2",
+  "createContainer",
+  "createTTL",
+  "delete",
+  "deleteContainer",
+  "setData",
+  "setACL",
+  "multi",
+  "reconfig",
 ]);
 
 /** Special xids (§4.2): never taken from the counter. */

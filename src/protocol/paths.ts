@@ -17,8 +17,10 @@ export function pathProblem(path: unknown): string | undefined {
     if (c === 0x2f) {
       const length = i - componentStart;
       if (length === 0) return `empty path component at index ${i}`;
-      if (length <= 2 && path.charCodeAt(componentStart) === 0x2e &&
-        (length === 1 || path.charCodeAt(componentStart + 1) === 0x2e)) {
+      if (
+        length <= 2 && path.charCodeAt(componentStart) === 0x2e &&
+        (length === 1 || path.charCodeAt(componentStart + 1) === 0x2e)
+      ) {
         return `relative path component "${path.slice(componentStart, i)}" at index ${componentStart}`;
       }
       componentStart = i + 1;
@@ -40,7 +42,11 @@ export function pathProblem(path: unknown): string | undefined {
 export function validatePath(path: unknown, op?: OpName, sequential = false): string {
   const problem = pathProblem(sequential && typeof path === "string" ? `${path}1` : path);
   if (problem !== undefined) {
-    throw badArguments(`invalid path ${JSON.stringify(path)}: ${problem}`, op, typeof path === "string" ? path : undefined);
+    throw badArguments(
+      `invalid path ${JSON.stringify(path)}: ${problem}`,
+      op,
+      typeof path === "string" ? path : undefined,
+    );
   }
   return path as string;
 }

@@ -70,7 +70,9 @@ function directives(text: string): [string, string][] {
     while (i < text.length && !isSpace(text[i]) && !'=,"'.includes(text[i] as string)) i++;
     const name = text.slice(nameStart, i).toLowerCase();
     skipSpace();
-    if (name === "" || text[i] !== "=") throw failure(`malformed DIGEST-MD5 message: expected name=value at byte ${nameStart}`);
+    if (name === "" || text[i] !== "=") {
+      throw failure(`malformed DIGEST-MD5 message: expected name=value at byte ${nameStart}`);
+    }
     i++;
     skipSpace();
     let value = "";
@@ -109,7 +111,9 @@ function decodeValue(value: string, utf8: boolean): string {
  * throw `AuthFailed`, as does anything unparseable.
  */
 export function parseDigestChallenge(token: Uint8Array): DigestChallenge {
-  if (token.length > MAX_CHALLENGE) throw failure(`DIGEST-MD5 challenge of ${token.length} bytes exceeds ${MAX_CHALLENGE}`);
+  if (token.length > MAX_CHALLENGE) {
+    throw failure(`DIGEST-MD5 challenge of ${token.length} bytes exceeds ${MAX_CHALLENGE}`);
+  }
   const pairs = directives(Buffer.from(token.buffer, token.byteOffset, token.byteLength).toString("latin1"));
   const seen = new Map<string, string>();
   const realms: string[] = [];
@@ -120,9 +124,13 @@ export function parseDigestChallenge(token: Uint8Array): DigestChallenge {
     seen.set(name, value);
   }
   const charset = seen.get("charset");
-  if (charset !== undefined && charset.toLowerCase() !== "utf-8") throw failure(`DIGEST-MD5 challenge has unknown charset ${JSON.stringify(charset)}`);
+  if (charset !== undefined && charset.toLowerCase() !== "utf-8") {
+    throw failure(`DIGEST-MD5 challenge has unknown charset ${JSON.stringify(charset)}`);
+  }
   const algorithm = seen.get("algorithm");
-  if (algorithm?.toLowerCase() !== "md5-sess") throw failure(`DIGEST-MD5 challenge needs algorithm=md5-sess, got ${JSON.stringify(algorithm ?? null)}`);
+  if (algorithm?.toLowerCase() !== "md5-sess") {
+    throw failure(`DIGEST-MD5 challenge needs algorithm=md5-sess, got ${JSON.stringify(algorithm ?? null)}`);
+  }
   const nonce = seen.get("nonce");
   if (nonce === undefined || nonce === "") throw failure("DIGEST-MD5 challenge has no nonce");
   const qop = (seen.get("qop") ?? "auth").split(",").map((q) => q.trim()).filter((q) => q !== "");
@@ -168,7 +176,11 @@ function hex(bytes: Uint8Array): string {
  * `rspauth` the server must answer with. The first offered realm is used. Throws `AuthFailed`
  * when a name or password cannot be sent in the server's charset.
  */
-export function digestResponse(challenge: DigestChallenge, credentials: DigestCredentials, cnonce: string): DigestResponse {
+export function digestResponse(
+  challenge: DigestChallenge,
+  credentials: DigestCredentials,
+  cnonce: string,
+): DigestResponse {
   const { username, password } = credentials;
   if (!challenge.utf8 && !(isLatin1(username) && isLatin1(password))) {
     throw failure("the user name or password has characters beyond ISO 8859-1 and the server does not accept UTF-8");
@@ -180,7 +192,8 @@ export function digestResponse(challenge: DigestChallenge, credentials: DigestCr
   const secret = md5(hashBytes(username), ":", hashBytes(realm ?? ""), ":", hashBytes(password));
   const ha1 = hex(md5(secret, ":", wire(challenge.nonce), ":", wire(cnonce)));
   // rspauth differs from the response only in A2's missing "AUTHENTICATE" (§2.1.3).
-  const kd = (a2: string) => hex(md5(ha1, ":", wire(challenge.nonce), ":", nc, ":", wire(cnonce), ":auth:", hex(md5(wire(a2)))));
+  const kd = (a2: string) =>
+    hex(md5(ha1, ":", wire(challenge.nonce), ":", nc, ":", wire(cnonce), ":auth:", hex(md5(wire(a2)))));
   const fields = [
     ...(challenge.utf8 ? ["charset=utf-8"] : []),
     `username=${quote(username)}`,
@@ -200,7 +213,9 @@ export function checkRspauth(token: Uint8Array, expected: string): void {
   const pairs = directives(Buffer.from(token.buffer, token.byteOffset, token.byteLength).toString("latin1"));
   const rspauth = pairs.find(([name]) => name === "rspauth")?.[1];
   if (rspauth === undefined) throw failure("the server's last DIGEST-MD5 message has no rspauth");
-  if (rspauth.toLowerCase() !== expected) throw failure("the server's rspauth is wrong: it does not know the password (or is not the server asked for)");
+  if (rspauth.toLowerCase() !== expected) {
+    throw failure("the server's rspauth is wrong: it does not know the password (or is not the server asked for)");
+  }
 }
 
 /** A random client nonce (RFC 2831 asks for at least 64 bits of entropy). */
@@ -212,7 +227,10 @@ export function randomCnonce(): string {
  * The client side of one DIGEST-MD5 exchange: an empty first token, the response to the
  * challenge, then the check of `rspauth`.
  */
-export function digestMd5Conversation(credentials: DigestCredentials, cnonce: string = randomCnonce()): SaslConversation {
+export function digestMd5Conversation(
+  credentials: DigestCredentials,
+  cnonce: string = randomCnonce(),
+): SaslConversation {
   let expected: string | undefined;
   let done = false;
   return {
@@ -221,7 +239,9 @@ export function digestMd5Conversation(credentials: DigestCredentials, cnonce: st
       if (done) throw failure("the server sent DIGEST-MD5 data after the exchange completed");
       if (expected === undefined) {
         // What a ZooKeeper server without a JAAS Server section answers (it logs "saslServer is null").
-        if (serverToken.length === 0) throw failure("the server sent no DIGEST-MD5 challenge: is SASL configured on it (a JAAS Server section)?");
+        if (serverToken.length === 0) {
+          throw failure("the server sent no DIGEST-MD5 challenge: is SASL configured on it (a JAAS Server section)?");
+        }
         const response = digestResponse(parseDigestChallenge(serverToken), credentials, cnonce);
         expected = response.rspauth;
         return response.token;

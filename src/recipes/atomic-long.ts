@@ -106,7 +106,12 @@ export class DistributedAtomicLong {
   /** The current value (0 if the node does not exist); always succeeds. */
   async get(): Promise<AtomicValue<bigint>> {
     const { value } = await this.#read();
-    return result({ succeeded: true, preValue: value, postValue: value }, { optimisticTries: 0, promotedLockTries: 0 }, 0, 0);
+    return result(
+      { succeeded: true, preValue: value, postValue: value },
+      { optimisticTries: 0, promotedLockTries: 0 },
+      0,
+      0,
+    );
   }
 
   /** Adds 1. */
@@ -148,7 +153,12 @@ export class DistributedAtomicLong {
     if (current.version !== undefined && current.value === expected && current.empty === false) {
       succeeded = await this.#write(bytes, current.version);
     }
-    return result({ succeeded, preValue: current.value, postValue: succeeded ? value : current.value }, { optimisticTries: 1, promotedLockTries: 0 }, 0, 0);
+    return result(
+      { succeeded, preValue: current.value, postValue: succeeded ? value : current.value },
+      { optimisticTries: 1, promotedLockTries: 0 },
+      0,
+      0,
+    );
   }
 
   /** Writes `value` unconditionally, creating the node if needed. */
@@ -173,12 +183,19 @@ export class DistributedAtomicLong {
     const started = Date.now();
     let attempt = await this.#tryRepeatedly(make, this.#retry, () => tries.optimisticTries++, options.signal);
     const optimisticTimeMs = Date.now() - started;
-    if (attempt.succeeded || this.#mutex === undefined || this.#promoted === undefined) return result(attempt, tries, optimisticTimeMs, 0);
+    if (attempt.succeeded || this.#mutex === undefined || this.#promoted === undefined) {
+      return result(attempt, tries, optimisticTimeMs, 0);
+    }
     const promotedStart = Date.now();
     try {
       const lease = await this.#mutex.acquire({ timeout: this.#promoted.timeout, signal: options.signal });
       try {
-        attempt = await this.#tryRepeatedly(make, { ...DEFAULT_ATOMIC_RETRY, maxRetries: 0, ...this.#promoted.retry }, () => tries.promotedLockTries++, options.signal);
+        attempt = await this.#tryRepeatedly(
+          make,
+          { ...DEFAULT_ATOMIC_RETRY, maxRetries: 0, ...this.#promoted.retry },
+          () => tries.promotedLockTries++,
+          options.signal,
+        );
       } finally {
         await lease.release();
       }
@@ -189,12 +206,22 @@ export class DistributedAtomicLong {
     return result(attempt, tries, optimisticTimeMs, Date.now() - promotedStart);
   }
 
-  async #tryRepeatedly(make: (previous: bigint) => bigint, policy: RetryPolicy, count: () => void, signal: AbortSignal | undefined): Promise<Attempt> {
-    for (let retry = 0; ; retry++) {
+  async #tryRepeatedly(
+    make: (previous: bigint) => bigint,
+    policy: RetryPolicy,
+    count: () => void,
+    signal: AbortSignal | undefined,
+  ): Promise<Attempt> {
+    for (let retry = 0;; retry++) {
       count();
       const attempt = await this.#tryOnce(make);
       if (attempt.succeeded || retry >= (policy.maxRetries ?? 0)) return attempt;
-      await sleep((policy.sleepMs ?? backoffSleep)(retry, policy), signal, `updating the counter ${this.#path}`, this.#path);
+      await sleep(
+        (policy.sleepMs ?? backoffSleep)(retry, policy),
+        signal,
+        `updating the counter ${this.#path}`,
+        this.#path,
+      );
     }
   }
 
@@ -203,7 +230,9 @@ export class DistributedAtomicLong {
     const current = await this.#read();
     const next = make(current.value);
     const bytes = encodeLong(next);
-    const succeeded = current.version === undefined ? await createUnlessExists(this.#zk, this.#path, bytes) : await this.#write(bytes, current.version);
+    const succeeded = current.version === undefined
+      ? await createUnlessExists(this.#zk, this.#path, bytes)
+      : await this.#write(bytes, current.version);
     return { succeeded, preValue: current.value, postValue: succeeded ? next : current.value };
   }
 

@@ -51,7 +51,10 @@ export function changeOnRead(cached: ChildData | undefined, read: ChildData): Ca
  * changed when its `mzxid` differs (new data, or deleted and re-created in between); a stat
  * that differs only in its children's counters is no change, as in Curator.
  */
-export function diffTrees(cached: ReadonlyMap<string, ChildData>, fresh: ReadonlyMap<string, ChildData>): CacheChange[] {
+export function diffTrees(
+  cached: ReadonlyMap<string, ChildData>,
+  fresh: ReadonlyMap<string, ChildData>,
+): CacheChange[] {
   const changes: CacheChange[] = [];
   const byPath = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
   for (const path of [...cached.keys()].filter((p) => !fresh.has(p)).sort(byPath).reverse()) {
@@ -61,7 +64,9 @@ export function diffTrees(cached: ReadonlyMap<string, ChildData>, fresh: Readonl
     const before = cached.get(path);
     const after = fresh.get(path)!;
     if (before === undefined) changes.push({ type: "NODE_CREATED", oldData: undefined, data: after });
-    else if (before.stat.mzxid !== after.stat.mzxid) changes.push({ type: "NODE_CHANGED", oldData: before, data: after });
+    else if (before.stat.mzxid !== after.stat.mzxid) {
+      changes.push({ type: "NODE_CHANGED", oldData: before, data: after });
+    }
   }
   return changes;
 }

@@ -6,6 +6,11 @@ export type { RecipeClient } from "./recipe-client.ts";
 export type { WaitOptions } from "./wait.ts";
 export { InterProcessReadWriteLock } from "./read-write-lock.ts";
 export { InterProcessSemaphoreV2 } from "./semaphore.ts";
-export { LeaderSelector, type LeaderSelectorListener, type LeaderSelectorOptions, type LeaderSelectorState } from "./leader-selector.ts";
+export {
+  LeaderSelector,
+  type LeaderSelectorListener,
+  type LeaderSelectorOptions,
+  type LeaderSelectorState,
+} from "./leader-selector.ts";
 export { DistributedBarrier } from "./distributed-barrier.ts";
 export { DistributedDoubleBarrier } from "./double-barrier.ts";

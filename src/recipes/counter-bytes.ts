@@ -15,7 +15,9 @@ const INT64_MAX = 2n ** 63n - 1n;
 
 /** `count` as SharedCount's 4 big-endian bytes; RangeError unless it is a 32-bit signed integer. */
 export function encodeCount(count: number): Uint8Array {
-  if (!Number.isInteger(count) || count < INT32_MIN || count > INT32_MAX) throw new RangeError(`a SharedCount holds a 32-bit signed integer, not ${count}`);
+  if (!Number.isInteger(count) || count < INT32_MIN || count > INT32_MAX) {
+    throw new RangeError(`a SharedCount holds a 32-bit signed integer, not ${count}`);
+  }
   const bytes = new Uint8Array(4);
   new DataView(bytes.buffer).setInt32(0, count);
   return bytes;
@@ -29,7 +31,9 @@ export function decodeCount(data: Uint8Array, path?: string): number {
 
 /** `value` as DistributedAtomicLong's 8 big-endian bytes; RangeError outside the 64-bit signed range. */
 export function encodeLong(value: bigint): Uint8Array {
-  if (typeof value !== "bigint" || value < INT64_MIN || value > INT64_MAX) throw new RangeError(`a DistributedAtomicLong holds a 64-bit signed integer, not ${String(value)}`);
+  if (typeof value !== "bigint" || value < INT64_MIN || value > INT64_MAX) {
+    throw new RangeError(`a DistributedAtomicLong holds a 64-bit signed integer, not ${String(value)}`);
+  }
   const bytes = new Uint8Array(8);
   new DataView(bytes.buffer).setBigInt64(0, value);
   return bytes;
@@ -52,5 +56,9 @@ export function addLong(a: bigint, b: bigint): bigint {
 
 function corrupt(data: Uint8Array, expected: string, path: string | undefined): RecipeError {
   const shown = Array.from(data.subarray(0, 16), (b) => b.toString(16).padStart(2, "0")).join(" ");
-  return new RecipeError("CORRUPT_VALUE", `${path ?? "the node"} holds ${data.length} bytes [${shown}${data.length > 16 ? " …" : ""}], not ${expected}`, { path });
+  return new RecipeError(
+    "CORRUPT_VALUE",
+    `${path ?? "the node"} holds ${data.length} bytes [${shown}${data.length > 16 ? " …" : ""}], not ${expected}`,
+    { path },
+  );
 }

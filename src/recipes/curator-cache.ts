@@ -114,10 +114,14 @@ export class CuratorCache implements AsyncDisposable {
   /** A cache of `path` (and, by default, every node below it). Nothing is read before `start()`. */
   constructor(zk: CacheClient, path: string, options: CuratorCacheOptions = {}) {
     const bufferSize = options.bufferSize ?? 65_536;
-    if (!Number.isInteger(bufferSize) || bufferSize < 1) throw new RangeError(`bufferSize must be a positive integer, not ${bufferSize}`);
+    if (!Number.isInteger(bufferSize) || bufferSize < 1) {
+      throw new RangeError(`bufferSize must be a positive integer, not ${bufferSize}`);
+    }
     const flags = new Set(options.options ?? []);
     for (const flag of flags) {
-      if (flag !== "SINGLE_NODE_CACHE" && flag !== "DO_NOT_CLEAR_ON_CLOSE") throw new RangeError(`unknown CuratorCache option ${String(flag)}`);
+      if (flag !== "SINGLE_NODE_CACHE" && flag !== "DO_NOT_CLEAR_ON_CLOSE") {
+        throw new RangeError(`unknown CuratorCache option ${String(flag)}`);
+      }
     }
     this.#zk = zk;
     this.#path = path;
@@ -127,7 +131,10 @@ export class CuratorCache implements AsyncDisposable {
   }
 
   /** Curator's `listenable()`: add or remove listeners (`addListener` returns a remover too). */
-  listenable(): { addListener(listener: CuratorCacheListener): () => void; removeListener(listener: CuratorCacheListener): void } {
+  listenable(): {
+    addListener(listener: CuratorCacheListener): () => void;
+    removeListener(listener: CuratorCacheListener): void;
+  } {
     return {
       addListener: (listener) => {
         this.#listeners.add(listener);
@@ -148,9 +155,15 @@ export class CuratorCache implements AsyncDisposable {
    * closes or the session ends before that. Once only.
    */
   start(): Promise<void> {
-    if (this.#state !== "LATENT") return Promise.reject(new RecipeError("ILLEGAL_STATE", `the cache of ${this.#path} was already started`, { path: this.#path }));
+    if (this.#state !== "LATENT") {
+      return Promise.reject(
+        new RecipeError("ILLEGAL_STATE", `the cache of ${this.#path} was already started`, { path: this.#path }),
+      );
+    }
     this.#state = "STARTED";
-    const ready = new Promise<void>((resolve, reject) => { this.#ready = { resolve, reject }; });
+    const ready = new Promise<void>((resolve, reject) => {
+      this.#ready = { resolve, reject };
+    });
     this.#offState = this.#zk.on("state", (event) => this.#onState(event));
     this.#follow();
     return ready;
@@ -178,7 +191,9 @@ export class CuratorCache implements AsyncDisposable {
     this.#generation++;
     this.#offState?.();
     if (this.#clearOnClose) this.#storage = new Map();
-    this.#ready?.reject(new RecipeError("CLOSED", `the cache of ${this.#path} was closed before its initial load`, { path: this.#path }));
+    this.#ready?.reject(
+      new RecipeError("CLOSED", `the cache of ${this.#path} was closed before its initial load`, { path: this.#path }),
+    );
     const stream = this.#stream;
     this.#stream = undefined;
     await stream?.close();
@@ -193,7 +208,10 @@ export class CuratorCache implements AsyncDisposable {
     const generation = ++this.#generation;
     const old = this.#stream;
     void old?.close().catch(() => {});
-    const stream = this.#zk.watch(this.#path, { mode: this.#recursive ? "persistent-recursive" : "persistent", bufferSize: this.#bufferSize });
+    const stream = this.#zk.watch(this.#path, {
+      mode: this.#recursive ? "persistent-recursive" : "persistent",
+      bufferSize: this.#bufferSize,
+    });
     this.#stream = stream;
     this.#enqueue(() => this.#resync());
     void this.#consume(stream, generation);
@@ -208,7 +226,11 @@ export class CuratorCache implements AsyncDisposable {
       // Ended without an error: the client closed (or the watch was removed behind our back).
       if (generation !== this.#generation || this.#state !== "STARTED") return;
       this.#stream = undefined;
-      this.#fail(new RecipeError("CLOSED", `the watch of ${this.#path} ended: the client closed or the watch was removed`, { path: this.#path }));
+      this.#fail(
+        new RecipeError("CLOSED", `the watch of ${this.#path} ended: the client closed or the watch was removed`, {
+          path: this.#path,
+        }),
+      );
     } catch (error) {
       if (generation !== this.#generation || this.#state !== "STARTED") return;
       this.#stream = undefined;
@@ -220,7 +242,14 @@ export class CuratorCache implements AsyncDisposable {
     if (error instanceof WatchOverflowError) return this.#follow();
     if (isZooKeeperError(error, "SessionExpired")) {
       // A renewing client reports newSession next (#onState follows it); otherwise it is over.
-      if (this.#zk.state === "expired") this.#fail(new RecipeError("SESSION_LOST", `the session expired: the cache of ${this.#path} stopped following`, { path: this.#path, cause: error }));
+      if (this.#zk.state === "expired") {
+        this.#fail(
+          new RecipeError("SESSION_LOST", `the session expired: the cache of ${this.#path} stopped following`, {
+            path: this.#path,
+            cause: error,
+          }),
+        );
+      }
       return;
     }
     if (isZooKeeperError(error, "ConnectionLoss")) {
@@ -291,7 +320,10 @@ export class CuratorCache implements AsyncDisposable {
       .then(() => (this.#state === "STARTED" ? step() : undefined))
       .catch((error: unknown) => {
         // A read cut by the connection is repaired by the re-read after the reconnect or renewal.
-        if (this.#state !== "STARTED" || isZooKeeperError(error, "ConnectionLoss") || isZooKeeperError(error, "SessionExpired")) return;
+        if (
+          this.#state !== "STARTED" || isZooKeeperError(error, "ConnectionLoss") ||
+          isZooKeeperError(error, "SessionExpired")
+        ) return;
         this.#report(error);
       });
   }

@@ -43,7 +43,9 @@ export class DistributedDoubleBarrier {
   #creating: Promise<void> | undefined;
 
   constructor(zk: RecipeClient, path: string, memberQty: number) {
-    if (!Number.isInteger(memberQty) || memberQty < 1) throw new RangeError(`memberQty must be a positive integer, not ${memberQty}`);
+    if (!Number.isInteger(memberQty) || memberQty < 1) {
+      throw new RangeError(`memberQty must be a positive integer, not ${memberQty}`);
+    }
     this.#zk = zk;
     this.#path = path;
     this.#memberQty = memberQty;
@@ -59,7 +61,9 @@ export class DistributedDoubleBarrier {
    * RecipeError TIMEOUT, ABORTED or SESSION_LOST (our node deleted), ILLEGAL_STATE if in already.
    */
   async enter(options: WaitOptions = {}): Promise<void> {
-    if (this.#in) throw new RecipeError("ILLEGAL_STATE", `already a member of the barrier ${this.#path}`, { path: this.#path });
+    if (this.#in) {
+      throw new RecipeError("ILLEGAL_STATE", `already a member of the barrier ${this.#path}`, { path: this.#path });
+    }
     const wait = startGuardedWait(this.#zk, options, `entering the barrier ${this.#path}`, this.#path);
     this.#in = true;
     try {
@@ -92,7 +96,9 @@ export class DistributedDoubleBarrier {
    * RecipeError TIMEOUT, ABORTED or SESSION_LOST (our node deleted), ILLEGAL_STATE if not in.
    */
   async leave(options: WaitOptions = {}): Promise<void> {
-    if (!this.#in) throw new RecipeError("ILLEGAL_STATE", `not a member of the barrier ${this.#path}`, { path: this.#path });
+    if (!this.#in) {
+      throw new RecipeError("ILLEGAL_STATE", `not a member of the barrier ${this.#path}`, { path: this.#path });
+    }
     const wait = startGuardedWait(this.#zk, options, `leaving the barrier ${this.#path}`, this.#path);
     try {
       await this.#leaveSteps(wait);
@@ -115,7 +121,11 @@ export class DistributedDoubleBarrier {
     let oursShouldExist = true;
     for (;;) {
       const step = leaveStep(await wait.race(this.#children()), this.#ourName, oursShouldExist);
-      if (step.kind === "missing") throw new RecipeError("SESSION_LOST", `our barrier node ${this.ourPath} is gone (its session ended)`, { path: this.#path });
+      if (step.kind === "missing") {
+        throw new RecipeError("SESSION_LOST", `our barrier node ${this.ourPath} is gone (its session ended)`, {
+          path: this.#path,
+        });
+      }
       if (step.kind === "done") {
         if (step.deleteOurs) await wait.race(deleteLockNode(this.#zk, this.ourPath));
         this.#in = false;

@@ -18,17 +18,26 @@ export interface GuardedWait {
 }
 
 /** Starts the wait `what` (named in its errors) at `path`. */
-export function startGuardedWait(zk: Pick<RecipeClient, "on">, options: WaitOptions, what: string, path: string): GuardedWait {
+export function startGuardedWait(
+  zk: Pick<RecipeClient, "on">,
+  options: WaitOptions,
+  what: string,
+  path: string,
+): GuardedWait {
   const deadline = startDeadline(options, what, path);
   let onLost: (error: RecipeError) => void = () => {};
-  const lost = new Promise<never>((_, reject) => { onLost = reject; });
+  const lost = new Promise<never>((_, reject) => {
+    onLost = reject;
+  });
   lost.catch(() => {});
   const off = zk.on("connectionState", (state) => {
     if (state === "LOST") onLost(new RecipeError("SESSION_LOST", `the session ended while ${what}`, { path }));
   });
   // A request failing with SessionExpired may beat the LOST event: it means the same.
   const asLoss = (error: unknown): never => {
-    if (isZooKeeperError(error, "SessionExpired")) throw new RecipeError("SESSION_LOST", `the session ended while ${what}`, { path, cause: error });
+    if (isZooKeeperError(error, "SessionExpired")) {
+      throw new RecipeError("SESSION_LOST", `the session ended while ${what}`, { path, cause: error });
+    }
     throw error;
   };
   return {
@@ -43,7 +52,9 @@ export function startGuardedWait(zk: Pick<RecipeClient, "on">, options: WaitOpti
 /** A one-shot watcher and the promise of its event (any event means: look again). */
 export function nextEvent(): { readonly watcher: Watcher; readonly fired: Promise<WatchedEvent> } {
   let watcher: Watcher = () => {};
-  const fired = new Promise<WatchedEvent>((resolve) => { watcher = resolve; });
+  const fired = new Promise<WatchedEvent>((resolve) => {
+    watcher = resolve;
+  });
   return { watcher, fired };
 }
 

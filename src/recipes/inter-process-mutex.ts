@@ -12,7 +12,11 @@ import { lockDecision, sortChildren } from "./sequence-nodes.ts";
 import type { WaitOptions } from "./wait.ts";
 
 /** The standard rules: name `lockName`, `maxLeases` holders, each waiting for the node maxLeases before it. */
-export function standardLockRules(lockName: string, maxLeases = 1, sortNames: readonly string[] = [lockName]): LockRules {
+export function standardLockRules(
+  lockName: string,
+  maxLeases = 1,
+  sortNames: readonly string[] = [lockName],
+): LockRules {
   return { lockName, sortNames, decide: (sorted, ours) => lockDecision(sorted, ours, maxLeases) };
 }
 
@@ -100,7 +104,9 @@ export class InterProcessMutex {
   async participantNodes(): Promise<string[]> {
     try {
       const { children } = await this.#zk.getChildren(this.#path);
-      return sortChildren(children.filter((c) => c.includes(this.#rules.lockName)), this.#rules.sortNames).map((c) => `${this.#path}/${c}`);
+      return sortChildren(children.filter((c) => c.includes(this.#rules.lockName)), this.#rules.sortNames).map((c) =>
+        `${this.#path}/${c}`
+      );
     } catch (error) {
       if (isZooKeeperError(error, "NoNode")) return [];
       throw error;

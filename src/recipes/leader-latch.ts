@@ -67,7 +67,11 @@ export class LeaderLatch {
   /** Bumped by each reset: a step of an older round must not act. */
   #round = 0;
   #offState: (() => void) | undefined;
-  readonly #listeners: { [K in keyof LeaderLatchEvents]: Set<LeaderLatchEvents[K]> } = { isLeader: new Set(), notLeader: new Set(), error: new Set() };
+  readonly #listeners: { [K in keyof LeaderLatchEvents]: Set<LeaderLatchEvents[K]> } = {
+    isLeader: new Set(),
+    notLeader: new Set(),
+    error: new Set(),
+  };
 
   /** A latch at `path` for the participant `id` (default empty, as Curator's). */
   constructor(zk: RecipeClient, path: string, id = "") {
@@ -105,7 +109,9 @@ export class LeaderLatch {
 
   /** Joins the election: creates our node (and the latch path if missing). Once only. */
   async start(): Promise<void> {
-    if (this.#state !== "LATENT") throw new RecipeError("ILLEGAL_STATE", `the latch ${this.#path} was already started`, { path: this.#path });
+    if (this.#state !== "LATENT") {
+      throw new RecipeError("ILLEGAL_STATE", `the latch ${this.#path} was already started`, { path: this.#path });
+    }
     this.#state = "STARTED";
     this.#offState = this.#zk.on("connectionState", (state) => this.#onConnectionState(state));
     await this.#reset();
@@ -116,18 +122,24 @@ export class LeaderLatch {
    * if the latch is closed first.
    */
   async await(options: WaitOptions = {}): Promise<void> {
-    if (this.#state !== "STARTED") throw new RecipeError("CLOSED", `the latch ${this.#path} is not started`, { path: this.#path });
+    if (this.#state !== "STARTED") {
+      throw new RecipeError("CLOSED", `the latch ${this.#path} is not started`, { path: this.#path });
+    }
     if (this.#leader) return;
     const deadline = startDeadline(options, `waiting for leadership of ${this.#path}`, this.#path);
     let offLeader = (): void => {};
     let offClose = (): void => {};
     try {
-      await deadline.race(new Promise<void>((resolve, reject) => {
-        offLeader = this.on("isLeader", resolve);
-        offClose = this.on("notLeader", () => {
-          if (this.#state === "CLOSED") reject(new RecipeError("CLOSED", `the latch ${this.#path} was closed`, { path: this.#path }));
-        });
-      }));
+      await deadline.race(
+        new Promise<void>((resolve, reject) => {
+          offLeader = this.on("isLeader", resolve);
+          offClose = this.on("notLeader", () => {
+            if (this.#state === "CLOSED") {
+              reject(new RecipeError("CLOSED", `the latch ${this.#path} was closed`, { path: this.#path }));
+            }
+          });
+        }),
+      );
     } finally {
       offLeader();
       offClose();
@@ -214,7 +226,10 @@ export class LeaderLatch {
   /** Runs a background step; connection failures are left to the connection policy. */
   #run(step: Promise<void>): void {
     step.catch((error: unknown) => {
-      if (this.#state !== "STARTED" || isZooKeeperError(error, "ConnectionLoss") || isZooKeeperError(error, "SessionExpired")) return;
+      if (
+        this.#state !== "STARTED" || isZooKeeperError(error, "ConnectionLoss") ||
+        isZooKeeperError(error, "SessionExpired")
+      ) return;
       for (const l of this.#listeners.error) l(error);
     });
   }
@@ -232,7 +247,11 @@ export class LeaderLatch {
  * the nodes' data. Nodes that vanish while being read are skipped. Used by `LeaderLatch` and by
  * readers that only observe an election (Storm's nimbus leader).
  */
-export async function readParticipants(zk: Pick<RecipeClient, "getChildren" | "getData">, path: string, limit = Infinity): Promise<Participant[]> {
+export async function readParticipants(
+  zk: Pick<RecipeClient, "getChildren" | "getData">,
+  path: string,
+  limit = Infinity,
+): Promise<Participant[]> {
   let children: string[];
   try {
     ({ children } = await zk.getChildren(path));

@@ -84,7 +84,12 @@ export class LeaderSelector {
   #offState: (() => void) | undefined;
 
   /** A selector on `path`; `listener` is a {@link LeaderSelectorListener} or its `takeLeadership` alone. */
-  constructor(zk: RecipeClient, path: string, listener: LeaderSelectorListener | LeaderSelectorListener["takeLeadership"], options: LeaderSelectorOptions = {}) {
+  constructor(
+    zk: RecipeClient,
+    path: string,
+    listener: LeaderSelectorListener | LeaderSelectorListener["takeLeadership"],
+    options: LeaderSelectorOptions = {},
+  ) {
     this.#zk = zk;
     this.#path = path;
     this.#listener = typeof listener === "function" ? { takeLeadership: listener } : listener;
@@ -99,7 +104,9 @@ export class LeaderSelector {
 
   /** Sets the participant id; only before `start()` (the id is the data of every lock node). */
   setId(id: string): void {
-    if (this.#state !== "LATENT") throw new RecipeError("ILLEGAL_STATE", `the selector ${this.#path} was already started`, { path: this.#path });
+    if (this.#state !== "LATENT") {
+      throw new RecipeError("ILLEGAL_STATE", `the selector ${this.#path} was already started`, { path: this.#path });
+    }
     this.#id = id;
     this.#mutex = this.#newMutex();
   }
@@ -127,7 +134,9 @@ export class LeaderSelector {
 
   /** Joins the election: queues the first turn. Once only. */
   start(): void {
-    if (this.#state !== "LATENT") throw new RecipeError("ILLEGAL_STATE", `the selector ${this.#path} was already started`, { path: this.#path });
+    if (this.#state !== "LATENT") {
+      throw new RecipeError("ILLEGAL_STATE", `the selector ${this.#path} was already started`, { path: this.#path });
+    }
     this.#state = "STARTED";
     this.#offState = this.#zk.on("connectionState", (state) => this.#onConnectionState(state));
     this.#queueTurn();
@@ -135,13 +144,17 @@ export class LeaderSelector {
 
   /** Queues a turn unless one is queued already; returns whether it queued one. */
   requeue(): boolean {
-    if (this.#state !== "STARTED") throw new RecipeError("CLOSED", `the selector ${this.#path} is not started`, { path: this.#path });
+    if (this.#state !== "STARTED") {
+      throw new RecipeError("CLOSED", `the selector ${this.#path} is not started`, { path: this.#path });
+    }
     return this.#queueTurn();
   }
 
   /** Ends the current turn: aborts takeLeadership's signal, or the wait for the mutex. */
   interruptLeadership(): void {
-    this.#turn?.controller.abort(new RecipeError("ABORTED", `leadership of ${this.#path} was interrupted`, { path: this.#path }));
+    this.#turn?.controller.abort(
+      new RecipeError("ABORTED", `leadership of ${this.#path} was interrupted`, { path: this.#path }),
+    );
   }
 
   /** Every participant in election order, the leader first (ids read from the nodes' data). */
@@ -201,7 +214,9 @@ export class LeaderSelector {
       } finally {
         this.#leading = false;
         // After LOST the node went with the session: nothing is left to release.
-        await lease.release().catch((error: unknown) => { if (!isSessionGone(error)) this.#report(error); });
+        await lease.release().catch((error: unknown) => {
+          if (!isSessionGone(error)) this.#report(error);
+        });
       }
     } catch (error) {
       if (signal.aborted) return;
@@ -244,5 +259,6 @@ export class LeaderSelector {
 
 /** Errors that only say the session (and with it our node) is gone or unreachable. */
 function isSessionGone(error: unknown): boolean {
-  return isZooKeeperError(error, "ConnectionLoss") || isZooKeeperError(error, "SessionExpired") || (error instanceof RecipeError && error.code === "SESSION_LOST");
+  return isZooKeeperError(error, "ConnectionLoss") || isZooKeeperError(error, "SessionExpired") ||
+    (error instanceof RecipeError && error.code === "SESSION_LOST");
 }

@@ -19,7 +19,9 @@ export interface Lease {
 export function makeLease(path: string, onRelease: () => Promise<void>): Lease {
   let released = false;
   const release = (): Promise<void> => {
-    if (released) return Promise.reject(new RecipeError("ILLEGAL_STATE", `the lease ${path} was already released`, { path }));
+    if (released) {
+      return Promise.reject(new RecipeError("ILLEGAL_STATE", `the lease ${path} was already released`, { path }));
+    }
     released = true;
     return onRelease();
   };

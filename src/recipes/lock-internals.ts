@@ -33,7 +33,13 @@ function childName(path: string): string {
  * or session loss our node is deleted (a node left behind would hold or queue for the lock until
  * the session ends) and the RecipeError is thrown.
  */
-export async function acquireLockNode(zk: RecipeClient, path: string, rules: LockRules, data: Uint8Array, options: WaitOptions): Promise<string> {
+export async function acquireLockNode(
+  zk: RecipeClient,
+  path: string,
+  rules: LockRules,
+  data: Uint8Array,
+  options: WaitOptions,
+): Promise<string> {
   const wait = startGuardedWait(zk, options, `acquiring the lock ${path}`, path);
   const creating = createProtected(zk, path, rules.lockName, data);
   let ours: string | undefined;
@@ -44,7 +50,9 @@ export async function acquireLockNode(zk: RecipeClient, path: string, rules: Loc
         const { children } = await wait.race(zk.getChildren(path));
         const decision = rules.decide(sortChildren(children, rules.sortNames), childName(ours));
         if (decision.kind === "acquired") return ours;
-        if (decision.kind === "missing") throw new RecipeError("SESSION_LOST", `our lock node ${ours} is gone (its session ended)`, { path });
+        if (decision.kind === "missing") {
+          throw new RecipeError("SESSION_LOST", `our lock node ${ours} is gone (its session ended)`, { path });
+        }
         // Any event on the predecessor (deleted, or a watch dropped) means: look again.
         const { watcher, fired } = nextEvent();
         const stat = await wait.race(zk.exists(`${path}/${decision.node}`, { watch: watcher }));
@@ -75,7 +83,7 @@ const DELETE_ATTEMPTS = 10;
  * hold the lock or the leadership, unused, until the session ends.
  */
 export async function deleteLockNode(zk: Pick<RecipeClient, "delete">, node: string): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
+  for (let attempt = 1;; attempt++) {
     try {
       await zk.delete(node);
       return;

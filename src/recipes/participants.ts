@@ -18,7 +18,11 @@ const decoder = new TextDecoder();
  * The participants behind `nodes` (full paths, in election order), at most `limit`. A node that
  * vanishes while being read is skipped, and the first one still there is the leader.
  */
-export async function participantsOf(zk: Pick<RecipeClient, "getData">, nodes: readonly string[], limit = Infinity): Promise<Participant[]> {
+export async function participantsOf(
+  zk: Pick<RecipeClient, "getData">,
+  nodes: readonly string[],
+  limit = Infinity,
+): Promise<Participant[]> {
   const participants: Participant[] = [];
   for (const node of nodes) {
     if (participants.length >= limit) break;

@@ -42,9 +42,15 @@ export function isZooKeeperError(error: unknown, code: ZooKeeperError["code"]): 
  * full path. Creates missing parents. After a connection loss it lists `parent` for a child
  * carrying its uuid before trying again, so at most one node exists per call.
  */
-export async function createProtected(zk: ProtectedCreateClient, parent: string, name: string, data: Uint8Array, protectionId: string = newProtectionId()): Promise<string> {
+export async function createProtected(
+  zk: ProtectedCreateClient,
+  parent: string,
+  name: string,
+  data: Uint8Array,
+  protectionId: string = newProtectionId(),
+): Promise<string> {
   const path = `${parent === "/" ? "" : parent}/${protectedName(protectionId, name)}`;
-  for (let attempt = 0; ; attempt++) {
+  for (let attempt = 0;; attempt++) {
     try {
       return (await zk.create(path, data, { mode: "ephemeral-sequential" })).path;
     } catch (error) {
@@ -61,7 +67,11 @@ export async function createProtected(zk: ProtectedCreateClient, parent: string,
 }
 
 /** The full path of the child of `parent` created with `protectionId`, if any. */
-export async function findOwnNode(zk: Pick<ProtectedCreateClient, "getChildren">, parent: string, protectionId: string): Promise<string | undefined> {
+export async function findOwnNode(
+  zk: Pick<ProtectedCreateClient, "getChildren">,
+  parent: string,
+  protectionId: string,
+): Promise<string | undefined> {
   const { children } = await zk.getChildren(parent);
   const child = children.find((c) => isOwnNode(c, protectionId));
   return child === undefined ? undefined : `${parent === "/" ? "" : parent}/${child}`;

@@ -34,14 +34,22 @@ export class InterProcessReadWriteLock {
   readonly readLock: InterProcessMutex;
 
   constructor(zk: RecipeClient, path: string, options: { readonly data?: Uint8Array } = {}) {
-    const writeLock = new InterProcessMutex(zk, path, { data: options.data, rules: standardLockRules(WRITE_NAME, 1, SORT_NAMES) });
+    const writeLock = new InterProcessMutex(zk, path, {
+      data: options.data,
+      rules: standardLockRules(WRITE_NAME, 1, SORT_NAMES),
+    });
     this.writeLock = writeLock;
     this.readLock = new InterProcessMutex(zk, path, {
       data: options.data,
       rules: {
         lockName: READ_NAME,
         sortNames: SORT_NAMES,
-        decide: (sorted, ours) => (writeLock.isAcquiredInThisProcess() ? { kind: "acquired" } : readLockDecision(sorted, ours, (child) => child.includes(WRITE_NAME))),
+        decide: (
+          sorted,
+          ours,
+        ) => (writeLock.isAcquiredInThisProcess()
+          ? { kind: "acquired" }
+          : readLockDecision(sorted, ours, (child) => child.includes(WRITE_NAME))),
       },
     });
   }

@@ -32,7 +32,9 @@ export class InterProcessSemaphoreV2 {
   readonly #data: Uint8Array;
 
   constructor(zk: RecipeClient, path: string, maxLeases: number, options: { readonly data?: Uint8Array } = {}) {
-    if (!Number.isInteger(maxLeases) || maxLeases < 1) throw new RangeError(`maxLeases must be a positive integer, not ${maxLeases}`);
+    if (!Number.isInteger(maxLeases) || maxLeases < 1) {
+      throw new RangeError(`maxLeases must be a positive integer, not ${maxLeases}`);
+    }
     this.#zk = zk;
     this.#leasesPath = `${path}/leases`;
     this.#maxLeases = maxLeases;
@@ -76,9 +78,15 @@ export class InterProcessSemaphoreV2 {
       const ours = node.slice(this.#leasesPath.length + 1);
       for (;;) {
         let wake: () => void = () => {};
-        const changed = new Promise<void>((resolve) => { wake = resolve; });
+        const changed = new Promise<void>((resolve) => {
+          wake = resolve;
+        });
         const { children } = await deadline.race(this.#zk.getChildren(this.#leasesPath, { watch: () => wake() }));
-        if (!children.includes(ours)) throw new RecipeError("SESSION_LOST", `the lease node ${node} is gone (its session ended)`, { path: this.#leasesPath });
+        if (!children.includes(ours)) {
+          throw new RecipeError("SESSION_LOST", `the lease node ${node} is gone (its session ended)`, {
+            path: this.#leasesPath,
+          });
+        }
         if (children.length <= this.#maxLeases) break;
         await deadline.race(changed);
       }

@@ -61,7 +61,11 @@ export function lockDecision(sorted: readonly string[], ours: string, maxLeases 
  * otherwise waits for the first such write node (readers never wait for readers).
  * `isWrite` tells write nodes apart (Curator: the name contains `__WRIT__`).
  */
-export function readLockDecision(sorted: readonly string[], ours: string, isWrite: (child: string) => boolean): LockDecision {
+export function readLockDecision(
+  sorted: readonly string[],
+  ours: string,
+  isWrite: (child: string) => boolean,
+): LockDecision {
   const index = sorted.indexOf(ours);
   if (index < 0) return { kind: "missing" };
   const firstWrite = sorted.findIndex((child) => isWrite(child));

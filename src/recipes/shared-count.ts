@@ -32,7 +32,10 @@ export interface SharedCountEvents {
  */
 export class SharedCount {
   readonly #value: SharedValue;
-  readonly #listeners: { [K in keyof SharedCountEvents]: Set<SharedCountEvents[K]> } = { change: new Set(), error: new Set() };
+  readonly #listeners: { [K in keyof SharedCountEvents]: Set<SharedCountEvents[K]> } = {
+    change: new Set(),
+    error: new Set(),
+  };
 
   /** A count at `path`, created with `seedValue` by `start()` if the node does not exist. */
   constructor(zk: ValueClient, path: string, seedValue: number) {
@@ -98,7 +101,10 @@ export class SharedCount {
 
   /** Writes `count` only if the node still holds `previous`; returns whether it did (refreshed on false). */
   trySetCount(previous: VersionedValue<number>, count: number): Promise<boolean> {
-    return this.#value.trySetValue({ version: previous.version, value: encodeCount(previous.value) }, encodeCount(count));
+    return this.#value.trySetValue(
+      { version: previous.version, value: encodeCount(previous.value) },
+      encodeCount(count),
+    );
   }
 
   /** Stops following the node. Idempotent. */

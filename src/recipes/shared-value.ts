@@ -49,7 +49,10 @@ export class SharedValue {
   #current: VersionedValue<Uint8Array>;
   /** The newest version `change` listeners were told of (each version is told once). */
   #toldVersion = UNINITIALIZED_VERSION;
-  readonly #listeners: { [K in keyof SharedValueEvents]: Set<SharedValueEvents[K]> } = { change: new Set(), error: new Set() };
+  readonly #listeners: { [K in keyof SharedValueEvents]: Set<SharedValueEvents[K]> } = {
+    change: new Set(),
+    error: new Set(),
+  };
   #offState: (() => void) | undefined;
   /** One watcher function for every read, so the client holds it once however often we read. */
   readonly #watcher = (): void => this.#refresh();
@@ -85,7 +88,11 @@ export class SharedValue {
 
   /** Creates the node with the seed value unless it exists (parents too), then reads it. Once only. */
   async start(): Promise<void> {
-    if (this.#state !== "LATENT") throw new RecipeError("ILLEGAL_STATE", `the shared value ${this.#path} was already started`, { path: this.#path });
+    if (this.#state !== "LATENT") {
+      throw new RecipeError("ILLEGAL_STATE", `the shared value ${this.#path} was already started`, {
+        path: this.#path,
+      });
+    }
     this.#state = "STARTED";
     this.#offState = this.#zk.on("connectionState", (state) => this.#onConnectionState(state));
     try {
@@ -137,7 +144,9 @@ export class SharedValue {
   }
 
   #checkStarted(): void {
-    if (this.#state !== "STARTED") throw new RecipeError("CLOSED", `the shared value ${this.#path} is not started`, { path: this.#path });
+    if (this.#state !== "STARTED") {
+      throw new RecipeError("CLOSED", `the shared value ${this.#path} is not started`, { path: this.#path });
+    }
   }
 
   async #read(): Promise<void> {
@@ -149,7 +158,10 @@ export class SharedValue {
   #refresh(): void {
     if (this.#state !== "STARTED") return;
     this.#read().then(() => this.#tell(), (error: unknown) => {
-      if (this.#state !== "STARTED" || isZooKeeperError(error, "ConnectionLoss") || isZooKeeperError(error, "SessionExpired")) return;
+      if (
+        this.#state !== "STARTED" || isZooKeeperError(error, "ConnectionLoss") ||
+        isZooKeeperError(error, "SessionExpired")
+      ) return;
       for (const listener of this.#listeners.error) listener(error);
     });
   }
@@ -174,9 +186,13 @@ export class SharedValue {
  * Creates the persistent node `path` with `data` (and its parents) unless it exists; returns
  * whether it created it.
  */
-export async function createUnlessExists(zk: Pick<ValueClient, "create" | "mkdirp">, path: string, data: Uint8Array): Promise<boolean> {
+export async function createUnlessExists(
+  zk: Pick<ValueClient, "create" | "mkdirp">,
+  path: string,
+  data: Uint8Array,
+): Promise<boolean> {
   const parent = path.slice(0, path.lastIndexOf("/"));
-  for (let attempt = 0; ; attempt++) {
+  for (let attempt = 0;; attempt++) {
     try {
       await zk.create(path, data);
       return true;

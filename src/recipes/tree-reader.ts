@@ -42,7 +42,10 @@ async function readChildren(zk: TreeReadClient, path: string): Promise<string[]>
 export async function readTree(zk: TreeReadClient, root: string, recursive: boolean): Promise<Map<string, ChildData>> {
   const nodes = new Map<string, ChildData>();
   const visit = async (path: string): Promise<void> => {
-    const [node, children] = await Promise.all([readNode(zk, path), recursive ? readChildren(zk, path) : Promise.resolve([])]);
+    const [node, children] = await Promise.all([
+      readNode(zk, path),
+      recursive ? readChildren(zk, path) : Promise.resolve([]),
+    ]);
     if (node === undefined) return;
     nodes.set(path, node);
     const prefix = path === "/" ? "/" : `${path}/`;

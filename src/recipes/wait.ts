@@ -29,7 +29,9 @@ export interface Deadline {
 /** Starts a deadline for `what` (named in the error message) at `path`. */
 export function startDeadline(options: WaitOptions, what: string, path?: string): Deadline {
   const { timeout, signal } = options;
-  if (timeout !== undefined && !(timeout >= 0)) throw new RangeError(`timeout must be a non-negative number of ms, not ${timeout}`);
+  if (timeout !== undefined && !(timeout >= 0)) {
+    throw new RangeError(`timeout must be a non-negative number of ms, not ${timeout}`);
+  }
   let ended: RecipeError | undefined;
   const enders = new Set<(error: RecipeError) => void>();
   const end = (error: RecipeError): void => {
@@ -37,7 +39,10 @@ export function startDeadline(options: WaitOptions, what: string, path?: string)
     ended = error;
     for (const e of enders) e(error);
   };
-  const timer = timeout === undefined ? undefined : setTimeout(() => end(new RecipeError("TIMEOUT", `${what} did not succeed within ${timeout} ms`, { path })), timeout);
+  const timer = timeout === undefined ? undefined : setTimeout(
+    () => end(new RecipeError("TIMEOUT", `${what} did not succeed within ${timeout} ms`, { path })),
+    timeout,
+  );
   const onAbort = (): void => end(new RecipeError("ABORTED", `${what} was aborted`, { path, cause: signal?.reason }));
   if (signal?.aborted) onAbort();
   else signal?.addEventListener("abort", onAbort, { once: true });

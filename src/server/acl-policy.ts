@@ -71,13 +71,16 @@ export function requirePermission(acl: readonly ACL[], perm: number, ids: readon
 
 function validId(id: Id): boolean {
   switch (id.scheme) {
-    case "world": return id.id === "anyone";
-    case "digest": return id.id.split(":").length === 2;
+    case "world":
+      return id.id === "anyone";
+    case "digest":
+      return id.id.split(":").length === 2;
     case "ip": {
       const [base, bits] = id.id.split("/", 2);
       return ipv4Bits(base ?? "") !== undefined && (bits === undefined || /^\d+$/.test(bits) && Number(bits) <= 32);
     }
-    default: return false;
+    default:
+      return false;
   }
 }
 
@@ -92,7 +95,9 @@ export function fixupAcl(acl: readonly ACL[], ids: readonly Id[]): ACL[] {
   for (const entry of acl) {
     if (entry.id.scheme === "auth") {
       const authenticated = ids.filter((id) => id.scheme === "digest" || id.scheme === "super");
-      if (authenticated.length === 0) throw new TreeError(ErrorCode.InvalidACL, "auth ACL without an authenticated identity");
+      if (authenticated.length === 0) {
+        throw new TreeError(ErrorCode.InvalidACL, "auth ACL without an authenticated identity");
+      }
       for (const id of authenticated) out.push({ perms: entry.perms, id });
     } else if (validId(entry.id)) {
       out.push(entry);
@@ -107,7 +112,12 @@ export function fixupAcl(acl: readonly ACL[], ids: readonly Id[]): ACL[] {
  * The ids an addAuth grants, or undefined for a scheme the server lacks (it then answers
  * AuthFailed and closes the connection). A digest equal to the super digest grants {@link SUPER_ID} as well.
  */
-export function authenticate(scheme: string, credentials: Uint8Array, remoteIp: string, superDigest: string | undefined): Id[] | undefined {
+export function authenticate(
+  scheme: string,
+  credentials: Uint8Array,
+  remoteIp: string,
+  superDigest: string | undefined,
+): Id[] | undefined {
   if (scheme === "ip") return [{ scheme: "ip", id: remoteIp }];
   if (scheme !== "digest") return undefined;
   // ZooKeeper's digest provider accepts any bytes as credentials.

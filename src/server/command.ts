@@ -12,7 +12,8 @@ export interface ServerCommandArgs {
   readonly options: ServerOptions;
 }
 
-const USAGE = "usage: stormkeeper server [--port N] [--host H] [--tick-time MS] [--min-session-timeout MS] [--max-session-timeout MS] [--extended-types]";
+const USAGE =
+  "usage: stormkeeper server [--port N] [--host H] [--tick-time MS] [--min-session-timeout MS] [--max-session-timeout MS] [--extended-types]";
 
 /** Numeric flags and the option each sets. */
 const numericFlags: Readonly<Record<string, "port" | "tickTime" | "minSessionTimeout" | "maxSessionTimeout">> = {
@@ -25,7 +26,9 @@ const numericFlags: Readonly<Record<string, "port" | "tickTime" | "minSessionTim
 /** The command's arguments, or the one sentence that says what is wrong with them. */
 export function parseServerArgs(argv: readonly string[]): ServerCommandArgs | { readonly error: string } {
   let host = "127.0.0.1";
-  const numbers: { port: number; tickTime?: number; minSessionTimeout?: number; maxSessionTimeout?: number } = { port: 2181 };
+  const numbers: { port: number; tickTime?: number; minSessionTimeout?: number; maxSessionTimeout?: number } = {
+    port: 2181,
+  };
   let extendedTypes = false;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i] ?? "";
@@ -34,7 +37,9 @@ export function parseServerArgs(argv: readonly string[]): ServerCommandArgs | { 
       continue;
     }
     const option = Object.hasOwn(numericFlags, flag) ? numericFlags[flag] : undefined;
-    if (flag !== "--host" && option === undefined) return { error: `unknown argument ${JSON.stringify(flag)}; ${USAGE}` };
+    if (flag !== "--host" && option === undefined) {
+      return { error: `unknown argument ${JSON.stringify(flag)}; ${USAGE}` };
+    }
     const value = argv[++i];
     if (value === undefined || value.startsWith("--")) return { error: `${flag} needs a value` };
     if (option === undefined) {
@@ -44,7 +49,11 @@ export function parseServerArgs(argv: readonly string[]): ServerCommandArgs | { 
     const n = Number(value);
     const limit = option === "port" ? 65535 : 2 ** 31 - 1;
     if (!/^\d+$/.test(value) || n > limit || (option !== "port" && n === 0)) {
-      return { error: `${flag} must be a whole number from ${option === "port" ? 0 : 1} to ${limit}, got ${JSON.stringify(value)}` };
+      return {
+        error: `${flag} must be a whole number from ${option === "port" ? 0 : 1} to ${limit}, got ${
+          JSON.stringify(value)
+        }`,
+      };
     }
     numbers[option] = n;
   }
@@ -67,10 +76,16 @@ export async function serverCommand(argv: readonly string[]): Promise<number> {
   try {
     server = await startServer({ ...args.options, port: args.port, host: args.host });
   } catch (error) {
-    process.stderr.write(`stormkeeper server: cannot listen on ${args.host}:${args.port}: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `stormkeeper server: cannot listen on ${args.host}:${args.port}: ${
+        error instanceof Error ? error.message : String(error)
+      }\n`,
+    );
     return 1;
   }
-  process.stdout.write(`stormkeeper server listening on ${server.connectString} (embedded, for tests and development)\n`);
+  process.stdout.write(
+    `stormkeeper server listening on ${server.connectString} (embedded, for tests and development)\n`,
+  );
   const running = server;
   await new Promise<void>((resolve) => {
     const stop = () => {

@@ -52,8 +52,17 @@ export interface TreeNode {
 }
 
 const zeroStat: Stat = {
-  czxid: 0n, mzxid: 0n, ctime: 0, mtime: 0, version: 0, cversion: 0, aversion: 0,
-  ephemeralOwner: 0n, dataLength: 0, numChildren: 0, pzxid: 0n,
+  czxid: 0n,
+  mzxid: 0n,
+  ctime: 0,
+  mtime: 0,
+  version: 0,
+  cversion: 0,
+  aversion: 0,
+  ephemeralOwner: 0n,
+  dataLength: 0,
+  numChildren: 0,
+  pzxid: 0n,
 };
 
 /** Transaction context of a change: its zxid and the server's clock when it was applied. */
@@ -72,14 +81,28 @@ export class DataTree {
     // The system nodes are linked in without a create, so (see TreeNode.creates) a fresh tree
     // reports root cversion -1 and /zookeeper cversion -2, as ZooKeeper does; /zookeeper/config
     // gets its ACL by a setACL at version -1, which ZooKeeper stores as the aversion.
-    this.nodes.set("/", { owner: 0n, data: new Uint8Array(0), acl: openAcl, stat: zeroStat, children: new Set(), creates: 0 });
+    this.nodes.set("/", {
+      owner: 0n,
+      data: new Uint8Array(0),
+      acl: openAcl,
+      stat: zeroStat,
+      children: new Set(),
+      creates: 0,
+    });
     this.#link("/zookeeper", new Uint8Array(0), openAcl, 0);
     this.#link("/zookeeper/quota", new Uint8Array(0), openAcl, 0);
     this.#link("/zookeeper/config", configData, readAcl, -1);
   }
 
   #link(path: string, data: Uint8Array, acl: readonly ACL[], aversion: number): void {
-    this.nodes.set(path, { owner: 0n, data, acl, stat: { ...zeroStat, aversion, dataLength: data.length }, children: new Set(), creates: 0 });
+    this.nodes.set(path, {
+      owner: 0n,
+      data,
+      acl,
+      stat: { ...zeroStat, aversion, dataLength: data.length },
+      children: new Set(),
+      creates: 0,
+    });
     const parent = this.nodes.get(parentPath(path));
     if (parent === undefined) return;
     parent.children.add(path.slice(path.lastIndexOf("/") + 1));
@@ -119,8 +142,17 @@ export class DataTree {
     this.checkCreate(path);
     const parent = this.get(parentPath(path));
     const stat: Stat = {
-      czxid: txn.zxid, mzxid: txn.zxid, ctime: txn.time, mtime: txn.time, version: 0, cversion: 0, aversion: 0,
-      ephemeralOwner: isSessionOwner(owner) ? owner : 0n, dataLength: data.length, numChildren: 0, pzxid: txn.zxid,
+      czxid: txn.zxid,
+      mzxid: txn.zxid,
+      ctime: txn.time,
+      mtime: txn.time,
+      version: 0,
+      cversion: 0,
+      aversion: 0,
+      ephemeralOwner: isSessionOwner(owner) ? owner : 0n,
+      dataLength: data.length,
+      numChildren: 0,
+      pzxid: txn.zxid,
     };
     this.nodes.set(path, { owner, data, acl, stat, children: new Set(), creates: 0 });
     parent.children.add(path.slice(path.lastIndexOf("/") + 1));
@@ -128,7 +160,7 @@ export class DataTree {
     parent.stat = childrenStat(parent, txn.zxid);
     if (isSessionOwner(owner)) {
       let paths = this.ephemerals.get(owner);
-      if (paths === undefined) this.ephemerals.set(owner, (paths = new Set()));
+      if (paths === undefined) this.ephemerals.set(owner, paths = new Set());
       paths.add(path);
     }
     return stat;
@@ -141,7 +173,9 @@ export class DataTree {
       throw new TreeError(ErrorCode.BadArguments, `${path} is a system node`);
     }
     const node = this.get(path);
-    if (version !== -1 && node.stat.version !== version) throw new TreeError(ErrorCode.BadVersion, `version of ${path} is ${node.stat.version}`);
+    if (version !== -1 && node.stat.version !== version) {
+      throw new TreeError(ErrorCode.BadVersion, `version of ${path} is ${node.stat.version}`);
+    }
     if (node.children.size > 0) throw new TreeError(ErrorCode.NotEmpty, `${path} has children`);
   }
 
@@ -164,7 +198,9 @@ export class DataTree {
   /** Why a setData at `version` would fail. */
   checkVersion(path: string, version: number): TreeNode {
     const node = this.get(path);
-    if (version !== -1 && node.stat.version !== version) throw new TreeError(ErrorCode.BadVersion, `version of ${path} is ${node.stat.version}`);
+    if (version !== -1 && node.stat.version !== version) {
+      throw new TreeError(ErrorCode.BadVersion, `version of ${path} is ${node.stat.version}`);
+    }
     return node;
   }
 
@@ -172,14 +208,22 @@ export class DataTree {
   setData(path: string, data: Uint8Array, version: number, txn: Txn): Stat {
     const node = this.checkVersion(path, version);
     node.data = data;
-    node.stat = { ...node.stat, mzxid: txn.zxid, mtime: txn.time, version: node.stat.version + 1, dataLength: data.length };
+    node.stat = {
+      ...node.stat,
+      mzxid: txn.zxid,
+      mtime: txn.time,
+      version: node.stat.version + 1,
+      dataLength: data.length,
+    };
     return node.stat;
   }
 
   /** Why a setACL at ACL `version` would fail. */
   checkAclVersion(path: string, version: number): TreeNode {
     const node = this.get(path);
-    if (version !== -1 && node.stat.aversion !== version) throw new TreeError(ErrorCode.BadVersion, `ACL version of ${path} is ${node.stat.aversion}`);
+    if (version !== -1 && node.stat.aversion !== version) {
+      throw new TreeError(ErrorCode.BadVersion, `ACL version of ${path} is ${node.stat.aversion}`);
+    }
     return node;
   }
 
@@ -225,7 +269,7 @@ export class DataTree {
       const owner = node.owner;
       if (!isSessionOwner(owner)) continue;
       let paths = this.ephemerals.get(owner);
-      if (paths === undefined) this.ephemerals.set(owner, (paths = new Set()));
+      if (paths === undefined) this.ephemerals.set(owner, paths = new Set());
       paths.add(path);
     }
   }

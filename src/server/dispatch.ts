@@ -10,20 +10,42 @@ import { ErrorCode } from "../protocol/errors.ts";
 import { OpCode } from "../protocol/opcodes.ts";
 import type { Txn } from "./data-tree.ts";
 import { runMulti, runMultiRead } from "./multi-ops.ts";
-import { type OpContext, RequestFailure, readable, required } from "./op-context.ts";
+import { type OpContext, readable, RequestFailure, required } from "./op-context.ts";
 import { ephemeralsOf, existsNode, getNodeAcl, getNodeChildren, getNodeData, identitiesOf } from "./read-ops.ts";
-import { readCreateRequest, readPath, readPathInt, readPathWatch, readSetAcl, readSetData, readSetWatches } from "./requests.ts";
+import {
+  readCreateRequest,
+  readPath,
+  readPathInt,
+  readPathWatch,
+  readSetAcl,
+  readSetData,
+  readSetWatches,
+} from "./requests.ts";
 import { addWatch, matchWatches, setWatches } from "./watch-ops.ts";
 import { checkNode, createNode, deleteNode, setNodeAcl, setNodeData } from "./write-ops.ts";
 
 /** Opcodes that are transactions: each gets a zxid, whether it succeeds or fails. */
 export const writeOps: ReadonlySet<number> = new Set([
-  OpCode.create, OpCode.create2, OpCode.createContainer, OpCode.createTTL, OpCode.delete, OpCode.deleteContainer,
-  OpCode.setData, OpCode.setACL, OpCode.check, OpCode.multi, OpCode.reconfig,
+  OpCode.create,
+  OpCode.create2,
+  OpCode.createContainer,
+  OpCode.createTTL,
+  OpCode.delete,
+  OpCode.deleteContainer,
+  OpCode.setData,
+  OpCode.setACL,
+  OpCode.check,
+  OpCode.multi,
+  OpCode.reconfig,
 ]);
 
 /** See the module comment. `txn` is set for the {@link writeOps}. */
-export function runOperation(ctx: OpContext, opcode: number, r: JuteReader, txn: Txn | undefined): ((w: JuteWriter) => void) | undefined {
+export function runOperation(
+  ctx: OpContext,
+  opcode: number,
+  r: JuteReader,
+  txn: Txn | undefined,
+): ((w: JuteWriter) => void) | undefined {
   switch (opcode) {
     case OpCode.create:
     case OpCode.create2:
@@ -31,7 +53,10 @@ export function runOperation(ctx: OpContext, opcode: number, r: JuteReader, txn:
     case OpCode.createTTL: {
       const path = createNode(ctx, opcode, readCreateRequest(r, opcode === OpCode.createTTL), required(txn));
       const stat = ctx.tree.get(path).stat;
-      return opcode === OpCode.create ? (w) => w.string(path) : (w) => { w.string(path); writeStat(w, stat); };
+      return opcode === OpCode.create ? (w) => w.string(path) : (w) => {
+        w.string(path);
+        writeStat(w, stat);
+      };
     }
     case OpCode.delete:
     case OpCode.deleteContainer: {
@@ -65,17 +90,26 @@ export function runOperation(ctx: OpContext, opcode: number, r: JuteReader, txn:
     case OpCode.getData: {
       const { path, watch } = readPathWatch(r);
       const { data, stat } = getNodeData(ctx, path, watch);
-      return (w) => { w.buffer(data); writeStat(w, stat); };
+      return (w) => {
+        w.buffer(data);
+        writeStat(w, stat);
+      };
     }
     case OpCode.getChildren:
     case OpCode.getChildren2: {
       const { path, watch } = readPathWatch(r);
       const { children, stat } = getNodeChildren(ctx, path, watch);
-      return opcode === OpCode.getChildren ? (w) => w.stringVector(children) : (w) => { w.stringVector(children); writeStat(w, stat); };
+      return opcode === OpCode.getChildren ? (w) => w.stringVector(children) : (w) => {
+        w.stringVector(children);
+        writeStat(w, stat);
+      };
     }
     case OpCode.getACL: {
       const { acl, stat } = getNodeAcl(ctx, readPath(r));
-      return (w) => { writeACLList(w, acl); writeStat(w, stat); };
+      return (w) => {
+        writeACLList(w, acl);
+        writeStat(w, stat);
+      };
     }
     case OpCode.sync: {
       // Echoed unvalidated, as ZooKeeper does.

@@ -15,11 +15,11 @@ import { KeeperState } from "../protocol/events.ts";
 import { OpCode, Xid } from "../protocol/opcodes.ts";
 import { parentPath } from "../protocol/paths.ts";
 import { authenticate, permitted } from "./acl-policy.ts";
-import { CONTAINER_OWNER, DataTree, type Txn, ttlOf } from "./data-tree.ts";
+import { CONTAINER_OWNER, DataTree, ttlOf, type Txn } from "./data-tree.ts";
 import { runOperation, writeOps } from "./dispatch.ts";
-import { type EngineOptions, type OpContext, type Peer, errnoOf } from "./op-context.ts";
+import { type EngineOptions, errnoOf, type OpContext, type Peer } from "./op-context.ts";
 import { readAuthPacket } from "./requests.ts";
-import { SessionTable, negotiateTimeout } from "./sessions.ts";
+import { negotiateTimeout, SessionTable } from "./sessions.ts";
 import { type Delivery, WatchManager } from "./watch-manager.ts";
 
 export type { EngineOptions, Peer } from "./op-context.ts";
@@ -64,18 +64,39 @@ export class Engine {
       this.zxid++; // createSession is a transaction
       const session = this.sessions.open(timeout, now);
       this.peers.set(session.id, peer);
-      return { response: { protocolVersion: 0, timeOut: timeout, sessionId: session.id, passwd: session.password, readOnly: false }, valid: true };
+      return {
+        response: {
+          protocolVersion: 0,
+          timeOut: timeout,
+          sessionId: session.id,
+          passwd: session.password,
+          readOnly: false,
+        },
+        valid: true,
+      };
     }
     const session = this.sessions.resume(request.sessionId, request.passwd);
     if (session === undefined) {
-      return { response: { protocolVersion: 0, timeOut: 0, sessionId: 0n, passwd: new Uint8Array(16), readOnly: false }, valid: false };
+      return {
+        response: { protocolVersion: 0, timeOut: 0, sessionId: 0n, passwd: new Uint8Array(16), readOnly: false },
+        valid: false,
+      };
     }
     session.timeout = timeout;
     session.deadline = now + timeout;
     const previous = this.peers.get(session.id);
     this.peers.set(session.id, peer);
     if (previous !== undefined && previous !== peer) previous.close();
-    return { response: { protocolVersion: 0, timeOut: timeout, sessionId: session.id, passwd: session.password, readOnly: false }, valid: true };
+    return {
+      response: {
+        protocolVersion: 0,
+        timeOut: timeout,
+        sessionId: session.id,
+        passwd: session.password,
+        readOnly: false,
+      },
+      valid: true,
+    };
   }
 
   /** A connection ended: its watches go (its session lives on until it expires or resumes). */
@@ -99,7 +120,9 @@ export class Engine {
     const txn = this.#txn();
     this.sessions.remove(id);
     const deliveries: Delivery<Peer>[] = [];
-    for (const path of [...(this.tree.ephemerals.get(id) ?? [])].sort().reverse()) deliveries.push(...this.#remove(path, txn));
+    for (const path of [...(this.tree.ephemerals.get(id) ?? [])].sort().reverse()) {
+      deliveries.push(...this.#remove(path, txn));
+    }
     this.#deliver(deliveries);
     const peer = this.peers.get(id);
     this.peers.delete(id);
@@ -189,7 +212,13 @@ export class Engine {
     const txn = isWrite ? this.#txn() : undefined;
     const zxid = () => txn?.zxid ?? this.zxid;
     const deliveries: Delivery<Peer>[] = [];
-    const ctx: OpContext = { tree: this.tree, watches: this.watches, options: this.options, peer, fire: (trigger) => deliveries.push(...trigger()) };
+    const ctx: OpContext = {
+      tree: this.tree,
+      watches: this.watches,
+      options: this.options,
+      peer,
+      fire: (trigger) => deliveries.push(...trigger()),
+    };
     let body: ((w: JuteWriter) => void) | undefined;
     let err = 0;
     try {
@@ -229,7 +258,9 @@ export class Engine {
       peer.close();
       return false;
     }
-    for (const id of granted) if (!peer.ids.some((mine) => mine.scheme === id.scheme && mine.id === id.id)) peer.ids.push(id);
+    for (const id of granted) {
+      if (!peer.ids.some((mine) => mine.scheme === id.scheme && mine.id === id.id)) peer.ids.push(id);
+    }
     this.#reply(peer, xid, 0n, 0);
     return true;
   }

@@ -56,10 +56,16 @@ export function fourLetterWordAnswer(word: string, engine: Engine): string {
         "",
       ].join("\n");
     case "cons":
-      return [...engine.peers.values()].map((p) => ` /${p.remoteIp}[1](queued=0,sid=${hex(p.sessionId)})\n`).join("") + "\n";
+      return [...engine.peers.values()].map((p) => ` /${p.remoteIp}[1](queued=0,sid=${hex(p.sessionId)})\n`).join("") +
+        "\n";
     case "wchp": {
       const lines: string[] = [];
-      for (const [path, watchers] of engine.watches.watchedPaths()) lines.push(path, ...watchers.map((w) => `\t${describe(w)}`));
+      for (const [path, watchers] of engine.watches.watchedPaths()) {
+        lines.push(
+          path,
+          ...watchers.map((w) => `\t${describe(w)}`),
+        );
+      }
       return `${lines.join("\n")}\n`;
     }
     case "wchc": {

@@ -2,7 +2,7 @@
  * A TCP listener over `node:net` (so it runs unchanged on Node, Deno and Bun) that feeds its
  * connections to an engine. Several listeners may share one engine: an in-process ensemble.
  */
-import { type Server, type Socket, createServer } from "node:net";
+import { createServer, type Server, type Socket } from "node:net";
 import { type ConnectionLimits, ServerConnection } from "./connection.ts";
 import type { Engine } from "./engine.ts";
 

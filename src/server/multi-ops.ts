@@ -9,9 +9,16 @@ import type { JuteWriter } from "../jute/writer.ts";
 import { ErrorCode } from "../protocol/errors.ts";
 import { OpCode } from "../protocol/opcodes.ts";
 import type { Txn } from "./data-tree.ts";
-import { type OpContext, type Peer, RequestFailure, errnoOf } from "./op-context.ts";
+import { errnoOf, type OpContext, type Peer, RequestFailure } from "./op-context.ts";
 import { getNodeChildren, getNodeData } from "./read-ops.ts";
-import { type CreateRequest, type SetDataRequest, readCreateRequest, readPathInt, readPathWatch, readSetData } from "./requests.ts";
+import {
+  type CreateRequest,
+  readCreateRequest,
+  readPathInt,
+  readPathWatch,
+  readSetData,
+  type SetDataRequest,
+} from "./requests.ts";
 import type { Delivery } from "./watch-manager.ts";
 import { checkNode, createNode, deleteNode, setNodeData } from "./write-ops.ts";
 
@@ -50,7 +57,10 @@ export function runMulti(ctx: OpContext, r: JuteReader, txn: Txn): (w: JuteWrite
   if (failedAt >= 0) {
     ctx.tree.restore(saved);
     const failure = results[failedAt]?.err ?? ErrorCode.SystemError;
-    final = ops.map((_, i) => ({ type: OpCode.error, err: i < failedAt ? 0 : i === failedAt ? failure : ErrorCode.RuntimeInconsistency }));
+    final = ops.map((_, i) => ({
+      type: OpCode.error,
+      err: i < failedAt ? 0 : i === failedAt ? failure : ErrorCode.RuntimeInconsistency,
+    }));
   } else {
     for (const trigger of triggers) ctx.fire(trigger);
   }
@@ -64,7 +74,9 @@ function runMultiOp(ctx: OpContext, op: MultiOp, txn: Txn): MultiResult {
       // createContainer and createTTL with the path and the new node's Stat (as create2).
       const path = createNode(ctx, op.type, op.request, txn);
       const plain = op.type === OpCode.create || op.type === OpCode.create2;
-      return plain ? { type: OpCode.create, err: 0, path } : { type: OpCode.create2, err: 0, path, stat: ctx.tree.get(path).stat };
+      return plain
+        ? { type: OpCode.create, err: 0, path }
+        : { type: OpCode.create2, err: 0, path, stat: ctx.tree.get(path).stat };
     }
     case "delete":
       deleteNode(ctx, op.path, op.version, txn);
@@ -91,14 +103,24 @@ export function runMultiRead(ctx: OpContext, r: JuteReader): (w: JuteWriter) => 
     try {
       if (type === OpCode.getData) {
         const { data, stat } = getNodeData(ctx, path, watch);
-        results.push((w) => { writeMultiHeader(w, { type, done: false, err: 0 }); w.buffer(data); writeStat(w, stat); });
+        results.push((w) => {
+          writeMultiHeader(w, { type, done: false, err: 0 });
+          w.buffer(data);
+          writeStat(w, stat);
+        });
       } else {
         const { children } = getNodeChildren(ctx, path, watch);
-        results.push((w) => { writeMultiHeader(w, { type, done: false, err: 0 }); w.stringVector(children); });
+        results.push((w) => {
+          writeMultiHeader(w, { type, done: false, err: 0 });
+          w.stringVector(children);
+        });
       }
     } catch (error) {
       const err = errnoOf(error);
-      results.push((w) => { writeMultiHeader(w, { type: OpCode.error, done: false, err }); w.int(err); });
+      results.push((w) => {
+        writeMultiHeader(w, { type: OpCode.error, done: false, err });
+        w.int(err);
+      });
     }
   }
   return (w) => {

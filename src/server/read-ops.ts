@@ -48,5 +48,8 @@ export function ephemeralsOf(ctx: OpContext, prefix: string): string[] {
 
 /** whoAmI: the connection's identities, a digest id shown by its user name only. */
 export function identitiesOf(ctx: OpContext): { scheme: string; user: string }[] {
-  return ctx.peer.ids.map((id) => ({ scheme: id.scheme, user: id.scheme === "digest" ? id.id.slice(0, id.id.indexOf(":")) : id.id }));
+  return ctx.peer.ids.map((id) => ({
+    scheme: id.scheme,
+    user: id.scheme === "digest" ? id.id.slice(0, id.id.indexOf(":")) : id.id,
+  }));
 }

@@ -72,7 +72,14 @@ export function readSetWatches(r: JuteReader, persistent: boolean): SetWatchesRe
   const data = list();
   const exist = list();
   const child = list();
-  return { relativeZxid, data, exist, child, persistent: persistent ? list() : [], persistentRecursive: persistent ? list() : [] };
+  return {
+    relativeZxid,
+    data,
+    exist,
+    child,
+    persistent: persistent ? list() : [],
+    persistentRecursive: persistent ? list() : [],
+  };
 }
 
 /** AuthPacket. */

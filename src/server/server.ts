@@ -82,13 +82,23 @@ function makeEngine(options: ServerOptions): { engine: Engine; stopClock: () => 
   const min = positive("minSessionTimeout", options.minSessionTimeout, 2 * tick);
   const max = positive("maxSessionTimeout", options.maxSessionTimeout, 20 * tick);
   if (min > max) throw new RangeError(`minSessionTimeout ${min} is above maxSessionTimeout ${max}`);
-  const engine = new Engine({ bounds: { min, max }, extendedTypes: options.extendedTypes ?? false, superDigest: options.superDigest });
+  const engine = new Engine({
+    bounds: { min, max },
+    extendedTypes: options.extendedTypes ?? false,
+    superDigest: options.superDigest,
+  });
   // Expiry is checked at a finer step than a tick so a session lasts its timeout, not up to a tick more.
   const expiry = setInterval(() => engine.expireDue(), Math.max(10, Math.min(tick, min) / 4));
   const reaper = setInterval(() => engine.reap(), positive("reapInterval", options.reapInterval, tick));
   expiry.unref?.();
   reaper.unref?.();
-  return { engine, stopClock: () => { clearInterval(expiry); clearInterval(reaper); } };
+  return {
+    engine,
+    stopClock: () => {
+      clearInterval(expiry);
+      clearInterval(reaper);
+    },
+  };
 }
 
 function listenerOptions(options: ServerOptions): { host: string; limits: ConnectionLimits } {
@@ -158,7 +168,9 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
  * is no quorum: every member always serves).
  */
 export async function startEnsemble(size = 3, options: ServerOptions = {}): Promise<EnsembleHandle> {
-  if (!Number.isInteger(size) || size < 1) throw new RangeError(`ensemble size must be a positive integer, got ${size}`);
+  if (!Number.isInteger(size) || size < 1) {
+    throw new RangeError(`ensemble size must be a positive integer, got ${size}`);
+  }
   const { engine, stopClock } = makeEngine(options);
   const { host, limits } = listenerOptions(options);
   const listeners: Listener[] = [];

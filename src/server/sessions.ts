@@ -41,7 +41,12 @@ export class SessionTable {
 
   /** A new session with a random 16-byte password. */
   open(timeout: number, now: number): SessionRecord {
-    const session: SessionRecord = { id: this.#nextId++, password: new Uint8Array(randomBytes(16)), timeout, deadline: now + timeout };
+    const session: SessionRecord = {
+      id: this.#nextId++,
+      password: new Uint8Array(randomBytes(16)),
+      timeout,
+      deadline: now + timeout,
+    };
     this.sessions.set(session.id, session);
     return session;
   }

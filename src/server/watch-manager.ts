@@ -33,9 +33,9 @@ class WatchTable<W> {
 
   add(path: string, watcher: W, mode: WatchMode): void {
     let watchers = this.byPath.get(path);
-    if (watchers === undefined) this.byPath.set(path, (watchers = new Map()));
+    if (watchers === undefined) this.byPath.set(path, watchers = new Map());
     let modes = watchers.get(watcher);
-    if (modes === undefined) watchers.set(watcher, (modes = new Set()));
+    if (modes === undefined) watchers.set(watcher, modes = new Set());
     if (mode === "persistentRecursive" && !modes.has(mode)) this.recursiveCount++;
     modes.add(mode);
   }
@@ -71,7 +71,7 @@ class WatchTable<W> {
     // Recursive watches live in the data table only, which never fires NodeChildrenChanged:
     // they see each descendant's own created/deleted/changed event instead.
     if (this.recursiveCount === 0) return;
-    for (let p = path; p !== "/"; ) {
+    for (let p = path; p !== "/";) {
       p = parentPath(p);
       for (const [watcher, modes] of this.byPath.get(p) ?? []) {
         if (modes.has("persistentRecursive")) fire(watcher);
@@ -150,12 +150,26 @@ export class WatchManager<W> {
   matchWatch(path: string, watcher: W, type: number, remove: boolean): boolean {
     const targets: [WatchTable<W>, WatchMode][] = [];
     switch (type) {
-      case WatcherTypeWire.children: targets.push([this.child, "standard"]); break;
-      case WatcherTypeWire.data: targets.push([this.data, "standard"]); break;
-      case WatcherTypeWire.any: targets.push([this.child, "standard"], [this.data, "standard"], [this.data, "persistent"], [this.child, "persistent"], [this.data, "persistentRecursive"]); break;
-      case WatcherTypeWire.persistent: targets.push([this.data, "persistent"], [this.child, "persistent"]); break;
-      case WatcherTypeWire.persistentRecursive: targets.push([this.data, "persistentRecursive"]); break;
-      default: return false;
+      case WatcherTypeWire.children:
+        targets.push([this.child, "standard"]);
+        break;
+      case WatcherTypeWire.data:
+        targets.push([this.data, "standard"]);
+        break;
+      case WatcherTypeWire.any:
+        targets.push([this.child, "standard"], [this.data, "standard"], [this.data, "persistent"], [
+          this.child,
+          "persistent",
+        ], [this.data, "persistentRecursive"]);
+        break;
+      case WatcherTypeWire.persistent:
+        targets.push([this.data, "persistent"], [this.child, "persistent"]);
+        break;
+      case WatcherTypeWire.persistentRecursive:
+        targets.push([this.data, "persistentRecursive"]);
+        break;
+      default:
+        return false;
     }
     let found = false;
     for (const [table, mode] of targets) {

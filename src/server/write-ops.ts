@@ -9,8 +9,8 @@ import { MAX_TTL } from "../protocol/create-mode.ts";
 import { ErrorCode } from "../protocol/errors.ts";
 import { OpCode } from "../protocol/opcodes.ts";
 import { fixupAcl, requirePermission } from "./acl-policy.ts";
-import { CONTAINER_OWNER, type Txn, isSystemNode, ttlOwner } from "./data-tree.ts";
-import { type OpContext, RequestFailure, checkPath, readable } from "./op-context.ts";
+import { CONTAINER_OWNER, isSystemNode, ttlOwner, type Txn } from "./data-tree.ts";
+import { checkPath, type OpContext, readable, RequestFailure } from "./op-context.ts";
 import type { CreateRequest, SetDataRequest } from "./requests.ts";
 
 /**
@@ -30,7 +30,9 @@ export function createNode(ctx: OpContext, opcode: number, request: CreateReques
   // createTTL with another mode is refused too (ZooKeeper lets one with a negative TTL through,
   // and then its server dies applying it).
   const ttl = request.ttl ?? -1n;
-  if (ttlMode ? ttl <= 0n || ttl > MAX_TTL : opcode === OpCode.createTTL) throw new RequestFailure(ErrorCode.BadArguments);
+  if (ttlMode ? ttl <= 0n || ttl > MAX_TTL : opcode === OpCode.createTTL) {
+    throw new RequestFailure(ErrorCode.BadArguments);
+  }
   const slash = request.path.lastIndexOf("/");
   if (slash === -1 || request.path.includes("\0")) throw new RequestFailure(ErrorCode.BadArguments);
   const acl = fixupAcl(request.acl, peer.ids);
@@ -40,9 +42,13 @@ export function createNode(ctx: OpContext, opcode: number, request: CreateReques
   const path = tree.createdPath(request.path, parent, sequential);
   checkPath(path);
   tree.checkCreate(path);
-  const owner = opcode === OpCode.createContainer ? CONTAINER_OWNER
-    : opcode === OpCode.createTTL ? ttlOwner(ttl)
-    : flags === 1 || flags === 3 ? peer.sessionId : 0n;
+  const owner = opcode === OpCode.createContainer
+    ? CONTAINER_OWNER
+    : opcode === OpCode.createTTL
+    ? ttlOwner(ttl)
+    : flags === 1 || flags === 3
+    ? peer.sessionId
+    : 0n;
   tree.create(path, request.data, acl, owner, txn);
   ctx.fire(() => ctx.watches.created(path, acl, parent.acl));
   return path;

@@ -7,19 +7,19 @@
 import { randomUUID } from "node:crypto";
 import {
   type ACL,
+  connect,
   type ConnectOptions,
   CREATOR_ALL_ACL,
   type EventTypeName,
+  isRetryable,
   type Logger,
   OPEN_ACL_UNSAFE,
+  retry,
+  type RetryPolicy,
   type StateEvent,
   type WatchedEvent,
-  type RetryPolicy,
   type ZooKeeperClient,
   ZooKeeperError,
-  connect,
-  isRetryable,
-  retry,
 } from "../zookeeper.ts";
 import { stormBackoffSleep } from "../storm/storm-backoff.ts";
 
@@ -90,7 +90,10 @@ export interface ClusterState {
   /** The node's data version, or null when it does not exist. */
   getVersion(path: string, watch?: boolean): Promise<number | null>;
   /** The node's data and version, or null when it does not exist. */
-  getDataWithVersion(path: string, watch?: boolean): Promise<{ readonly data: Uint8Array; readonly version: number } | null>;
+  getDataWithVersion(
+    path: string,
+    watch?: boolean,
+  ): Promise<{ readonly data: Uint8Array; readonly version: number } | null>;
   /** The node's children (unordered). Fails with `NoNode` when the node does not exist, as Storm does. */
   getChildren(path: string, watch?: boolean): Promise<string[]>;
   /**
@@ -140,7 +143,8 @@ function parentOf(path: string): string {
  * `clientOptions: { renewSessionOnExpiry: false }` makes expiry final instead.
  */
 export async function createClusterState(config: ClusterStateConfig = {}): Promise<ClusterState> {
-  const hosts = config.connectString ?? (config.servers ?? ["localhost"]).map((s) => `${s}:${config.port ?? 2181}`).join(",");
+  const hosts = config.connectString ??
+    (config.servers ?? ["localhost"]).map((s) => `${s}:${config.port ?? 2181}`).join(",");
   const root = normalize(config.root ?? "/storm");
   const options: ConnectOptions = {
     sessionTimeout: config.sessionTimeout ?? 20_000,
@@ -169,7 +173,12 @@ export async function createClusterState(config: ClusterStateConfig = {}): Promi
  * Storm's mkdirs: creates `path` with data `0x07` and `acl` unless it exists; missing ancestors
  * are created empty with `ancestorAcl`, as Curator's creatingParentsIfNeeded does for Storm.
  */
-async function mkdirsWith(client: ZooKeeperClient, path: string, acl: readonly ACL[], ancestorAcl: readonly ACL[] = acl): Promise<void> {
+async function mkdirsWith(
+  client: ZooKeeperClient,
+  path: string,
+  acl: readonly ACL[],
+  ancestorAcl: readonly ACL[] = acl,
+): Promise<void> {
   const p = normalize(path);
   if (p === "/" || (await client.exists(p)) !== null) return;
   const parent = parentOf(p);
@@ -203,7 +212,9 @@ export function wrapClusterState(
 
   const offEvents = client.on("event", (event: WatchedEvent) => {
     if (!active) return;
-    if (event.state !== "SyncConnected") log("warn", "watch event while not connected", { state: event.state, type: event.type, path: event.path });
+    if (event.state !== "SyncConnected") {
+      log("warn", "watch event while not connected", { state: event.state, type: event.type, path: event.path });
+    }
     if (event.type === "None" || event.path === null) return;
     for (const callback of [...callbacks.values()]) {
       try {
@@ -231,9 +242,14 @@ export function wrapClusterState(
    * parent (with `nodeAcl`) and the node (`mode`, `nodeAcl`). A create that loses to another
    * writer (STORM-1750) goes back to setting the data.
    */
-  const upsert = async (path: string, data: Uint8Array, mode: "persistent" | "ephemeral", nodeAcl: readonly ACL[]): Promise<void> => {
+  const upsert = async (
+    path: string,
+    data: Uint8Array,
+    mode: "persistent" | "ephemeral",
+    nodeAcl: readonly ACL[],
+  ): Promise<void> => {
     const p = normalize(path);
-    for (let attempt = 1; ; attempt++) {
+    for (let attempt = 1;; attempt++) {
       if (await setIfPresent(p, data)) return;
       try {
         await mkdirsWith(client, parentOf(p), nodeAcl, acl);
@@ -263,7 +279,7 @@ export function wrapClusterState(
     },
     async getDataWithVersion(path, watch = false) {
       const p = normalize(path);
-      for (let attempt = 1; ; attempt++) {
+      for (let attempt = 1;; attempt++) {
         try {
           const { data, stat } = await client.getData(p, { watch });
           return { data, version: stat.version };
@@ -309,17 +325,22 @@ export function wrapClusterState(
     sleepMs: stormBackoffSleep,
     // Curator also retries SessionExpired: a client renewing its session (the default for a
     // ClusterState) carries the retry on the new one; a client whose expiry is final does not.
-    retryOn: (error) => isRetryable(error) || (error instanceof ZooKeeperError && error.code === "SessionExpired" && client.state !== "expired" && client.state !== "closed"),
+    retryOn: (error) =>
+      isRetryable(error) ||
+      (error instanceof ZooKeeperError && error.code === "SessionExpired" && client.state !== "expired" &&
+        client.state !== "closed"),
     onRetry: (error, attempt, sleepMs) => log("warn", "retrying a ZooKeeper operation", { error, attempt, sleepMs }),
     ...options.retry,
   };
-  const retried = <A extends unknown[], R>(op: (...args: A) => Promise<R>, retryPolicy = policy) => (...args: A) => retry(() => op(...args), retryPolicy);
+  const retried = <A extends unknown[], R>(op: (...args: A) => Promise<R>, retryPolicy = policy) => (...args: A) =>
+    retry(() => op(...args), retryPolicy);
   // Every operation but createSequential is safe to repeat. A repeated sequential create would
   // leave a second node behind, so it is retried only when the failed one certainly reached no
   // server (its error is not outcomeUnknown).
   const neverApplied: RetryPolicy = {
     ...policy,
-    retryOn: (error) => (policy.retryOn ?? isRetryable)(error) && !(error instanceof ZooKeeperError && error.outcomeUnknown === true),
+    retryOn: (error) =>
+      (policy.retryOn ?? isRetryable)(error) && !(error instanceof ZooKeeperError && error.outcomeUnknown === true),
   };
   return {
     ...state,

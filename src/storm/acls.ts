@@ -5,7 +5,7 @@
  * everything; without it there is no topology ACL and the node gets the state's default. Pure.
  */
 import type { ACL } from "../jute/records.ts";
-import { CREATOR_ALL_ACL, Perms, digestId } from "../protocol/acl.ts";
+import { CREATOR_ALL_ACL, digestId, Perms } from "../protocol/acl.ts";
 
 /**
  * A topology's own ZooKeeper credentials: Storm's `storm.zookeeper.topology.auth.scheme` and

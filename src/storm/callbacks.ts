@@ -45,13 +45,11 @@ export function routeEvent(path: string): CallbackSlot[] | undefined {
   if (first === undefined) return [];
   switch (first) {
     case "assignments":
-      return id === undefined
-        ? [{ kind: "assignments" }]
-        : [
-          { kind: "assignmentInfo", id },
-          { kind: "assignmentVersion", id },
-          { kind: "assignmentInfoWithVersion", id },
-        ];
+      return id === undefined ? [{ kind: "assignments" }] : [
+        { kind: "assignmentInfo", id },
+        { kind: "assignmentVersion", id },
+        { kind: "assignmentInfoWithVersion", id },
+      ];
     case "supervisors":
       return [{ kind: "supervisors" }];
     case "blobstore":
@@ -107,7 +105,12 @@ export class UnroutedEventError extends Error {
  * Fires (once) the callbacks an event reaches. Unroutable events go to `onError`; a callback
  * that throws goes to `onError` too and does not stop the others.
  */
-export function dispatchEvent(slots: CallbackSlots, eventType: string, path: string, onError: (error: unknown) => void): void {
+export function dispatchEvent(
+  slots: CallbackSlots,
+  eventType: string,
+  path: string,
+  onError: (error: unknown) => void,
+): void {
   const route = routeEvent(path);
   if (route === undefined) {
     onError(new UnroutedEventError(path, eventType));

@@ -39,7 +39,10 @@ export function errorsToPrune(children: readonly string[], keep: number = MAX_ER
     const seq = errorSequence(name);
     if (seq !== undefined) numbered.push({ name, seq });
   }
-  numbered.sort((a, b) => (a.seq !== b.seq ? (a.seq < b.seq ? -1 : 1) : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  numbered.sort((
+    a,
+    b,
+  ) => (a.seq !== b.seq ? (a.seq < b.seq ? -1 : 1) : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return numbered.slice(0, Math.max(0, numbered.length - keep)).map((c) => c.name);
 }
 
@@ -52,8 +55,14 @@ export function errorsToPrune(children: readonly string[], keep: number = MAX_ER
  * Returns a new array.
  */
 export function newestFirst(errors: readonly ErrorInfo[], names?: readonly string[]): ErrorInfo[] {
-  const ranked = errors.map((error, i) => ({ error, i, seq: names === undefined ? undefined : errorSequence(names[i] ?? "") }));
-  ranked.sort((a, b) => b.error.errorTimeSecs - a.error.errorTimeSecs || bySequenceDescending(a.seq, b.seq) || a.i - b.i);
+  const ranked = errors.map((error, i) => ({
+    error,
+    i,
+    seq: names === undefined ? undefined : errorSequence(names[i] ?? ""),
+  }));
+  ranked.sort((a, b) =>
+    b.error.errorTimeSecs - a.error.errorTimeSecs || bySequenceDescending(a.seq, b.seq) || a.i - b.i
+  );
   return ranked.map((r) => r.error);
 }
 

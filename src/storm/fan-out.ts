@@ -15,7 +15,11 @@ export type Settled<R> = { readonly ok: true; readonly value: R } | { readonly o
  * in the items' order, so a caller that handles them in order (the first failure thrown, corrupt
  * records reported) behaves exactly as a loop of sequential reads would.
  */
-export async function settleBounded<T, R>(items: readonly T[], read: (item: T) => Promise<R>, limit: number = MAX_IN_FLIGHT): Promise<Settled<R>[]> {
+export async function settleBounded<T, R>(
+  items: readonly T[],
+  read: (item: T) => Promise<R>,
+  limit: number = MAX_IN_FLIGHT,
+): Promise<Settled<R>[]> {
   const out = new Array<Settled<R>>(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -33,7 +37,11 @@ export async function settleBounded<T, R>(items: readonly T[], read: (item: T) =
 }
 
 /** {@link settleBounded}, then the values in order, or the first failure in order thrown. */
-export async function mapBounded<T, R>(items: readonly T[], read: (item: T) => Promise<R>, limit: number = MAX_IN_FLIGHT): Promise<R[]> {
+export async function mapBounded<T, R>(
+  items: readonly T[],
+  read: (item: T) => Promise<R>,
+  limit: number = MAX_IN_FLIGHT,
+): Promise<R[]> {
   return (await settleBounded(items, read, limit)).map((outcome) => {
     if (!outcome.ok) throw outcome.error;
     return outcome.value;

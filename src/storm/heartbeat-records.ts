@@ -3,7 +3,16 @@
  * and averages per stat window and stream, and the bolt- or spout-specific part.
  */
 import { z } from "zod";
-import { double, type ExecutorKey, executorKeySchema, i32, i64, stringMap, type StreamKey, streamKeySchema } from "./record-keys.ts";
+import {
+  double,
+  type ExecutorKey,
+  executorKeySchema,
+  i32,
+  i64,
+  type StreamKey,
+  streamKeySchema,
+  stringMap,
+} from "./record-keys.ts";
 
 /** Window (`"600"`, `"10800"`, `"86400"`, `":all-time"`) → stream id → value. */
 export type WindowedStats<V = number> = Readonly<Record<string, Readonly<Record<string, V>>>>;
@@ -40,7 +49,11 @@ export interface SpoutStats {
   readonly completeMsAvg: WindowedStats;
 }
 /** Schema of {@link SpoutStats}. */
-export const SpoutStatsSchema: z.ZodType<SpoutStats> = z.object({ acked: windowedCount, failed: windowedCount, completeMsAvg: windowedAverage });
+export const SpoutStatsSchema: z.ZodType<SpoutStats> = z.object({
+  acked: windowedCount,
+  failed: windowedCount,
+  completeMsAvg: windowedAverage,
+});
 
 /** `ExecutorSpecificStats`: a thrift union, bolt or spout. */
 export type ExecutorSpecificStats = { readonly bolt: BoltStats } | { readonly spout: SpoutStats };

@@ -1,5 +1,11 @@
 /** Executor beats from worker heartbeats (storm-research §6, Storm's `executorBeats`). Pure logic. */
-import { type ClusterWorkerHeartbeat, type ExecutorKey, type ExecutorStats, type NodeInfo, parseExecutorKey } from "./records.ts";
+import {
+  type ClusterWorkerHeartbeat,
+  type ExecutorKey,
+  type ExecutorStats,
+  type NodeInfo,
+  parseExecutorKey,
+} from "./records.ts";
 
 /** What nimbus learns of one executor from its worker's heartbeat. */
 export interface ExecutorBeat {
@@ -47,7 +53,9 @@ function executorOrder({ key: a, range: ra }: Ranged, { key: b, range: rb }: Ran
  * and executors come out in task order whatever the input's key order; a NodeInfo without ports
  * names no worker and is skipped.
  */
-export function executorsBySlot(executorNodePort: Readonly<Record<ExecutorKey, NodeInfo>>): Map<string, { slot: WorkerSlot; executors: ExecutorKey[] }> {
+export function executorsBySlot(
+  executorNodePort: Readonly<Record<ExecutorKey, NodeInfo>>,
+): Map<string, { slot: WorkerSlot; executors: ExecutorKey[] }> {
   const out = new Map<string, { slot: WorkerSlot; executors: ExecutorKey[] }>();
   for (const { key: executor } of Object.keys(executorNodePort).map(ranged).sort(executorOrder)) {
     const info = executorNodePort[executor];
@@ -70,15 +78,25 @@ export function executorsBySlot(executorNodePort: Readonly<Record<ExecutorKey, N
  * the result. Each executor has one slot, so the result does not depend on any iteration order.
  * The result and its beats are frozen; the stats are the heartbeats' own (frozen when read).
  */
-export function mergeExecutorBeats(executorNodePort: Readonly<Record<ExecutorKey, NodeInfo>>, heartbeats: HeartbeatSource): Readonly<Record<ExecutorKey, ExecutorBeat>> {
-  const heartbeatOf = typeof heartbeats === "function" ? heartbeats : (slot: WorkerSlot) => heartbeats.get(slotKey(slot));
+export function mergeExecutorBeats(
+  executorNodePort: Readonly<Record<ExecutorKey, NodeInfo>>,
+  heartbeats: HeartbeatSource,
+): Readonly<Record<ExecutorKey, ExecutorBeat>> {
+  const heartbeatOf = typeof heartbeats === "function"
+    ? heartbeats
+    : (slot: WorkerSlot) => heartbeats.get(slotKey(slot));
   const beats: [ExecutorKey, ExecutorBeat][] = [];
   for (const { slot, executors } of executorsBySlot(executorNodePort).values()) {
     const heartbeat = heartbeatOf(slot);
     if (heartbeat === null || heartbeat === undefined) continue;
     for (const executor of executors) {
       const stats = Object.hasOwn(heartbeat.executorStats, executor) ? heartbeat.executorStats[executor] : undefined;
-      if (stats !== undefined) beats.push([executor, Object.freeze({ timeSecs: heartbeat.timeSecs, uptimeSecs: heartbeat.uptimeSecs, stats })]);
+      if (stats !== undefined) {
+        beats.push([
+          executor,
+          Object.freeze({ timeSecs: heartbeat.timeSecs, uptimeSecs: heartbeat.uptimeSecs, stats }),
+        ]);
+      }
     }
   }
   // fromEntries defines own properties, so no key can reach the prototype.

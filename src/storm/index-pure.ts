@@ -10,7 +10,14 @@ export type { Codec } from "./codec/codec.ts";
 export { jsonCodec } from "./codec/json.ts";
 export * as stormPaths from "./paths.ts";
 export { tokenizePath, urlDecode, urlEncode } from "./paths.ts";
-export { MAX_ERRORS, errorSequence, errorsToPrune, newestFirst } from "./error-pruning.ts";
-export { type ExecutorBeat, type HeartbeatSource, type WorkerSlot, executorsBySlot, mergeExecutorBeats, slotKey } from "./heartbeats.ts";
-export { type StormBasePatch, mergeStormBase } from "./update-storm.ts";
+export { errorSequence, errorsToPrune, MAX_ERRORS, newestFirst } from "./error-pruning.ts";
+export {
+  type ExecutorBeat,
+  executorsBySlot,
+  type HeartbeatSource,
+  mergeExecutorBeats,
+  slotKey,
+  type WorkerSlot,
+} from "./heartbeats.ts";
+export { mergeStormBase, type StormBasePatch } from "./update-storm.ts";
 export { type TopologyAuth, topologyReadOnlyAcls, topologyReadWriteAcls } from "./acls.ts";

@@ -25,8 +25,15 @@ export const Roots = {
 
 /** The subtrees StormClusterState creates at start (Storm 2.x; 0.9 created the first five). */
 export const INITIAL_ROOTS: readonly string[] = [
-  Roots.assignments, Roots.storms, Roots.supervisors, Roots.workerbeats, Roots.errors,
-  Roots.blobstore, Roots.nimbuses, Roots.logConfigs, Roots.backpressure,
+  Roots.assignments,
+  Roots.storms,
+  Roots.supervisors,
+  Roots.workerbeats,
+  Roots.errors,
+  Roots.blobstore,
+  Roots.nimbuses,
+  Roots.logConfigs,
+  Roots.backpressure,
 ];
 
 /** Splits a path on `/`, dropping empty tokens, as Storm does before routing or normalizing. */
@@ -101,7 +108,11 @@ export function urlDecode(s: string): string {
  */
 export function pathSegment(value: string, what: string): string {
   if (value === "" || value === "." || value === ".." || value.includes("/")) {
-    throw new RangeError(`a ${what} must be one ZooKeeper path segment (not empty, ".", ".." or holding "/"), got ${JSON.stringify(value)}`);
+    throw new RangeError(
+      `a ${what} must be one ZooKeeper path segment (not empty, ".", ".." or holding "/"), got ${
+        JSON.stringify(value)
+      }`,
+    );
   }
   return value;
 }
@@ -126,27 +137,33 @@ export const blobstorePath = (key: string): string => child(Roots.blobstore, key
  * `/blobstore/<key>/<hostPort>-<version>`: the ephemeral node saying a nimbus holds that version
  * (`hostPort` is `host:port` up to Storm 2.6.0, `host:port:tlsPort` after).
  */
-export const blobstoreVersionPath = (key: string, hostPort: string, version: number): string => child(blobstorePath(key), `${hostPort}-${version}`, "blob holder");
+export const blobstoreVersionPath = (key: string, hostPort: string, version: number): string =>
+  child(blobstorePath(key), `${hostPort}-${version}`, "blob holder");
 /** `/blobstoremaxkeysequencenumber/<key>`. */
-export const blobstoreMaxKeySequenceNumberPath = (key: string): string => child(Roots.blobstoreMaxKeySequenceNumber, key, "blob key");
+export const blobstoreMaxKeySequenceNumberPath = (key: string): string =>
+  child(Roots.blobstoreMaxKeySequenceNumber, key, "blob key");
 /** `/workerbeats/<id>`. */
 export const workerbeatStormRoot = (id: string): string => child(Roots.workerbeats, id, "topology id");
 /** `/workerbeats/<id>/<node>-<port>`; `node` is the supervisor id, not the host name. */
-export const workerbeatPath = (id: string, node: string, port: number): string => child(workerbeatStormRoot(id), `${node}-${port}`, "worker slot");
+export const workerbeatPath = (id: string, node: string, port: number): string =>
+  child(workerbeatStormRoot(id), `${node}-${port}`, "worker slot");
 /** `/backpressure/<id>`. */
 export const backpressureStormRoot = (id: string): string => child(Roots.backpressure, id, "topology id");
 /** `/backpressure/<id>/<node>-<port>`. */
-export const backpressurePath = (id: string, node: string, port: number): string => child(backpressureStormRoot(id), `${node}-${port}`, "worker slot");
+export const backpressurePath = (id: string, node: string, port: number): string =>
+  child(backpressureStormRoot(id), `${node}-${port}`, "worker slot");
 /** `/errors/<id>`. */
 export const errorStormRoot = (id: string): string => child(Roots.errors, id, "topology id");
 /** `/errors/<id>/<component>`, the component URL-encoded ({@link urlEncode}) so it is one path segment. */
-export const errorPath = (id: string, componentId: string): string => child(errorStormRoot(id), urlEncode(componentId), "component id");
+export const errorPath = (id: string, componentId: string): string =>
+  child(errorStormRoot(id), urlEncode(componentId), "component id");
 /** `<errorPath>-last-error`: a sibling of the component's error directory, not a child of it. */
 export const lastErrorPath = (id: string, componentId: string): string => `${errorPath(id, componentId)}-last-error`;
 /** `/profilerconfigs/<id>` (Storm's one-argument `profilerConfigPath`). */
 export const profilerConfigRoot = (id: string): string => child(Roots.profilerConfigs, id, "topology id");
 /** `/profilerconfigs/<id>/<host>_<port>_<ACTION>`; `action` is the `ProfileAction` name. */
-export const profilerConfigPath = (id: string, host: string, port: number, action: string): string => child(profilerConfigRoot(id), `${host}_${port}_${action}`, "profiler request");
+export const profilerConfigPath = (id: string, host: string, port: number, action: string): string =>
+  child(profilerConfigRoot(id), `${host}_${port}_${action}`, "profiler request");
 /** `/secretkeys/<TYPE>`, `/secretkeys/<TYPE>/<id>` or `/secretkeys/<TYPE>/<id>/<version>`, by the arguments given. */
 export const secretKeysPath = (type: string, topologyId?: string, version?: number): string => {
   const typeRoot = child(Roots.secretKeys, type, "worker-token service type");

@@ -30,7 +30,9 @@ const EXECUTOR_KEY = /^\[(0|-?[1-9]\d{0,9}),(0|-?[1-9]\d{0,9})\]$/;
 
 /** The map key for the executor covering tasks `taskStart..taskEnd`; throws a RangeError unless both are i32. */
 export function executorKey(taskStart: number, taskEnd: number): ExecutorKey {
-  if (!isI32(taskStart) || !isI32(taskEnd)) throw new RangeError(`executor task ids are 32-bit integers, got [${taskStart},${taskEnd}]`);
+  if (!isI32(taskStart) || !isI32(taskEnd)) {
+    throw new RangeError(`executor task ids are 32-bit integers, got [${taskStart},${taskEnd}]`);
+  }
   // `${-0}` is "0", so the key stays canonical.
   return `[${taskStart},${taskEnd}]`;
 }
@@ -39,7 +41,9 @@ export function executorKey(taskStart: number, taskEnd: number): ExecutorKey {
 export function parseExecutorKey(key: ExecutorKey): readonly [number, number] {
   const m = EXECUTOR_KEY.exec(key);
   const range = m === null ? undefined : ([Number(m[1]), Number(m[2])] as const);
-  if (range === undefined || !isI32(range[0]) || !isI32(range[1])) throw new TypeError(`not an executor key: ${JSON.stringify(key)}`);
+  if (range === undefined || !isI32(range[0]) || !isI32(range[1])) {
+    throw new TypeError(`not an executor key: ${JSON.stringify(key)}`);
+  }
   return range;
 }
 
@@ -51,7 +55,10 @@ const isExecutorKey = (key: string) => {
     return false;
   }
 };
-export const executorKeySchema = z.string().refine(isExecutorKey, "executor keys look like [start,end]: i32 task ids, no leading zeros");
+export const executorKeySchema = z.string().refine(
+  isExecutorKey,
+  "executor keys look like [start,end]: i32 task ids, no leading zeros",
+);
 
 /** Key of a stream `(componentId, streamId)` in stream-keyed maps. */
 export type StreamKey = string;
@@ -69,7 +76,10 @@ export function parseStreamKey(key: StreamKey): readonly [string, string] {
   } catch {
     v = undefined;
   }
-  if (!Array.isArray(v) || v.length !== 2 || typeof v[0] !== "string" || typeof v[1] !== "string" || JSON.stringify(v) !== key) {
+  if (
+    !Array.isArray(v) || v.length !== 2 || typeof v[0] !== "string" || typeof v[1] !== "string" ||
+    JSON.stringify(v) !== key
+  ) {
     throw new TypeError(`not a stream key: ${JSON.stringify(key)}`);
   }
   return [v[0], v[1]];
@@ -83,4 +93,7 @@ const isStreamKey = (key: string) => {
     return false;
   }
 };
-export const streamKeySchema = z.string().refine(isStreamKey, 'stream keys are the canonical JSON ["componentId","streamId"]');
+export const streamKeySchema = z.string().refine(
+  isStreamKey,
+  'stream keys are the canonical JSON ["componentId","streamId"]',
+);

@@ -28,7 +28,14 @@ import { z } from "zod";
 import { double, type ExecutorKey, executorKeySchema, i32, i64, stringMap } from "./record-keys.ts";
 import { type ClusterWorkerHeartbeat, ClusterWorkerHeartbeatSchema } from "./heartbeat-records.ts";
 
-export { type ExecutorKey, executorKey, parseExecutorKey, parseStreamKey, type StreamKey, streamKey } from "./record-keys.ts";
+export {
+  type ExecutorKey,
+  executorKey,
+  parseExecutorKey,
+  parseStreamKey,
+  type StreamKey,
+  streamKey,
+} from "./record-keys.ts";
 export * from "./heartbeat-records.ts";
 
 /** Topology status (`TopologyStatus`). */
@@ -90,10 +97,11 @@ export interface WorkerResourcesEntry {
 // A thrift map cannot hold one key twice; entries are kept in one order so equal maps are equal lists.
 const workerResourcesSchema = z.array(z.object({ nodeInfo: NodeInfoSchema, resources: WorkerResourcesSchema }))
   .transform((entries) => [...entries].sort((a, b) => compareNodeInfo(a.nodeInfo, b.nodeInfo)))
-  .refine((entries) => entries.every((entry, i) => {
-    const previous = entries[i - 1];
-    return previous === undefined || compareNodeInfo(previous.nodeInfo, entry.nodeInfo) !== 0;
-  }), "workerResources lists a NodeInfo twice");
+  .refine((entries) =>
+    entries.every((entry, i) => {
+      const previous = entries[i - 1];
+      return previous === undefined || compareNodeInfo(previous.nodeInfo, entry.nodeInfo) !== 0;
+    }), "workerResources lists a NodeInfo twice");
 
 /** Where a topology's executors run (`/assignments/<id>`). */
 export interface Assignment {
@@ -132,7 +140,9 @@ export interface RebalanceOptions {
   readonly principal?: string;
 }
 /** `TopologyActionOptions`: a thrift union, so exactly one member is set. */
-export type TopologyActionOptions = { readonly killOptions: KillOptions } | { readonly rebalanceOptions: RebalanceOptions };
+export type TopologyActionOptions = { readonly killOptions: KillOptions } | {
+  readonly rebalanceOptions: RebalanceOptions;
+};
 
 /** Schema of {@link KillOptions}. */
 export const KillOptionsSchema: z.ZodType<KillOptions> = z.object({ waitSecs: i32.optional() });
@@ -157,7 +167,10 @@ export interface DebugOptions {
   readonly samplingpct?: number;
 }
 /** Schema of {@link DebugOptions}. */
-export const DebugOptionsSchema: z.ZodType<DebugOptions> = z.object({ enable: z.boolean().optional(), samplingpct: double.optional() });
+export const DebugOptionsSchema: z.ZodType<DebugOptions> = z.object({
+  enable: z.boolean().optional(),
+  samplingpct: double.optional(),
+});
 
 /** A topology's status record (`/storms/<id>`). */
 export interface StormBase {
@@ -224,7 +237,12 @@ export interface ErrorInfo {
   readonly port?: number;
 }
 /** Schema of {@link ErrorInfo}. */
-export const ErrorInfoSchema: z.ZodType<ErrorInfo> = z.object({ error: z.string(), errorTimeSecs: i32, host: z.string().optional(), port: i32.optional() });
+export const ErrorInfoSchema: z.ZodType<ErrorInfo> = z.object({
+  error: z.string(),
+  errorTimeSecs: i32,
+  host: z.string().optional(),
+  port: i32.optional(),
+});
 
 /** A nimbus host (`/nimbuses/<host:port>`, ephemeral). */
 export interface NimbusSummary {
@@ -253,7 +271,10 @@ export interface Credentials {
   readonly topoOwner?: string;
 }
 /** Schema of {@link Credentials}. */
-export const CredentialsSchema: z.ZodType<Credentials> = z.object({ creds: stringMap(z.string()), topoOwner: z.string().optional() });
+export const CredentialsSchema: z.ZodType<Credentials> = z.object({
+  creds: stringMap(z.string()),
+  topoOwner: z.string().optional(),
+});
 
 /** `LogLevelAction`. */
 export type LogLevelAction = "UNCHANGED" | "UPDATE" | "REMOVE";
@@ -280,10 +301,18 @@ export interface LogConfig {
   readonly namedLoggerLevel?: Readonly<Record<string, LogLevel>>;
 }
 /** Schema of {@link LogConfig}. */
-export const LogConfigSchema: z.ZodType<LogConfig> = z.object({ namedLoggerLevel: stringMap(LogLevelSchema).optional() });
+export const LogConfigSchema: z.ZodType<LogConfig> = z.object({
+  namedLoggerLevel: stringMap(LogLevelSchema).optional(),
+});
 
 /** `ProfileAction`. */
-export type ProfileAction = "JPROFILE_STOP" | "JPROFILE_START" | "JPROFILE_DUMP" | "JMAP_DUMP" | "JSTACK_DUMP" | "JVM_RESTART";
+export type ProfileAction =
+  | "JPROFILE_STOP"
+  | "JPROFILE_START"
+  | "JPROFILE_DUMP"
+  | "JMAP_DUMP"
+  | "JSTACK_DUMP"
+  | "JVM_RESTART";
 /** A profiling request for one worker (`/profilerconfigs/<id>/<host>_<port>_<ACTION>`). */
 export interface ProfileRequest {
   readonly nodeInfo: NodeInfo;
@@ -308,7 +337,11 @@ export interface PrivateWorkerKey {
   readonly expirationTimeMillis: number;
 }
 /** Schema of {@link PrivateWorkerKey}. */
-export const PrivateWorkerKeySchema: z.ZodType<PrivateWorkerKey> = z.object({ key: z.instanceof(Uint8Array), userName: z.string(), expirationTimeMillis: i64 });
+export const PrivateWorkerKeySchema: z.ZodType<PrivateWorkerKey> = z.object({
+  key: z.instanceof(Uint8Array),
+  userName: z.string(),
+  expirationTimeMillis: i64,
+});
 
 /** Every stored record type by the name codecs use for it. */
 export interface RecordTypes {

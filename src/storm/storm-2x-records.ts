@@ -9,14 +9,45 @@ import type { StormClusterState } from "./storm-cluster-state.ts";
 import type { StormContext } from "./storm-context.ts";
 
 /** The Storm 2.x methods of a StormClusterState. */
-export type StormTwoState = Pick<StormClusterState, "setCredentials" | "credentials" | "setupBackpressure" | "removeBackpressure" | "removeWorkerBackpressure" | "topologyBackpressure" | "backpressureTopologies" | "setupBlob" | "activeKeys" | "blobstore" | "blobstoreInfo" | "removeBlobstoreKey" | "removeKeyVersion" | "setTopologyLogConfig" | "topologyLogConfig" | "setWorkerProfileRequest" | "getTopologyProfileRequests" | "getWorkerProfileRequests" | "deleteTopologyProfileRequests" | "getPrivateWorkerKey" | "addPrivateWorkerKey" | "getNextPrivateWorkerKeyVersion" | "removeExpiredPrivateWorkerKeys" | "removeAllPrivateWorkerKeys" | "idsOfTopologiesWithPrivateWorkerKeys">;
+export type StormTwoState = Pick<
+  StormClusterState,
+  | "setCredentials"
+  | "credentials"
+  | "setupBackpressure"
+  | "removeBackpressure"
+  | "removeWorkerBackpressure"
+  | "topologyBackpressure"
+  | "backpressureTopologies"
+  | "setupBlob"
+  | "activeKeys"
+  | "blobstore"
+  | "blobstoreInfo"
+  | "removeBlobstoreKey"
+  | "removeKeyVersion"
+  | "setTopologyLogConfig"
+  | "topologyLogConfig"
+  | "setWorkerProfileRequest"
+  | "getTopologyProfileRequests"
+  | "getWorkerProfileRequests"
+  | "deleteTopologyProfileRequests"
+  | "getPrivateWorkerKey"
+  | "addPrivateWorkerKey"
+  | "getNextPrivateWorkerKeyVersion"
+  | "removeExpiredPrivateWorkerKeys"
+  | "removeAllPrivateWorkerKeys"
+  | "idsOfTopologiesWithPrivateWorkerKeys"
+>;
 
 const TOKEN_TYPES: readonly WorkerTokenServiceType[] = ["NIMBUS", "DRPC", "SUPERVISOR"];
 
 /** A profile request's node path, with the first port of its set as Storm takes it; a set without one names no worker. */
 function profileRequestPath(stormId: string, { nodeInfo, action }: ProfileRequest): string {
   const port = nodeInfo.port[0];
-  if (port === undefined) throw new RangeError(`the profile request's NodeInfo for ${JSON.stringify(nodeInfo.node)} has no port, so it names no worker`);
+  if (port === undefined) {
+    throw new RangeError(
+      `the profile request's NodeInfo for ${JSON.stringify(nodeInfo.node)} has no port, so it names no worker`,
+    );
+  }
   return paths.profilerConfigPath(stormId, nodeInfo.node, port, action);
 }
 
@@ -25,14 +56,21 @@ export function stormTwoState(ctx: StormContext): StormTwoState {
   const { state, encode, read, arm, childrenOrEmpty, logged, setTopologyRecord, setupTopologyDirectory } = ctx;
   const profileRequests = async (stormId: string) => {
     const root = paths.profilerConfigRoot(stormId);
-    const requests = await mapBounded(await childrenOrEmpty(root), (child) => read("ProfileRequest", `${root}/${child}`));
+    const requests = await mapBounded(
+      await childrenOrEmpty(root),
+      (child) => read("ProfileRequest", `${root}/${child}`),
+    );
     return requests.filter((r): r is ProfileRequest => r !== null);
   };
   const self: StormTwoState = {
-    setCredentials: async (id, credentials, auth) => setTopologyRecord("Credentials", credentials, paths.credentialsPath(id), auth),
-    credentials: async (id, callback) => read("Credentials", paths.credentialsPath(id), arm({ kind: "credentials", id }, callback)),
-    setupBackpressure: async (id, auth) => setupTopologyDirectory(paths.Roots.backpressure, paths.backpressureStormRoot(id), auth),
-    removeBackpressure: async (id) => logged(`removeBackpressure ${id}`, state.deleteNode(paths.backpressureStormRoot(id))),
+    setCredentials: async (id, credentials, auth) =>
+      setTopologyRecord("Credentials", credentials, paths.credentialsPath(id), auth),
+    credentials: async (id, callback) =>
+      read("Credentials", paths.credentialsPath(id), arm({ kind: "credentials", id }, callback)),
+    setupBackpressure: async (id, auth) =>
+      setupTopologyDirectory(paths.Roots.backpressure, paths.backpressureStormRoot(id), auth),
+    removeBackpressure: async (id) =>
+      logged(`removeBackpressure ${id}`, state.deleteNode(paths.backpressureStormRoot(id))),
     async removeWorkerBackpressure(id, node, port) {
       const path = paths.backpressurePath(id, node, port);
       if (await state.nodeExists(path)) await state.deleteNode(path);
@@ -44,7 +82,9 @@ export function stormTwoState(ctx: StormContext): StormTwoState {
       const children = await state.getChildren(root, arm({ kind: "backpressure", id }, callback));
       for (const data of await mapBounded(children, (child) => state.getData(`${root}/${child}`))) {
         // Each worker's node holds the time it signalled, as an 8-byte big-endian long (ms).
-        if (data !== null && data.length >= 8) newest = Math.max(newest, Number(new DataView(data.buffer, data.byteOffset, 8).getBigInt64(0)));
+        if (data !== null && data.length >= 8) {
+          newest = Math.max(newest, Number(new DataView(data.buffer, data.byteOffset, 8).getBigInt64(0)));
+        }
       }
       return Date.now() - newest < timeoutMs;
     },
@@ -69,8 +109,10 @@ export function stormTwoState(ctx: StormContext): StormTwoState {
     },
     removeBlobstoreKey: async (key) => state.deleteNode(paths.blobstorePath(key)),
     removeKeyVersion: async (key) => state.deleteNode(paths.blobstoreMaxKeySequenceNumberPath(key)),
-    setTopologyLogConfig: async (id, config, auth) => setTopologyRecord("LogConfig", config, paths.logConfigPath(id), auth, paths.Roots.logConfigs),
-    topologyLogConfig: async (id, callback) => read("LogConfig", paths.logConfigPath(id), arm({ kind: "logConfig", id }, callback)),
+    setTopologyLogConfig: async (id, config, auth) =>
+      setTopologyRecord("LogConfig", config, paths.logConfigPath(id), auth, paths.Roots.logConfigs),
+    topologyLogConfig: async (id, callback) =>
+      read("LogConfig", paths.logConfigPath(id), arm({ kind: "logConfig", id }, callback)),
     async setWorkerProfileRequest(id, request) {
       await state.setData(profileRequestPath(id, request), encode("ProfileRequest", request));
     },

@@ -21,6 +21,8 @@ export function stormBackoffSleep(attempt: number, policy: RetryPolicy = {}): nu
     const exp = 2 ** attempt;
     return base + exp + below(exp);
   }
-  const step = maxRetries > threshold ? Math.max(1, Math.trunc((ceiling - 2 ** threshold) / (maxRetries - threshold))) : 1;
+  const step = maxRetries > threshold
+    ? Math.max(1, Math.trunc((ceiling - 2 ** threshold) / (maxRetries - threshold)))
+    : 1;
   return Math.min(ceiling, base + 2 ** threshold + step * (attempt - threshold) + below(step));
 }

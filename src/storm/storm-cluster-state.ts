@@ -11,7 +11,7 @@
 import { type ClusterState, type ClusterStateConfig, createClusterState } from "../state/cluster-state.ts";
 import type { ACL, Logger } from "../zookeeper.ts";
 import type { TopologyAuth } from "./acls.ts";
-import { type StormCallback, createCallbackSlots, dispatchEvent } from "./callbacks.ts";
+import { createCallbackSlots, dispatchEvent, type StormCallback } from "./callbacks.ts";
 import type { Codec } from "./codec/codec.ts";
 import { thriftCodec } from "./codec/thrift.ts";
 import type { ExecutorBeat } from "./heartbeats.ts";
@@ -71,14 +71,20 @@ export interface StormClusterState {
   /** Topology ids with an assignment; `callback` fires when that list changes. */
   assignments(callback?: StormCallback): Promise<string[]>;
   assignmentInfo(stormId: string, callback?: StormCallback): Promise<Assignment | null>;
-  assignmentInfoWithVersion(stormId: string, callback?: StormCallback): Promise<{ readonly data: Assignment; readonly version: number } | null>;
+  assignmentInfoWithVersion(
+    stormId: string,
+    callback?: StormCallback,
+  ): Promise<{ readonly data: Assignment; readonly version: number } | null>;
   assignmentVersion(stormId: string, callback?: StormCallback): Promise<number | null>;
   /** Ids of topologies with a storm base. */
   activeStorms(): Promise<string[]>;
   stormBase(stormId: string, callback?: StormCallback): Promise<StormBase | null>;
   getWorkerHeartbeat(stormId: string, node: string, port: number): Promise<ClusterWorkerHeartbeat | null>;
   /** Executor beats of the executors assigned in `executorNodePort`, from their workers' heartbeats. */
-  executorBeats(stormId: string, executorNodePort: Readonly<Record<ExecutorKey, NodeInfo>>): Promise<Readonly<Record<ExecutorKey, ExecutorBeat>>>;
+  executorBeats(
+    stormId: string,
+    executorNodePort: Readonly<Record<ExecutorKey, NodeInfo>>,
+  ): Promise<Readonly<Record<ExecutorKey, ExecutorBeat>>>;
   supervisors(callback?: StormCallback): Promise<string[]>;
   supervisorInfo(supervisorId: string): Promise<SupervisorInfo | null>;
   /** Creates `/workerbeats/<id>`, with the topology's read-write ACL when `topologyAuth` is given. */
@@ -164,7 +170,13 @@ export interface StormClusterState {
    * Stores a key with `acl`, default the state's. That is Storm's choice for NIMBUS and
    * SUPERVISOR keys; for DRPC keys Storm adds READ for `storm.zookeeper.drpcACL`, so pass it here.
    */
-  addPrivateWorkerKey(type: WorkerTokenServiceType, stormId: string, version: number, key: PrivateWorkerKey, acl?: readonly ACL[]): Promise<void>;
+  addPrivateWorkerKey(
+    type: WorkerTokenServiceType,
+    stormId: string,
+    version: number,
+    key: PrivateWorkerKey,
+    acl?: readonly ACL[],
+  ): Promise<void>;
   /** The highest existing key version (Storm returns the maximum, not the next number), 0 when none. */
   getNextPrivateWorkerKeyVersion(type: WorkerTokenServiceType, stormId: string): Promise<number>;
   removeExpiredPrivateWorkerKeys(stormId: string): Promise<void>;
@@ -187,7 +199,9 @@ export interface StormClusterState {
  * ```
  */
 export async function createStormClusterState(
-  config: (ClusterStateConfig & StormClusterStateOptions) | ({ readonly state: ClusterState } & StormClusterStateOptions),
+  config:
+    | (ClusterStateConfig & StormClusterStateOptions)
+    | ({ readonly state: ClusterState } & StormClusterStateOptions),
 ): Promise<StormClusterState> {
   const solo = !("state" in config);
   const state = "state" in config ? config.state : await createClusterState(config);
@@ -202,7 +216,8 @@ export async function createStormClusterState(
 
 function stormClusterState(state: ClusterState, options: StormClusterStateOptions, solo: boolean): StormClusterState {
   const codec = options.codec ?? thriftCodec();
-  const onError = options.onError ?? ((error: unknown) => options.logger?.("error", "a Storm cluster-state event or callback failed", { error }));
+  const onError = options.onError ??
+    ((error: unknown) => options.logger?.("error", "a Storm cluster-state event or callback failed", { error }));
   const slots = createCallbackSlots();
   const routerId = state.register((type, path) => dispatchEvent(slots, type, path, onError));
   const ctx = stormContext(state, codec, onError, slots);

@@ -28,7 +28,13 @@ export interface StormContext {
    * Writes a nimbus-owned topology record with the topology's read-only ACL (Storm's TRO), after
    * its subtree where Storm creates that first.
    */
-  setTopologyRecord<K extends RecordKind>(kind: K, record: RecordTypes[K], path: string, auth: TopologyAuth | undefined, subtree?: string): Promise<void>;
+  setTopologyRecord<K extends RecordKind>(
+    kind: K,
+    record: RecordTypes[K],
+    path: string,
+    auth: TopologyAuth | undefined,
+    subtree?: string,
+  ): Promise<void>;
   /** Creates a directory the topology's workers write into, with its read-write ACL (Storm's TRW). */
   setupTopologyDirectory(subtree: string, directory: string, auth: TopologyAuth | undefined): Promise<void>;
 }
@@ -36,7 +42,12 @@ export interface StormContext {
 export const isCode = (error: unknown, code: string): boolean => error instanceof ZooKeeperError && error.code === code;
 
 /** The context of one StormClusterState, its callbacks kept in `slots`. */
-export function stormContext(state: ClusterState, codec: Codec, onError: (error: unknown) => void, slots: CallbackSlots): StormContext {
+export function stormContext(
+  state: ClusterState,
+  codec: Codec,
+  onError: (error: unknown) => void,
+  slots: CallbackSlots,
+): StormContext {
   const encode = <K extends RecordKind>(kind: K, record: RecordTypes[K]) => codec.encode(kind, record);
   return {
     state,

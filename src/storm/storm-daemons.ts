@@ -10,7 +10,18 @@ import type { StormClusterState } from "./storm-cluster-state.ts";
 import { present, type StormContext } from "./storm-context.ts";
 
 /** The daemon methods of a StormClusterState. */
-export type DaemonState = Pick<StormClusterState, "supervisors" | "supervisorInfo" | "supervisorHeartbeat" | "allSupervisorInfo" | "nimbuses" | "addNimbusHost" | "getLeader" | "leader" | "nimbusElection">;
+export type DaemonState = Pick<
+  StormClusterState,
+  | "supervisors"
+  | "supervisorInfo"
+  | "supervisorHeartbeat"
+  | "allSupervisorInfo"
+  | "nimbuses"
+  | "addNimbusHost"
+  | "getLeader"
+  | "leader"
+  | "nimbusElection"
+>;
 
 /** Those methods over `ctx`; `nimbusRegistrations`: each nimbus registered, with the function that stops re-registering it on reconnection. */
 export function daemonState(ctx: StormContext, nimbusRegistrations: Map<string, () => void>): DaemonState {
@@ -18,13 +29,17 @@ export function daemonState(ctx: StormContext, nimbusRegistrations: Map<string, 
   const self: DaemonState = {
     supervisors: async (callback) => state.getChildren(paths.Roots.supervisors, arm({ kind: "supervisors" }, callback)),
     supervisorInfo: async (id) => read("SupervisorInfo", paths.supervisorPath(id)),
-    supervisorHeartbeat: async (id, info) => state.setEphemeralNode(paths.supervisorPath(id), encode("SupervisorInfo", info)),
+    supervisorHeartbeat: async (id, info) =>
+      state.setEphemeralNode(paths.supervisorPath(id), encode("SupervisorInfo", info)),
     async allSupervisorInfo(callback) {
       const ids = await self.supervisors(callback);
       return present(ids, await mapBounded(ids, (id) => self.supervisorInfo(id)));
     },
     async nimbuses() {
-      const summaries = await mapBounded(await childrenOrEmpty(paths.Roots.nimbuses), (child) => read("NimbusSummary", paths.nimbusPath(child)));
+      const summaries = await mapBounded(
+        await childrenOrEmpty(paths.Roots.nimbuses),
+        (child) => read("NimbusSummary", paths.nimbusPath(child)),
+      );
       return summaries.filter((s): s is NimbusSummary => s !== null);
     },
     async addNimbusHost(nimbusId, summary) {
@@ -32,12 +47,15 @@ export function daemonState(ctx: StormContext, nimbusRegistrations: Map<string, 
       const bytes = encode("NimbusSummary", summary);
       await state.deleteNode(path);
       nimbusRegistrations.get(nimbusId)?.();
-      nimbusRegistrations.set(nimbusId, state.onConnectionState((event) => {
-        // Storm re-registers on Curator's RECONNECTED, which is also what a new session after
-        // expiry reports: the old session's ephemeral node is gone then.
-        if (event !== "reconnected" && event !== "newSession") return;
-        state.deleteNode(path).then(() => state.setEphemeralNode(path, bytes)).catch(onError);
-      }));
+      nimbusRegistrations.set(
+        nimbusId,
+        state.onConnectionState((event) => {
+          // Storm re-registers on Curator's RECONNECTED, which is also what a new session after
+          // expiry reports: the old session's ephemeral node is gone then.
+          if (event !== "reconnected" && event !== "newSession") return;
+          state.deleteNode(path).then(() => state.setEphemeralNode(path, bytes)).catch(onError);
+        }),
+      );
       await state.setEphemeralNode(path, bytes);
     },
     getLeader: async (callback) => state.getData(paths.Roots.leaderInfo, arm({ kind: "leader" }, callback)),

@@ -11,7 +11,10 @@ import type { StormClusterState } from "./storm-cluster-state.ts";
 import type { StormContext } from "./storm-context.ts";
 
 /** The error methods of a StormClusterState. */
-export type ErrorState = Pick<StormClusterState, "reportError" | "errors" | "lastError" | "setupErrors" | "teardownTopologyErrors" | "errorTopologies">;
+export type ErrorState = Pick<
+  StormClusterState,
+  "reportError" | "errors" | "lastError" | "setupErrors" | "teardownTopologyErrors" | "errorTopologies"
+>;
 
 /** Those methods over `ctx`. */
 export function errorState(ctx: StormContext): ErrorState {
@@ -20,13 +23,20 @@ export function errorState(ctx: StormContext): ErrorState {
     async reportError(id, componentId, node, port, error) {
       const path = paths.errorPath(id, componentId);
       const text = typeof error === "string" ? error : (error.stack ?? `${error.name}: ${error.message}`);
-      const bytes = encode("ErrorInfo", { error: text, errorTimeSecs: Math.floor(Date.now() / 1000), host: node, port });
+      const bytes = encode("ErrorInfo", {
+        error: text,
+        errorTimeSecs: Math.floor(Date.now() / 1000),
+        host: node,
+        port,
+      });
       await state.mkdirs(path);
       // Ephemeral since Storm 1.1: a reporter's errors go with its session.
       await state.createSequential(`${path}/e`, bytes, { mode: "ephemeral-sequential" });
       await state.setData(paths.lastErrorPath(id, componentId), bytes);
       // deleteNode is retried and takes a node another reporter pruned first as done (STORM-2674).
-      await Promise.all(errorsToPrune(await childrenOrEmpty(path)).map((child) => state.deleteNode(`${path}/${child}`)));
+      await Promise.all(
+        errorsToPrune(await childrenOrEmpty(path)).map((child) => state.deleteNode(`${path}/${child}`)),
+      );
     },
     async errors(id, componentId) {
       const path = paths.errorPath(id, componentId);
@@ -34,7 +44,10 @@ export function errorState(ctx: StormContext): ErrorState {
       const found: ErrorInfo[] = [];
       const names: string[] = [];
       // Outcomes are handled in listing order, as the sequential reads were.
-      for (const [i, outcome] of (await settleBounded(children, (child) => read("ErrorInfo", `${path}/${child}`))).entries()) {
+      for (
+        const [i, outcome] of (await settleBounded(children, (child) => read("ErrorInfo", `${path}/${child}`)))
+          .entries()
+      ) {
         if (outcome.ok) {
           if (outcome.value !== null) {
             found.push(outcome.value);
@@ -51,7 +64,8 @@ export function errorState(ctx: StormContext): ErrorState {
     },
     lastError: async (id, componentId) => read("ErrorInfo", paths.lastErrorPath(id, componentId)),
     setupErrors: async (id, auth) => setupTopologyDirectory(paths.Roots.errors, paths.errorStormRoot(id), auth),
-    teardownTopologyErrors: async (id) => logged(`teardownTopologyErrors ${id}`, state.deleteNode(paths.errorStormRoot(id))),
+    teardownTopologyErrors: async (id) =>
+      logged(`teardownTopologyErrors ${id}`, state.deleteNode(paths.errorStormRoot(id))),
     errorTopologies: async () => state.getChildren(paths.Roots.errors),
   };
   return self;

@@ -10,7 +10,16 @@ import type { StormClusterState } from "./storm-cluster-state.ts";
 import type { StormContext } from "./storm-context.ts";
 
 /** The worker-heartbeat methods of a StormClusterState. */
-export type WorkerHeartbeatState = Pick<StormClusterState, "getWorkerHeartbeat" | "executorBeats" | "setupHeartbeats" | "teardownHeartbeats" | "heartbeatStorms" | "workerHeartbeat" | "removeWorkerHeartbeat">;
+export type WorkerHeartbeatState = Pick<
+  StormClusterState,
+  | "getWorkerHeartbeat"
+  | "executorBeats"
+  | "setupHeartbeats"
+  | "teardownHeartbeats"
+  | "heartbeatStorms"
+  | "workerHeartbeat"
+  | "removeWorkerHeartbeat"
+>;
 
 /** Those methods over `ctx`. */
 export function workerHeartbeatState(ctx: StormContext): WorkerHeartbeatState {
@@ -24,10 +33,13 @@ export function workerHeartbeatState(ctx: StormContext): WorkerHeartbeatState {
       });
       return mergeExecutorBeats(executorNodePort, (slot: WorkerSlot) => heartbeats.get(slotKey(slot)));
     },
-    setupHeartbeats: async (id, auth) => setupTopologyDirectory(paths.Roots.workerbeats, paths.workerbeatStormRoot(id), auth),
-    teardownHeartbeats: async (id) => logged(`teardownHeartbeats ${id}`, state.deleteNode(paths.workerbeatStormRoot(id))),
+    setupHeartbeats: async (id, auth) =>
+      setupTopologyDirectory(paths.Roots.workerbeats, paths.workerbeatStormRoot(id), auth),
+    teardownHeartbeats: async (id) =>
+      logged(`teardownHeartbeats ${id}`, state.deleteNode(paths.workerbeatStormRoot(id))),
     heartbeatStorms: async () => state.getChildren(paths.Roots.workerbeats),
-    workerHeartbeat: async (id, node, port, info) => state.setData(paths.workerbeatPath(id, node, port), encode("ClusterWorkerHeartbeat", info)),
+    workerHeartbeat: async (id, node, port, info) =>
+      state.setData(paths.workerbeatPath(id, node, port), encode("ClusterWorkerHeartbeat", info)),
     removeWorkerHeartbeat: async (id, node, port) => state.deleteNode(paths.workerbeatPath(id, node, port)),
   };
   return self;

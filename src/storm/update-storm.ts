@@ -37,7 +37,10 @@ export function mergeStormBase(base: StormBase, patch: StormBasePatch): StormBas
     ? patch.componentExecutors
     : { ...base.componentExecutors, ...patch.componentExecutors };
   const componentDebug = mergeDebug(base.componentDebug, patch.componentDebug);
-  const keepBaseIfBlank = (next: string | undefined, old: string | undefined) => (isBlank(next) && old !== undefined ? old : next);
+  const keepBaseIfBlank = (
+    next: string | undefined,
+    old: string | undefined,
+  ) => (isBlank(next) && old !== undefined ? old : next);
   const merged: StormBase = {
     name: isBlank(patch.name) ? base.name : (patch.name ?? base.name),
     status: patch.status ?? base.status,

@@ -14,7 +14,11 @@ export interface ByteSocket {
  * (`connect` for TCP, `secureConnect` once a TLS handshake is verified). The error that ends a
  * socket is handed to `onClose`, so the session can say why a connection failed.
  */
-export function socketTransport(socket: ByteSocket, readyEvent: "connect" | "secureConnect", handlers: TransportHandlers): Transport {
+export function socketTransport(
+  socket: ByteSocket,
+  readyEvent: "connect" | "secureConnect",
+  handlers: TransportHandlers,
+): Transport {
   let closed = false;
   let failure: Error | undefined;
   socket.on(readyEvent, () => handlers.onConnect());

@@ -33,7 +33,9 @@ export interface TlsOptions {
 }
 
 /** `node:tls` takes strings or Buffers (one or a list). */
-function material(value: PemInput | readonly PemInput[] | undefined): string | Buffer | (string | Buffer)[] | undefined {
+function material(
+  value: PemInput | readonly PemInput[] | undefined,
+): string | Buffer | (string | Buffer)[] | undefined {
   const one = (v: PemInput) => (typeof v === "string" ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength));
   if (value === undefined) return undefined;
   return typeof value === "string" || value instanceof Uint8Array ? one(value) : value.map(one);

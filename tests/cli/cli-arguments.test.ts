@@ -27,40 +27,160 @@ const file = (name: string, text: string) => {
   return join(dir, name);
 };
 const malformedYaml = file("malformed.yaml", "storm.zookeeper.servers: [a\n  b: :\n");
-const mistypedYaml = file("mistyped.yaml", "storm.zookeeper.port: \"two thousand\"\n");
+const mistypedYaml = file("mistyped.yaml", 'storm.zookeeper.port: "two thousand"\n');
 
 const CASES: readonly BadCase[] = [
   { name: "no command", args: [], bare: true, stderr: /^stormkeeper: no command given: run stormkeeper --help/ },
-  { name: "unknown command", args: ["frobnicate"], stderr: /^stormkeeper: unknown command "frobnicate"; commands are topologies, / },
-  { name: "unknown flag", args: ["topologies", "--bogus"], stderr: /^stormkeeper: bad arguments: unknown option --bogus \(see --help\)$/ },
-  { name: "flag value missing", args: ["topologies", "--timeout"], stderr: /^stormkeeper: bad arguments: --timeout needs a value/ },
-  { name: "value given to a switch", args: ["topologies", "--json=3"], stderr: /^stormkeeper: bad arguments: --json takes no value/ },
-  { name: "missing argument", args: ["topology"], stderr: /^stormkeeper: bad arguments: usage is stormkeeper topology <id>/ },
-  { name: "missing argument (errors)", args: ["errors"], stderr: /^stormkeeper: bad arguments: usage is stormkeeper errors <id> \[component\]/ },
-  { name: "extra argument", args: ["topologies", "wc-1"], stderr: /^stormkeeper: bad arguments: usage is stormkeeper topologies/ },
-  { name: "bad --zk port", args: ["topologies", "--zk", "127.0.0.1:99999"], stderr: /^stormkeeper: --zk must be host:port\[,host:port…\], got "127\.0\.0\.1:99999": invalid port/ },
+  {
+    name: "unknown command",
+    args: ["frobnicate"],
+    stderr: /^stormkeeper: unknown command "frobnicate"; commands are topologies, /,
+  },
+  {
+    name: "unknown flag",
+    args: ["topologies", "--bogus"],
+    stderr: /^stormkeeper: bad arguments: unknown option --bogus \(see --help\)$/,
+  },
+  {
+    name: "flag value missing",
+    args: ["topologies", "--timeout"],
+    stderr: /^stormkeeper: bad arguments: --timeout needs a value/,
+  },
+  {
+    name: "value given to a switch",
+    args: ["topologies", "--json=3"],
+    stderr: /^stormkeeper: bad arguments: --json takes no value/,
+  },
+  {
+    name: "missing argument",
+    args: ["topology"],
+    stderr: /^stormkeeper: bad arguments: usage is stormkeeper topology <id>/,
+  },
+  {
+    name: "missing argument (errors)",
+    args: ["errors"],
+    stderr: /^stormkeeper: bad arguments: usage is stormkeeper errors <id> \[component\]/,
+  },
+  {
+    name: "extra argument",
+    args: ["topologies", "wc-1"],
+    stderr: /^stormkeeper: bad arguments: usage is stormkeeper topologies/,
+  },
+  {
+    name: "bad --zk port",
+    args: ["topologies", "--zk", "127.0.0.1:99999"],
+    stderr: /^stormkeeper: --zk must be host:port\[,host:port…\], got "127\.0\.0\.1:99999": invalid port/,
+  },
   { name: "empty --zk", args: ["topologies", "--zk", ""], stderr: /^stormkeeper: --zk must be host:port.*empty/ },
-  { name: "--zk with a path", args: ["topologies", "--zk", "127.0.0.1:2181/storm"], stderr: /^stormkeeper: --zk must be host:port.* without a path.*--root/ },
-  { name: "bad ZK_CONNECT", args: ["supervisors"], bare: true, env: { ZK_CONNECT: "127.0.0.1:port" }, stderr: /^stormkeeper: ZK_CONNECT must be host:port/ },
-  { name: "zero --timeout", args: ["topologies", "--timeout", "0"], stderr: /^stormkeeper: --timeout must be a positive number of seconds, got "0"$/ },
-  { name: "non-numeric --timeout", args: ["topologies", "--timeout", "soon"], stderr: /^stormkeeper: --timeout must be a positive number of seconds, got "soon"$/ },
-  { name: "--auth without a scheme", args: ["topologies", "--auth", "ops-secret"], stderr: /^stormkeeper: --auth must be scheme:payload such as digest:user:password, got "ops-secret"$/ },
-  { name: "--auth without a payload", args: ["topologies", "--auth", "digest:"], stderr: /^stormkeeper: --auth must be scheme:payload/ },
-  { name: "relative --root", args: ["topologies", "--root", "storm"], stderr: /^stormkeeper: --root must be an absolute path such as \/storm, got "storm"/ },
-  { name: "--root ending in /", args: ["topologies", "--root", "/storm/"], stderr: /^stormkeeper: --root must be an absolute path.*must not end with \// },
-  { name: "missing --storm-yaml", args: ["topologies", "--storm-yaml", join(dir, "absent.yaml")], stderr: /^stormkeeper: cannot read --storm-yaml .*absent\.yaml: ENOENT/ },
-  { name: "--storm-yaml a directory", args: ["topologies", "--storm-yaml", dir], stderr: /^stormkeeper: cannot read --storm-yaml .*: EISDIR/ },
-  { name: "malformed storm.yaml", args: ["topologies", "--storm-yaml", malformedYaml], stderr: /^stormkeeper: .*malformed\.yaml is not valid YAML: / },
-  { name: "mistyped storm.yaml", args: ["topologies", "--storm-yaml", mistypedYaml], stderr: /^stormkeeper: .*mistyped\.yaml: storm\.zookeeper\.port must be a port number$/ },
-  { name: "zk: relative path", args: ["zk", "get", "storms"], stderr: /^stormkeeper: bad arguments: PATH must be an absolute ZooKeeper path .*got "storms"/ },
-  { name: "zk: empty path component", args: ["zk", "rm", "/storm//storms"], stderr: /^stormkeeper: bad arguments: PATH must be .*empty path component/ },
-  { name: "zk: unknown action", args: ["zk", "cat", "/storm"], stderr: /^stormkeeper: bad arguments: zk takes one of ls, get, stat, tree, rm, got "cat"$/ },
-  { name: "zk: missing path", args: ["zk", "ls"], stderr: /^stormkeeper: bad arguments: usage is stormkeeper zk ls\|get\|stat\|tree\|rm PATH/ },
-  { name: "doctor --fix without a terminal or --yes", args: ["doctor", "--fix"], stderr: /^stormkeeper: --fix asks before deleting and stdin is not a terminal: add --yes/ },
-  { name: "negative --seconds", args: ["watch", "--seconds", "-1"], stderr: /^stormkeeper: bad arguments: --seconds needs a value \(write --seconds=VALUE/ },
-  { name: "non-numeric --seconds", args: ["watch", "--seconds=later"], stderr: /^stormkeeper: --seconds must be a positive number, got "later"$/ },
-  { name: "server: unknown flag", args: ["server", "--bogus"], bare: true, stderr: /^stormkeeper server: unknown argument "--bogus"; usage: stormkeeper server / },
-  { name: "server: bad port", args: ["server", "--port", "http"], bare: true, stderr: /^stormkeeper server: --port must be a whole number from 0 to 65535, got "http"$/ },
+  {
+    name: "--zk with a path",
+    args: ["topologies", "--zk", "127.0.0.1:2181/storm"],
+    stderr: /^stormkeeper: --zk must be host:port.* without a path.*--root/,
+  },
+  {
+    name: "bad ZK_CONNECT",
+    args: ["supervisors"],
+    bare: true,
+    env: { ZK_CONNECT: "127.0.0.1:port" },
+    stderr: /^stormkeeper: ZK_CONNECT must be host:port/,
+  },
+  {
+    name: "zero --timeout",
+    args: ["topologies", "--timeout", "0"],
+    stderr: /^stormkeeper: --timeout must be a positive number of seconds, got "0"$/,
+  },
+  {
+    name: "non-numeric --timeout",
+    args: ["topologies", "--timeout", "soon"],
+    stderr: /^stormkeeper: --timeout must be a positive number of seconds, got "soon"$/,
+  },
+  {
+    name: "--auth without a scheme",
+    args: ["topologies", "--auth", "ops-secret"],
+    stderr: /^stormkeeper: --auth must be scheme:payload such as digest:user:password, got "ops-secret"$/,
+  },
+  {
+    name: "--auth without a payload",
+    args: ["topologies", "--auth", "digest:"],
+    stderr: /^stormkeeper: --auth must be scheme:payload/,
+  },
+  {
+    name: "relative --root",
+    args: ["topologies", "--root", "storm"],
+    stderr: /^stormkeeper: --root must be an absolute path such as \/storm, got "storm"/,
+  },
+  {
+    name: "--root ending in /",
+    args: ["topologies", "--root", "/storm/"],
+    stderr: /^stormkeeper: --root must be an absolute path.*must not end with \//,
+  },
+  {
+    name: "missing --storm-yaml",
+    args: ["topologies", "--storm-yaml", join(dir, "absent.yaml")],
+    stderr: /^stormkeeper: cannot read --storm-yaml .*absent\.yaml: ENOENT/,
+  },
+  {
+    name: "--storm-yaml a directory",
+    args: ["topologies", "--storm-yaml", dir],
+    stderr: /^stormkeeper: cannot read --storm-yaml .*: EISDIR/,
+  },
+  {
+    name: "malformed storm.yaml",
+    args: ["topologies", "--storm-yaml", malformedYaml],
+    stderr: /^stormkeeper: .*malformed\.yaml is not valid YAML: /,
+  },
+  {
+    name: "mistyped storm.yaml",
+    args: ["topologies", "--storm-yaml", mistypedYaml],
+    stderr: /^stormkeeper: .*mistyped\.yaml: storm\.zookeeper\.port must be a port number$/,
+  },
+  {
+    name: "zk: relative path",
+    args: ["zk", "get", "storms"],
+    stderr: /^stormkeeper: bad arguments: PATH must be an absolute ZooKeeper path .*got "storms"/,
+  },
+  {
+    name: "zk: empty path component",
+    args: ["zk", "rm", "/storm//storms"],
+    stderr: /^stormkeeper: bad arguments: PATH must be .*empty path component/,
+  },
+  {
+    name: "zk: unknown action",
+    args: ["zk", "cat", "/storm"],
+    stderr: /^stormkeeper: bad arguments: zk takes one of ls, get, stat, tree, rm, got "cat"$/,
+  },
+  {
+    name: "zk: missing path",
+    args: ["zk", "ls"],
+    stderr: /^stormkeeper: bad arguments: usage is stormkeeper zk ls\|get\|stat\|tree\|rm PATH/,
+  },
+  {
+    name: "doctor --fix without a terminal or --yes",
+    args: ["doctor", "--fix"],
+    stderr: /^stormkeeper: --fix asks before deleting and stdin is not a terminal: add --yes/,
+  },
+  {
+    name: "negative --seconds",
+    args: ["watch", "--seconds", "-1"],
+    stderr: /^stormkeeper: bad arguments: --seconds needs a value \(write --seconds=VALUE/,
+  },
+  {
+    name: "non-numeric --seconds",
+    args: ["watch", "--seconds=later"],
+    stderr: /^stormkeeper: --seconds must be a positive number, got "later"$/,
+  },
+  {
+    name: "server: unknown flag",
+    args: ["server", "--bogus"],
+    bare: true,
+    stderr: /^stormkeeper server: unknown argument "--bogus"; usage: stormkeeper server /,
+  },
+  {
+    name: "server: bad port",
+    args: ["server", "--port", "http"],
+    bare: true,
+    stderr: /^stormkeeper server: --port must be a whole number from 0 to 65535, got "http"$/,
+  },
   { name: "demo on a real root", args: ["demo", "--root", "/storm"], stderr: /^stormkeeper: demo deletes its --root/ },
 ];
 
@@ -111,7 +231,19 @@ describe("bad command lines: one sentence, exit 2, nothing written", () => {
   });
 
   test("none of them, nor the commands that only look, changed the seeded root", async () => {
-    for (const look of [["topologies"], ["topology", "wc-1"], ["supervisors"], ["errors", "wc-1"], ["nimbuses"], ["leader"], ["dump"], ["doctor"], ["watch", "--seconds", "0.5"]]) {
+    for (
+      const look of [
+        ["topologies"],
+        ["topology", "wc-1"],
+        ["supervisors"],
+        ["errors", "wc-1"],
+        ["nimbuses"],
+        ["leader"],
+        ["dump"],
+        ["doctor"],
+        ["watch", "--seconds", "0.5"],
+      ]
+    ) {
       const [command = "", ...rest] = look;
       const run = await runCli([command, ...flags, ...rest]);
       // doctor finds the seeded problems, and leader finds no leader there: both exit 1.

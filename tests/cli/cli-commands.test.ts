@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import process from "node:process";
 import { after, before, describe, test } from "node:test";
-import { CREATOR_ALL_ACL, connect } from "../../mod.ts";
+import { connect, CREATOR_ALL_ACL } from "../../mod.ts";
 import { type Sandbox, sandbox, sharedConnectString } from "../support/zookeeper.ts";
 import { runCli, seedCluster } from "./support.ts";
 
@@ -39,7 +39,19 @@ describe("stormkeeper against a seeded Storm root", () => {
     assert.equal(run.code, 0, run.stderr);
     const rows = JSON.parse(run.stdout);
     const wc = rows.find((r: { id: string }) => r.id === "wc-1");
-    assert.deepEqual(Object.keys(wc), ["id", "name", "status", "workers", "executors", "owner", "launchTimeSecs", "uptimeSecs", "assigned", "newestHeartbeatAgeSecs", "errorCount"]);
+    assert.deepEqual(Object.keys(wc), [
+      "id",
+      "name",
+      "status",
+      "workers",
+      "executors",
+      "owner",
+      "launchTimeSecs",
+      "uptimeSecs",
+      "assigned",
+      "newestHeartbeatAgeSecs",
+      "errorCount",
+    ]);
     assert.equal(wc.assigned, true);
     assert.equal(wc.errorCount, 1);
     assert.ok(wc.newestHeartbeatAgeSecs > 3e7, "the vector's heartbeat is from 2023");
@@ -60,9 +72,15 @@ describe("stormkeeper against a seeded Storm root", () => {
     const supervisors = await runCli(["supervisors", ...flags]);
     assert.match(supervisors.stdout, /^sup-1\s+host-1\s+0 s\s+2\/3\s+cpu\.pcore\.percent=400\s+2\.8\.8$/m);
     const errors = JSON.parse((await runCli(["errors", "wc-1", "count", "--json", ...flags])).stdout);
-    assert.deepEqual(errors.map((e: { host: string; port: number; timeSecs: number }) => [e.host, e.port, e.timeSecs]), [["host-1", 6700, 1700000002]]);
+    assert.deepEqual(
+      errors.map((e: { host: string; port: number; timeSecs: number }) => [e.host, e.port, e.timeSecs]),
+      [["host-1", 6700, 1700000002]],
+    );
     const table = await runCli(["errors", "wc-1", ...flags]);
-    assert.match(table.stdout, /^2023-11-14T22:13:22Z\s+\d+ d( \d+ h)? ago\s+count\s+host-1:6700\s+java\.lang\.RuntimeException/m);
+    assert.match(
+      table.stdout,
+      /^2023-11-14T22:13:22Z\s+\d+ d( \d+ h)? ago\s+count\s+host-1:6700\s+java\.lang\.RuntimeException/m,
+    );
     const nimbuses = await runCli(["nimbuses", ...flags]);
     assert.match(nimbuses.stdout, /^nimbus-1:6627\s+no\s+2023-11-14T22:13:20Z/m);
   });
@@ -70,7 +88,8 @@ describe("stormkeeper against a seeded Storm root", () => {
   test("dump decodes records by path and shows the corrupt one with its reason and bytes", async () => {
     const run = await runCli(["dump", ...flags]);
     assert.equal(run.code, 0, run.stderr);
-    const entries: { path: string; kind?: string; record?: { name?: string }; corrupt?: string; base64?: string }[] = JSON.parse(run.stdout);
+    const entries: { path: string; kind?: string; record?: { name?: string }; corrupt?: string; base64?: string }[] =
+      JSON.parse(run.stdout);
     assert.equal(entries.find((e) => e.path === "/storms/wc-1")?.record?.name, "wordcount");
     const bad = entries.find((e) => e.path === "/storms/bad-1");
     assert.match(bad?.corrupt ?? "", /status/);
@@ -91,16 +110,35 @@ describe("stormkeeper against a seeded Storm root", () => {
     const report = JSON.parse(run.stdout);
     assert.equal(report.healthy, false);
     const kinds = new Set(report.findings.map((f: { kind: string }) => f.kind));
-    for (const kind of ["base-without-assignment", "orphaned-entry", "unreadable-record", "stale-heartbeat", "gone-supervisor"]) assert.ok(kinds.has(kind), kind);
+    for (
+      const kind of [
+        "base-without-assignment",
+        "orphaned-entry",
+        "unreadable-record",
+        "stale-heartbeat",
+        "gone-supervisor",
+      ]
+    ) assert.ok(kinds.has(kind), kind);
     assert.deepEqual(report.removable, removable);
 
-    const before = new Set<string>((await runCli(["dump", ...flags]).then((r) => JSON.parse(r.stdout))).map((e: { path: string }) => `${box.root}${e.path}`));
+    const before = new Set<string>(
+      (await runCli(["dump", ...flags]).then((r) => JSON.parse(r.stdout))).map((e: { path: string }) =>
+        `${box.root}${e.path}`
+      ),
+    );
     const fix = await runCli(["doctor", "--fix", "--yes", ...flags]);
     assert.equal(fix.code, 1, fix.stderr);
     assert.match(fix.stderr, /deleted 5 path\(s\)/);
-    const afterPaths = new Set<string>((await runCli(["dump", ...flags]).then((r) => JSON.parse(r.stdout))).map((e: { path: string }) => `${box.root}${e.path}`));
+    const afterPaths = new Set<string>(
+      (await runCli(["dump", ...flags]).then((r) => JSON.parse(r.stdout))).map((e: { path: string }) =>
+        `${box.root}${e.path}`
+      ),
+    );
     const gone = [...before].filter((p) => !afterPaths.has(p));
-    assert.ok(gone.every((p) => removable.some((r) => p === r || p.startsWith(`${r}/`))), `only listed paths went: ${gone.join(" ")}`);
+    assert.ok(
+      gone.every((p) => removable.some((r) => p === r || p.startsWith(`${r}/`))),
+      `only listed paths went: ${gone.join(" ")}`,
+    );
     for (const r of removable) assert.equal(await box.zk.exists(r), null, r);
     const again = JSON.parse((await runCli(["doctor", "--json", ...flags])).stdout);
     assert.deepEqual(again.removable, []);
@@ -111,13 +149,19 @@ describe("stormkeeper failures are one sentence and exit 2", () => {
   test("an unreachable ZooKeeper", async () => {
     const run = await runCli(["topologies", "--zk", "127.0.0.1:1", "--timeout", "1"]);
     assert.equal(run.code, 2);
-    assert.equal(run.stderr, "stormkeeper: could not reach ZooKeeper at 127.0.0.1:1 within 1000 ms: check --zk (or ZK_CONNECT) and that the server is up\n");
+    assert.equal(
+      run.stderr,
+      "stormkeeper: could not reach ZooKeeper at 127.0.0.1:1 within 1000 ms: check --zk (or ZK_CONNECT) and that the server is up\n",
+    );
   });
 
   test("a root without Storm state, and bad arguments", async () => {
     const missing = await runCli(["supervisors", "--zk", sharedConnectString(), "--root", "/no-such-storm-root"]);
     assert.equal(missing.code, 2);
-    assert.match(missing.stderr, /^stormkeeper: there is no \/no-such-storm-root on ZooKeeper .*: is --root right\?\n$/);
+    assert.match(
+      missing.stderr,
+      /^stormkeeper: there is no \/no-such-storm-root on ZooKeeper .*: is --root right\?\n$/,
+    );
     const bad = await runCli(["topology"]);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /^stormkeeper: bad arguments: usage is stormkeeper topology <id>/);
@@ -134,9 +178,20 @@ describe("stormkeeper failures are one sentence and exit 2", () => {
       await owner.create(`${root}/storms`, new Uint8Array(), { acl: CREATOR_ALL_ACL });
       const denied = await runCli(["topologies", "--zk", sharedConnectString(), "--root", root]);
       assert.equal(denied.code, 2);
-      assert.match(denied.stderr, /^stormkeeper: ZooKeeper refused access to .* \(NoAuth\): pass --auth digest:user:password/);
+      assert.match(
+        denied.stderr,
+        /^stormkeeper: ZooKeeper refused access to .* \(NoAuth\): pass --auth digest:user:password/,
+      );
       assert.doesNotMatch(denied.stderr, /\n\s+at /, "no stack trace without --verbose");
-      const allowed = await runCli(["topologies", "--zk", sharedConnectString(), "--root", root, "--auth", "digest:ops:secret"]);
+      const allowed = await runCli([
+        "topologies",
+        "--zk",
+        sharedConnectString(),
+        "--root",
+        root,
+        "--auth",
+        "digest:ops:secret",
+      ]);
       assert.equal(allowed.code, 0, allowed.stderr);
     } finally {
       await owner.deleteRecursive(root);
@@ -151,7 +206,10 @@ describe("stormkeeper failures are one sentence and exit 2", () => {
       await seedCluster(box.zk, box.root);
       const [host, port] = sharedConnectString().split(":");
       const file = join(dir, "storm.yaml");
-      writeFileSync(file, `storm.zookeeper.servers:\n  - "${host}"\nstorm.zookeeper.port: ${port}\nstorm.zookeeper.root: "${box.root}"\n`);
+      writeFileSync(
+        file,
+        `storm.zookeeper.servers:\n  - "${host}"\nstorm.zookeeper.port: ${port}\nstorm.zookeeper.root: "${box.root}"\n`,
+      );
       const run = await runCli(["supervisors", "--json", "--storm-yaml", file], { ZK_CONNECT: "" });
       assert.equal(run.code, 0, run.stderr);
       assert.equal(JSON.parse(run.stdout)[0].id, "sup-1");
@@ -183,11 +241,16 @@ describe("stormkeeper demo", () => {
   });
 
   test("runs without Java: no --zk, no ZK_CONNECT, no java on PATH, so on the embedded server", async () => {
-    const path = (process.env.PATH ?? "").split(delimiter).filter((dir) => dir !== "" && !existsSync(join(dir, "java")));
+    const path = (process.env.PATH ?? "").split(delimiter).filter((dir) =>
+      dir !== "" && !existsSync(join(dir, "java"))
+    );
     const run = await runCli(["demo", "--seconds", "1"], { PATH: path.join(delimiter), ZK_CONNECT: "", JAVA_HOME: "" });
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /^\$ stormkeeper topologies\n/m);
-    assert.match(run.stdout, /^\d\d:\d\d:\d\d watching 127\.0\.0\.1:\d+\/stormkeeper-demo: 2 topologies, 3 supervisors/m);
+    assert.match(
+      run.stdout,
+      /^\d\d:\d\d:\d\d watching 127\.0\.0\.1:\d+\/stormkeeper-demo: 2 topologies, 3 supervisors/m,
+    );
     assert.match(run.stdout, /^\d\d:\d\d:\d\d topology clicks-2-1733401000 status REBALANCING → ACTIVE$/m);
   });
 });

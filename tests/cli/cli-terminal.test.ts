@@ -12,7 +12,8 @@ import { type Sandbox, sandbox, sharedConnectString, until } from "../support/zo
 import { cliCommand, seedCluster, vectorBytes } from "./support.ts";
 
 const socket = `stormkeeper-cli-${randomBytes(4).toString("hex")}`;
-const tmux = (...args: string[]): string => execFileSync("tmux", ["-L", socket, "-f", "/dev/null", ...args], { encoding: "utf8" });
+const tmux = (...args: string[]): string =>
+  execFileSync("tmux", ["-L", socket, "-f", "/dev/null", ...args], { encoding: "utf8" });
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 const screen = (name: string) => tmux("capture-pane", "-p", "-t", `=${name}:`);
 const STAMP = /^\d\d:\d\d:\d\d /;
@@ -23,7 +24,19 @@ const STAMP = /^\d\d:\d\d:\d\d /;
  */
 function open(name: string, width: number, args: readonly string[]): void {
   const command = `trap : INT; ${[...cliCommand(), ...args].map(quote).join(" ")}; echo "exit status $?"; sleep 60`;
-  tmux("new-session", "-d", "-s", name, "-x", String(width), "-y", "30", `env -u NO_COLOR -u NODE_TEST_CONTEXT -u NODE_OPTIONS ZK_CONNECT=${quote(sharedConnectString())} sh -c ${quote(command)}`);
+  tmux(
+    "new-session",
+    "-d",
+    "-s",
+    name,
+    "-x",
+    String(width),
+    "-y",
+    "30",
+    `env -u NO_COLOR -u NODE_TEST_CONTEXT -u NODE_OPTIONS ZK_CONNECT=${quote(sharedConnectString())} sh -c ${
+      quote(command)
+    }`,
+  );
 }
 
 /** Closes a window if it is still there (a failed test may leave it, or not). */
@@ -38,7 +51,7 @@ const close = (name: string) => {
 /** Waits (bounded) until the window shows `pattern`; returns the screen. */
 async function shows(name: string, pattern: RegExp, timeoutMs = 20_000): Promise<string> {
   let text = "";
-  await until(() => pattern.test((text = screen(name))), timeoutMs, `${pattern} on screen`);
+  await until(() => pattern.test(text = screen(name)), timeoutMs, `${pattern} on screen`);
   return text;
 }
 
@@ -114,20 +127,44 @@ describe("stormkeeper in a terminal", () => {
       const at = (path: string) => `${live.root}${path}`;
       // Each change, written with Storm's own bytes, and the one line watch must print for it.
       const changes: [string, () => Promise<unknown>, RegExp][] = [
-        ["topology added", () => live.zk.create(at("/storms/new-1"), vectorBytes("StormBase with only required fields")), /^topology new-1 added \(wordcount, ACTIVE\)$/],
-        ["status change", () => live.zk.setData(at("/storms/new-1"), vectorBytes("StormBase being killed")), /^topology new-1 status ACTIVE → KILLED$/],
-        ["assignment change", () => live.zk.setData(at("/assignments/wc-1"), vectorBytes("Assignment with the system executor [-1,-1]")), /^topology wc-1 assignment changed: \+s:6700 -sup-1:6700 /],
-        ["supervisor joins", () => live.zk.create(at("/supervisors/sup-9"), vectorBytes("SupervisorInfo with every field")), /^supervisor sup-9 joined \(host-1\)$/],
+        [
+          "topology added",
+          () => live.zk.create(at("/storms/new-1"), vectorBytes("StormBase with only required fields")),
+          /^topology new-1 added \(wordcount, ACTIVE\)$/,
+        ],
+        [
+          "status change",
+          () => live.zk.setData(at("/storms/new-1"), vectorBytes("StormBase being killed")),
+          /^topology new-1 status ACTIVE → KILLED$/,
+        ],
+        [
+          "assignment change",
+          () => live.zk.setData(at("/assignments/wc-1"), vectorBytes("Assignment with the system executor [-1,-1]")),
+          /^topology wc-1 assignment changed: \+s:6700 -sup-1:6700 /,
+        ],
+        [
+          "supervisor joins",
+          () => live.zk.create(at("/supervisors/sup-9"), vectorBytes("SupervisorInfo with every field")),
+          /^supervisor sup-9 joined \(host-1\)$/,
+        ],
         ["supervisor leaves", () => live.zk.delete(at("/supervisors/sup-9")), /^supervisor sup-9 left$/],
-        ["new error", () => live.zk.create(at("/errors/wc-1/count/e0000000002"), vectorBytes("ErrorInfo without host and port")), /^topology wc-1 count: new error on \?:\?:$/],
+        [
+          "new error",
+          () => live.zk.create(at("/errors/wc-1/count/e0000000002"), vectorBytes("ErrorInfo without host and port")),
+          /^topology wc-1 count: new error on \?:\?:$/,
+        ],
         ["topology removed", () => live.zk.delete(at("/storms/new-1")), /^topology new-1 removed$/],
       ];
       for (const [index, [what, change]] of changes.entries()) {
         await change();
         // The next change waits for this one's line, so each is reported on its own.
-        await until(() => changeLines(screen("sk-watch")).length >= index + 1, 20_000, `a line for "${what}"`).catch((error) => {
-          throw new Error(`${error instanceof Error ? error.message : String(error)}; the screen:\n${screen("sk-watch")}`);
-        });
+        await until(() => changeLines(screen("sk-watch")).length >= index + 1, 20_000, `a line for "${what}"`).catch(
+          (error) => {
+            throw new Error(
+              `${error instanceof Error ? error.message : String(error)}; the screen:\n${screen("sk-watch")}`,
+            );
+          },
+        );
       }
       const lines = changeLines(screen("sk-watch"));
       assert.equal(lines.length, changes.length, `one line per change:\n${lines.join("\n")}`);
@@ -139,7 +176,10 @@ describe("stormkeeper in a terminal", () => {
       // Narrowed while it runs: the next line is cut to the new width instead of wrapping.
       tmux("resize-window", "-t", "=sk-watch:", "-x", "40");
       await until(() => screen("sk-watch").split("\n").every((l) => l.length <= 40), 10_000, "the pane is 40 wide");
-      await live.zk.create(at("/supervisors/sup-with-a-rather-long-identifier"), vectorBytes("SupervisorInfo with every field"));
+      await live.zk.create(
+        at("/supervisors/sup-with-a-rather-long-identifier"),
+        vectorBytes("SupervisorInfo with every field"),
+      );
       const narrow = await shows("sk-watch", /supervisor sup-with/);
       const line = narrow.split("\n").find((l) => /supervisor sup-with/.test(l)) ?? "";
       assert.match(line, STAMP);

@@ -37,11 +37,18 @@ describe("stormkeeper watch and a reconnect gap", () => {
       await box.zk.delete(at("/workerbeats/wc-1/sup-1-6700"));
       await new Promise((r) => setTimeout(r, 1500));
       const duringGap = watch.lines.length;
-      assert.ok(!watch.lines.some((l) => /topology gap-1 |supervisor sup-gap |new error|heartbeat gone/.test(l)), `nothing seen while cut off:\n${watch.lines.join("\n")}`);
+      assert.ok(
+        !watch.lines.some((l) => /topology gap-1 |supervisor sup-gap |new error|heartbeat gone/.test(l)),
+        `nothing seen while cut off:\n${watch.lines.join("\n")}`,
+      );
 
       proxy.blackhole([]);
       proxy.cutAll();
-      const back = await watch.waitFor(/^\d\d:\d\d:\d\d (reconnected|new session) after \d+\.\d s: re-reading$/, 30_000, duringGap);
+      const back = await watch.waitFor(
+        /^\d\d:\d\d:\d\d (reconnected|new session) after \d+\.\d s: re-reading$/,
+        30_000,
+        duringGap,
+      );
       const expected = [
         /^\d\d:\d\d:\d\d topology gap-1 added \(wordcount, ACTIVE\)$/,
         /^\d\d:\d\d:\d\d topology wc-1 worker sup-1:6700 heartbeat gone$/,
@@ -52,7 +59,9 @@ describe("stormkeeper watch and a reconnect gap", () => {
         const index = await watch.waitFor(pattern, 20_000, duringGap);
         assert.ok(index > back, `${pattern} printed after the reconnection`);
       }
-      const reported = watch.lines.slice(back + 1).filter((l) => /topology gap-1 |supervisor sup-gap |new error|heartbeat gone/.test(l));
+      const reported = watch.lines.slice(back + 1).filter((l) =>
+        /topology gap-1 |supervisor sup-gap |new error|heartbeat gone/.test(l)
+      );
       assert.equal(reported.length, expected.length, `each change once:\n${reported.join("\n")}`);
     } finally {
       assert.equal(await watch.interrupt(), 0, "Ctrl-C ends watch with status 0");

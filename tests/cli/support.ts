@@ -18,7 +18,11 @@ let built = false;
 /** Builds dist/ once per process if it is missing or older than the sources (scripts/ensure-dist.mjs, locked). */
 function ensureBuilt(): void {
   if (built) return;
-  execFileSync("node", [join(repo, "scripts", "ensure-dist.mjs")], { cwd: repo, stdio: ["ignore", "ignore", "inherit"], timeout: 300_000 });
+  execFileSync("node", [join(repo, "scripts", "ensure-dist.mjs")], {
+    cwd: repo,
+    stdio: ["ignore", "ignore", "inherit"],
+    timeout: 300_000,
+  });
   built = true;
 }
 
@@ -37,10 +41,18 @@ export interface CliRun {
 }
 
 /** Runs `stormkeeper args…` to completion (bounded by 30 s) with extra environment. */
-export function runCli(args: readonly string[], env: Readonly<Record<string, string>> = {}, input?: string): Promise<CliRun> {
+export function runCli(
+  args: readonly string[],
+  env: Readonly<Record<string, string>> = {},
+  input?: string,
+): Promise<CliRun> {
   const [file = "", ...prefix] = cliCommand();
   return new Promise((resolve, reject) => {
-    const child = execFile(file, [...prefix, ...args], { cwd: repo, env: { ...process.env, NO_COLOR: "1", COLUMNS: "200", ...env }, timeout: 30_000 }, (error, stdout, stderr) => {
+    const child = execFile(file, [...prefix, ...args], {
+      cwd: repo,
+      env: { ...process.env, NO_COLOR: "1", COLUMNS: "200", ...env },
+      timeout: 30_000,
+    }, (error, stdout, stderr) => {
       if (error && typeof error.code !== "number") reject(error);
       else resolve({ code: error && typeof error.code === "number" ? error.code : 0, stdout, stderr });
     });
@@ -61,7 +73,11 @@ export interface RunningCli {
 /** Starts `stormkeeper args…` in the background with stdout piped; stop it with `interrupt()`. */
 export function startCli(args: readonly string[], env: Readonly<Record<string, string>> = {}): RunningCli {
   const [file = "", ...prefix] = cliCommand();
-  const child: ChildProcess = spawn(file, [...prefix, ...args], { cwd: repo, env: { ...process.env, NO_COLOR: "1", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child: ChildProcess = spawn(file, [...prefix, ...args], {
+    cwd: repo,
+    env: { ...process.env, NO_COLOR: "1", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const lines: string[] = [];
   let stderr = "";
   let partial = "";
@@ -71,7 +87,9 @@ export function startCli(args: readonly string[], env: Readonly<Record<string, s
     lines.push(...parts);
   });
   child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-  const exited = new Promise<number>((resolve) => child.on("exit", (code, signal) => resolve(code ?? (signal ? 128 : 1))));
+  const exited = new Promise<number>((resolve) =>
+    child.on("exit", (code, signal) => resolve(code ?? (signal ? 128 : 1)))
+  );
   return {
     lines,
     async waitFor(pattern, timeoutMs = 20_000, from = 0) {
@@ -79,7 +97,11 @@ export function startCli(args: readonly string[], env: Readonly<Record<string, s
       for (;;) {
         const index = lines.findIndex((l, i) => i >= from && pattern.test(l));
         if (index >= 0) return index;
-        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no line matching ${pattern} within ${timeoutMs} ms; stdout:\n${lines.join("\n")}\nstderr:\n${stderr}`);
+        if (Date.now() > deadline || child.exitCode !== null) {
+          throw new Error(
+            `no line matching ${pattern} within ${timeoutMs} ms; stdout:\n${lines.join("\n")}\nstderr:\n${stderr}`,
+          );
+        }
         await new Promise((r) => setTimeout(r, 50));
       }
     },
@@ -100,7 +122,9 @@ interface Vector {
   readonly name: string;
   readonly thrift: string;
 }
-const vectors: readonly Vector[] = JSON.parse(readFileSync(join(repo, "tests", "fixtures", "storm-thrift", "vectors.json"), "utf8"));
+const vectors: readonly Vector[] = JSON.parse(
+  readFileSync(join(repo, "tests", "fixtures", "storm-thrift", "vectors.json"), "utf8"),
+);
 
 /** The thrift bytes of the golden vector named `name`. */
 export function vectorBytes(name: string): Uint8Array {
@@ -120,7 +144,19 @@ export async function seedCluster(zk: ZooKeeperClient, root: string): Promise<st
     await zk.mkdirp(`${root}${path.slice(0, path.lastIndexOf("/"))}`);
     await zk.create(`${root}${path}`, data);
   };
-  for (const dir of ["/storms", "/assignments", "/supervisors", "/workerbeats", "/errors", "/nimbuses", "/logconfigs", "/backpressure", "/credentials"]) {
+  for (
+    const dir of [
+      "/storms",
+      "/assignments",
+      "/supervisors",
+      "/workerbeats",
+      "/errors",
+      "/nimbuses",
+      "/logconfigs",
+      "/backpressure",
+      "/credentials",
+    ]
+  ) {
     await zk.mkdirp(`${root}${dir}`);
   }
   await put("/storms/wc-1", vectorBytes("StormBase with only required fields"));
@@ -130,10 +166,15 @@ export async function seedCluster(zk: ZooKeeperClient, root: string): Promise<st
   await put("/workerbeats/wc-1/sup-1-6700", vectorBytes("ClusterWorkerHeartbeat as Storm 2.8.8 writes it (i32 time)"));
   await put("/errors/wc-1/count/e0000000001", vectorBytes("ErrorInfo with unicode text"));
   await put("/errors/wc-1/count-last-error", vectorBytes("ErrorInfo with unicode text"));
-  await put("/storms/bad-1", vectorBytes("StormBase whose required status is a value this Storm does not know is refused"));
+  await put(
+    "/storms/bad-1",
+    vectorBytes("StormBase whose required status is a value this Storm does not know is refused"),
+  );
   await put("/workerbeats/gone-1/sup-1-6701", vectorBytes("ClusterWorkerHeartbeat of a just-started worker"));
   await put("/errors/gone-1/split/e0000000001", vectorBytes("ErrorInfo without host and port"));
   await put("/credentials/gone-1", vectorBytes("Credentials"));
   await put("/logconfigs/gone-1", vectorBytes("LogConfig"));
-  return ["/credentials/gone-1", "/errors/gone-1", "/logconfigs/gone-1", "/storms/bad-1", "/workerbeats/gone-1"].map((p) => `${root}${p}`);
+  return ["/credentials/gone-1", "/errors/gone-1", "/logconfigs/gone-1", "/storms/bad-1", "/workerbeats/gone-1"].map((
+    p,
+  ) => `${root}${p}`);
 }

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { type WatchedEvent, type ZooKeeperClient, connect } from "../../mod.ts";
+import { connect, type WatchedEvent, type ZooKeeperClient } from "../../mod.ts";
 import { enc, isCode, sandbox } from "../support/fixtures.ts";
 import { startProxy } from "../support/proxy.ts";
 import { deferred, fourLetterWord, sharedConnectString } from "../support/zookeeper.ts";
@@ -70,7 +70,10 @@ describe("abandoning requests with an AbortSignal", () => {
     try {
       proxy.blackhole(["toServer", "toClient"]);
       const started = Date.now();
-      await assert.rejects(behind.getData(root, { signal: AbortSignal.timeout(300) }), (e: unknown) => e instanceof Error && e.name === "TimeoutError");
+      await assert.rejects(
+        behind.getData(root, { signal: AbortSignal.timeout(300) }),
+        (e: unknown) => e instanceof Error && e.name === "TimeoutError",
+      );
       assert.ok(Date.now() - started < 5_000, "rejected by the signal, not by a session timeout");
       proxy.blackhole([]);
     } finally {
@@ -81,7 +84,10 @@ describe("abandoning requests with an AbortSignal", () => {
 
   test("connect() gives up when its signal aborts, and closes the client it made", async () => {
     const started = Date.now();
-    await assert.rejects(connect("127.0.0.1:1", { signal: AbortSignal.timeout(300), initialConnectTimeout: 30_000 }), (e: unknown) => e instanceof Error && e.name === "TimeoutError");
+    await assert.rejects(
+      connect("127.0.0.1:1", { signal: AbortSignal.timeout(300), initialConnectTimeout: 30_000 }),
+      (e: unknown) => e instanceof Error && e.name === "TimeoutError",
+    );
     assert.ok(Date.now() - started < 5_000);
     const { signal, reason } = aborted();
     await assert.rejects(connect(sharedConnectString(), { signal }), (e) => e === reason);
@@ -114,7 +120,10 @@ describe("abandoning requests with an AbortSignal", () => {
 
       proxy.delay(300);
       const controller = new AbortController();
-      const adding = slow.addWatch(`${root}/late-watch`, () => {}, { mode: "persistent-recursive", signal: controller.signal });
+      const adding = slow.addWatch(`${root}/late-watch`, () => {}, {
+        mode: "persistent-recursive",
+        signal: controller.signal,
+      });
       await new Promise((r) => setTimeout(r, 50)); // written: it is in the proxy, on its way
       controller.abort(new Error("gave up"));
       await assert.rejects(adding, /gave up/);

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { CREATOR_ALL_ACL, Perms, type StateEvent, type ZooKeeperClient, connect, digestId } from "../../mod.ts";
+import { connect, CREATOR_ALL_ACL, digestId, Perms, type StateEvent, type ZooKeeperClient } from "../../mod.ts";
 import { enc, isCode, sharedRoot } from "../support/fixtures.ts";
 import { deferred, sharedConnectString } from "../support/zookeeper.ts";
 
@@ -12,7 +12,11 @@ describe("digest authentication and ACLs", () => {
 
   let dispose: () => Promise<void>;
 
-  before(async () => ({ clients: [alice, anonymous], root, dispose } = await sharedRoot("auth", { auth: [{ scheme: "digest", auth: "alice:secret" }] }, {})));
+  before(
+    async () => ({ clients: [alice, anonymous], root, dispose } = await sharedRoot("auth", {
+      auth: [{ scheme: "digest", auth: "alice:secret" }],
+    }, {})),
+  );
   after(() => dispose());
 
   test("a digest-protected node is readable by its user only", async () => {

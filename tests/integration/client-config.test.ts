@@ -1,6 +1,6 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { type StateEvent, type WatchedEvent, type ZooKeeperClient, connect } from "../../mod.ts";
+import { connect, type StateEvent, type WatchedEvent, type ZooKeeperClient } from "../../mod.ts";
 import { enc, isCode, sandbox } from "../support/fixtures.ts";
 import { startProxy } from "../support/proxy.ts";
 import { deferred, nextState, sharedConnectString } from "../support/zookeeper.ts";
@@ -33,11 +33,20 @@ describe("ensemble configuration on a standalone server", () => {
 
   test("bad reconfig arguments are refused before anything is sent", async () => {
     await assert.rejects(zk.reconfig({}), isCode("BadArguments", /joining, leaving or members/));
-    await assert.rejects(zk.reconfig({ members: ["server.1=127.0.0.1:1:2;3"], leaving: [2] }), isCode("BadArguments", /cannot be combined/));
-    await assert.rejects(zk.reconfig({ joining: ["server.4=127.0.0.1:2888"] }), isCode("BadArguments", /invalid joining entry.*host:quorumPort:electionPort/));
+    await assert.rejects(
+      zk.reconfig({ members: ["server.1=127.0.0.1:1:2;3"], leaving: [2] }),
+      isCode("BadArguments", /cannot be combined/),
+    );
+    await assert.rejects(
+      zk.reconfig({ joining: ["server.4=127.0.0.1:2888"] }),
+      isCode("BadArguments", /invalid joining entry.*host:quorumPort:electionPort/),
+    );
     await assert.rejects(zk.reconfig({ joining: ["group.1=1:2"] }), isCode("BadArguments", /expected server/));
     await assert.rejects(zk.reconfig({ leaving: [1.5] }), isCode("BadArguments", /server ids/));
-    await assert.rejects(zk.reconfig({ leaving: [2], fromConfig: 7 as unknown as bigint }), isCode("BadArguments", /bigint/));
+    await assert.rejects(
+      zk.reconfig({ leaving: [2], fromConfig: 7 as unknown as bigint }),
+      isCode("BadArguments", /bigint/),
+    );
     await assert.rejects(zk.reconfig(null as never), isCode("BadArguments"));
     // Nothing reached the server: the session still answers in order.
     assert.ok(await zk.exists(root));
@@ -45,7 +54,10 @@ describe("ensemble configuration on a standalone server", () => {
 
   test("updateServerList refuses what is not a host list, synchronously", () => {
     assert.throws(() => zk.updateServerList([]), isCode("BadArguments", /non-empty/));
-    assert.throws(() => zk.updateServerList([{ host: "127.0.0.1", port: 70_000 }]), isCode("BadArguments", /invalid endpoint/));
+    assert.throws(
+      () => zk.updateServerList([{ host: "127.0.0.1", port: 70_000 }]),
+      isCode("BadArguments", /invalid endpoint/),
+    );
     assert.throws(() => zk.updateServerList("127.0.0.1:2181/elsewhere"), isCode("BadArguments", /chroot/));
     assert.throws(() => zk.updateServerList(""), isCode("BadArguments"));
     assert.equal(zk.state, "connected");
@@ -68,7 +80,9 @@ describe("updateServerList moves the session", () => {
       moving.on("state", (s) => states.push(s));
 
       // The proxy's port stays in the list: rebalance off, the client keeps its server.
-      moving.updateServerList([{ host: "127.0.0.1", port: proxy.port }, { host: "127.0.0.1", port }], { rebalance: false });
+      moving.updateServerList([{ host: "127.0.0.1", port: proxy.port }, { host: "127.0.0.1", port }], {
+        rebalance: false,
+      });
       await moving.sync("/");
       assert.deepEqual(states, []);
 

@@ -1,12 +1,13 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import dc from "node:diagnostics_channel";
-import { type RequestContext, type StateMessage, type WatchReport, ZooKeeperError, connect } from "../../mod.ts";
+import { connect, type RequestContext, type StateMessage, type WatchReport, ZooKeeperError } from "../../mod.ts";
 import { enc, sandbox } from "../support/fixtures.ts";
 import { startProxy } from "../support/proxy.ts";
 import { deferred, endSession, nextState, sharedConnectString, uniqueRoot } from "../support/zookeeper.ts";
 
-const sorted = (r: WatchReport["restored"]) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, [...v].sort()]));
+const sorted = (r: WatchReport["restored"]) =>
+  Object.fromEntries(Object.entries(r).map(([k, v]) => [k, [...v].sort()]));
 
 describe("diagnostics channels", () => {
   test("every request is traced on tracing:stormkeeper:request with op, path, session and its result or error", async () => {
@@ -28,7 +29,10 @@ describe("diagnostics channels", () => {
     }
     await zk.getData(`${root}/a`); // after unsubscribing: not seen
     await dispose();
-    assert.deepEqual(started.map((c) => [c.op, c.path]), [["create", `${root}/a`], ["getData", `${root}/missing`], ["multi", `${root}/a`]]);
+    assert.deepEqual(started.map((c) => [c.op, c.path]), [["create", `${root}/a`], ["getData", `${root}/missing`], [
+      "multi",
+      `${root}/a`,
+    ]]);
     assert.equal(settled.length, 3);
     assert.ok(settled.every((c) => c.sessionId === zk.sessionId));
     assert.deepEqual((settled[0]?.result as { path: string }).path, `${root}/a`);
@@ -73,7 +77,13 @@ describe("watch reports", () => {
       const got = await report.promise;
       assert.equal(got.reason, "reconnected");
       assert.equal(typeof got.relativeZxid, "bigint");
-      assert.deepEqual(sorted(got.restored), { data: ["/node"], exist: ["/absent"], child: ["/"], persistent: [], persistentRecursive: ["/tree"] });
+      assert.deepEqual(sorted(got.restored), {
+        data: ["/node"],
+        exist: ["/absent"],
+        child: ["/"],
+        persistent: [],
+        persistentRecursive: ["/tree"],
+      });
       assert.deepEqual(sorted(got.lost), { data: [], exist: [], child: [], persistent: [], persistentRecursive: [] });
       assert.ok(published.includes(got), "the same report went to stormkeeper:watches");
     } finally {
@@ -97,8 +107,20 @@ describe("watch reports", () => {
       await endSession(zk);
       const got = await report.promise;
       assert.equal(got.reason, "expired");
-      assert.deepEqual(sorted(got.lost), { data: [root], exist: [`${root}/later`], child: [], persistent: [], persistentRecursive: [] });
-      assert.deepEqual(sorted(got.restored), { data: [], exist: [], child: [], persistent: [], persistentRecursive: [] });
+      assert.deepEqual(sorted(got.lost), {
+        data: [root],
+        exist: [`${root}/later`],
+        child: [],
+        persistent: [],
+        persistentRecursive: [],
+      });
+      assert.deepEqual(sorted(got.restored), {
+        data: [],
+        exist: [],
+        child: [],
+        persistent: [],
+        persistentRecursive: [],
+      });
       await renewed;
     } finally {
       await zk.deleteRecursive(root).catch(() => {});

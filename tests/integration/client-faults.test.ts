@@ -1,6 +1,6 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { type StateEvent, type ZooKeeperClient, connect, retry } from "../../mod.ts";
+import { connect, retry, type StateEvent, type ZooKeeperClient } from "../../mod.ts";
 import { writeReplyHeader, writeWatcherEvent } from "../../src/jute/records.ts";
 import { isCode } from "../support/fixtures.ts";
 import { frameOf } from "../support/bytes.ts";
@@ -34,7 +34,46 @@ describe("malformed frames from the server", () => {
     ["a frame longer than the limit", new Uint8Array([0x7f, 0xff, 0xff, 0xff])],
     ["a reply whose xid matches no request", frame(999, 0, 0, 0)],
     ["a truncated notification", frame(-1, -1, -1, 0, 3, 3, 100)],
-    ["a notification whose path is not UTF-8", new Uint8Array([0, 0, 0, 31, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 3, 0, 0, 0, 3, 0xc3, 0x28, 0x2f])],
+    [
+      "a notification whose path is not UTF-8",
+      new Uint8Array([
+        0,
+        0,
+        0,
+        31,
+        0xff,
+        0xff,
+        0xff,
+        0xff,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        1,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        3,
+        0,
+        0,
+        0,
+        3,
+        0,
+        0,
+        0,
+        3,
+        0xc3,
+        0x28,
+        0x2f,
+      ]),
+    ],
   ];
   for (const [what, bytes] of cases) {
     test(`${what} drops the connection and the client resumes the same session`, async () => {
@@ -52,10 +91,12 @@ describe("malformed frames from the server", () => {
   test("a node event that arrived before a corrupt frame is reported before the disconnection", async () => {
     const order: string[] = [];
     const watched = deferred<void>(10_000, "the watch event");
-    await zk.getData("/", { watch: () => {
-      order.push("NodeDataChanged");
-      watched.resolve();
-    } });
+    await zk.getData("/", {
+      watch: () => {
+        order.push("NodeDataChanged");
+        watched.resolve();
+      },
+    });
     const off = zk.on("state", (e) => order.push(e));
     const reconnected = nextState(zk, "reconnected");
     const notification = frameOf((w) => {
@@ -97,14 +138,22 @@ describe("what a ConnectionLoss says about the outcome", () => {
       proxy.blackhole(["toClient"]);
       const write = zk.create(`${root}/applied`);
       const read = zk.getData(root);
-      for (let i = 0; i < 250 && (await admin.exists(`${root}/applied`)) === null; i++) await new Promise((r) => setTimeout(r, 20));
+      for (let i = 0; i < 250 && (await admin.exists(`${root}/applied`)) === null; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
       assert.ok(await admin.exists(`${root}/applied`), "the server applied the create");
       const disconnected = nextState(zk, "disconnected");
       proxy.cutAll();
       proxy.blackhole(["toServer", "toClient"]);
       const [w, r] = await Promise.allSettled([write, read]);
-      assert.ok(w.status === "rejected" && isCode("ConnectionLoss")(w.reason) && w.reason.outcomeUnknown === true, String(w.status === "rejected" ? w.reason : "resolved"));
-      assert.ok(r.status === "rejected" && isCode("ConnectionLoss")(r.reason) && !("outcomeUnknown" in r.reason), String(r.status === "rejected" ? r.reason : "resolved"));
+      assert.ok(
+        w.status === "rejected" && isCode("ConnectionLoss")(w.reason) && w.reason.outcomeUnknown === true,
+        String(w.status === "rejected" ? w.reason : "resolved"),
+      );
+      assert.ok(
+        r.status === "rejected" && isCode("ConnectionLoss")(r.reason) && !("outcomeUnknown" in r.reason),
+        String(r.status === "rejected" ? r.reason : "resolved"),
+      );
       await disconnected;
 
       // Issued while disconnected, given up after waitForConnection: never sent, nothing applied.
@@ -150,10 +199,12 @@ describe("a logging hook that throws", () => {
     const port = Number(sharedConnectString().split(":")[1]);
     const proxy = await startProxy(port);
     let calls = 0;
-    const zk = await connect(proxy.connectString, { logger: () => {
-      calls++;
-      throw new Error("broken logger");
-    } });
+    const zk = await connect(proxy.connectString, {
+      logger: () => {
+        calls++;
+        throw new Error("broken logger");
+      },
+    });
     try {
       const reconnected = nextState(zk, "reconnected");
       proxy.cutAll();
@@ -161,9 +212,11 @@ describe("a logging hook that throws", () => {
       const p = uniqueRoot("logger");
       await zk.create(p, undefined, { mode: "ephemeral" });
       const fired = deferred<void>(10_000, "the second watcher");
-      await zk.getData(p, { watch: () => {
-        throw new Error("a watcher that throws is logged");
-      } });
+      await zk.getData(p, {
+        watch: () => {
+          throw new Error("a watcher that throws is logged");
+        },
+      });
       await zk.getData(p, { watch: () => fired.resolve() });
       await zk.setData(p, new Uint8Array(1));
       await fired.promise;
@@ -189,10 +242,14 @@ describe("the receive frame limit", () => {
       await Promise.all(paths.map((p) => small.create(p)));
       const fired = new Set<string>();
       const all = deferred<void>(20_000, "every restored watch");
-      await Promise.all(paths.map((p) => small.getData(p, { watch: (e) => {
-        if (e.path !== null) fired.add(e.path);
-        if (fired.size === paths.length) all.resolve();
-      } })));
+      await Promise.all(paths.map((p) =>
+        small.getData(p, {
+          watch: (e) => {
+            if (e.path !== null) fired.add(e.path);
+            if (fired.size === paths.length) all.resolve();
+          },
+        })
+      ));
       const reconnected = nextState(small, "reconnected");
       proxy.cutAll();
       await reconnected;

@@ -1,11 +1,22 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { CREATOR_ALL_ACL, OPEN_ACL_UNSAFE, Perms, READ_ACL_UNSAFE, ZooKeeperError, type ZooKeeperClient } from "../../mod.ts";
+import {
+  CREATOR_ALL_ACL,
+  OPEN_ACL_UNSAFE,
+  Perms,
+  READ_ACL_UNSAFE,
+  type ZooKeeperClient,
+  ZooKeeperError,
+} from "../../mod.ts";
 import { enc, sandbox } from "../support/fixtures.ts";
 
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);
 
-async function rejectsWith(p: Promise<unknown>, code: string, extra: Partial<ZooKeeperError> = {}): Promise<ZooKeeperError> {
+async function rejectsWith(
+  p: Promise<unknown>,
+  code: string,
+  extra: Partial<ZooKeeperError> = {},
+): Promise<ZooKeeperError> {
   try {
     await p;
   } catch (error) {
@@ -130,7 +141,8 @@ describe("client operations against a real server", () => {
   test("multi applies all operations atomically and returns one result per op", async () => {
     const p = `${root}/tx`;
     await zk.create(p, enc("0"));
-    const results = await zk.multi().create(`${p}/a`, enc("a")).check(p, 0).setData(p, enc("1")).delete(`${p}/a`).commit();
+    const results = await zk.multi().create(`${p}/a`, enc("a")).check(p, 0).setData(p, enc("1")).delete(`${p}/a`)
+      .commit();
     assert.deepEqual(results.map((r) => r.type), ["create", "check", "setData", "delete"]);
     const first = results[0];
     assert.ok(first?.type === "create" && first.path === `${p}/a`);
@@ -142,7 +154,11 @@ describe("client operations against a real server", () => {
   test("a failed multi names the failing op and rolls everything back", async () => {
     const p = `${root}/txfail`;
     await zk.create(p);
-    const error = await rejectsWith(zk.multi().create(`${p}/a`).check(p, 7).setData(p, enc("x")).commit(), "BadVersion", { op: "multi", opIndex: 1, path: p });
+    const error = await rejectsWith(
+      zk.multi().create(`${p}/a`).check(p, 7).setData(p, enc("x")).commit(),
+      "BadVersion",
+      { op: "multi", opIndex: 1, path: p },
+    );
     assert.deepEqual(
       (error.results as { code: string }[]).map((r) => r.code),
       ["Ok", "BadVersion", "RuntimeInconsistency"],
@@ -151,7 +167,9 @@ describe("client operations against a real server", () => {
   });
 
   test("an invalid op in a multi is rejected before sending, naming its index", async () => {
-    await rejectsWith(zk.multi().create(`${root}/ok`).setData("bad//path", enc("x")).commit(), "BadArguments", { opIndex: 1 });
+    await rejectsWith(zk.multi().create(`${root}/ok`).setData("bad//path", enc("x")).commit(), "BadArguments", {
+      opIndex: 1,
+    });
     assert.equal(await zk.exists(`${root}/ok`), null);
     assert.deepEqual(await zk.multi().commit(), []);
   });
@@ -220,8 +238,15 @@ describe("client operations against a real server", () => {
     await rejectsWith(zk.setData(`${root}/s`, enc("x"), { version: 1.5 }), "BadArguments");
     await rejectsWith(zk.create(`${root}/s`, undefined, { mode: "weird" as "persistent" }), "BadArguments");
     // perms is an int32 on the wire: 2^32 + 1 would arrive as READ and must not be sent.
-    await rejectsWith(zk.create(`${root}/wrap`, undefined, { acl: [{ perms: 2 ** 32 + 1, id: { scheme: "world", id: "anyone" } }] }), "InvalidACL");
-    await rejectsWith(zk.multi().create(`${root}/tx-ok`).setData(root, undefined as unknown as Uint8Array).commit(), "BadArguments", { opIndex: 1 });
+    await rejectsWith(
+      zk.create(`${root}/wrap`, undefined, { acl: [{ perms: 2 ** 32 + 1, id: { scheme: "world", id: "anyone" } }] }),
+      "InvalidACL",
+    );
+    await rejectsWith(
+      zk.multi().create(`${root}/tx-ok`).setData(root, undefined as unknown as Uint8Array).commit(),
+      "BadArguments",
+      { opIndex: 1 },
+    );
     // Data that fits alone but not with the request header and path is caught at encoding.
     await rejectsWith(zk.create(`${root}/nearly`, new Uint8Array(1_048_575 - 10)), "BadArguments");
     assert.equal(zk.state, "connected");

@@ -3,34 +3,39 @@ import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import {
   type ClientInfo,
+  connect,
   type ConnectOptions,
+  createClient,
   Perms,
   type SaslOptions,
   type StateEvent,
+  tcpTransport,
   type TransportFactory,
   type WatchedEvent,
   type ZooKeeperClient,
-  connect,
-  createClient,
-  tcpTransport,
 } from "../../mod.ts";
 import {
-  SASL_USERS,
-  type TestServer,
-  type TlsTestServer,
   deferred,
   endSession,
   nextState,
+  realServerOnly,
+  SASL_USERS,
   sharedConnectString,
   startSaslServer,
-  realServerOnly,
   startTlsServer,
+  type TestServer,
+  type TlsTestServer,
   uniqueRoot,
 } from "../support/zookeeper.ts";
 import { enc, isCode } from "../support/fixtures.ts";
 
-const login = (username: keyof typeof SASL_USERS, password: string = SASL_USERS[username]): SaslOptions => ({ mechanism: "DIGEST-MD5", username, password });
-const has = (ids: readonly ClientInfo[], authScheme: string, user: string) => ids.some((i) => i.authScheme === authScheme && i.user === user);
+const login = (username: keyof typeof SASL_USERS, password: string = SASL_USERS[username]): SaslOptions => ({
+  mechanism: "DIGEST-MD5",
+  username,
+  password,
+});
+const has = (ids: readonly ClientInfo[], authScheme: string, user: string) =>
+  ids.some((i) => i.authScheme === authScheme && i.user === user);
 const saslAcl = (user: string) => [{ perms: Perms.ALL, id: { scheme: "sasl", id: user } }];
 
 /** Rejects when `promise` has not settled within `ms`: a hang is a failure, not a stuck test. */
@@ -47,12 +52,16 @@ function tampering(edit: (text: string) => string): TransportFactory {
   return (endpoint, handlers) =>
     tcpTransport(endpoint, {
       ...handlers,
-      onData: (chunk) => handlers.onData(new Uint8Array(Buffer.from(edit(Buffer.from(chunk).toString("latin1")), "latin1"))),
+      onData: (chunk) =>
+        handlers.onData(new Uint8Array(Buffer.from(edit(Buffer.from(chunk).toString("latin1")), "latin1"))),
     });
 }
 
 /** Default-watcher events and state events of a client created with `createClient`, from the start. */
-function observed(connectString: string, options: ConnectOptions): { zk: ZooKeeperClient; events: WatchedEvent[]; states: StateEvent[] } {
+function observed(
+  connectString: string,
+  options: ConnectOptions,
+): { zk: ZooKeeperClient; events: WatchedEvent[]; states: StateEvent[] } {
   const events: WatchedEvent[] = [];
   const zk = createClient(connectString, { ...options, watcher: (e) => events.push(e) });
   const states: StateEvent[] = [];
@@ -88,7 +97,11 @@ describe("SASL DIGEST-MD5 authentication", realServerOnly("SASL"), () => {
       await nextState(zk, "connected");
       const ids = await zk.whoAmI();
       assert.ok(has(ids, "sasl", "alice"), JSON.stringify(ids));
-      assert.deepEqual(events.map((e) => [e.type, e.state, e.path]), [["None", "SyncConnected", null], ["None", "SaslAuthenticated", null]]);
+      assert.deepEqual(events.map((e) => [e.type, e.state, e.path]), [["None", "SyncConnected", null], [
+        "None",
+        "SaslAuthenticated",
+        null,
+      ]]);
       assert.deepEqual(states, ["connecting", "connected"]);
     } finally {
       await zk.close();
@@ -123,9 +136,15 @@ describe("SASL DIGEST-MD5 authentication", realServerOnly("SASL"), () => {
   });
 
   test("a wrong password is terminal: connect rejects AuthFailed saying why; waiting requests reject AuthFailed, no hang", async () => {
-    const error = await connect(server.connectString, { sasl: login("alice", "wrong") }).then(() => undefined, (e: unknown) => e);
+    const error = await connect(server.connectString, { sasl: login("alice", "wrong") }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(isCode("AuthFailed")(error), String(error));
-    assert.ok(isCode("AuthFailed", /rejected the SASL credentials/)((error as Error).cause), String((error as Error).cause));
+    assert.ok(
+      isCode("AuthFailed", /rejected the SASL credentials/)((error as Error).cause),
+      String((error as Error).cause),
+    );
 
     const { zk, events, states } = observed(server.connectString, { sasl: login("alice", "wrong") });
     const curator: string[] = [];
@@ -148,7 +167,10 @@ describe("SASL DIGEST-MD5 authentication", realServerOnly("SASL"), () => {
     const alice = await connect(server.connectString, { sasl: login("alice") });
     await alice.create(`${root}/early`, enc("sasl only"), { acl: saslAcl("alice") });
     await alice.close();
-    const zk = createClient(server.connectString, { sasl: login("alice"), auth: [{ scheme: "digest", auth: "bob:pw" }] });
+    const zk = createClient(server.connectString, {
+      sasl: login("alice"),
+      auth: [{ scheme: "digest", auth: "bob:pw" }],
+    });
     try {
       // Queued at once: were it written before the SASL exchange finished, NoAuth would come back.
       const early = zk.getData(`${root}/early`);
@@ -166,7 +188,10 @@ describe("SASL DIGEST-MD5 authentication", realServerOnly("SASL"), () => {
     try {
       await nextState(zk, "connected");
       const session = zk.sessionId;
-      const { path } = await zk.create(`${root}/restart-`, enc("kept"), { mode: "ephemeral-sequential", acl: saslAcl("alice") });
+      const { path } = await zk.create(`${root}/restart-`, enc("kept"), {
+        mode: "ephemeral-sequential",
+        acl: saslAcl("alice"),
+      });
       const disconnected = nextState(zk, "disconnected");
       const reconnected = nextState(zk, "reconnected", 30_000);
       server.stop();
@@ -201,7 +226,9 @@ describe("SASL DIGEST-MD5 authentication", realServerOnly("SASL"), () => {
   });
 
   test("a server answering with a wrong rspauth is not trusted: authFailed, requests reject AuthFailed", async () => {
-    const flipped = tampering((text) => text.replace(/rspauth=(.)/, (_, c: string) => `rspauth=${c === "0" ? "1" : "0"}`));
+    const flipped = tampering((text) =>
+      text.replace(/rspauth=(.)/, (_, c: string) => `rspauth=${c === "0" ? "1" : "0"}`)
+    );
     const { zk, states } = observed(server.connectString, { sasl: login("alice"), transport: flipped });
     const request = zk.exists("/");
     await assert.rejects(within(request, 10_000, "a request behind a forged rspauth"), isCode("AuthFailed"));
@@ -213,13 +240,19 @@ describe("SASL DIGEST-MD5 authentication", realServerOnly("SASL"), () => {
 
   test("a malformed challenge fails with a typed AuthFailed naming the problem", async () => {
     const noNonce = tampering((text) => text.replace("nonce=", "nonxe="));
-    const error = await connect(server.connectString, { sasl: login("alice"), transport: noNonce }).then(() => undefined, (e: unknown) => e);
+    const error = await connect(server.connectString, { sasl: login("alice"), transport: noNonce }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(isCode("AuthFailed")(error), String(error));
     assert.ok(isCode("AuthFailed", /no nonce/)((error as Error).cause), String((error as Error).cause));
   });
 
   test("a server without SASL configured: connect rejects AuthFailed saying so", async () => {
-    const error = await connect(sharedConnectString(), { sasl: login("alice") }).then(() => undefined, (e: unknown) => e);
+    const error = await connect(sharedConnectString(), { sasl: login("alice") }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(isCode("AuthFailed")(error), String(error));
     assert.ok(isCode("AuthFailed", /is SASL configured/)((error as Error).cause), String((error as Error).cause));
   });
@@ -254,7 +287,10 @@ describe("SASL over TLS", realServerOnly("SASL"), () => {
   after(() => server.destroy());
 
   test("the exchange runs over TLS; a client certificate adds its x509 identity beside sasl", async () => {
-    const zk = await connect(server.tlsConnectString, { tls: { ca: server.ca, cert: server.clientCert, key: server.clientKey }, sasl: login("alice") });
+    const zk = await connect(server.tlsConnectString, {
+      tls: { ca: server.ca, cert: server.clientCert, key: server.clientKey },
+      sasl: login("alice"),
+    });
     try {
       const ids = await zk.whoAmI();
       assert.ok(has(ids, "sasl", "alice"), JSON.stringify(ids));

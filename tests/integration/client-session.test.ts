@@ -1,8 +1,27 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { Perms, type StateEvent, type TransportFactory, type WatchedEvent, type ZooKeeperClient, connect, createClient, digestId, tcpTransport } from "../../mod.ts";
+import {
+  connect,
+  createClient,
+  digestId,
+  Perms,
+  type StateEvent,
+  tcpTransport,
+  type TransportFactory,
+  type WatchedEvent,
+  type ZooKeeperClient,
+} from "../../mod.ts";
 import { enc, isCode, sandbox } from "../support/fixtures.ts";
-import { deferred, endSession, sharedConnectString, realServerOnly, startServer, uniqueRoot, type TestServer, nextState } from "../support/zookeeper.ts";
+import {
+  deferred,
+  endSession,
+  nextState,
+  realServerOnly,
+  sharedConnectString,
+  startServer,
+  type TestServer,
+  uniqueRoot,
+} from "../support/zookeeper.ts";
 
 describe("chroot", () => {
   let plain: ZooKeeperClient;
@@ -55,7 +74,9 @@ describe("chroot", () => {
     assert.ok(await plain.exists(`${root}${path}`));
     const [tx] = await rooted.multi().create("/", undefined, { mode: "persistent-sequential" }).commit();
     assert.ok(tx?.type === "create" && /^\/\d{10}$/.test(tx.path), JSON.stringify(tx));
-    const outside = (await plain.getChildren("/")).children.filter((c) => c.startsWith(root.slice(1)) && c !== root.slice(1));
+    const outside = (await plain.getChildren("/")).children.filter((c) =>
+      c.startsWith(root.slice(1)) && c !== root.slice(1)
+    );
     assert.deepEqual(outside, []);
   });
 });
@@ -114,7 +135,10 @@ describe("session lifecycle", () => {
 
   test("connect() rejects with ConnectionLoss when no server answers, naming the last attempt's failure", async () => {
     const started = Date.now();
-    const error = await connect("127.0.0.1:1", { initialConnectTimeout: 1_500 }).then(() => undefined, (e: unknown) => e);
+    const error = await connect("127.0.0.1:1", { initialConnectTimeout: 1_500 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(isCode("ConnectionLoss")(error), String(error));
     assert.match(String(error), /last attempt: .*(ECONNREFUSED|refused)/i);
     assert.ok(Date.now() - started < 5_000);
@@ -169,64 +193,70 @@ describe("pings", () => {
   });
 });
 
-describe("server restart inside the session timeout", realServerOnly("it restarts a private Java server; server-faults.test.ts restarts the embedded one"), () => {
-  let server: TestServer;
+describe(
+  "server restart inside the session timeout",
+  realServerOnly("it restarts a private Java server; server-faults.test.ts restarts the embedded one"),
+  () => {
+    let server: TestServer;
 
-  before(() => {
-    server = startServer();
-  });
-  after(() => server.destroy());
+    before(() => {
+      server = startServer();
+    });
+    after(() => server.destroy());
 
-  test("the same session resumes: ephemerals survive, watches and credentials are restored, queued requests complete", async () => {
-    const zk = await connect(server.connectString, { sessionTimeout: 15_000 });
-    const helper = await connect(server.connectString);
-    try {
-      await zk.addAuth("digest", "alice:secret");
-      await zk.create("/eph", undefined, { mode: "ephemeral" });
-      await zk.create("/watched", enc("0"));
-      await zk.create("/secret", enc("s"), { acl: [{ perms: Perms.ALL, id: { scheme: "digest", id: digestId("alice", "secret") } }] });
-      const childWatch = deferred<WatchedEvent>(30_000, "child watch after restart");
-      const dataWatch = deferred<WatchedEvent>(30_000, "data watch after restart");
-      const existWatch = deferred<WatchedEvent>(30_000, "exist watch after restart");
-      const persistentEvents: WatchedEvent[] = [];
-      const persistentWatch = deferred<void>(30_000, "persistent watch after restart");
-      await zk.getData("/watched", { watch: dataWatch.resolve });
-      await zk.getChildren("/", { watch: childWatch.resolve });
-      await zk.exists("/later", { watch: existWatch.resolve });
-      await zk.addWatch("/watched", (e) => {
-        persistentEvents.push(e);
-        if (persistentEvents.length === 2) persistentWatch.resolve();
-      }, { mode: "persistent" });
-      const sessionId = zk.sessionId;
-      await helper.close();
-
-      const disconnected = nextState(zk, "disconnected");
-      const reconnected = nextState(zk, "reconnected", 30_000);
-      server.stop();
-      await disconnected;
-      const queued = zk.getData("/watched");
-      server.start();
-      await reconnected;
-      assert.equal(zk.sessionId, sessionId);
-      assert.equal((await queued).stat.version, 0);
-      const fresh = await connect(server.connectString);
+    test("the same session resumes: ephemerals survive, watches and credentials are restored, queued requests complete", async () => {
+      const zk = await connect(server.connectString, { sessionTimeout: 15_000 });
+      const helper = await connect(server.connectString);
       try {
-        const stat = await fresh.exists("/eph");
-        assert.ok(stat !== null && stat.ephemeralOwner === sessionId, "the ephemeral node survived");
-        await fresh.setData("/watched", enc("1"));
-        await fresh.setData("/watched", enc("2"));
-        await fresh.create("/later");
-        assert.equal((await dataWatch.promise).type, "NodeDataChanged");
-        assert.equal((await childWatch.promise).type, "NodeChildrenChanged");
-        assert.deepEqual(await existWatch.promise, { type: "NodeCreated", state: "SyncConnected", path: "/later" });
-        await persistentWatch.promise;
-        assert.deepEqual(persistentEvents.map((e) => e.type), ["NodeDataChanged", "NodeDataChanged"]);
+        await zk.addAuth("digest", "alice:secret");
+        await zk.create("/eph", undefined, { mode: "ephemeral" });
+        await zk.create("/watched", enc("0"));
+        await zk.create("/secret", enc("s"), {
+          acl: [{ perms: Perms.ALL, id: { scheme: "digest", id: digestId("alice", "secret") } }],
+        });
+        const childWatch = deferred<WatchedEvent>(30_000, "child watch after restart");
+        const dataWatch = deferred<WatchedEvent>(30_000, "data watch after restart");
+        const existWatch = deferred<WatchedEvent>(30_000, "exist watch after restart");
+        const persistentEvents: WatchedEvent[] = [];
+        const persistentWatch = deferred<void>(30_000, "persistent watch after restart");
+        await zk.getData("/watched", { watch: dataWatch.resolve });
+        await zk.getChildren("/", { watch: childWatch.resolve });
+        await zk.exists("/later", { watch: existWatch.resolve });
+        await zk.addWatch("/watched", (e) => {
+          persistentEvents.push(e);
+          if (persistentEvents.length === 2) persistentWatch.resolve();
+        }, { mode: "persistent" });
+        const sessionId = zk.sessionId;
+        await helper.close();
+
+        const disconnected = nextState(zk, "disconnected");
+        const reconnected = nextState(zk, "reconnected", 30_000);
+        server.stop();
+        await disconnected;
+        const queued = zk.getData("/watched");
+        server.start();
+        await reconnected;
+        assert.equal(zk.sessionId, sessionId);
+        assert.equal((await queued).stat.version, 0);
+        const fresh = await connect(server.connectString);
+        try {
+          const stat = await fresh.exists("/eph");
+          assert.ok(stat !== null && stat.ephemeralOwner === sessionId, "the ephemeral node survived");
+          await fresh.setData("/watched", enc("1"));
+          await fresh.setData("/watched", enc("2"));
+          await fresh.create("/later");
+          assert.equal((await dataWatch.promise).type, "NodeDataChanged");
+          assert.equal((await childWatch.promise).type, "NodeChildrenChanged");
+          assert.deepEqual(await existWatch.promise, { type: "NodeCreated", state: "SyncConnected", path: "/later" });
+          await persistentWatch.promise;
+          assert.deepEqual(persistentEvents.map((e) => e.type), ["NodeDataChanged", "NodeDataChanged"]);
+        } finally {
+          await fresh.close();
+        }
+        assert.deepEqual((await zk.getData("/secret")).data, enc("s"), "the digest credentials were replayed");
       } finally {
-        await fresh.close();
+        await zk.close();
       }
-      assert.deepEqual((await zk.getData("/secret")).data, enc("s"), "the digest credentials were replayed");
-    } finally {
-      await zk.close();
-    }
-  });
-});
+    });
+  },
+);

@@ -1,8 +1,15 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { Perms, type WatchedEvent, type ZooKeeperClient, ZooKeeperError, connect } from "../../mod.ts";
+import { connect, Perms, type WatchedEvent, type ZooKeeperClient, ZooKeeperError } from "../../mod.ts";
 import { enc, isCode } from "../support/fixtures.ts";
-import { type TlsTestServer, deferred, nextState, realServerOnly, startTlsServer, uniqueRoot } from "../support/zookeeper.ts";
+import {
+  deferred,
+  nextState,
+  realServerOnly,
+  startTlsServer,
+  type TlsTestServer,
+  uniqueRoot,
+} from "../support/zookeeper.ts";
 
 describe("TLS connections (Netty secureClientPort)", realServerOnly("TLS"), () => {
   let server: TlsTestServer;
@@ -34,14 +41,21 @@ describe("TLS connections (Netty secureClientPort)", realServerOnly("TLS"), () =
   });
 
   test("a client certificate signed by the server's trusted CA is the session's x509 identity, usable in ACLs", async () => {
-    const withCert = await connect(server.tlsConnectString, { tls: { ca: server.ca, cert: server.clientCert, key: server.clientKey } });
+    const withCert = await connect(server.tlsConnectString, {
+      tls: { ca: server.ca, cert: server.clientCert, key: server.clientKey },
+    });
     const withoutCert = await connect(server.tlsConnectString, { tls: { ca: server.ca } });
     try {
       const identities = await withCert.whoAmI();
-      assert.ok(identities.some((i) => i.authScheme === "x509" && i.user === "CN=stormkeeper-client"), JSON.stringify(identities));
+      assert.ok(
+        identities.some((i) => i.authScheme === "x509" && i.user === "CN=stormkeeper-client"),
+        JSON.stringify(identities),
+      );
       assert.ok(!(await withoutCert.whoAmI()).some((i) => i.authScheme === "x509"));
       const root = uniqueRoot("tls-acl");
-      await withCert.create(root, enc("for the certificate only"), { acl: [{ perms: Perms.ALL, id: { scheme: "x509", id: "CN=stormkeeper-client" } }] });
+      await withCert.create(root, enc("for the certificate only"), {
+        acl: [{ perms: Perms.ALL, id: { scheme: "x509", id: "CN=stormkeeper-client" } }],
+      });
       assert.deepEqual((await withCert.getData(root)).data, enc("for the certificate only"));
       await assert.rejects(withoutCert.getData(root), isCode("NoAuth"));
       await withCert.delete(root);
@@ -72,20 +86,32 @@ describe("TLS connections (Netty secureClientPort)", realServerOnly("TLS"), () =
 
   test("a server whose certificate is not trusted never gets a session: connect fails with ConnectionLoss saying why", async () => {
     // No `ca`: the runtime's public roots do not include the test CA.
-    const error = await connect(server.tlsConnectString, { tls: true, initialConnectTimeout: 2_000 }).then(() => undefined, (e: unknown) => e);
+    const error = await connect(server.tlsConnectString, { tls: true, initialConnectTimeout: 2_000 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(isCode("ConnectionLoss")(error), String(error));
     assert.match(String(error), /last attempt: .*certificate/i);
     assert.ok((error as ZooKeeperError).cause instanceof Error);
   });
 
   test("a certificate for another name fails hostname verification", async () => {
-    const error = await connect(server.tlsConnectString, { tls: { ca: server.ca, servername: "zk.other.example" }, initialConnectTimeout: 2_000 }).then(() => undefined, (e: unknown) => e);
+    const error = await connect(server.tlsConnectString, {
+      tls: { ca: server.ca, servername: "zk.other.example" },
+      initialConnectTimeout: 2_000,
+    }).then(() => undefined, (e: unknown) => e);
     assert.ok(isCode("ConnectionLoss")(error), String(error));
     assert.match(String(error), /last attempt: .*(altnames|zk\.other\.example|hostname|certificate)/i);
   });
 
   test("tls and a custom transport together, or a tls value of the wrong type, are refused before connecting", async () => {
-    await assert.rejects(connect(server.tlsConnectString, { tls: true, transport: () => ({ write() {}, close() {} }) }), isCode("BadArguments"));
-    await assert.rejects(connect(server.tlsConnectString, { tls: "yes" as unknown as boolean }), isCode("BadArguments"));
+    await assert.rejects(
+      connect(server.tlsConnectString, { tls: true, transport: () => ({ write() {}, close() {} }) }),
+      isCode("BadArguments"),
+    );
+    await assert.rejects(
+      connect(server.tlsConnectString, { tls: "yes" as unknown as boolean }),
+      isCode("BadArguments"),
+    );
   });
 });

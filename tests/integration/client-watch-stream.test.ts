@@ -1,6 +1,6 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { type WatchedEvent, WatchOverflowError, type ZooKeeperClient, connect } from "../../mod.ts";
+import { connect, type WatchedEvent, WatchOverflowError, type ZooKeeperClient } from "../../mod.ts";
 import { enc, isCode, sandbox } from "../support/fixtures.ts";
 import { startProxy } from "../support/proxy.ts";
 import { endSession, nextState, sharedConnectString } from "../support/zookeeper.ts";
@@ -43,7 +43,12 @@ describe("zk.watch(): persistent watches as async iterables", () => {
       if (seen.length === 4) break;
     }
     await changes;
-    assert.deepEqual(seen, [`NodeCreated ${base}/a`, `NodeDataChanged ${base}/a`, `NodeCreated ${base}/a/deep`, `NodeDeleted ${base}/a/deep`]);
+    assert.deepEqual(seen, [
+      `NodeCreated ${base}/a`,
+      `NodeDataChanged ${base}/a`,
+      `NodeCreated ${base}/a/deep`,
+      `NodeDeleted ${base}/a/deep`,
+    ]);
     // break closed the stream: no watch of it is left in the client.
     await assert.rejects(zk.removeWatches(base, "any"), isCode("NoWatcher"));
   });
@@ -67,7 +72,10 @@ describe("zk.watch(): persistent watches as async iterables", () => {
     // Each notification is delivered before the reply of the request that caused it.
     for (let i = 0; i < 5; i++) await zk.setData(node, enc(String(i)));
     assert.deepEqual(await take(stream, 3), Array(3).fill(`NodeDataChanged ${node}`));
-    await assert.rejects(stream.next(), (e: unknown) => e instanceof WatchOverflowError && e.bufferSize === 3 && e.path === node);
+    await assert.rejects(
+      stream.next(),
+      (e: unknown) => e instanceof WatchOverflowError && e.bufferSize === 3 && e.path === node,
+    );
     assert.deepEqual(await stream.next(), { done: true, value: undefined });
   });
 

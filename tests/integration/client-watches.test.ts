@@ -1,6 +1,6 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { type WatchedEvent, type ZooKeeperClient, ZooKeeperError, connect } from "../../mod.ts";
+import { connect, type WatchedEvent, type ZooKeeperClient, ZooKeeperError } from "../../mod.ts";
 import { enc, sharedRoot } from "../support/fixtures.ts";
 import { deferred, sharedConnectString } from "../support/zookeeper.ts";
 
@@ -166,7 +166,10 @@ describe("watches against a real server", () => {
     await other.setData(p, enc("x"));
     assert.equal((await keep.next(1))[0]?.type, "NodeDataChanged");
     assert.equal(drop.events.length, 1, "the removed watcher saw only its removal");
-    await assert.rejects(zk.removeWatches(p, "children"), (e: unknown) => e instanceof ZooKeeperError && e.code === "NoWatcher");
+    await assert.rejects(
+      zk.removeWatches(p, "children"),
+      (e: unknown) => e instanceof ZooKeeperError && e.code === "NoWatcher",
+    );
   });
 
   test("removing one-shot watches from a path leaves its persistent watch working", async () => {
@@ -193,9 +196,11 @@ describe("watches against a real server", () => {
   test("a default watcher or event listener that throws does not keep the event from the others", async () => {
     const p = `${root}/listeners`;
     await zk.create(p);
-    const watcherClient = await connect(sharedConnectString(), { watcher: () => {
-      throw new Error("boom in the default watcher");
-    } });
+    const watcherClient = await connect(sharedConnectString(), {
+      watcher: () => {
+        throw new Error("boom in the default watcher");
+      },
+    });
     try {
       const got = deferred<WatchedEvent>(10_000, "event at the second listener");
       watcherClient.on("event", () => {
@@ -214,9 +219,11 @@ describe("watches against a real server", () => {
     const p = `${root}/throws`;
     await zk.create(p);
     const ok = recorder();
-    await zk.getData(p, { watch: () => {
-      throw new Error("boom");
-    } });
+    await zk.getData(p, {
+      watch: () => {
+        throw new Error("boom");
+      },
+    });
     await zk.getData(p, { watch: ok.watcher });
     await other.setData(p, enc("x"));
     await ok.next(1);

@@ -1,7 +1,16 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  type ACL, type ClusterState, Perms, type RequestContext, type ZooKeeperClient, ZooKeeperError, connect, createClusterState, digestId, wrapClusterState,
+  type ACL,
+  type ClusterState,
+  connect,
+  createClusterState,
+  digestId,
+  Perms,
+  type RequestContext,
+  wrapClusterState,
+  type ZooKeeperClient,
+  ZooKeeperError,
 } from "../../mod.ts";
 import dc from "node:diagnostics_channel";
 import { enc } from "../support/fixtures.ts";
@@ -72,7 +81,10 @@ describe("ClusterState against a real server", () => {
     assert.equal(await cs.getVersion("/missing"), null);
     assert.equal(await cs.getDataWithVersion("/missing"), null);
     assert.equal(await cs.nodeExists("/missing"), false);
-    await assert.rejects(cs.getChildren("/missing"), (e: unknown) => e instanceof ZooKeeperError && e.code === "NoNode");
+    await assert.rejects(
+      cs.getChildren("/missing"),
+      (e: unknown) => e instanceof ZooKeeperError && e.code === "NoNode",
+    );
     await cs.deleteNode("/missing");
   });
 
@@ -103,7 +115,10 @@ describe("ClusterState against a real server", () => {
     await created.promise;
     await changed.promise;
     assert.deepEqual(seen.sort(), ["NodeCreated /w/later", "NodeDataChanged /w/data"]);
-    assert.ok(errors.some((e) => e instanceof Error && e.message === "callback failure"), "a throwing callback goes to onError");
+    assert.ok(
+      errors.some((e) => e instanceof Error && e.message === "callback failure"),
+      "a throwing callback goes to onError",
+    );
     assert.equal(cs.unregister(throwing), true);
     assert.equal(cs.unregister(id), true);
     assert.equal(cs.unregister(id), false);
@@ -156,7 +171,11 @@ describe("ClusterState ACLs with authentication, against a real server", () => {
 
   before(async () => {
     root = uniqueRoot("cs-acl");
-    cs = await createClusterState({ connectString: sharedConnectString(), root, auth: { scheme: "digest", payload: "nimbus:pw" } });
+    cs = await createClusterState({
+      connectString: sharedConnectString(),
+      root,
+      auth: { scheme: "digest", payload: "nimbus:pw" },
+    });
     admin = await connect(sharedConnectString(), { auth: [{ scheme: "digest", auth: "nimbus:pw" }] });
   });
   after(async () => {
@@ -183,7 +202,11 @@ describe("ClusterState ACLs with authentication, against a real server", () => {
     assert.deepEqual(await aclOf("/e/p/node"), [nimbusAll, digest("topo", Perms.READ)]);
     assert.deepEqual(await aclOf("/e/p"), [nimbusAll, digest("topo", Perms.READ)]);
     await cs.setData("/w/a/b/node", enc("y"));
-    assert.deepEqual(await aclOf("/w/a/b/node"), [nimbusAll, digest("topo", Perms.READ)], "an update leaves the ACL alone");
+    assert.deepEqual(
+      await aclOf("/w/a/b/node"),
+      [nimbusAll, digest("topo", Perms.READ)],
+      "an update leaves the ACL alone",
+    );
   });
 
   test("mkdirs gives only the node its ACL; createSequential's new parents get the default", async () => {
@@ -205,7 +228,12 @@ async function withProxiedState(
   const proxy = await startProxy(Number(sharedConnectString().split(":")[1]));
   const root = uniqueRoot(name);
   const retries: unknown[] = [];
-  const cs = await createClusterState({ ...config, connectString: proxy.connectString, root, retry: { baseSleepMs: 20, onRetry: (error) => retries.push(error) } });
+  const cs = await createClusterState({
+    ...config,
+    connectString: proxy.connectString,
+    root,
+    retry: { baseSleepMs: 20, onRetry: (error) => retries.push(error) },
+  });
   try {
     await body(cs, proxy, retries, root);
   } finally {
@@ -228,7 +256,10 @@ describe("ClusterState retries through a dropped connection", () => {
       const values = await Promise.all(reads);
       await reconnected;
       assert.ok(values.every((v) => dec(v) === "kept"), "every read succeeded");
-      assert.ok(retries.length > 0 && retries.every((e) => e instanceof ZooKeeperError && e.code === "ConnectionLoss"), `${retries.length} retries`);
+      assert.ok(
+        retries.length > 0 && retries.every((e) => e instanceof ZooKeeperError && e.code === "ConnectionLoss"),
+        `${retries.length} retries`,
+      );
       assert.equal(cs.client.sessionId, session);
     });
   });
@@ -249,7 +280,10 @@ describe("ClusterState retries through a dropped connection", () => {
       assert.equal(dec(await read), "kept");
       await renewed;
       assert.notEqual(cs.client.sessionId, sessionId);
-      assert.ok(retries.some((e) => e instanceof ZooKeeperError && e.code === "SessionExpired"), `retried: ${retries.map(String).join(", ")}`);
+      assert.ok(
+        retries.some((e) => e instanceof ZooKeeperError && e.code === "SessionExpired"),
+        `retried: ${retries.map(String).join(", ")}`,
+      );
     });
   });
 
@@ -266,11 +300,16 @@ describe("ClusterState retries through a dropped connection", () => {
         };
         dc.subscribe("tracing:stormkeeper:request:start", onStart);
         const doubtful = cs.createSequential("/errors/e-", enc("a"));
-        for (let i = 0; i < 250 && (await direct.getChildren("/errors")).children.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+        for (let i = 0; i < 250 && (await direct.getChildren("/errors")).children.length === 0; i++) {
+          await new Promise((r) => setTimeout(r, 20));
+        }
         dc.unsubscribe("tracing:stormkeeper:request:start", onStart);
         proxy.cutAll();
         proxy.blackhole([]);
-        await assert.rejects(doubtful, (e) => e instanceof ZooKeeperError && e.code === "ConnectionLoss" && e.outcomeUnknown === true);
+        await assert.rejects(
+          doubtful,
+          (e) => e instanceof ZooKeeperError && e.code === "ConnectionLoss" && e.outcomeUnknown === true,
+        );
         assert.equal(retries.length, 0);
         assert.equal((await direct.getChildren("/errors")).children.length, 1, "one node, not two");
       } finally {
@@ -291,7 +330,9 @@ describe("ClusterState retries through a dropped connection", () => {
       const created = cs.createSequential("/errors/e-", enc("a"));
       proxy.blackhole([]);
       assert.match(await created, /^\/errors\/e-\d{10}$/);
-      assert.ok(retries.some((e) => e instanceof ZooKeeperError && e.code === "SessionExpired" && e.outcomeUnknown !== true));
+      assert.ok(
+        retries.some((e) => e instanceof ZooKeeperError && e.code === "SessionExpired" && e.outcomeUnknown !== true),
+      );
       assert.equal((await cs.getChildren("/errors")).length, 1);
     });
   });

@@ -5,7 +5,16 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { connect } from "../../mod.ts";
 import { runnableBlocks } from "../support/readme.ts";
-import { SASL_USERS, type TestServer, type TlsTestServer, realServerOnly, sharedConnectString, startSaslServer, startTlsServer, uniqueRoot } from "../support/zookeeper.ts";
+import {
+  realServerOnly,
+  SASL_USERS,
+  sharedConnectString,
+  startSaslServer,
+  startTlsServer,
+  type TestServer,
+  type TlsTestServer,
+  uniqueRoot,
+} from "../support/zookeeper.ts";
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const scratch = join(repo, ".scratch");

@@ -1,8 +1,8 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { type ZooKeeperClient, ZooKeeperError, connect } from "../../mod.ts";
+import { connect, type ZooKeeperClient, ZooKeeperError } from "../../mod.ts";
 import { type ServerHandle, startServer } from "../../src/server.ts";
-import { type JavaPeer, compileJava, startJava } from "../support/java.ts";
+import { compileJava, type JavaPeer, startJava } from "../support/java.ts";
 
 /**
  * Apache Curator 5.4 (Debian's libcurator-recipes-java), a client nobody here wrote, against the
@@ -43,10 +43,11 @@ describe("Curator recipes against the embedded server", () => {
     // What Curator left, seen by stormkeeper: the counter it raised, no lock or latch nodes (their
     // parents are containers, which the server may already have reaped).
     assert.equal(new TextDecoder().decode((await zk.getData("/curator/counter")).data), "80");
-    const left = (path: string) => zk.getChildren(path).then((r) => r.children, (e: unknown) => {
-      if (e instanceof ZooKeeperError && e.code === "NoNode") return [];
-      throw e;
-    });
+    const left = (path: string) =>
+      zk.getChildren(path).then((r) => r.children, (e: unknown) => {
+        if (e instanceof ZooKeeperError && e.code === "NoNode") return [];
+        throw e;
+      });
     assert.deepEqual(await left("/curator/lock"), []);
     assert.deepEqual(await left("/curator/latch"), []);
   });

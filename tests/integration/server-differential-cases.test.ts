@@ -1,6 +1,6 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { CREATOR_ALL_ACL, type ZooKeeperClient, connect } from "../../mod.ts";
+import { connect, CREATOR_ALL_ACL, type ZooKeeperClient } from "../../mod.ts";
 import { deferred, sandbox, sharedConnectString, until } from "../support/zookeeper.ts";
 
 /**
@@ -65,7 +65,9 @@ describe("counterexamples of the embedded-vs-real differential test", () => {
     await zk.create(`${root}/armed`);
     const fired = deferred<string>(10_000, "the watch, still armed");
     await zk.exists(`${root}/armed`, { watch: (e) => fired.resolve(e.type) });
-    await assert.rejects(zk.multi().delete(`${root}/armed`).create(`${root}/missing/child`).commit(), { code: "NoNode" });
+    await assert.rejects(zk.multi().delete(`${root}/armed`).create(`${root}/missing/child`).commit(), {
+      code: "NoNode",
+    });
     await zk.setData(`${root}/armed`, new Uint8Array([1]));
     assert.equal(await fired.promise, "NodeDataChanged");
   });
@@ -78,11 +80,16 @@ describe("counterexamples of the embedded-vs-real differential test", () => {
       .create(`${root}/m/box`, undefined, { mode: "container" })
       .create(`${root}/m/ttl`, undefined, { mode: "persistent-ttl", ttl: 3_600_000 })
       .commit();
-    assert.deepEqual(results.map((r) => (r.type === "create" ? [r.path.slice(root.length), r.stat?.numChildren, r.stat?.version] : r.type)), [
-      ["/m/plain", undefined, undefined],
-      ["/m/box", 0, 0],
-      ["/m/ttl", 0, 0],
-    ]);
+    assert.deepEqual(
+      results.map((
+        r,
+      ) => (r.type === "create" ? [r.path.slice(root.length), r.stat?.numChildren, r.stat?.version] : r.type)),
+      [
+        ["/m/plain", undefined, undefined],
+        ["/m/box", 0, 0],
+        ["/m/ttl", 0, 0],
+      ],
+    );
     const box = results[1];
     assert.ok(box?.type === "create" && box.stat !== undefined);
     assert.deepEqual(box.stat, await zk.exists(`${root}/m/box`));

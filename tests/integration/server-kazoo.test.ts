@@ -4,7 +4,7 @@ import { execFile } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { type ZooKeeperClient, connect } from "../../mod.ts";
+import { connect, type ZooKeeperClient } from "../../mod.ts";
 import { type ServerHandle, startServer } from "../../src/server.ts";
 
 const scenario = join(dirname(fileURLToPath(import.meta.url)), "peers", "kazoo_scenario.py");
@@ -28,7 +28,9 @@ describe("kazoo against the embedded server", () => {
     await zk.create("/kazoo");
     await zk.create("/kazoo/from-ts", enc("hello from stormkeeper"));
     // Debian's python3 (where python3-kazoo lives), whatever python3 comes first on PATH.
-    const { stdout } = await promisify(execFile)("/usr/bin/python3", [scenario, server.connectString, "/kazoo"], { timeout: 60_000 });
+    const { stdout } = await promisify(execFile)("/usr/bin/python3", [scenario, server.connectString, "/kazoo"], {
+      timeout: 60_000,
+    });
     const seen = JSON.parse(stdout) as Record<string, unknown>;
     assert.deepEqual(seen, {
       fromTs: "hello from stormkeeper",

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { Perms, type ZooKeeperClient, ZooKeeperError, connect, digestId } from "../../mod.ts";
+import { connect, digestId, Perms, type ZooKeeperClient, ZooKeeperError } from "../../mod.ts";
 import { type ServerHandle, startServer } from "../../src/server.ts";
 import { enc, isCode } from "../support/fixtures.ts";
 import { deferred } from "../support/zookeeper.ts";
@@ -89,7 +89,10 @@ describe("embedded server: operations, zxids and Stat fields", () => {
     const plain = await startServer();
     const client = await connect(plain.connectString);
     try {
-      await assert.rejects(client.create("/t", undefined, { mode: "persistent-ttl", ttl: 1000 }), isCode("Unimplemented"));
+      await assert.rejects(
+        client.create("/t", undefined, { mode: "persistent-ttl", ttl: 1000 }),
+        isCode("Unimplemented"),
+      );
     } finally {
       await client.close();
       await plain.close();
@@ -111,15 +114,29 @@ describe("embedded server: operations, zxids and Stat fields", () => {
     const root = await connect(server.connectString, { auth: [{ scheme: "digest", auth: "super:s3cret" }] });
     try {
       await alice.create("/private", enc("secret"), { acl: [{ perms: Perms.ALL, id: { scheme: "auth", id: "" } }] });
-      assert.deepEqual((await alice.getACL("/private")).acl, [{ perms: Perms.ALL, id: { scheme: "digest", id: digestId("alice", "pw") } }]);
+      assert.deepEqual((await alice.getACL("/private")).acl, [{
+        perms: Perms.ALL,
+        id: { scheme: "digest", id: digestId("alice", "pw") },
+      }]);
       await assert.rejects(other.getData("/private"), isCode("NoAuth"));
-      await assert.rejects(other.create("/mine", undefined, { acl: [{ perms: Perms.ALL, id: { scheme: "auth", id: "" } }] }), isCode("InvalidACL"));
-      await assert.rejects(other.create("/bad", undefined, { acl: [{ perms: Perms.ALL, id: { scheme: "nope", id: "x" } }] }), isCode("InvalidACL"));
+      await assert.rejects(
+        other.create("/mine", undefined, { acl: [{ perms: Perms.ALL, id: { scheme: "auth", id: "" } }] }),
+        isCode("InvalidACL"),
+      );
+      await assert.rejects(
+        other.create("/bad", undefined, { acl: [{ perms: Perms.ALL, id: { scheme: "nope", id: "x" } }] }),
+        isCode("InvalidACL"),
+      );
       assert.deepEqual((await root.getData("/private")).data, enc("secret"));
-      await other.create("/local", undefined, { acl: [{ perms: Perms.READ, id: { scheme: "ip", id: "127.0.0.0/8" } }] });
+      await other.create("/local", undefined, {
+        acl: [{ perms: Perms.READ, id: { scheme: "ip", id: "127.0.0.0/8" } }],
+      });
       await other.getData("/local");
       await assert.rejects(other.setData("/local", enc("x")), isCode("NoAuth"));
-      assert.deepEqual((await alice.whoAmI()).map((i) => `${i.authScheme}:${i.user}`), ["ip:127.0.0.1", "digest:alice"]);
+      assert.deepEqual((await alice.whoAmI()).map((i) => `${i.authScheme}:${i.user}`), [
+        "ip:127.0.0.1",
+        "digest:alice",
+      ]);
     } finally {
       await Promise.all([alice.close(), other.close(), root.close()]);
     }

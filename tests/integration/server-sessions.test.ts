@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { type WatchedEvent, type ZooKeeperClient, connect } from "../../mod.ts";
+import { connect, type WatchedEvent, type ZooKeeperClient } from "../../mod.ts";
 import { startEnsemble, startServer } from "../../src/server.ts";
 import { deferred, nextState } from "../support/zookeeper.ts";
 

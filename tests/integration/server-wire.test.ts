@@ -1,9 +1,17 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { type Socket, connect as connectSocket } from "node:net";
+import { connect as connectSocket, type Socket } from "node:net";
 import { connect } from "../../mod.ts";
 import { JuteReader } from "../../src/jute/reader.ts";
-import { readConnectResponse, readReplyHeader, readWatcherEvent, writeConnectRequest, writePathWatchRequest, writeRequestHeader, writeSetDataRequest } from "../../src/jute/records.ts";
+import {
+  readConnectResponse,
+  readReplyHeader,
+  readWatcherEvent,
+  writeConnectRequest,
+  writePathWatchRequest,
+  writeRequestHeader,
+  writeSetDataRequest,
+} from "../../src/jute/records.ts";
 import { JuteWriter } from "../../src/jute/writer.ts";
 import { OpCode } from "../../src/protocol/opcodes.ts";
 import { type ServerHandle, startServer } from "../../src/server.ts";
@@ -41,18 +49,19 @@ function raw(port: number): Promise<Raw> {
     });
     socket.on("close", () => closed.resolve());
     socket.on("error", () => {});
-    socket.once("connect", () => resolve({
-      socket,
-      send: (bytes) => socket.write(bytes),
-      frame: () => {
-        const f = ready.shift();
-        if (f) return Promise.resolve(f);
-        const d = deferred<Uint8Array>(5_000, "a frame");
-        waiting.push(d.resolve);
-        return d.promise;
-      },
-      closed: closed.promise,
-    }));
+    socket.once("connect", () =>
+      resolve({
+        socket,
+        send: (bytes) => socket.write(bytes),
+        frame: () => {
+          const f = ready.shift();
+          if (f) return Promise.resolve(f);
+          const d = deferred<Uint8Array>(5_000, "a frame");
+          waiting.push(d.resolve);
+          return d.promise;
+        },
+        closed: closed.promise,
+      }));
     socket.once("error", reject);
   });
 }
@@ -67,7 +76,18 @@ function frame(write: (w: JuteWriter) => void): Uint8Array {
 
 async function session(port: number): Promise<Raw> {
   const c = await raw(port);
-  c.send(frame((w) => writeConnectRequest(w, { protocolVersion: 0, lastZxidSeen: 0n, timeOut: 10_000, sessionId: 0n, passwd: new Uint8Array(16), readOnly: false })));
+  c.send(
+    frame((w) =>
+      writeConnectRequest(w, {
+        protocolVersion: 0,
+        lastZxidSeen: 0n,
+        timeOut: 10_000,
+        sessionId: 0n,
+        passwd: new Uint8Array(16),
+        readOnly: false,
+      })
+    ),
+  );
   const response = readConnectResponse(new JuteReader(await c.frame()));
   assert.ok(response.sessionId !== 0n);
   return c;
@@ -83,11 +103,20 @@ describe("embedded server: the wire", () => {
 
   test("a watch event reaches its connection before the reply of the write that fired it", async () => {
     const c = await session(server.port);
-    c.send(frame((w) => { writeRequestHeader(w, 1, OpCode.create); w.string("/w").buffer(new Uint8Array(0)).int(1).int(31).string("world").string("anyone").int(0); }));
+    c.send(frame((w) => {
+      writeRequestHeader(w, 1, OpCode.create);
+      w.string("/w").buffer(new Uint8Array(0)).int(1).int(31).string("world").string("anyone").int(0);
+    }));
     assert.equal(readReplyHeader(new JuteReader(await c.frame())).err, 0);
-    c.send(frame((w) => { writeRequestHeader(w, 2, OpCode.getData); writePathWatchRequest(w, "/w", true); }));
+    c.send(frame((w) => {
+      writeRequestHeader(w, 2, OpCode.getData);
+      writePathWatchRequest(w, "/w", true);
+    }));
     await c.frame();
-    c.send(frame((w) => { writeRequestHeader(w, 3, OpCode.setData); writeSetDataRequest(w, "/w", new Uint8Array([1]), -1); }));
+    c.send(frame((w) => {
+      writeRequestHeader(w, 3, OpCode.setData);
+      writeSetDataRequest(w, "/w", new Uint8Array([1]), -1);
+    }));
     const first = new JuteReader(await c.frame());
     assert.equal(readReplyHeader(first).xid, -1);
     assert.deepEqual(readWatcherEvent(first), { type: 3, state: 3, path: "/w" });
@@ -97,7 +126,10 @@ describe("embedded server: the wire", () => {
 
   test("a truncated body is answered MarshallingError and the connection stays; pings are answered with the ping xid", async () => {
     const c = await session(server.port);
-    c.send(frame((w) => { writeRequestHeader(w, 8, OpCode.getData); w.int(100); }));
+    c.send(frame((w) => {
+      writeRequestHeader(w, 8, OpCode.getData);
+      w.int(100);
+    }));
     assert.equal(readReplyHeader(new JuteReader(await c.frame())).err, -5);
     c.send(frame((w) => writeRequestHeader(w, 9, OpCode.ping)));
     assert.equal(readReplyHeader(new JuteReader(await c.frame())).xid, -2);
@@ -115,7 +147,10 @@ describe("embedded server: the wire", () => {
     const bystander = await connect(server.connectString);
     try {
       const big = await session(server.port);
-      big.send(frame((w) => { writeRequestHeader(w, 1, OpCode.setData); writeSetDataRequest(w, "/x", new Uint8Array(5000), -1); }));
+      big.send(frame((w) => {
+        writeRequestHeader(w, 1, OpCode.setData);
+        writeSetDataRequest(w, "/x", new Uint8Array(5000), -1);
+      }));
       await big.closed;
       const negative = await raw(server.port);
       negative.send(new Uint8Array([0xff, 0xff, 0xff, 0xf0]));
@@ -134,7 +169,9 @@ describe("embedded server: the wire", () => {
     const ask = async (word: string) => {
       const c = await raw(server.port);
       let text = "";
-      c.socket.on("data", (chunk: Uint8Array) => { text += new TextDecoder().decode(chunk); });
+      c.socket.on("data", (chunk: Uint8Array) => {
+        text += new TextDecoder().decode(chunk);
+      });
       c.socket.write(word);
       await c.closed;
       return text;
@@ -157,7 +194,10 @@ describe("embedded server: replies as ZooKeeper 3.8 gives them", () => {
   let xid = 100;
 
   const ask = async (opcode: number, body: (w: JuteWriter) => void): Promise<{ err: number; body: Uint8Array }> => {
-    c.send(frame((w) => { writeRequestHeader(w, ++xid, opcode); body(w); }));
+    c.send(frame((w) => {
+      writeRequestHeader(w, ++xid, opcode);
+      body(w);
+    }));
     let reply = await c.frame();
     // Events of the recursive watch the first test leaves on "/" come in between.
     while (readReplyHeader(new JuteReader(reply)).xid === -1) reply = await c.frame();
@@ -166,12 +206,13 @@ describe("embedded server: replies as ZooKeeper 3.8 gives them", () => {
     return { err: header.err, body: reply.slice(16) };
   };
   const openAcl = (w: JuteWriter) => w.int(1).int(31).string("world").string("anyone");
-  const create = (opcode: number, path: string, flags: number, acl = openAcl, ttl?: bigint) => ask(opcode, (w) => {
-    w.string(path).buffer(new Uint8Array(0));
-    acl(w);
-    w.int(flags);
-    if (ttl !== undefined) w.long(ttl);
-  });
+  const create = (opcode: number, path: string, flags: number, acl = openAcl, ttl?: bigint) =>
+    ask(opcode, (w) => {
+      w.string(path).buffer(new Uint8Array(0));
+      acl(w);
+      w.int(flags);
+      if (ttl !== undefined) w.long(ttl);
+    });
 
   before(async () => {
     server = await startServer({ extendedTypes: true });
@@ -236,7 +277,10 @@ describe("embedded server: replies as ZooKeeper 3.8 gives them", () => {
 
   test("setACL checks the new ACL before the node; delete checks the parent's DELETE permission before the node", async () => {
     assert.equal((await ask(OpCode.setACL, (w) => w.string("/nope").int(0).int(-1))).err, -114);
-    assert.equal((await create(OpCode.create, "/locked", 0, (w) => w.int(1).int(1).string("world").string("anyone"))).err, 0);
+    assert.equal(
+      (await create(OpCode.create, "/locked", 0, (w) => w.int(1).int(1).string("world").string("anyone"))).err,
+      0,
+    );
     assert.equal((await ask(OpCode.delete, (w) => w.string("/locked/nope").int(-1))).err, -102);
     // ZooKeeper's special paths are refused; anything else under /zookeeper is an ordinary node.
     assert.equal((await ask(OpCode.delete, (w) => w.string("/zookeeper/quota").int(-1))).err, -8);
@@ -245,19 +289,41 @@ describe("embedded server: replies as ZooKeeper 3.8 gives them", () => {
   });
 
   test("a multi holding a read, or a multiRead holding a write, is MarshallingError", async () => {
-    assert.equal((await ask(OpCode.multi, (w) => { w.int(OpCode.getData).bool(false).int(-1); writePathWatchRequest(w, "/", false); w.int(-1).bool(true).int(-1); })).err, -5);
-    assert.equal((await ask(OpCode.multiRead, (w) => { w.int(OpCode.getData).bool(false).int(-1); writePathWatchRequest(w, "/nope", false); w.int(OpCode.setData).bool(false).int(-1); writeSetDataRequest(w, "/", new Uint8Array(0), -1); w.int(-1).bool(true).int(-1); })).err, -5);
+    assert.equal(
+      (await ask(OpCode.multi, (w) => {
+        w.int(OpCode.getData).bool(false).int(-1);
+        writePathWatchRequest(w, "/", false);
+        w.int(-1).bool(true).int(-1);
+      })).err,
+      -5,
+    );
+    assert.equal(
+      (await ask(OpCode.multiRead, (w) => {
+        w.int(OpCode.getData).bool(false).int(-1);
+        writePathWatchRequest(w, "/nope", false);
+        w.int(OpCode.setData).bool(false).int(-1);
+        writeSetDataRequest(w, "/", new Uint8Array(0), -1);
+        w.int(-1).bool(true).int(-1);
+      })).err,
+      -5,
+    );
   });
 
   test("a top-level check that passes gets no reply (ZooKeeper cannot encode one); a failing one is answered; the connection serves on", async () => {
-    c.send(frame((w) => { writeRequestHeader(w, 7_000, OpCode.check); w.string("/").int(-1); }));
+    c.send(frame((w) => {
+      writeRequestHeader(w, 7_000, OpCode.check);
+      w.string("/").int(-1);
+    }));
     assert.equal((await ask(OpCode.check, (w) => w.string("/nope").int(-1))).err, -101);
     assert.equal((await ask(OpCode.check, (w) => w.string("/").int(5))).err, -103);
   });
 
   test("an addAuth reply echoes the request's xid", async () => {
     const other = await session(server.port);
-    other.send(frame((w) => { writeRequestHeader(w, 9, OpCode.auth); w.int(0).string("bogus").buffer(new Uint8Array(1)); }));
+    other.send(frame((w) => {
+      writeRequestHeader(w, 9, OpCode.auth);
+      w.int(0).string("bogus").buffer(new Uint8Array(1));
+    }));
     assert.deepEqual(readReplyHeader(new JuteReader(await other.frame())), { xid: 9, zxid: 0n, err: -115 });
     await other.closed;
   });

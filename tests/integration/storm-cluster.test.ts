@@ -2,24 +2,24 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import {
   type ACL,
-  CREATOR_ALL_ACL,
   type ClusterWorkerHeartbeat,
+  connect,
   CorruptRecordError,
+  createStormClusterState,
+  CREATOR_ALL_ACL,
+  digestId,
+  executorKey,
   InvalidRecordError,
+  jsonCodec,
   Perms,
+  plainThriftCodec,
   type StormClusterState,
+  stormPaths,
   type SupervisorInfo,
+  thriftCodec,
   UnroutedEventError,
   type ZooKeeperClient,
   ZooKeeperError,
-  connect,
-  createStormClusterState,
-  digestId,
-  executorKey,
-  jsonCodec,
-  plainThriftCodec,
-  thriftCodec,
-  stormPaths,
 } from "../../mod.ts";
 import { deferred, endSession, sharedConnectString, uniqueRoot } from "../support/zookeeper.ts";
 
@@ -39,8 +39,19 @@ function once(what: string) {
   };
 }
 
-const supervisorInfo = (host: string): SupervisorInfo => ({ timeSecs: Math.floor(Date.now() / 1000), hostname: host, usedPorts: [], meta: [6700, 6701], uptimeSecs: 1 });
-const spoutStats = (rate: number) => ({ emitted: { ":all-time": { default: 10 } }, transferred: {}, specific: { spout: { acked: {}, failed: {}, completeMsAvg: {} } }, rate });
+const supervisorInfo = (host: string): SupervisorInfo => ({
+  timeSecs: Math.floor(Date.now() / 1000),
+  hostname: host,
+  usedPorts: [],
+  meta: [6700, 6701],
+  uptimeSecs: 1,
+});
+const spoutStats = (rate: number) => ({
+  emitted: { ":all-time": { default: 10 } },
+  transferred: {},
+  specific: { spout: { acked: {}, failed: {}, completeMsAvg: {} } },
+  rate,
+});
 
 describe("a small Storm cluster played against a real server", () => {
   let root: string;
@@ -88,7 +99,14 @@ describe("a small Storm cluster played against a real server", () => {
   test("nimbus activates a topology; the observer's storm-base callback fires and the base reads back frozen", async () => {
     const cb = once("storm-base callback");
     assert.equal(await observer.stormBase(id, cb.callback), null);
-    await nimbus.activateStorm(id, { name: "wordcount", status: "ACTIVE", numWorkers: 2, componentExecutors: { spout: 2, count: 2 }, launchTimeSecs: 1_700_000_000, owner: "alice" });
+    await nimbus.activateStorm(id, {
+      name: "wordcount",
+      status: "ACTIVE",
+      numWorkers: 2,
+      componentExecutors: { spout: 2, count: 2 },
+      launchTimeSecs: 1_700_000_000,
+      owner: "alice",
+    });
     await cb.fired;
     const base = await observer.stormBase(id);
     assert.equal(base?.status, "ACTIVE");
@@ -145,7 +163,10 @@ describe("a small Storm cluster played against a real server", () => {
     const beats = await observer.executorBeats(id, assignment.executorNodePort);
     assert.deepEqual(Object.keys(beats).sort(), [executorKey(1, 1), executorKey(2, 2)]);
     assert.equal(beats[executorKey(1, 1)]?.timeSecs, 1000);
-    assert.ok(Object.isFrozen(beats) && Object.isFrozen(beats[executorKey(1, 1)]) && Object.isFrozen(beats[executorKey(1, 1)]?.stats.emitted));
+    assert.ok(
+      Object.isFrozen(beats) && Object.isFrozen(beats[executorKey(1, 1)]) &&
+        Object.isFrozen(beats[executorKey(1, 1)]?.stats.emitted),
+    );
     assert.equal((await observer.getWorkerHeartbeat(id, "sup-0", 6700))?.uptimeSecs, 30);
     assert.deepEqual(await observer.heartbeatStorms(), [id]);
     await supervisors[2]?.removeWorkerHeartbeat(id, "sup-2", 6700);
@@ -153,14 +174,19 @@ describe("a small Storm cluster played against a real server", () => {
   });
 
   test("reported errors keep the newest 10 per component, newest first, with the last error", async () => {
-    for (let i = 0; i < 12; i++) await supervisors[0]?.reportError(id, "split/words", "host-0", 6700, new Error(`failure ${i}`));
+    for (let i = 0; i < 12; i++) {
+      await supervisors[0]?.reportError(id, "split/words", "host-0", 6700, new Error(`failure ${i}`));
+    }
     await supervisors[1]?.reportError(id, "count", "host-1", 6700, "plain text error");
     const errors = await observer.errors(id, "split/words");
     assert.equal(errors.length, 10);
     assert.ok(errors.every((e, i) => i === 0 || (errors[i - 1]?.errorTimeSecs ?? 0) >= e.errorTimeSecs));
     const kids = await raw.getChildren(stormPaths.errorPath(id, "split/words"));
     assert.equal(kids.children.length, 10);
-    assert.ok(!kids.children.includes("e0000000000") && !kids.children.includes("e0000000001"), "the two oldest were pruned");
+    assert.ok(
+      !kids.children.includes("e0000000000") && !kids.children.includes("e0000000001"),
+      "the two oldest were pruned",
+    );
     assert.match((await observer.lastError(id, "split/words"))?.error ?? "", /failure 11/);
     assert.equal((await observer.lastError(id, "count"))?.error, "plain text error");
     assert.deepEqual(await observer.errors(id, "nothing"), []);
@@ -209,7 +235,10 @@ describe("a small Storm cluster played against a real server", () => {
     assert.equal(await observer.stormBase(id), null);
     assert.equal(await observer.assignmentInfo(id), null);
     assert.deepEqual(await observer.activeStorms(), []);
-    await assert.rejects(nimbus.updateStorm(id, { status: "ACTIVE" }), (e: unknown) => e instanceof ZooKeeperError && e.code === "NoNode");
+    await assert.rejects(
+      nimbus.updateStorm(id, { status: "ACTIVE" }),
+      (e: unknown) => e instanceof ZooKeeperError && e.code === "NoNode",
+    );
     assert.equal(await observer.stormBase(id), null, "an update never re-creates a removed base");
     await nimbus.teardownHeartbeats(id);
     await nimbus.teardownTopologyErrors(id);
@@ -240,14 +269,17 @@ describe("a small Storm cluster played against a real server", () => {
     const logged = deferred<unknown>(10_000, "the logged UnroutedEventError");
     const logging = await createStormClusterState({
       state: observer.state,
-      logger: (level, _message, fields) => level === "error" && fields?.error instanceof UnroutedEventError && logged.resolve(fields.error),
+      logger: (level, _message, fields) =>
+        level === "error" && fields?.error instanceof UnroutedEventError && logged.resolve(fields.error),
     });
     try {
       await raw.create("/errors/probe", new Uint8Array(0));
       await observer.state.getData("/errors/probe", true);
       await raw.delete("/errors/probe");
       const error = await logged.promise;
-      assert.ok(error instanceof UnroutedEventError && error.path === "/errors/probe" && error.eventType === "NodeDeleted");
+      assert.ok(
+        error instanceof UnroutedEventError && error.path === "/errors/probe" && error.eventType === "NodeDeleted",
+      );
     } finally {
       await logging.disconnect();
     }
@@ -255,7 +287,10 @@ describe("a small Storm cluster played against a real server", () => {
 
   test("corrupt bytes in a record's node give CorruptRecordError with the path", async () => {
     await raw.create("/storms/broken", new Uint8Array([0xde, 0xad, 0xbe, 0xef]));
-    await assert.rejects(observer.stormBase("broken"), (e: unknown) => e instanceof CorruptRecordError && e.path === "/storms/broken" && e.kind === "StormBase");
+    await assert.rejects(
+      observer.stormBase("broken"),
+      (e: unknown) => e instanceof CorruptRecordError && e.path === "/storms/broken" && e.kind === "StormBase",
+    );
     // Valid thrift for another struct does not pass as a StormBase.
     await raw.setData("/storms/broken", plainThriftCodec.encode("ErrorInfo", { error: "x", errorTimeSecs: 1 }));
     await assert.rejects(observer.stormBase("broken"), CorruptRecordError);
@@ -266,14 +301,29 @@ describe("a small Storm cluster played against a real server", () => {
     const pending = nimbus.activateStorm("invalid-1", { name: "x", status: "GONE" as "ACTIVE", numWorkers: 1 });
     assert.ok(pending instanceof Promise);
     await assert.rejects(pending, InvalidRecordError);
-    await assert.rejects(nimbus.workerHeartbeat("invalid-1", "sup-0", 6700, { stormId: "invalid-1", executorStats: {}, timeSecs: 1.5, uptimeSecs: 0 }), InvalidRecordError);
-    await assert.rejects(nimbus.reportError("invalid-1", "spout", "host-0", 2 ** 40, "port beyond an i32"), InvalidRecordError);
-    for (const path of ["/storms/invalid-1", "/workerbeats/invalid-1", "/errors/invalid-1"]) assert.equal(await raw.exists(path), null, path);
+    await assert.rejects(
+      nimbus.workerHeartbeat("invalid-1", "sup-0", 6700, {
+        stormId: "invalid-1",
+        executorStats: {},
+        timeSecs: 1.5,
+        uptimeSecs: 0,
+      }),
+      InvalidRecordError,
+    );
+    await assert.rejects(
+      nimbus.reportError("invalid-1", "spout", "host-0", 2 ** 40, "port beyond an i32"),
+      InvalidRecordError,
+    );
+    for (const path of ["/storms/invalid-1", "/workerbeats/invalid-1", "/errors/invalid-1"]) {
+      assert.equal(await raw.exists(path), null, path);
+    }
   });
 
   test("no method throws synchronously: each returns a promise, even for arguments it refuses", async () => {
     const probe = await createStormClusterState({ state: nimbus.state });
-    const methods = Object.entries(probe).filter((e): e is [string, (...args: unknown[]) => unknown] => typeof e[1] === "function" && e[0] !== "disconnect");
+    const methods = Object.entries(probe).filter((e): e is [string, (...args: unknown[]) => unknown] =>
+      typeof e[1] === "function" && e[0] !== "disconnect"
+    );
     assert.ok(methods.length >= 58, `${methods.length} methods`);
     const outcomes = methods.map(([name, method]) => {
       const result = method.call(probe, "a/b", "a/b", 1.5, { bogus: true }, { bogus: true });
@@ -284,15 +334,27 @@ describe("a small Storm cluster played against a real server", () => {
     await probe.disconnect();
   });
 
-  test("an id that is not one path segment is refused before any I/O, so removeStorm(\"\") cannot delete every assignment", async () => {
-    const empty = { masterCodeDir: "/x", nodeHost: {}, executorNodePort: {}, executorStartTimeSecs: {}, workerResources: [], totalSharedOffHeap: {} };
+  test('an id that is not one path segment is refused before any I/O, so removeStorm("") cannot delete every assignment', async () => {
+    const empty = {
+      masterCodeDir: "/x",
+      nodeHost: {},
+      executorNodePort: {},
+      executorStartTimeSecs: {},
+      workerResources: [],
+      totalSharedOffHeap: {},
+    };
     await nimbus.setAssignment("keep-1", empty);
     await nimbus.activateStorm("keep-1", { name: "keep", status: "ACTIVE", numWorkers: 1 });
-    for (const bad of ["", "/", "a/b", ".."]) await assert.rejects(nimbus.removeStorm(bad), RangeError, JSON.stringify(bad));
+    for (const bad of ["", "/", "a/b", ".."]) {
+      await assert.rejects(nimbus.removeStorm(bad), RangeError, JSON.stringify(bad));
+    }
     await assert.rejects(nimbus.teardownHeartbeats(""), RangeError);
     await assert.rejects(nimbus.teardownTopologyErrors("/"), RangeError);
     await assert.rejects(observer.stormBase("keep-1/x"), RangeError);
-    await assert.rejects(supervisors[0]?.supervisorHeartbeat("", supervisorInfo("host-x")) ?? Promise.resolve(), RangeError);
+    await assert.rejects(
+      supervisors[0]?.supervisorHeartbeat("", supervisorInfo("host-x")) ?? Promise.resolve(),
+      RangeError,
+    );
     assert.deepEqual(await observer.assignments(), ["keep-1"]);
     assert.deepEqual(await observer.activeStorms(), ["keep-1"]);
     for (const root of stormPaths.INITIAL_ROOTS) assert.ok(await raw.exists(root), root);
@@ -308,7 +370,9 @@ describe("a small Storm cluster played against a real server", () => {
 
     const logCb = once("log-config callback");
     await observer.topologyLogConfig(id, logCb.callback);
-    await nimbus.setTopologyLogConfig(id, { namedLoggerLevel: { root: { action: "UPDATE", targetLogLevel: "DEBUG", resetLogLevelTimeoutSecs: 30 } } });
+    await nimbus.setTopologyLogConfig(id, {
+      namedLoggerLevel: { root: { action: "UPDATE", targetLogLevel: "DEBUG", resetLogLevelTimeoutSecs: 30 } },
+    });
     await logCb.fired;
     assert.equal((await observer.topologyLogConfig(id))?.namedLoggerLevel?.root?.targetLogLevel, "DEBUG");
 
@@ -319,10 +383,20 @@ describe("a small Storm cluster played against a real server", () => {
     assert.deepEqual(await observer.getWorkerProfileRequests(id, { node: "sup-1", port: [6700] }), []);
     await nimbus.deleteTopologyProfileRequests(id, request);
     assert.deepEqual(await observer.getTopologyProfileRequests(id), []);
-    await assert.rejects(nimbus.setWorkerProfileRequest(id, { ...request, nodeInfo: { node: "sup-0", port: [] } }), RangeError, "no port names no worker");
+    await assert.rejects(
+      nimbus.setWorkerProfileRequest(id, { ...request, nodeInfo: { node: "sup-0", port: [] } }),
+      RangeError,
+      "no port names no worker",
+    );
     assert.deepEqual(await observer.getTopologyProfileRequests(id), []);
 
-    await nimbus.addNimbusHost("nimbus-1:6627", { host: "nimbus-1", port: 6627, uptimeSecs: 1, isLeader: false, version: "2.8.8" });
+    await nimbus.addNimbusHost("nimbus-1:6627", {
+      host: "nimbus-1",
+      port: 6627,
+      uptimeSecs: 1,
+      isLeader: false,
+      version: "2.8.8",
+    });
     assert.deepEqual((await observer.nimbuses()).map((n) => n.host), ["nimbus-1"]);
     assert.equal(await observer.getLeader(), null);
 
@@ -361,7 +435,13 @@ describe("a small Storm cluster played against a real server", () => {
     const host = await createStormClusterState({ connectString: sharedConnectString(), root, sessionTimeout: 4_000 });
     try {
       const path = stormPaths.nimbusPath("nimbus-2:6627");
-      await host.addNimbusHost("nimbus-2:6627", { host: "nimbus-2", port: 6627, uptimeSecs: 1, isLeader: false, version: "2.8.8" });
+      await host.addNimbusHost("nimbus-2:6627", {
+        host: "nimbus-2",
+        port: 6627,
+        uptimeSecs: 1,
+        isLeader: false,
+        version: "2.8.8",
+      });
       const oldSession = host.state.client.sessionId;
       const deleted = deferred<void>(20_000, "the old session's nimbus node deleted");
       assert.ok(await raw.exists(path, { watch: (e) => e.type === "NodeDeleted" && deleted.resolve() }));
@@ -388,7 +468,10 @@ describe("a small Storm cluster played against a real server", () => {
     assert.deepEqual([...gz.data.subarray(0, 2)], [0x1f, 0x8b]);
     const readable = await createStormClusterState({ state: observer.state, codec: jsonCodec });
     await readable.activateStorm("json-topology", base);
-    assert.equal(new TextDecoder().decode((await raw.getData("/storms/json-topology")).data), '{"name":"framed","numWorkers":1,"status":"INACTIVE"}');
+    assert.equal(
+      new TextDecoder().decode((await raw.getData("/storms/json-topology")).data),
+      '{"name":"framed","numWorkers":1,"status":"INACTIVE"}',
+    );
     await assert.rejects(readable.stormBase("framed-gzip"), CorruptRecordError);
     await readable.disconnect();
     assert.equal(observer.state.client.state, "connected", "disconnect leaves a shared ClusterState open");
@@ -411,11 +494,19 @@ describe("topology ACLs with ZooKeeper authentication, as Storm sets them", () =
 
   before(async () => {
     root = uniqueRoot("storm-acl");
-    nimbus = await createStormClusterState({ connectString: sharedConnectString(), root, auth: { scheme: "digest", payload: "nimbus:pw" }, onError: (e) => nimbusErrors.push(e) });
+    nimbus = await createStormClusterState({
+      connectString: sharedConnectString(),
+      root,
+      auth: { scheme: "digest", payload: "nimbus:pw" },
+      onError: (e) => nimbusErrors.push(e),
+    });
     // A worker authenticates as its topology; its own nodes also grant everything to the
     // cluster identity, as Storm's worker default ACL adds storm.zookeeper.superACL.
     worker = await createStormClusterState({
-      connectString: sharedConnectString(), root, auth: { scheme: "digest", payload: "topo:pw" }, acl: [...CREATOR_ALL_ACL, digest("nimbus", Perms.ALL)],
+      connectString: sharedConnectString(),
+      root,
+      auth: { scheme: "digest", payload: "topo:pw" },
+      acl: [...CREATOR_ALL_ACL, digest("nimbus", Perms.ALL)],
     });
     admin = await connect(`${sharedConnectString()}${root}`, { auth: [{ scheme: "digest", auth: "nimbus:pw" }] });
     anonymous = await connect(`${sharedConnectString()}${root}`);
@@ -435,11 +526,22 @@ describe("topology ACLs with ZooKeeper authentication, as Storm sets them", () =
 
   test("nimbus's topology records are read-only for the topology's digest; the subtrees stay nimbus's", async () => {
     await nimbus.activateStorm(id, base, topologyAuth);
-    await nimbus.setAssignment(id, { masterCodeDir: "/x", nodeHost: {}, executorNodePort: {}, executorStartTimeSecs: {}, workerResources: [], totalSharedOffHeap: {} }, topologyAuth);
+    await nimbus.setAssignment(id, {
+      masterCodeDir: "/x",
+      nodeHost: {},
+      executorNodePort: {},
+      executorStartTimeSecs: {},
+      workerResources: [],
+      totalSharedOffHeap: {},
+    }, topologyAuth);
     await nimbus.setTopologyLogConfig(id, { namedLoggerLevel: {} }, topologyAuth);
     await nimbus.setCredentials(id, { creds: { token: "t" } }, topologyAuth);
-    for (const path of [`/storms/${id}`, `/assignments/${id}`, `/logconfigs/${id}`, `/credentials/${id}`]) assert.deepEqual(await aclOf(path), readOnly, path);
-    for (const path of ["/storms", "/assignments", "/logconfigs"]) assert.deepEqual(await aclOf(path), [digest("nimbus", Perms.ALL)], path);
+    for (const path of [`/storms/${id}`, `/assignments/${id}`, `/logconfigs/${id}`, `/credentials/${id}`]) {
+      assert.deepEqual(await aclOf(path), readOnly, path);
+    }
+    for (const path of ["/storms", "/assignments", "/logconfigs"]) {
+      assert.deepEqual(await aclOf(path), [digest("nimbus", Perms.ALL)], path);
+    }
     // Storm does not create /credentials first: set_data creates it with the record's own ACL.
     assert.deepEqual(await aclOf("/credentials"), readOnly);
   });
@@ -455,12 +557,17 @@ describe("topology ACLs with ZooKeeper authentication, as Storm sets them", () =
     await nimbus.setupHeartbeats(id, topologyAuth);
     await nimbus.setupErrors(id, topologyAuth);
     await nimbus.setupBackpressure(id, topologyAuth);
-    for (const path of [`/workerbeats/${id}`, `/errors/${id}`, `/backpressure/${id}`]) assert.deepEqual(await aclOf(path), readWrite, path);
+    for (const path of [`/workerbeats/${id}`, `/errors/${id}`, `/backpressure/${id}`]) {
+      assert.deepEqual(await aclOf(path), readWrite, path);
+    }
     await worker.workerHeartbeat(id, "sup-0", 6700, { stormId: id, executorStats: {}, timeSecs: 1, uptimeSecs: 1 });
     await worker.reportError(id, "spout", "host-0", 6700, "worker failure");
     assert.equal((await nimbus.getWorkerHeartbeat(id, "sup-0", 6700))?.timeSecs, 1);
     assert.equal((await nimbus.lastError(id, "spout"))?.error, "worker failure");
-    assert.deepEqual(await aclOf(`/workerbeats/${id}/sup-0-6700`), [digest("topo", Perms.ALL), digest("nimbus", Perms.ALL)]);
+    assert.deepEqual(await aclOf(`/workerbeats/${id}/sup-0-6700`), [
+      digest("topo", Perms.ALL),
+      digest("nimbus", Perms.ALL),
+    ]);
   });
 
   test("errors() skips (and reports) an error node it cannot parse, but fails on one it may not read", async () => {
@@ -482,4 +589,3 @@ describe("topology ACLs with ZooKeeper authentication, as Storm sets them", () =
     assert.deepEqual(await aclOf("/storms/open-1"), [digest("nimbus", Perms.ALL)]);
   });
 });
-

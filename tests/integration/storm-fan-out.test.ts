@@ -1,6 +1,16 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { CorruptRecordError, type ErrorInfo, type StormClusterState, type ZooKeeperClient, connect, createStormClusterState, newestFirst, stormPaths, thriftCodec } from "../../mod.ts";
+import {
+  connect,
+  CorruptRecordError,
+  createStormClusterState,
+  type ErrorInfo,
+  newestFirst,
+  type StormClusterState,
+  stormPaths,
+  thriftCodec,
+  type ZooKeeperClient,
+} from "../../mod.ts";
 import { sharedConnectString, uniqueRoot } from "../support/zookeeper.ts";
 
 // More children than the fan-out keeps in flight, so the bound is exercised.
@@ -16,7 +26,11 @@ describe("fan-out reads are pipelined and read what sequential reads read", () =
 
   before(async () => {
     root = uniqueRoot("storm-fanout");
-    storm = await createStormClusterState({ connectString: sharedConnectString(), root, onError: (e) => reported.push(e) });
+    storm = await createStormClusterState({
+      connectString: sharedConnectString(),
+      root,
+      onError: (e) => reported.push(e),
+    });
     raw = await connect(`${sharedConnectString()}${root}`);
   });
 
@@ -55,7 +69,9 @@ describe("fan-out reads are pipelined and read what sequential reads read", () =
     await storm.setupErrors(id);
     await raw.create(path);
     for (let i = 0; i < CHILDREN; i++) {
-      const bytes = i % 37 === 5 ? new Uint8Array([0xde, 0xad, i]) : codec.encode("ErrorInfo", { error: `failure ${i}`, errorTimeSecs: 1_700_000_000 + (i % 7), port: i });
+      const bytes = i % 37 === 5
+        ? new Uint8Array([0xde, 0xad, i])
+        : codec.encode("ErrorInfo", { error: `failure ${i}`, errorTimeSecs: 1_700_000_000 + (i % 7), port: i });
       await raw.create(`${path}/e`, bytes, { mode: "persistent-sequential" });
     }
     reported.length = 0;
@@ -70,18 +86,32 @@ describe("fan-out reads are pipelined and read what sequential reads read", () =
     const component = "same-second";
     const path = stormPaths.errorPath(id, component);
     await raw.create(path);
-    const report = (error: string, errorTimeSecs: number) => raw.create(`${path}/e`, codec.encode("ErrorInfo", { error, errorTimeSecs }), { mode: "persistent-sequential" });
+    const report = (error: string, errorTimeSecs: number) =>
+      raw.create(`${path}/e`, codec.encode("ErrorInfo", { error, errorTimeSecs }), { mode: "persistent-sequential" });
     for (const name of ["a", "b", "c"]) await report(name, 100);
     await report("older, reported later", 99);
     for (const name of ["d", "e"]) await report(name, 100);
-    assert.deepEqual((await storm.errors(id, component)).map((e) => e.error), ["e", "d", "c", "b", "a", "older, reported later"]);
+    assert.deepEqual((await storm.errors(id, component)).map((e) => e.error), [
+      "e",
+      "d",
+      "c",
+      "b",
+      "a",
+      "older, reported later",
+    ]);
   });
 
   test("allSupervisorInfo() and topologyBases() read every child, as one-at-a-time reads do", async () => {
     for (let i = 0; i < CHILDREN; i++) {
-      await storm.supervisorHeartbeat(`sup-${i}`, { timeSecs: 1_700_000_000 + i, hostname: `host-${i}`, meta: [6700 + (i % 4)] });
+      await storm.supervisorHeartbeat(`sup-${i}`, {
+        timeSecs: 1_700_000_000 + i,
+        hostname: `host-${i}`,
+        meta: [6700 + (i % 4)],
+      });
     }
-    for (let i = 0; i < 70; i++) await storm.activateStorm(`topo-${i}-1700000000`, { name: `topo-${i}`, status: "ACTIVE", numWorkers: i + 1 });
+    for (let i = 0; i < 70; i++) {
+      await storm.activateStorm(`topo-${i}-1700000000`, { name: `topo-${i}`, status: "ACTIVE", numWorkers: i + 1 });
+    }
     const supervisors = await storm.allSupervisorInfo();
     assert.equal(Object.keys(supervisors).length, CHILDREN);
     for (const sup of await storm.supervisors()) assert.deepEqual(supervisors[sup], await storm.supervisorInfo(sup));
@@ -94,7 +124,10 @@ describe("fan-out reads are pipelined and read what sequential reads read", () =
   test("a corrupt supervisor record fails allSupervisorInfo() with its path, as the sequential read did", async () => {
     await raw.create(stormPaths.supervisorPath("sup-bad"), new Uint8Array([1, 2, 3]));
     try {
-      await assert.rejects(storm.allSupervisorInfo(), (e: unknown) => e instanceof CorruptRecordError && e.path === stormPaths.supervisorPath("sup-bad"));
+      await assert.rejects(
+        storm.allSupervisorInfo(),
+        (e: unknown) => e instanceof CorruptRecordError && e.path === stormPaths.supervisorPath("sup-bad"),
+      );
     } finally {
       await raw.delete(stormPaths.supervisorPath("sup-bad"));
     }

@@ -33,8 +33,17 @@ function record<T>(model: { [K in keyof T]: fc.Arbitrary<T[K]> }): fc.Arbitrary<
 }
 
 const stat = record({
-  czxid: int64, mzxid: int64, ctime: timeMs, mtime: timeMs, version: int32, cversion: int32, aversion: int32,
-  ephemeralOwner: int64, dataLength: int32, numChildren: int32, pzxid: int64,
+  czxid: int64,
+  mzxid: int64,
+  ctime: timeMs,
+  mtime: timeMs,
+  version: int32,
+  cversion: int32,
+  aversion: int32,
+  ephemeralOwner: int64,
+  dataLength: int32,
+  numChildren: int32,
+  pzxid: int64,
 });
 const acl = record({ perms: int32, id: record({ scheme: text, id: text }) });
 
@@ -49,14 +58,32 @@ function roundTrip<T>(arb: fc.Arbitrary<T>, write: (w: JuteWriter, v: T) => void
 
 describe("jute records round-trip", () => {
   test("Stat", () => roundTrip(stat, writeStat, readStat));
-  test("ReplyHeader", () => roundTrip(record({ xid: int32, zxid: int64, err: int32 }), writeReplyHeader, readReplyHeader));
-  test("WatcherEvent", () => roundTrip(record({ type: int32, state: int32, path: text }), writeWatcherEvent, readWatcherEvent));
-  test("MultiHeader", () => roundTrip(record({ type: int32, done: fc.boolean(), err: int32 }), writeMultiHeader, readMultiHeader));
+  test("ReplyHeader", () =>
+    roundTrip(record({ xid: int32, zxid: int64, err: int32 }), writeReplyHeader, readReplyHeader));
+  test("WatcherEvent", () =>
+    roundTrip(record({ type: int32, state: int32, path: text }), writeWatcherEvent, readWatcherEvent));
+  test("MultiHeader", () =>
+    roundTrip(record({ type: int32, done: fc.boolean(), err: int32 }), writeMultiHeader, readMultiHeader));
   test("ACL lists", () => roundTrip(fc.array(acl, { maxLength: 5 }), writeACLList, readACLList));
   test("ConnectRequest and ConnectResponse", () => {
     const passwd = fc.uint8Array({ minLength: 0, maxLength: 16 });
-    roundTrip(record({ protocolVersion: int32, lastZxidSeen: int64, timeOut: int32, sessionId: int64, passwd, readOnly: fc.boolean() }), writeConnectRequest, readConnectRequest);
-    roundTrip(record({ protocolVersion: int32, timeOut: int32, sessionId: int64, passwd, readOnly: fc.boolean() }), writeConnectResponse, readConnectResponse);
+    roundTrip(
+      record({
+        protocolVersion: int32,
+        lastZxidSeen: int64,
+        timeOut: int32,
+        sessionId: int64,
+        passwd,
+        readOnly: fc.boolean(),
+      }),
+      writeConnectRequest,
+      readConnectRequest,
+    );
+    roundTrip(
+      record({ protocolVersion: int32, timeOut: int32, sessionId: int64, passwd, readOnly: fc.boolean() }),
+      writeConnectResponse,
+      readConnectResponse,
+    );
   });
 
   test("strings of any unicode, null and empty stay distinct", () => {
@@ -81,7 +108,10 @@ describe("jute records round-trip", () => {
   });
 
   test("string lists round-trip, ASCII (single-decode path) or not", () => {
-    const names = fc.oneof(fc.array(fc.string({ unit: "grapheme-ascii", maxLength: 200 }), { maxLength: 50 }), fc.array(fc.string({ unit: "grapheme", maxLength: 20 }), { maxLength: 50 }));
+    const names = fc.oneof(
+      fc.array(fc.string({ unit: "grapheme-ascii", maxLength: 200 }), { maxLength: 50 }),
+      fc.array(fc.string({ unit: "grapheme", maxLength: 20 }), { maxLength: 50 }),
+    );
     fc.assert(fc.property(names, (list) => {
       const r = new JuteReader(written((w) => w.stringVector(list), 4));
       assert.deepEqual(readStringList(r, "name"), list);
@@ -133,30 +163,42 @@ describe("decoders never fail with anything but JuteDecodeError", () => {
   ];
 
   test("random bytes", () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
-      for (const [, decode] of decoders) {
-        try {
-          decode(new JuteReader(bytes));
-        } catch (error) {
-          assert.ok(error instanceof JuteDecodeError, String(error));
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
+        for (const [, decode] of decoders) {
+          try {
+            decode(new JuteReader(bytes));
+          } catch (error) {
+            assert.ok(error instanceof JuteDecodeError, String(error));
+          }
         }
-      }
-    }), { numRuns: 500 });
+      }),
+      { numRuns: 500 },
+    );
   });
 
   test("mutated valid records (truncations and byte flips)", () => {
     const valid = written((w) => {
-      writeACLList(w, [{ perms: 31, id: { scheme: "world", id: "anyone" } }, { perms: 1, id: { scheme: "digest", id: "ü:x" } }]);
+      writeACLList(w, [{ perms: 31, id: { scheme: "world", id: "anyone" } }, {
+        perms: 1,
+        id: { scheme: "digest", id: "ü:x" },
+      }]);
     });
-    fc.assert(fc.property(fc.nat({ max: valid.length }), fc.array(fc.tuple(fc.nat({ max: valid.length - 1 }), fc.integer({ min: 0, max: 255 })), { maxLength: 4 }), (cut, flips) => {
-      const bytes = valid.slice(0, cut);
-      for (const [at, v] of flips) if (at < bytes.length) bytes[at] = v;
-      try {
-        readACLList(new JuteReader(bytes));
-      } catch (error) {
-        assert.ok(error instanceof JuteDecodeError, String(error));
-      }
-    }));
+    fc.assert(
+      fc.property(
+        fc.nat({ max: valid.length }),
+        fc.array(fc.tuple(fc.nat({ max: valid.length - 1 }), fc.integer({ min: 0, max: 255 })), { maxLength: 4 }),
+        (cut, flips) => {
+          const bytes = valid.slice(0, cut);
+          for (const [at, v] of flips) if (at < bytes.length) bytes[at] = v;
+          try {
+            readACLList(new JuteReader(bytes));
+          } catch (error) {
+            assert.ok(error instanceof JuteDecodeError, String(error));
+          }
+        },
+      ),
+    );
   });
 
   test("a huge declared count or length in a small frame is rejected before allocating", () => {

@@ -19,7 +19,11 @@ function typedOutcome(f: () => unknown): void {
 
 /** A valid challenge with bytes replaced, inserted or removed. */
 const mutated = fc.array(
-  fc.record({ at: fc.nat({ max: valid.length }), kind: fc.constantFrom("replace", "insert", "delete"), byte: fc.integer({ min: 0, max: 255 }) }),
+  fc.record({
+    at: fc.nat({ max: valid.length }),
+    kind: fc.constantFrom("replace", "insert", "delete"),
+    byte: fc.integer({ min: 0, max: 255 }),
+  }),
   { minLength: 1, maxLength: 6 },
 ).map((edits) => {
   const bytes = [...valid];
@@ -34,32 +38,63 @@ const mutated = fc.array(
 
 /** Directive-shaped text from the grammar's own pieces (quotes, escapes, commas, spaces). */
 const directiveSoup = fc.array(
-  fc.constantFrom("realm", "nonce", "qop", "charset", "algorithm", "=", '"', "\\", ",", " ", "md5-sess", "utf-8", "auth", "x", "\u00e9"),
+  fc.constantFrom(
+    "realm",
+    "nonce",
+    "qop",
+    "charset",
+    "algorithm",
+    "=",
+    '"',
+    "\\",
+    ",",
+    " ",
+    "md5-sess",
+    "utf-8",
+    "auth",
+    "x",
+    "\u00e9",
+  ),
   { maxLength: 40 },
 ).map((parts) => enc(parts.join("")));
 
 describe("DIGEST-MD5 challenges from a hostile server", () => {
   test("arbitrary bytes parse to a challenge or fail with AuthFailed, never anything else", () => {
-    fc.assert(fc.property(fc.oneof(fc.uint8Array({ maxLength: 300 }), directiveSoup, mutated), (bytes) => {
-      typedOutcome(() => parseDigestChallenge(bytes));
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(fc.oneof(fc.uint8Array({ maxLength: 300 }), directiveSoup, mutated), (bytes) => {
+        typedOutcome(() => parseDigestChallenge(bytes));
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   test("whatever the server sends at any step, the conversation answers or fails with AuthFailed", () => {
-    fc.assert(fc.property(fc.oneof(mutated, fc.constant(valid)), fc.oneof(fc.uint8Array({ maxLength: 80 }), directiveSoup), (challenge, final) => {
-      const conversation = digestMd5Conversation(credentials, "cnonce");
-      typedOutcome(() => {
-        conversation.next(challenge);
-        conversation.next(final);
-      });
-    }), { numRuns: 1000 });
+    fc.assert(
+      fc.property(
+        fc.oneof(mutated, fc.constant(valid)),
+        fc.oneof(fc.uint8Array({ maxLength: 80 }), directiveSoup),
+        (challenge, final) => {
+          const conversation = digestMd5Conversation(credentials, "cnonce");
+          typedOutcome(() => {
+            conversation.next(challenge);
+            conversation.next(final);
+          });
+        },
+      ),
+      { numRuns: 1000 },
+    );
   });
 
   test("a parsed challenge keeps quoted realms and nonces exactly, escapes undone", () => {
     const text = fc.string({ unit: fc.constantFrom("a", "Z", "0", " ", ",", "=", '"', "\\", "é"), maxLength: 20 });
     fc.assert(fc.property(fc.array(text, { maxLength: 4 }), text.filter((n) => n !== ""), (realms, nonce) => {
       const quote = (s: string) => `"${s.replace(/["\\]/g, "\\$&")}"`;
-      const challenge = [...realms.map((r) => `realm=${quote(r)}`), `nonce=${quote(nonce)}`, "charset=utf-8", "algorithm=md5-sess"].join(",");
+      const challenge = [
+        ...realms.map((r) => `realm=${quote(r)}`),
+        `nonce=${quote(nonce)}`,
+        "charset=utf-8",
+        "algorithm=md5-sess",
+      ].join(",");
       assert.deepEqual(parseDigestChallenge(enc(challenge)), { realms, nonce, qop: ["auth"], utf8: true });
     }));
   });

@@ -20,23 +20,45 @@ const path = "/fuzz";
 
 /** A valid body (after the request header) for each opcode a client may send. */
 const bodies: Record<string, [number, (w: JuteWriter) => void]> = {
-  create: [OpCode.create, (w) => { w.string(`${path}/a`).buffer(new Uint8Array([1, 2])); ACL(w); w.int(0); }],
-  create2: [OpCode.create2, (w) => { w.string(`${path}/b`).buffer(null); ACL(w); w.int(2); }],
-  createContainer: [OpCode.createContainer, (w) => { w.string(`${path}/c`).buffer(new Uint8Array(0)); ACL(w); w.int(4); }],
-  createTTL: [OpCode.createTTL, (w) => { w.string(`${path}/t`).buffer(new Uint8Array(0)); ACL(w); w.int(5).long(60_000n); }],
+  create: [OpCode.create, (w) => {
+    w.string(`${path}/a`).buffer(new Uint8Array([1, 2]));
+    ACL(w);
+    w.int(0);
+  }],
+  create2: [OpCode.create2, (w) => {
+    w.string(`${path}/b`).buffer(null);
+    ACL(w);
+    w.int(2);
+  }],
+  createContainer: [OpCode.createContainer, (w) => {
+    w.string(`${path}/c`).buffer(new Uint8Array(0));
+    ACL(w);
+    w.int(4);
+  }],
+  createTTL: [OpCode.createTTL, (w) => {
+    w.string(`${path}/t`).buffer(new Uint8Array(0));
+    ACL(w);
+    w.int(5).long(60_000n);
+  }],
   delete: [OpCode.delete, (w) => w.string(path).int(-1)],
   deleteContainer: [OpCode.deleteContainer, (w) => w.string(path)],
   exists: [OpCode.exists, (w) => w.string(path).bool(true)],
   getData: [OpCode.getData, (w) => w.string(path).bool(true)],
   setData: [OpCode.setData, (w) => w.string(path).buffer(new Uint8Array([3])).int(0)],
   getACL: [OpCode.getACL, (w) => w.string(path)],
-  setACL: [OpCode.setACL, (w) => { w.string(path); ACL(w); w.int(-1); }],
+  setACL: [OpCode.setACL, (w) => {
+    w.string(path);
+    ACL(w);
+    w.int(-1);
+  }],
   getChildren: [OpCode.getChildren, (w) => w.string(path).bool(true)],
   getChildren2: [OpCode.getChildren2, (w) => w.string(path).bool(false)],
   sync: [OpCode.sync, (w) => w.string(path)],
   check: [OpCode.check, (w) => w.string(path).int(0)],
   multi: [OpCode.multi, (w) => {
-    w.int(OpCode.create).bool(false).int(-1).string(`${path}/m`).buffer(new Uint8Array(0)); ACL(w); w.int(0);
+    w.int(OpCode.create).bool(false).int(-1).string(`${path}/m`).buffer(new Uint8Array(0));
+    ACL(w);
+    w.int(0);
     w.int(OpCode.check).bool(false).int(-1).string(path).int(0);
     w.int(OpCode.delete).bool(false).int(-1).string(`${path}/m`).int(-1);
     w.int(-1).bool(true).int(-1);
@@ -50,8 +72,14 @@ const bodies: Record<string, [number, (w: JuteWriter) => void]> = {
   checkWatches: [OpCode.checkWatches, (w) => w.string(path).int(1)],
   removeWatches: [OpCode.removeWatches, (w) => w.string(path).int(3)],
   auth: [OpCode.auth, (w) => w.int(0).string("digest").buffer(new TextEncoder().encode("user:secret"))],
-  setWatches: [OpCode.setWatches, (w) => w.long(0n).stringVector([path]).stringVector([`${path}/x`]).stringVector(["/"])],
-  setWatches2: [OpCode.setWatches2, (w) => w.long(0n).stringVector([path]).stringVector([]).stringVector([]).stringVector(["/"]).stringVector([path])],
+  setWatches: [
+    OpCode.setWatches,
+    (w) => w.long(0n).stringVector([path]).stringVector([`${path}/x`]).stringVector(["/"]),
+  ],
+  setWatches2: [
+    OpCode.setWatches2,
+    (w) => w.long(0n).stringVector([path]).stringVector([]).stringVector([]).stringVector(["/"]).stringVector([path]),
+  ],
   sasl: [OpCode.sasl, (w) => w.buffer(new Uint8Array([1, 2, 3]))],
   getEphemerals: [OpCode.getEphemerals, (w) => w.string("/")],
   getAllChildrenNumber: [OpCode.getAllChildrenNumber, (w) => w.string(path)],
@@ -81,7 +109,11 @@ const extremes = [0, -1, -2, 1, 0x7fffffff, -0x80000000, 0x10000, 1 << 20];
 const mutation = fc.oneof(
   fc.record({ kind: fc.constant("flip" as const), at: fc.nat(), bits: fc.integer({ min: 1, max: 255 }) }),
   fc.record({ kind: fc.constant("int" as const), at: fc.nat(), value: fc.constantFrom(...extremes) }),
-  fc.record({ kind: fc.constant("insert" as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }) }),
+  fc.record({
+    kind: fc.constant("insert" as const),
+    at: fc.nat(),
+    bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }),
+  }),
   fc.record({ kind: fc.constant("truncate" as const), at: fc.nat() }),
 );
 type Mutation = typeof mutation extends fc.Arbitrary<infer M> ? M : never;
@@ -108,10 +140,16 @@ function mutate(bytes: Uint8Array, m: Mutation): Uint8Array {
 
 /** A request frame body: a valid one of some opcode under some mutations, or random bytes. */
 const hostileRequest = fc.oneof(
-  fc.tuple(fc.constantFrom(...Object.keys(bodies)), fc.integer({ min: 1, max: 1000 }), fc.array(mutation, { minLength: 1, maxLength: 4 }))
+  fc.tuple(
+    fc.constantFrom(...Object.keys(bodies)),
+    fc.integer({ min: 1, max: 1000 }),
+    fc.array(mutation, { minLength: 1, maxLength: 4 }),
+  )
     .map(([name, xid, ms]) => ms.reduce(mutate, validRequest(name, xid))),
   fc.uint8Array({ maxLength: 64 }),
-  fc.tuple(fc.integer(), fc.constantFrom(...Object.values(OpCode)), fc.uint8Array({ maxLength: 48 })).map(([xid, op, rest]) => concat(int32(xid), int32(op), rest)),
+  fc.tuple(fc.integer(), fc.constantFrom(...Object.values(OpCode)), fc.uint8Array({ maxLength: 48 })).map((
+    [xid, op, rest],
+  ) => concat(int32(xid), int32(op), rest)),
 );
 
 /** A peer that records what the engine sends it. */
@@ -133,10 +171,27 @@ class RecordingPeer implements Peer {
 function engineWithSession(): { engine: Engine; peer: RecordingPeer } {
   const engine = new Engine({ bounds: { min: 1000, max: 60_000 }, extendedTypes: true, superDigest: undefined });
   const peer = new RecordingPeer();
-  const answer = engine.connect(peer, { protocolVersion: 0, lastZxidSeen: 0n, timeOut: 10_000, sessionId: 0n, passwd: new Uint8Array(16), readOnly: false });
+  const answer = engine.connect(peer, {
+    protocolVersion: 0,
+    lastZxidSeen: 0n,
+    timeOut: 10_000,
+    sessionId: 0n,
+    passwd: new Uint8Array(16),
+    readOnly: false,
+  });
   assert.ok(answer?.valid);
   peer.sessionId = answer.response.sessionId;
-  assert.equal(engine.handle(peer, requestBody(1, OpCode.create, (w) => { w.string(path).buffer(new Uint8Array(0)); ACL(w); w.int(0); })), true);
+  assert.equal(
+    engine.handle(
+      peer,
+      requestBody(1, OpCode.create, (w) => {
+        w.string(path).buffer(new Uint8Array(0));
+        ACL(w);
+        w.int(0);
+      }),
+    ),
+    true,
+  );
   peer.frames.length = 0;
   return { engine, peer };
 }
@@ -167,38 +222,65 @@ describe("the server's request decoder, fuzzed", () => {
   });
 
   test("mutated and random request frames get well-formed answers or a close, never a throw, and the engine serves on", () => {
-    fc.assert(fc.property(fc.array(hostileRequest, { minLength: 1, maxLength: 6 }), (requests) => {
-      const { engine, peer } = engineWithSession();
-      for (const request of requests) {
-        const xid = request.length >= 4 ? new DataView(request.buffer, request.byteOffset).getInt32(0) : undefined;
-        const before = peer.frames.length;
-        const open = engine.handle(peer, request);
-        const replies = assertWellFormed(peer.frames.slice(before));
-        // Each reply answers this request's xid, a ping, an auth, or is a watch notification.
-        for (const r of replies) assert.ok([xid, Xid.notification, Xid.ping, Xid.auth].includes(r.xid), `reply xid ${r.xid} to a request of xid ${xid}`);
-        if (!open) break;
-      }
-      // Whatever came before, another session is served normally.
-      const other = new RecordingPeer();
-      const answer = engine.connect(other, { protocolVersion: 0, lastZxidSeen: 0n, timeOut: 10_000, sessionId: 0n, passwd: new Uint8Array(16), readOnly: false });
-      assert.ok(answer?.valid);
-      other.sessionId = answer.response.sessionId;
-      assert.equal(engine.handle(other, requestBody(99, OpCode.getChildren2, (w) => w.string("/").bool(false))), true);
-      assert.deepEqual(assertWellFormed(other.frames), [{ xid: 99, err: 0 }]);
-    }), { numRuns: 400 });
+    fc.assert(
+      fc.property(fc.array(hostileRequest, { minLength: 1, maxLength: 6 }), (requests) => {
+        const { engine, peer } = engineWithSession();
+        for (const request of requests) {
+          const xid = request.length >= 4 ? new DataView(request.buffer, request.byteOffset).getInt32(0) : undefined;
+          const before = peer.frames.length;
+          const open = engine.handle(peer, request);
+          const replies = assertWellFormed(peer.frames.slice(before));
+          // Each reply answers this request's xid, a ping, an auth, or is a watch notification.
+          for (const r of replies) {
+            assert.ok(
+              [xid, Xid.notification, Xid.ping, Xid.auth].includes(r.xid),
+              `reply xid ${r.xid} to a request of xid ${xid}`,
+            );
+          }
+          if (!open) break;
+        }
+        // Whatever came before, another session is served normally.
+        const other = new RecordingPeer();
+        const answer = engine.connect(other, {
+          protocolVersion: 0,
+          lastZxidSeen: 0n,
+          timeOut: 10_000,
+          sessionId: 0n,
+          passwd: new Uint8Array(16),
+          readOnly: false,
+        });
+        assert.ok(answer?.valid);
+        other.sessionId = answer.response.sessionId;
+        assert.equal(
+          engine.handle(other, requestBody(99, OpCode.getChildren2, (w) => w.string("/").bool(false))),
+          true,
+        );
+        assert.deepEqual(assertWellFormed(other.frames), [{ xid: 99, err: 0 }]);
+      }),
+      { numRuns: 400 },
+    );
   });
 
   test("a mutated handshake decodes or fails with JuteDecodeError, nothing else", () => {
     const valid = handshake().subarray(4);
-    fc.assert(fc.property(fc.oneof(fc.array(mutation, { minLength: 1, maxLength: 4 }).map((ms) => ms.reduce(mutate, valid)), fc.uint8Array({ maxLength: 64 })), (bytes) => {
-      try {
-        const request = readConnectRequest(new JuteReader(bytes));
-        // A decoded password comes from the frame: its length is bounded by the frame's.
-        assert.ok(request.passwd.length <= bytes.length);
-      } catch (error) {
-        assert.ok(error instanceof JuteDecodeError, String(error));
-      }
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.array(mutation, { minLength: 1, maxLength: 4 }).map((ms) => ms.reduce(mutate, valid)),
+          fc.uint8Array({ maxLength: 64 }),
+        ),
+        (bytes) => {
+          try {
+            const request = readConnectRequest(new JuteReader(bytes));
+            // A decoded password comes from the frame: its length is bounded by the frame's.
+            assert.ok(request.passwd.length <= bytes.length);
+          } catch (error) {
+            assert.ok(error instanceof JuteDecodeError, String(error));
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });
 
@@ -226,7 +308,10 @@ describe("the server's request decoder, fuzzed over a socket", () => {
       const socket = connectSocket(server.port, "127.0.0.1");
       let received: Uint8Array = new Uint8Array(0);
       let handshaken = false;
-      const timer = setTimeout(() => { socket.destroy(); reject(new Error("neither the final reply nor a close within 10 s")); }, 10_000);
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(new Error("neither the final reply nor a close within 10 s"));
+      }, 10_000);
       const done = (how: "answered" | "closed") => {
         clearTimeout(timer);
         socket.destroy();
@@ -269,11 +354,18 @@ describe("the server's request decoder, fuzzed over a socket", () => {
     const own = `/bystander-${Date.now().toString(36)}`;
     await bystander.create(own, new Uint8Array([1]), { mode: "ephemeral" });
     try {
-      await fc.assert(fc.asyncProperty(fc.array(hostileRequest, { minLength: 1, maxLength: 4 }), fc.array(fc.nat(), { maxLength: 5 }), async (requests, cuts) => {
-        const outcome = await play(requests, cuts);
-        assert.ok(outcome === "answered" || outcome === "closed");
-        assert.deepEqual((await bystander.getData(own)).data, new Uint8Array([1]));
-      }), { numRuns: 150 });
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(hostileRequest, { minLength: 1, maxLength: 4 }),
+          fc.array(fc.nat(), { maxLength: 5 }),
+          async (requests, cuts) => {
+            const outcome = await play(requests, cuts);
+            assert.ok(outcome === "answered" || outcome === "closed");
+            assert.deepEqual((await bystander.getData(own)).data, new Uint8Array([1]));
+          },
+        ),
+        { numRuns: 150 },
+      );
     } finally {
       await bystander.close();
     }

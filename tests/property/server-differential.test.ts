@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { type ServerHandle, startServer } from "../../src/server.ts";
 import { sharedConnectString } from "../support/zookeeper.ts";
-import { type AclChoice, type Step, USERS, runScript } from "../support/differential.ts";
+import { type AclChoice, runScript, type Step, USERS } from "../support/differential.ts";
 
 /**
  * The embedded server against the real ZooKeeper (the truth): the same random script of
@@ -35,15 +35,46 @@ const acl = fc.constantFrom<AclChoice>("open", "restricted", "creator");
 const target = fc.oneof(fc.constantFrom<string>("", ...paths), fc.nat({ max: 3 }).map((n) => `#${n}`));
 
 const create: fc.Arbitrary<Step> = fc.oneof(
-  fc.record({ op: fc.constant("create" as const), s: session, path: fc.constantFrom(...paths), mode: fc.constantFrom("persistent", "ephemeral", "persistent-ttl"), data, acl }, { requiredKeys: ["op", "s", "path", "mode", "data"] }),
-  fc.record({ op: fc.constant("create" as const), s: session, path: fc.constantFrom(...sequentialPrefixes), mode: fc.constantFrom("persistent-sequential", "ephemeral-sequential", "persistent-sequential-ttl"), data }),
-  fc.record({ op: fc.constant("create" as const), s: session, path: fc.constantFrom(...containerPaths), mode: fc.constant("container"), data }),
+  fc.record({
+    op: fc.constant("create" as const),
+    s: session,
+    path: fc.constantFrom(...paths),
+    mode: fc.constantFrom("persistent", "ephemeral", "persistent-ttl"),
+    data,
+    acl,
+  }, { requiredKeys: ["op", "s", "path", "mode", "data"] }),
+  fc.record({
+    op: fc.constant("create" as const),
+    s: session,
+    path: fc.constantFrom(...sequentialPrefixes),
+    mode: fc.constantFrom("persistent-sequential", "ephemeral-sequential", "persistent-sequential-ttl"),
+    data,
+  }),
+  fc.record({
+    op: fc.constant("create" as const),
+    s: session,
+    path: fc.constantFrom(...containerPaths),
+    mode: fc.constant("container"),
+    data,
+  }),
 );
 
 const multiStep = fc.oneof(
-  fc.record({ kind: fc.constant("create" as const), path: fc.constantFrom(...paths), mode: fc.constantFrom("persistent", "ephemeral", "persistent-ttl") }),
-  fc.record({ kind: fc.constant("create" as const), path: fc.constantFrom(...sequentialPrefixes), mode: fc.constant("persistent-sequential") }),
-  fc.record({ kind: fc.constant("create" as const), path: fc.constantFrom(...containerPaths), mode: fc.constant("container") }),
+  fc.record({
+    kind: fc.constant("create" as const),
+    path: fc.constantFrom(...paths),
+    mode: fc.constantFrom("persistent", "ephemeral", "persistent-ttl"),
+  }),
+  fc.record({
+    kind: fc.constant("create" as const),
+    path: fc.constantFrom(...sequentialPrefixes),
+    mode: fc.constant("persistent-sequential"),
+  }),
+  fc.record({
+    kind: fc.constant("create" as const),
+    path: fc.constantFrom(...containerPaths),
+    mode: fc.constant("container"),
+  }),
   fc.record({ kind: fc.constant("delete" as const), path: target, version }),
   fc.record({ kind: fc.constant("setData" as const), path: target, data, version }),
   fc.record({ kind: fc.constant("check" as const), path: target, version }),
@@ -53,15 +84,69 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { arbitrary: create, weight: 6 },
   { arbitrary: fc.record({ op: fc.constant("setData" as const), s: session, path: target, data, version }), weight: 2 },
   { arbitrary: fc.record({ op: fc.constant("delete" as const), s: session, path: target, version }), weight: 2 },
-  { arbitrary: fc.record({ op: fc.constantFrom("exists" as const, "getData" as const, "getChildren" as const), s: session, path: target, watch: fc.boolean() }), weight: 4 },
-  { arbitrary: fc.record({ op: fc.constant("addWatch" as const), s: session, path: target, mode: fc.constantFrom("persistent", "persistent-recursive") }), weight: 1 },
-  { arbitrary: fc.record({ op: fc.constant("multi" as const), s: session, steps: fc.array(multiStep, { minLength: 1, maxLength: 4 }) }), weight: 2 },
+  {
+    arbitrary: fc.record({
+      op: fc.constantFrom("exists" as const, "getData" as const, "getChildren" as const),
+      s: session,
+      path: target,
+      watch: fc.boolean(),
+    }),
+    weight: 4,
+  },
+  {
+    arbitrary: fc.record({
+      op: fc.constant("addWatch" as const),
+      s: session,
+      path: target,
+      mode: fc.constantFrom("persistent", "persistent-recursive"),
+    }),
+    weight: 1,
+  },
+  {
+    arbitrary: fc.record({
+      op: fc.constant("multi" as const),
+      s: session,
+      steps: fc.array(multiStep, { minLength: 1, maxLength: 4 }),
+    }),
+    weight: 2,
+  },
   { arbitrary: fc.record({ op: fc.constant("getEphemerals" as const), s: session }), weight: 1 },
-  { arbitrary: fc.record({ op: fc.constant("addAuth" as const), s: session, user: fc.constantFrom(...USERS) }), weight: 1 },
-  { arbitrary: fc.record({ op: fc.constant("setACL" as const), s: session, path: target, acl: acl, version }), weight: 1 },
-  { arbitrary: fc.record({ op: fc.constantFrom("getACL" as const, "sync" as const, "getAllChildrenNumber" as const), s: session, path: target }), weight: 1 },
-  { arbitrary: fc.record({ op: fc.constant("removeWatches" as const), s: session, path: target, type: fc.constantFrom("children", "data", "any", "persistent", "persistentRecursive") }), weight: 1 },
-  { arbitrary: fc.record({ op: fc.constant("multiRead" as const), s: session, reads: fc.array(fc.record({ kind: fc.constantFrom("getData" as const, "getChildren" as const), path: target }), { minLength: 1, maxLength: 3 }) }), weight: 1 },
+  {
+    arbitrary: fc.record({ op: fc.constant("addAuth" as const), s: session, user: fc.constantFrom(...USERS) }),
+    weight: 1,
+  },
+  {
+    arbitrary: fc.record({ op: fc.constant("setACL" as const), s: session, path: target, acl: acl, version }),
+    weight: 1,
+  },
+  {
+    arbitrary: fc.record({
+      op: fc.constantFrom("getACL" as const, "sync" as const, "getAllChildrenNumber" as const),
+      s: session,
+      path: target,
+    }),
+    weight: 1,
+  },
+  {
+    arbitrary: fc.record({
+      op: fc.constant("removeWatches" as const),
+      s: session,
+      path: target,
+      type: fc.constantFrom("children", "data", "any", "persistent", "persistentRecursive"),
+    }),
+    weight: 1,
+  },
+  {
+    arbitrary: fc.record({
+      op: fc.constant("multiRead" as const),
+      s: session,
+      reads: fc.array(fc.record({ kind: fc.constantFrom("getData" as const, "getChildren" as const), path: target }), {
+        minLength: 1,
+        maxLength: 3,
+      }),
+    }),
+    weight: 1,
+  },
   { arbitrary: fc.record({ op: fc.constant("close" as const), s: session }), weight: 1 },
 );
 
@@ -70,7 +155,12 @@ describe("embedded server against the real ZooKeeper: random multi-session scrip
 
   before(async () => {
     // Configured as scripts/zookeeper.sh configures the real one; the reaper as rarely as its.
-    embedded = await startServer({ extendedTypes: true, minSessionTimeout: 1000, maxSessionTimeout: 60_000, reapInterval: 60_000 });
+    embedded = await startServer({
+      extendedTypes: true,
+      minSessionTimeout: 1000,
+      maxSessionTimeout: 60_000,
+      reapInterval: 60_000,
+    });
   });
   after(() => embedded.close());
 

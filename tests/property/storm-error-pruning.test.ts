@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { MAX_ERRORS, errorSequence, errorsToPrune, newestFirst } from "../../src/storm/error-pruning.ts";
+import { errorSequence, errorsToPrune, MAX_ERRORS, newestFirst } from "../../src/storm/error-pruning.ts";
 import type { ErrorInfo } from "../../src/storm/records.ts";
 
 /**
@@ -28,24 +28,48 @@ interface Dir {
   deletedByOthers: Set<number>;
   deletedByPruning: Set<number>;
 }
-type Reporter = { component: Component; phase: "create" } | { component: Component; phase: "list" } | { component: Component; phase: "delete"; stale: string[] };
+type Reporter = { component: Component; phase: "create" } | { component: Component; phase: "list" } | {
+  component: Component;
+  phase: "delete";
+  stale: string[];
+};
 
 type Action =
   | { readonly type: "report"; readonly component: Component }
   | { readonly type: "step"; readonly pick: number }
   | { readonly type: "foreignDelete"; readonly component: Component; readonly pick: number };
-const report: fc.Arbitrary<Action> = fc.record({ type: fc.constant("report" as const), component: fc.constantFrom(...COMPONENTS) });
+const report: fc.Arbitrary<Action> = fc.record({
+  type: fc.constant("report" as const),
+  component: fc.constantFrom(...COMPONENTS),
+});
 const step: fc.Arbitrary<Action> = fc.record({ type: fc.constant("step" as const), pick: fc.nat() });
-const foreignDelete: fc.Arbitrary<Action> = fc.record({ type: fc.constant("foreignDelete" as const), component: fc.constantFrom(...COMPONENTS), pick: fc.nat() });
+const foreignDelete: fc.Arbitrary<Action> = fc.record({
+  type: fc.constant("foreignDelete" as const),
+  component: fc.constantFrom(...COMPONENTS),
+  pick: fc.nat(),
+});
 const reportsAndSteps = fc.oneof({ weight: 4, arbitrary: report }, { weight: 6, arbitrary: step });
-const withForeignDeletes = fc.oneof({ weight: 4, arbitrary: report }, { weight: 6, arbitrary: step }, { weight: 1, arbitrary: foreignDelete });
+const withForeignDeletes = fc.oneof({ weight: 4, arbitrary: report }, { weight: 6, arbitrary: step }, {
+  weight: 1,
+  arbitrary: foreignDelete,
+});
 // Arrays are sized "max": fast-check's default size would rarely make more than 10 reports.
 // Counters start just below digit boundaries, so numbers cross 9→10, 99→100, 999999999→1000000000.
 const start = fc.constantFrom(0, 5, 95, 995, 999_999_995, 2_147_483_600);
 const padding = fc.constantFrom<Padding>("zookeeper", "none", "mixed");
 
 function simulate(actions: readonly Action[], first: number, pad: Padding, drainOrder: readonly number[]) {
-  const dirs = new Map<Component, Dir>(COMPONENTS.map((c) => [c, { next: first, alive: new Set(JUNK), created: [], deletedByOthers: new Set(), deletedByPruning: new Set() }]));
+  const dirs = new Map<Component, Dir>(
+    COMPONENTS.map((
+      c,
+    ) => [c, {
+      next: first,
+      alive: new Set(JUNK),
+      created: [],
+      deletedByOthers: new Set(),
+      deletedByPruning: new Set(),
+    }]),
+  );
   const dir = (c: Component) => dirs.get(c) as Dir;
   const reporters: Reporter[] = [];
   const seqOf = (name: string) => Number(errorSequence(name));
@@ -79,64 +103,116 @@ function simulate(actions: readonly Action[], first: number, pad: Padding, drain
       if (victim !== undefined && d.alive.delete(victim)) d.deletedByOthers.add(seqOf(victim));
     }
   }
-  for (let i = 0; reporters.length > 0; i++) advance((drainOrder[i % Math.max(1, drainOrder.length)] ?? 0) % reporters.length);
+  for (let i = 0; reporters.length > 0; i++) {
+    advance((drainOrder[i % Math.max(1, drainOrder.length)] ?? 0) % reporters.length);
+  }
   return dirs;
 }
 
-const errorsIn = (d: Dir) => [...d.alive].filter((n) => !JUNK.includes(n)).map((n) => Number(errorSequence(n))).sort((a, b) => a - b);
+const errorsIn = (d: Dir) =>
+  [...d.alive].filter((n) => !JUNK.includes(n)).map((n) => Number(errorSequence(n))).sort((a, b) => a - b);
 const newest = (seqs: readonly number[], n: number) => [...seqs].sort((a, b) => a - b).slice(-n);
 
 describe("error pruning (properties)", () => {
   test("one report at a time, with other sessions deleting nodes in between: exactly the newest 10 of the directory remain", () => {
-    fc.assert(fc.property(fc.array(fc.oneof({ weight: 3, arbitrary: fc.constant(-1) }, { weight: 1, arbitrary: fc.nat() }), { minLength: 10, maxLength: 60, size: "max" }), start, padding, (script, first, pad) => {
-      let alive = new Set(JUNK);
-      let next = first;
-      for (const step of script) {
-        if (step < 0) {
-          const name = nodeName(next++, pad);
-          alive.add(name);
-          const before = [...alive];
-          const stale = new Set(errorsToPrune(before));
-          alive = new Set(before.filter((n) => !stale.has(n)));
-          const seqs = before.filter((n) => !JUNK.includes(n)).map((n) => Number(errorSequence(n)));
-          const kept = [...alive].filter((n) => !JUNK.includes(n)).map((n) => Number(errorSequence(n))).sort((a, b) => a - b);
-          assert.deepEqual(kept, newest(seqs, MAX_ERRORS));
-        } else {
-          const errors = [...alive].filter((n) => !JUNK.includes(n));
-          const victim = errors[step % Math.max(1, errors.length)];
-          if (victim !== undefined) alive.delete(victim);
-        }
-        for (const junk of JUNK) assert.ok(alive.has(junk), `${junk} is never deleted`);
-      }
-    }));
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof({ weight: 3, arbitrary: fc.constant(-1) }, { weight: 1, arbitrary: fc.nat() }), {
+          minLength: 10,
+          maxLength: 60,
+          size: "max",
+        }),
+        start,
+        padding,
+        (script, first, pad) => {
+          let alive = new Set(JUNK);
+          let next = first;
+          for (const step of script) {
+            if (step < 0) {
+              const name = nodeName(next++, pad);
+              alive.add(name);
+              const before = [...alive];
+              const stale = new Set(errorsToPrune(before));
+              alive = new Set(before.filter((n) => !stale.has(n)));
+              const seqs = before.filter((n) => !JUNK.includes(n)).map((n) => Number(errorSequence(n)));
+              const kept = [...alive].filter((n) => !JUNK.includes(n)).map((n) => Number(errorSequence(n))).sort((
+                a,
+                b,
+              ) => a - b);
+              assert.deepEqual(kept, newest(seqs, MAX_ERRORS));
+            } else {
+              const errors = [...alive].filter((n) => !JUNK.includes(n));
+              const victim = errors[step % Math.max(1, errors.length)];
+              if (victim !== undefined) alive.delete(victim);
+            }
+            for (const junk of JUNK) assert.ok(alive.has(junk), `${junk} is never deleted`);
+          }
+        },
+      ),
+    );
   });
 
   test("interleaved concurrent reporters over several components: exactly the newest 10 per component remain", () => {
-    fc.assert(fc.property(fc.array(reportsAndSteps, { minLength: 30, maxLength: 150, size: "max" }), start, padding, fc.array(fc.nat(), { minLength: 1, maxLength: 8 }), (actions, first, pad, drain) => {
-      for (const d of simulate(actions, first, pad, drain).values()) {
-        assert.deepEqual(errorsIn(d), newest(d.created, MAX_ERRORS));
-        for (const junk of JUNK) assert.ok(d.alive.has(junk));
-      }
-    }));
+    fc.assert(
+      fc.property(
+        fc.array(reportsAndSteps, { minLength: 30, maxLength: 150, size: "max" }),
+        start,
+        padding,
+        fc.array(fc.nat(), { minLength: 1, maxLength: 8 }),
+        (actions, first, pad, drain) => {
+          for (const d of simulate(actions, first, pad, drain).values()) {
+            assert.deepEqual(errorsIn(d), newest(d.created, MAX_ERRORS));
+            for (const junk of JUNK) assert.ok(d.alive.has(junk));
+          }
+        },
+      ),
+    );
   });
 
   test("with nodes also vanishing under other sessions: at most 10 remain, they are the newest survivors, and pruning never took one of the newest 10", () => {
-    fc.assert(fc.property(fc.array(withForeignDeletes, { minLength: 30, maxLength: 150, size: "max" }), start, padding, fc.array(fc.nat(), { minLength: 1, maxLength: 8 }), (actions, first, pad, drain) => {
-      for (const d of simulate(actions, first, pad, drain).values()) {
-        const remaining = errorsIn(d);
-        assert.ok(remaining.length <= MAX_ERRORS);
-        // Every error still there is newer than every error pruning removed.
-        assert.deepEqual(remaining, newest(d.created.filter((s) => !d.deletedByOthers.has(s)), remaining.length));
-        for (const top of newest(d.created, MAX_ERRORS)) assert.ok(!d.deletedByPruning.has(top), `e${top} is among the newest 10 and was pruned`);
-      }
-    }));
+    fc.assert(
+      fc.property(
+        fc.array(withForeignDeletes, { minLength: 30, maxLength: 150, size: "max" }),
+        start,
+        padding,
+        fc.array(fc.nat(), { minLength: 1, maxLength: 8 }),
+        (actions, first, pad, drain) => {
+          for (const d of simulate(actions, first, pad, drain).values()) {
+            const remaining = errorsIn(d);
+            assert.ok(remaining.length <= MAX_ERRORS);
+            // Every error still there is newer than every error pruning removed.
+            assert.deepEqual(remaining, newest(d.created.filter((s) => !d.deletedByOthers.has(s)), remaining.length));
+            for (const top of newest(d.created, MAX_ERRORS)) {
+              assert.ok(
+                !d.deletedByPruning.has(top),
+                `e${top} is among the newest 10 and was pruned`,
+              );
+            }
+          }
+        },
+      ),
+    );
   });
 
   test("the answer depends on the names only, not on the order ZooKeeper lists them in", () => {
-    const names = fc.uniqueArray(fc.oneof(fc.nat(2000).map((n) => `e${n}`), fc.nat(2000).map((n) => `e${String(n).padStart(10, "0")}`), fc.constantFrom(...JUNK)), { maxLength: 30 });
-    fc.assert(fc.property(names.chain((ns) => fc.tuple(fc.constant(ns), fc.shuffledSubarray(ns, { minLength: ns.length, maxLength: ns.length }))), ([a, b]) => {
-      assert.deepEqual(new Set(errorsToPrune(a)), new Set(errorsToPrune(b)));
-    }));
+    const names = fc.uniqueArray(
+      fc.oneof(
+        fc.nat(2000).map((n) => `e${n}`),
+        fc.nat(2000).map((n) => `e${String(n).padStart(10, "0")}`),
+        fc.constantFrom(...JUNK),
+      ),
+      { maxLength: 30 },
+    );
+    fc.assert(
+      fc.property(
+        names.chain((ns) =>
+          fc.tuple(fc.constant(ns), fc.shuffledSubarray(ns, { minLength: ns.length, maxLength: ns.length }))
+        ),
+        ([a, b]) => {
+          assert.deepEqual(new Set(errorsToPrune(a)), new Set(errorsToPrune(b)));
+        },
+      ),
+    );
   });
 
   test("errors read back newest first by time; equal times keep their listing order", () => {
@@ -155,16 +231,26 @@ describe("error pruning (properties)", () => {
   });
   test("with node names, equal times order by sequence number, highest (latest reported) first", () => {
     const error = fc.record({ error: fc.string(), errorTimeSecs: fc.integer({ min: 0, max: 3 }) });
-    fc.assert(fc.property(fc.uniqueArray(fc.nat(1000), { maxLength: 30 }).chain((seqs) => fc.tuple(fc.constant(seqs), fc.array(error, { minLength: seqs.length, maxLength: seqs.length }))), ([seqs, errors]) => {
-      const names = seqs.map((n) => `e${String(n).padStart(10, "0")}`);
-      const sorted = newestFirst(errors, names);
-      const seqOf = new Map(errors.map((e, i) => [e, seqs[i] ?? -1]));
-      for (let i = 1; i < sorted.length; i++) {
-        const prev = sorted[i - 1];
-        const cur = sorted[i];
-        assert.ok(prev !== undefined && cur !== undefined);
-        assert.ok(prev.errorTimeSecs > cur.errorTimeSecs || (prev.errorTimeSecs === cur.errorTimeSecs && (seqOf.get(prev) ?? 0) > (seqOf.get(cur) ?? 0)));
-      }
-    }));
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.nat(1000), { maxLength: 30 }).chain((seqs) =>
+          fc.tuple(fc.constant(seqs), fc.array(error, { minLength: seqs.length, maxLength: seqs.length }))
+        ),
+        ([seqs, errors]) => {
+          const names = seqs.map((n) => `e${String(n).padStart(10, "0")}`);
+          const sorted = newestFirst(errors, names);
+          const seqOf = new Map(errors.map((e, i) => [e, seqs[i] ?? -1]));
+          for (let i = 1; i < sorted.length; i++) {
+            const prev = sorted[i - 1];
+            const cur = sorted[i];
+            assert.ok(prev !== undefined && cur !== undefined);
+            assert.ok(
+              prev.errorTimeSecs > cur.errorTimeSecs ||
+                (prev.errorTimeSecs === cur.errorTimeSecs && (seqOf.get(prev) ?? 0) > (seqOf.get(cur) ?? 0)),
+            );
+          }
+        },
+      ),
+    );
   });
 });

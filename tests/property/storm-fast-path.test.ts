@@ -51,7 +51,9 @@ function mutate(record: unknown, path: Path, how: Mutation): unknown {
       delete parent[last];
       return copy;
     case "extra key":
-      if (typeof target !== "object" || target === null || Array.isArray(target) || ArrayBuffer.isView(target)) return undefined;
+      if (typeof target !== "object" || target === null || Array.isArray(target) || ArrayBuffer.isView(target)) {
+        return undefined;
+      }
       (target as Record<string, unknown>).zzExtra = true;
       return copy;
   }
@@ -60,46 +62,62 @@ function mutate(record: unknown, path: Path, how: Mutation): unknown {
 const unionMembers = new Set(["bolt", "spout", "killOptions", "rebalanceOptions"]);
 
 /** A rule only the thrift form has: Storm 2.8.8 reads a heartbeat's time as an i32. */
-const thriftOnlyRefusal = (kind: RecordKind, path: Path) => kind === "ClusterWorkerHeartbeat" && path.length === 1 && path[0] === "timeSecs";
+const thriftOnlyRefusal = (kind: RecordKind, path: Path) =>
+  kind === "ClusterWorkerHeartbeat" && path.length === 1 && path[0] === "timeSecs";
 
 describe("the compiled thrift codec agrees with the zod schemas", () => {
   test("every record the schema accepts encodes and decodes to the schema's parse of it, deeply frozen", () => {
     for (const kind of kinds) {
-      fc.assert(fc.property(stormArbitraries[kind] as fc.Arbitrary<unknown>, (record) => {
-        const decoded = plainThriftCodec.decode(kind, plainThriftCodec.encode(kind, record as never));
-        assert.deepEqual(decoded, recordSchemas[kind].parse(record));
-        assertDeepFrozen(decoded);
-      }), { numRuns: 40 });
+      fc.assert(
+        fc.property(stormArbitraries[kind] as fc.Arbitrary<unknown>, (record) => {
+          const decoded = plainThriftCodec.decode(kind, plainThriftCodec.encode(kind, record as never));
+          assert.deepEqual(decoded, recordSchemas[kind].parse(record));
+          assertDeepFrozen(decoded);
+        }),
+        { numRuns: 40 },
+      );
     }
   });
 
   test("a mutation the schema refuses is refused before writing, with an InvalidRecordError naming the field; one it accepts reads back as the schema parses it", () => {
     const cases = fc.constantFrom(...kinds).chain((kind) =>
-      fc.tuple(fc.constant(kind), stormArbitraries[kind] as fc.Arbitrary<unknown>, fc.nat(), fc.constantFrom(...mutations)));
+      fc.tuple(
+        fc.constant(kind),
+        stormArbitraries[kind] as fc.Arbitrary<unknown>,
+        fc.nat(),
+        fc.constantFrom(...mutations),
+      )
+    );
     let refusals = 0;
-    fc.assert(fc.property(cases, ([kind, record, pick, how]) => {
-      const all = paths(record);
-      const path = all[pick % all.length] ?? [];
-      const mutated = mutate(record, path, how);
-      if (mutated === undefined) return;
-      const schema = recordSchemas[kind].safeParse(mutated);
-      let bytes: Uint8Array | undefined;
-      try {
-        bytes = plainThriftCodec.encode(kind, mutated as never);
-      } catch (error) {
-        assert.ok(error instanceof InvalidRecordError, String(error));
-        assert.ok(!schema.success || thriftOnlyRefusal(kind, path), `refused what the schema accepts: ${error.message}`);
-        // zod names a union by its field, not what is wrong inside the member.
-        const member = path.findIndex((k) => typeof k === "string" && unionMembers.has(k));
-        const field = [...(member < 0 ? path : path.slice(0, member))].reverse().find((k) => typeof k === "string");
-        if (how === "extra key" || field === undefined) return;
-        assert.ok(error.message.includes(field), `${error.message} names ${field}`);
-        refusals++;
-        return;
-      }
-      assert.ok(schema.success, `accepted what the schema refuses (${how} at ${JSON.stringify(path)})`);
-      assert.deepEqual(plainThriftCodec.decode(kind, bytes), schema.data);
-    }), { numRuns: 1500 });
+    fc.assert(
+      fc.property(cases, ([kind, record, pick, how]) => {
+        const all = paths(record);
+        const path = all[pick % all.length] ?? [];
+        const mutated = mutate(record, path, how);
+        if (mutated === undefined) return;
+        const schema = recordSchemas[kind].safeParse(mutated);
+        let bytes: Uint8Array | undefined;
+        try {
+          bytes = plainThriftCodec.encode(kind, mutated as never);
+        } catch (error) {
+          assert.ok(error instanceof InvalidRecordError, String(error));
+          assert.ok(
+            !schema.success || thriftOnlyRefusal(kind, path),
+            `refused what the schema accepts: ${error.message}`,
+          );
+          // zod names a union by its field, not what is wrong inside the member.
+          const member = path.findIndex((k) => typeof k === "string" && unionMembers.has(k));
+          const field = [...(member < 0 ? path : path.slice(0, member))].reverse().find((k) => typeof k === "string");
+          if (how === "extra key" || field === undefined) return;
+          assert.ok(error.message.includes(field), `${error.message} names ${field}`);
+          refusals++;
+          return;
+        }
+        assert.ok(schema.success, `accepted what the schema refuses (${how} at ${JSON.stringify(path)})`);
+        assert.deepEqual(plainThriftCodec.decode(kind, bytes), schema.data);
+      }),
+      { numRuns: 1500 },
+    );
     assert.ok(refusals > 100, `only ${refusals} refusals were exercised`);
   });
 });

@@ -2,7 +2,13 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import {
-  errorPath, lastErrorPath, normalizePath, tokenizePath, urlDecode, urlEncode, workerbeatPath,
+  errorPath,
+  lastErrorPath,
+  normalizePath,
+  tokenizePath,
+  urlDecode,
+  urlEncode,
+  workerbeatPath,
 } from "../../src/storm/paths.ts";
 
 /**
@@ -26,22 +32,31 @@ const componentId = fc.oneof(
   fc.array(fc.oneof(special, fc.string({ maxLength: 3 })), { maxLength: 8 }).map((parts) => parts.join("")),
 );
 // Any UTF-16 code units, lone surrogates included.
-const anyUnits = fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((u) => String.fromCharCode(u)), maxLength: 20 });
+const anyUnits = fc.string({
+  unit: fc.integer({ min: 0, max: 0xffff }).map((u) => String.fromCharCode(u)),
+  maxLength: 20,
+});
 const segment = fc.string({ minLength: 1, maxLength: 12 }).filter((s) => !s.includes("/") && s !== "." && s !== "..");
 
 describe("paths (properties)", () => {
   test("urlEncode is Java's URLEncoder: it agrees with an independent model on any string", () => {
-    fc.assert(fc.property(fc.oneof(componentId, anyUnits), (s) => {
-      assert.equal(urlEncode(s), javaUrlEncode(s));
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.oneof(componentId, anyUnits), (s) => {
+        assert.equal(urlEncode(s), javaUrlEncode(s));
+      }),
+      { numRuns: 500 },
+    );
   });
 
   test("urlDecode inverts urlEncode, and an encoded id is one path segment of safe characters", () => {
-    fc.assert(fc.property(componentId, (id) => {
-      const encoded = urlEncode(id);
-      assert.equal(urlDecode(encoded), id);
-      assert.match(encoded, /^[A-Za-z0-9.*_+%-]*$/);
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(componentId, (id) => {
+        const encoded = urlEncode(id);
+        assert.equal(urlDecode(encoded), id);
+        assert.match(encoded, /^[A-Za-z0-9.*_+%-]*$/);
+      }),
+      { numRuns: 500 },
+    );
   });
 
   test("error paths tokenize to errors / id / encoded component, and the component decodes back", () => {
@@ -62,12 +77,17 @@ describe("paths (properties)", () => {
   });
 
   test("normalizing keeps the tokens, is idempotent, and tokens never hold a slash or are empty", () => {
-    fc.assert(fc.property(fc.array(fc.oneof(fc.constant("/"), fc.constant("//"), segment), { maxLength: 10 }).map((p) => p.join("")), (path) => {
-      const normal = normalizePath(path);
-      assert.deepEqual(tokenizePath(normal), tokenizePath(path));
-      assert.equal(normalizePath(normal), normal);
-      assert.ok(normal.startsWith("/"));
-      for (const t of tokenizePath(path)) assert.ok(t !== "" && !t.includes("/"));
-    }));
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.constant("/"), fc.constant("//"), segment), { maxLength: 10 }).map((p) => p.join("")),
+        (path) => {
+          const normal = normalizePath(path);
+          assert.deepEqual(tokenizePath(normal), tokenizePath(path));
+          assert.equal(normalizePath(normal), normal);
+          assert.ok(normal.startsWith("/"));
+          for (const t of tokenizePath(path)) assert.ok(t !== "" && !t.includes("/"));
+        },
+      ),
+    );
   });
 });

@@ -1,7 +1,15 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { AssignmentSchema, NodeInfoSchema, compareNodeInfo, deepFreeze, executorKey, parseExecutorKey, streamKey } from "../../src/storm/records.ts";
+import {
+  AssignmentSchema,
+  compareNodeInfo,
+  deepFreeze,
+  executorKey,
+  NodeInfoSchema,
+  parseExecutorKey,
+  streamKey,
+} from "../../src/storm/records.ts";
 import { nodeInfo, stormArbitraries, taskId } from "../support/storm-arbitraries.ts";
 
 describe("record keys and canonical forms (properties)", () => {
@@ -39,18 +47,24 @@ describe("record keys and canonical forms (properties)", () => {
       assert.deepEqual(a.port, [...new Set(pa)].sort((x, y) => x - y));
       const sameSet = na === nb && new Set(pa).size === new Set(pb).size && pa.every((p) => pb.includes(p));
       assert.equal(compareNodeInfo({ node: na, port: pa }, { node: nb, port: pb }) === 0, sameSet);
-      const antisymmetric = Math.sign(compareNodeInfo({ node: na, port: pa }, { node: nb, port: pb })) + Math.sign(compareNodeInfo({ node: nb, port: pb }, { node: na, port: pa }));
+      const antisymmetric = Math.sign(compareNodeInfo({ node: na, port: pa }, { node: nb, port: pb })) +
+        Math.sign(compareNodeInfo({ node: nb, port: pb }, { node: na, port: pa }));
       assert.equal(antisymmetric, 0);
     }));
   });
 
   test("workerResources parse to one order whatever the input order, and a NodeInfo listed twice is refused", () => {
-    fc.assert(fc.property(stormArbitraries.Assignment, fc.infiniteStream(fc.boolean()), nodeInfo, (assignment, coin, extra) => {
-      const shuffled = [...assignment.workerResources].sort(() => (coin.next().value ? 1 : -1));
-      assert.deepEqual(AssignmentSchema.parse({ ...assignment, workerResources: shuffled }), assignment);
-      const twice = [...assignment.workerResources, { nodeInfo: extra, resources: {} }, { nodeInfo: { node: extra.node, port: [...extra.port].reverse() }, resources: { cpu: 1 } }];
-      assert.equal(AssignmentSchema.safeParse({ ...assignment, workerResources: twice }).success, false);
-    }));
+    fc.assert(
+      fc.property(stormArbitraries.Assignment, fc.infiniteStream(fc.boolean()), nodeInfo, (assignment, coin, extra) => {
+        const shuffled = [...assignment.workerResources].sort(() => (coin.next().value ? 1 : -1));
+        assert.deepEqual(AssignmentSchema.parse({ ...assignment, workerResources: shuffled }), assignment);
+        const twice = [...assignment.workerResources, { nodeInfo: extra, resources: {} }, {
+          nodeInfo: { node: extra.node, port: [...extra.port].reverse() },
+          resources: { cpu: 1 },
+        }];
+        assert.equal(AssignmentSchema.safeParse({ ...assignment, workerResources: twice }).success, false);
+      }),
+    );
   });
 
   test("deepFreeze freezes every object and array reachable from a record", () => {

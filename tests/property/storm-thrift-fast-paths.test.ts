@@ -1,7 +1,14 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { decodeStruct, encodeStruct, ThriftDecodeError, ThriftEncodeError, type ThriftStruct, type UsualKeys } from "../../src/storm/codec/thrift-protocol.ts";
+import {
+  decodeStruct,
+  encodeStruct,
+  ThriftDecodeError,
+  ThriftEncodeError,
+  type ThriftStruct,
+  type UsualKeys,
+} from "../../src/storm/codec/thrift-protocol.ts";
 
 // The thrift codec's shortcuts (ASCII strings read byte by byte and interned, maps of the usual
 // key set built as one literal, key orders and encoded struct keys reused from one map to the
@@ -16,28 +23,58 @@ const i32be = (n: number) => [(n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 
 const i64be = (n: number) => [...i32be(Math.floor(n / 2 ** 32)), ...i32be(n >>> 0)];
 const stringBytes = (bytes: Uint8Array) => [...i32be(bytes.length), ...bytes];
 
-const named: ThriftStruct = { kind: "struct", name: "Named", fields: [{ id: 1, name: "name", type: { kind: "string" }, required: true }] };
+const named: ThriftStruct = {
+  kind: "struct",
+  name: "Named",
+  fields: [{ id: 1, name: "name", type: { kind: "string" }, required: true }],
+};
 /** Named { name } with the raw bytes `bytes` as its string. */
 const namedWire = (bytes: Uint8Array) => new Uint8Array([0x0b, 0x00, 0x01, ...stringBytes(bytes), 0x00]);
 
 const WINDOWS = ["600", "10800", "86400", ":all-time"];
-const windows: UsualKeys = { keys: WINDOWS, build: (v) => ({ "600": v[0], "10800": v[1], "86400": v[2], ":all-time": v[3] }) };
+const windows: UsualKeys = {
+  keys: WINDOWS,
+  build: (v) => ({ "600": v[0], "10800": v[1], "86400": v[2], ":all-time": v[3] }),
+};
 
 /** Struct { 1: map<string, i64> counts } with the stat windows as its usual keys, or without. */
 const countsTable = (usualKeys: UsualKeys | undefined): ThriftStruct => ({
   kind: "struct",
   name: "Counts",
-  fields: [{ id: 1, name: "counts", type: { kind: "map", key: { kind: "string" }, value: { kind: "i64" }, ...(usualKeys ? { usualKeys } : {}) }, required: true }],
+  fields: [{
+    id: 1,
+    name: "counts",
+    type: { kind: "map", key: { kind: "string" }, value: { kind: "i64" }, ...(usualKeys ? { usualKeys } : {}) },
+    required: true,
+  }],
 });
 const countsWire = (entries: readonly (readonly [string, number])[]) =>
-  new Uint8Array([0x0d, 0x00, 0x01, 0x0b, 0x0a, ...i32be(entries.length), ...entries.flatMap(([k, v]) => [...stringBytes(utf8.encode(k)), ...i64be(v)]), 0x00]);
+  new Uint8Array([
+    0x0d,
+    0x00,
+    0x01,
+    0x0b,
+    0x0a,
+    ...i32be(entries.length),
+    ...entries.flatMap(([k, v]) => [...stringBytes(utf8.encode(k)), ...i64be(v)]),
+    0x00,
+  ]);
 
 /**
  * A fresh table (so a fresh compiled encoder, with nothing cached) of Struct { 1: map<string,
  * map<Pair, i64>> }, Pair a struct key written from the JSON text of [a, b].
  */
 function pairsTable(): ThriftStruct {
-  const pair: ThriftStruct = { kind: "struct", name: "Pair", fields: [{ id: 1, name: "a", type: { kind: "string" }, required: true }, { id: 2, name: "b", type: { kind: "string" }, required: true }] };
+  const pair: ThriftStruct = {
+    kind: "struct",
+    name: "Pair",
+    fields: [{ id: 1, name: "a", type: { kind: "string" }, required: true }, {
+      id: 2,
+      name: "b",
+      type: { kind: "string" },
+      required: true,
+    }],
+  };
   return {
     kind: "struct",
     name: "Pairs",
@@ -67,98 +104,134 @@ function pairsTable(): ThriftStruct {
 
 describe("the thrift codec's shortcuts agree with the plain ways", () => {
   test("any string is written as TextEncoder's UTF-8 and read back equal, or refused when it holds a lone surrogate", () => {
-    const strings = fc.oneof(fc.string({ unit: "binary", maxLength: 40 }), fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)), maxLength: 40 }), fc.string({ maxLength: 40 }));
-    fc.assert(fc.property(strings, (s) => {
-      if (hasLoneSurrogate(s)) {
-        assert.throws(() => encodeStruct(named, { name: s }), (e: unknown) => e instanceof ThriftEncodeError && /Named\.name: .*lone UTF-16 surrogate/.test(e.message));
-        return;
-      }
-      const bytes = encodeStruct(named, { name: s }).slice();
-      assert.deepEqual(bytes, namedWire(utf8.encode(s)));
-      assert.equal(decodeStruct(named, bytes).name, s);
-    }), { numRuns: 2000 });
+    const strings = fc.oneof(
+      fc.string({ unit: "binary", maxLength: 40 }),
+      fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)), maxLength: 40 }),
+      fc.string({ maxLength: 40 }),
+    );
+    fc.assert(
+      fc.property(strings, (s) => {
+        if (hasLoneSurrogate(s)) {
+          assert.throws(
+            () => encodeStruct(named, { name: s }),
+            (e: unknown) => e instanceof ThriftEncodeError && /Named\.name: .*lone UTF-16 surrogate/.test(e.message),
+          );
+          return;
+        }
+        const bytes = encodeStruct(named, { name: s }).slice();
+        assert.deepEqual(bytes, namedWire(utf8.encode(s)));
+        assert.equal(decodeStruct(named, bytes).name, s);
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   test("any bytes read as a string give what a fatal TextDecoder gives, or a ThriftDecodeError where it throws", () => {
     const ascii = fc.uint8Array({ maxLength: 40 }).map((b) => b.map((x) => x & 0x7f));
-    fc.assert(fc.property(fc.oneof(fc.uint8Array({ maxLength: 48 }), ascii), (raw) => {
-      let want: string | undefined;
-      try {
-        want = utf8Strict.decode(raw);
-      } catch {
-        want = undefined;
-      }
-      if (want === undefined) assert.throws(() => decodeStruct(named, namedWire(raw)), (e: unknown) => e instanceof ThriftDecodeError && /not valid UTF-8/.test(e.message));
-      else assert.equal(decodeStruct(named, namedWire(raw)).name, want);
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(fc.oneof(fc.uint8Array({ maxLength: 48 }), ascii), (raw) => {
+        let want: string | undefined;
+        try {
+          want = utf8Strict.decode(raw);
+        } catch {
+          want = undefined;
+        }
+        if (want === undefined) {
+          assert.throws(
+            () => decodeStruct(named, namedWire(raw)),
+            (e: unknown) => e instanceof ThriftDecodeError && /not valid UTF-8/.test(e.message),
+          );
+        } else assert.equal(decodeStruct(named, namedWire(raw)).name, want);
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   test("short ASCII strings that share length and outer bytes (one intern slot) still read back exactly", () => {
     const middle = fc.string({ unit: fc.constantFrom(..."abcdefghij_0123456789"), minLength: 1, maxLength: 20 });
-    fc.assert(fc.property(fc.array(middle, { minLength: 2, maxLength: 30 }), (middles) => {
-      // Read in turn, again and again: each read may find the slot holding another of them.
-      for (let round = 0; round < 3; round++) {
-        for (const m of middles) {
-          const s = `xy${m.padEnd(20, "-")}yx`;
-          assert.equal(decodeStruct(named, namedWire(utf8.encode(s))).name, s);
+    fc.assert(
+      fc.property(fc.array(middle, { minLength: 2, maxLength: 30 }), (middles) => {
+        // Read in turn, again and again: each read may find the slot holding another of them.
+        for (let round = 0; round < 3; round++) {
+          for (const m of middles) {
+            const s = `xy${m.padEnd(20, "-")}yx`;
+            assert.equal(decodeStruct(named, namedWire(utf8.encode(s))).name, s);
+          }
         }
-      }
-    }), { numRuns: 300 });
+      }),
+      { numRuns: 300 },
+    );
   });
 
   test("a map of the usual key count reads as key-by-key assignment would build it (in any order, repeats, other keys, __proto__)", () => {
     const keys = fc.constantFrom(...WINDOWS, "601", "x", "__proto__");
     const entries = fc.oneof(
-      fc.shuffledSubarray(WINDOWS, { minLength: 4, maxLength: 4 }).chain((ks) => fc.tuple(...ks.map((k) => fc.tuple(fc.constant(k), fc.integer())))),
+      fc.shuffledSubarray(WINDOWS, { minLength: 4, maxLength: 4 }).chain((ks) =>
+        fc.tuple(...ks.map((k) => fc.tuple(fc.constant(k), fc.integer())))
+      ),
       fc.array(fc.tuple(keys, fc.integer()), { maxLength: 6 }),
     );
-    fc.assert(fc.property(entries, (list) => {
-      const wire = countsWire(list);
-      const plain = (): unknown => decodeStruct(countsTable(undefined), wire);
-      const usual = (): unknown => decodeStruct(countsTable(windows), wire);
-      if (list.some(([k]) => k === "__proto__")) {
-        for (const read of [plain, usual]) assert.throws(read, (e: unknown) => e instanceof ThriftDecodeError && /__proto__/.test(e.message));
-        return;
-      }
-      const want: Record<string, number> = {};
-      for (const [k, v] of list) want[k] = v;
-      const got = usual() as { counts: Record<string, number> };
-      assert.deepEqual(got, { counts: want });
-      assert.deepEqual(Object.keys(got.counts), Object.keys(want));
-      assert.deepEqual(got, plain());
-      assert.ok(Object.isFrozen(got.counts));
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(entries, (list) => {
+        const wire = countsWire(list);
+        const plain = (): unknown => decodeStruct(countsTable(undefined), wire);
+        const usual = (): unknown => decodeStruct(countsTable(windows), wire);
+        if (list.some(([k]) => k === "__proto__")) {
+          for (const read of [plain, usual]) {
+            assert.throws(read, (e: unknown) => e instanceof ThriftDecodeError && /__proto__/.test(e.message));
+          }
+          return;
+        }
+        const want: Record<string, number> = {};
+        for (const [k, v] of list) want[k] = v;
+        const got = usual() as { counts: Record<string, number> };
+        assert.deepEqual(got, { counts: want });
+        assert.deepEqual(Object.keys(got.counts), Object.keys(want));
+        assert.deepEqual(got, plain());
+        assert.ok(Object.isFrozen(got.counts));
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   test("encoding records one after another (key orders and key bytes reused) gives the bytes of a fresh encoder for each", () => {
     const names = fc.constantFrom("spout", "split", "count", '"q"', "é");
     const pairKey = fc.tuple(names, names).map((p) => JSON.stringify(p));
     // Plain objects, as records are (fast-check also makes null-prototype ones).
-    const plainDictionary = <V>(key: fc.Arbitrary<string>, value: fc.Arbitrary<V>, maxKeys: number) => fc.dictionary(key, value, { maxKeys }).map((d) => ({ ...d }));
+    const plainDictionary = <V>(key: fc.Arbitrary<string>, value: fc.Arbitrary<V>, maxKeys: number) =>
+      fc.dictionary(key, value, { maxKeys }).map((d) => ({ ...d }));
     const byPair = plainDictionary(fc.oneof(pairKey, fc.constant("not a pair")), fc.integer(), 4);
     const byWindow = fc.oneof(
-      fc.shuffledSubarray(WINDOWS, { minLength: 4, maxLength: 4 }).chain((ks) => fc.tuple(...ks.map(() => byPair)).map((maps) => Object.fromEntries(ks.map((k, i) => [k, maps[i]])))),
+      fc.shuffledSubarray(WINDOWS, { minLength: 4, maxLength: 4 }).chain((ks) =>
+        fc.tuple(...ks.map(() => byPair)).map((maps) => Object.fromEntries(ks.map((k, i) => [k, maps[i]])))
+      ),
       plainDictionary(fc.constantFrom(...WINDOWS, "1", "w"), byPair, 5),
     );
     const warm = pairsTable();
-    fc.assert(fc.property(fc.array(byWindow, { minLength: 1, maxLength: 8 }), (records) => {
-      for (const r of records) {
-        const fresh = (): Uint8Array => encodeStruct(pairsTable(), { byWindow: r }).slice();
-        const reused = (): Uint8Array => encodeStruct(warm, { byWindow: r }).slice();
-        let want: Uint8Array | Error;
-        try {
-          want = fresh();
-        } catch (error) {
-          want = error as Error;
+    fc.assert(
+      fc.property(fc.array(byWindow, { minLength: 1, maxLength: 8 }), (records) => {
+        for (const r of records) {
+          const fresh = (): Uint8Array => encodeStruct(pairsTable(), { byWindow: r }).slice();
+          const reused = (): Uint8Array => encodeStruct(warm, { byWindow: r }).slice();
+          let want: Uint8Array | Error;
+          try {
+            want = fresh();
+          } catch (error) {
+            want = error as Error;
+          }
+          if (want instanceof Error) {
+            assert.ok(want instanceof ThriftEncodeError && /not a pair/.test(want.message), String(want));
+            assert.throws(
+              reused,
+              (e: unknown) => e instanceof ThriftEncodeError && e.message === (want as Error).message,
+            );
+            continue;
+          }
+          assert.deepEqual(reused(), want);
+          assert.deepEqual(decodeStruct(warm, want), { byWindow: r });
         }
-        if (want instanceof Error) {
-          assert.ok(want instanceof ThriftEncodeError && /not a pair/.test(want.message), String(want));
-          assert.throws(reused, (e: unknown) => e instanceof ThriftEncodeError && e.message === (want as Error).message);
-          continue;
-        }
-        assert.deepEqual(reused(), want);
-        assert.deepEqual(decodeStruct(warm, want), { byWindow: r });
-      }
-    }), { numRuns: 400 });
+      }),
+      { numRuns: 400 },
+    );
   });
 });

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { jsonCodec } from "../../src/storm/codec/json.ts";
 import { type DebugOptions, type StormBase, StormBaseSchema } from "../../src/storm/records.ts";
-import { type StormBasePatch, mergeStormBase } from "../../src/storm/update-storm.ts";
+import { mergeStormBase, type StormBasePatch } from "../../src/storm/update-storm.ts";
 import { stormArbitraries } from "../support/storm-arbitraries.ts";
 
 /**
@@ -13,7 +13,9 @@ import { stormArbitraries } from "../support/storm-arbitraries.ts";
  */
 function javaUpdateStorm(stormBase: StormBase, patch: StormBasePatch): StormBase {
   const newElems: Record<string, unknown> = { ...patch };
-  const isBlank = (s: unknown) => typeof s !== "string" || /^[\t\n\u000B\f\r\u001C-\u001F \u1680\u2000-\u2006\u2008-\u200A\u2028\u2029\u205F\u3000]*$/.test(s);
+  const isBlank = (s: unknown) =>
+    typeof s !== "string" ||
+    /^[\t\n\u000B\f\r\u001C-\u001F \u1680\u2000-\u2006\u2008-\u200A\u2028\u2029\u205F\u3000]*$/.test(s);
   const componentExecutors = patch.componentExecutors ?? {};
   if (stormBase.componentExecutors !== undefined) {
     const merged = new Map(Object.entries(componentExecutors));
@@ -40,7 +42,9 @@ function javaUpdateStorm(stormBase: StormBase, patch: StormBasePatch): StormBase
   }
   if (debug.size > 0) newElems.componentDebug = Object.fromEntries(debug);
   if (isBlank(newElems.name)) newElems.name = stormBase.name;
-  if (isBlank(newElems.topologyVersion) && stormBase.topologyVersion !== undefined) newElems.topologyVersion = stormBase.topologyVersion;
+  if (isBlank(newElems.topologyVersion) && stormBase.topologyVersion !== undefined) {
+    newElems.topologyVersion = stormBase.topologyVersion;
+  }
   if (newElems.status === undefined) newElems.status = stormBase.status;
   if ((newElems.numWorkers ?? 0) === 0) newElems.numWorkers = stormBase.numWorkers;
   if ((newElems.launchTimeSecs ?? 0) === 0) newElems.launchTimeSecs = stormBase.launchTimeSecs ?? 0;
@@ -54,8 +58,16 @@ function javaUpdateStorm(stormBase: StormBase, patch: StormBasePatch): StormBase
 const javaBlank = fc.constantFrom("", " ", "\t\n", "\u3000", "\u2028", "\u001F");
 const notJavaBlank = fc.constantFrom("\u00A0", "\uFEFF", "\u2007");
 const maybeBlank = fc.oneof(fc.string({ maxLength: 6 }), javaBlank, notJavaBlank);
-const smallDebug = fc.dictionary(fc.constantFrom("spout", "split", "count"), fc.record({ enable: fc.boolean(), samplingpct: fc.integer({ min: 0, max: 100 }) }, { requiredKeys: [] }), { noNullPrototype: true });
-const smallExecutors = fc.dictionary(fc.constantFrom("spout", "split", "count", "sink"), fc.integer({ min: 1, max: 32 }), { noNullPrototype: true });
+const smallDebug = fc.dictionary(
+  fc.constantFrom("spout", "split", "count"),
+  fc.record({ enable: fc.boolean(), samplingpct: fc.integer({ min: 0, max: 100 }) }, { requiredKeys: [] }),
+  { noNullPrototype: true },
+);
+const smallExecutors = fc.dictionary(
+  fc.constantFrom("spout", "split", "count", "sink"),
+  fc.integer({ min: 1, max: 32 }),
+  { noNullPrototype: true },
+);
 
 /** Patches as nimbus sends them: both maps set, the other fields sometimes blank or zero. */
 const patch: fc.Arbitrary<StormBasePatch> = fc.record({
@@ -71,17 +83,28 @@ const patch: fc.Arbitrary<StormBasePatch> = fc.record({
   componentExecutors: smallExecutors,
   componentDebug: smallDebug,
 }, { requiredKeys: ["componentExecutors", "componentDebug"], noNullPrototype: true });
-const base: fc.Arbitrary<StormBase> = fc.tuple(stormArbitraries.StormBase, fc.option(smallExecutors, { nil: undefined }), fc.option(smallDebug, { nil: undefined }))
+const base: fc.Arbitrary<StormBase> = fc.tuple(
+  stormArbitraries.StormBase,
+  fc.option(smallExecutors, { nil: undefined }),
+  fc.option(smallDebug, { nil: undefined }),
+)
   .map(([b, componentExecutors, componentDebug]) => {
     const { componentExecutors: _e, componentDebug: _d, ...rest } = b;
-    return { ...rest, ...(componentExecutors ? { componentExecutors } : {}), ...(componentDebug ? { componentDebug } : {}) };
+    return {
+      ...rest,
+      ...(componentExecutors ? { componentExecutors } : {}),
+      ...(componentDebug ? { componentDebug } : {}),
+    };
   });
 
 describe("updateStorm merge (properties)", () => {
   test("matches Storm 2.x's updateStorm, rule by rule, for patches as nimbus sends them", () => {
-    fc.assert(fc.property(base, patch, (b, p) => {
-      assert.deepEqual(mergeStormBase(b, p), javaUpdateStorm(b, p));
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(base, patch, (b, p) => {
+        assert.deepEqual(mergeStormBase(b, p), javaUpdateStorm(b, p));
+      }),
+      { numRuns: 500 },
+    );
   });
 
   test("componentExecutors: every patched component takes the patch's count, every other stored one survives", () => {
@@ -110,7 +133,9 @@ describe("updateStorm merge (properties)", () => {
       const once = mergeStormBase(b, { componentDebug: first });
       const twice = mergeStormBase(once, { componentDebug: second });
       for (const [component, options] of Object.entries(twice.componentDebug ?? {})) {
-        const pct = (o: Readonly<Record<string, DebugOptions>> | undefined) => (o !== undefined && Object.hasOwn(o, component) ? o[component]?.samplingpct ?? 0 : 0);
+        const pct = (
+          o: Readonly<Record<string, DebugOptions>> | undefined,
+        ) => (o !== undefined && Object.hasOwn(o, component) ? o[component]?.samplingpct ?? 0 : 0);
         assert.equal(options.samplingpct, pct(b.componentDebug) + pct(first) + pct(second));
         const latest = [second, first, b.componentDebug ?? {}].find((o) => Object.hasOwn(o, component));
         assert.equal(options.enable, latest?.[component]?.enable ?? false);

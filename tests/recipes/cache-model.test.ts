@@ -5,12 +5,25 @@ import type { Stat } from "../../src/zookeeper.ts";
 import { type CacheChange, changeOnRead, type ChildData, diffTrees, isNewer } from "../../src/recipes/cache-model.ts";
 
 const stat = (mzxid: bigint): Stat => ({
-  czxid: 1n, mzxid, ctime: 0, mtime: 0, version: Number(mzxid), cversion: 0, aversion: 0, ephemeralOwner: 0n, dataLength: 0, numChildren: 0, pzxid: 1n,
+  czxid: 1n,
+  mzxid,
+  ctime: 0,
+  mtime: 0,
+  version: Number(mzxid),
+  cversion: 0,
+  aversion: 0,
+  ephemeralOwner: 0n,
+  dataLength: 0,
+  numChildren: 0,
+  pzxid: 1n,
 });
 const node = (path: string, mzxid: bigint): ChildData => ({ path, stat: stat(mzxid), data: new Uint8Array(0) });
 
 /** A tree as path → mzxid, over a small alphabet so two trees share paths. */
-const tree = fc.dictionary(fc.array(fc.constantFrom("a", "b", "a-b"), { minLength: 1, maxLength: 3 }).map((parts) => `/r/${parts.join("/")}`), fc.bigInt({ min: 1n, max: 5n }))
+const tree = fc.dictionary(
+  fc.array(fc.constantFrom("a", "b", "a-b"), { minLength: 1, maxLength: 3 }).map((parts) => `/r/${parts.join("/")}`),
+  fc.bigInt({ min: 1n, max: 5n }),
+)
   .map((entries) => new Map(Object.entries(entries).map(([p, z]) => [p, node(p, z)])));
 
 /** Applies changes the way the cache does. */
@@ -43,8 +56,12 @@ test("the diff reports deletes children-first, then creates and changes parents-
     const deletes = changes.filter((c) => c.type === "NODE_DELETED").map((c) => c.oldData!.path);
     const rest = changes.filter((c) => c.type !== "NODE_DELETED").map((c) => c.data!.path);
     assert.deepEqual(changes.slice(0, deletes.length).map((c) => c.type === "NODE_DELETED"), deletes.map(() => true));
-    for (const [i, p] of deletes.entries()) for (const q of deletes.slice(i + 1)) assert.ok(!q.startsWith(`${p}/`), `${q} deleted after its parent ${p}`);
-    for (const [i, p] of rest.entries()) for (const q of rest.slice(0, i)) assert.ok(!q.startsWith(`${p}/`), `${q} reported before its parent ${p}`);
+    for (const [i, p] of deletes.entries()) {
+      for (const q of deletes.slice(i + 1)) assert.ok(!q.startsWith(`${p}/`), `${q} deleted after its parent ${p}`);
+    }
+    for (const [i, p] of rest.entries()) {
+      for (const q of rest.slice(0, i)) assert.ok(!q.startsWith(`${p}/`), `${q} reported before its parent ${p}`);
+    }
   }));
 });
 

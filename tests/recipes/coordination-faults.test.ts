@@ -32,15 +32,16 @@ test("a leader cut off from the server stops before the next one starts: never t
   let acting = 0;
   let maxActing = 0;
   const events: string[] = [];
-  const leader = (id: string) => (signal: AbortSignal) => new Promise<void>((resolve) => {
-    maxActing = Math.max(maxActing, ++acting);
-    events.push(`${id} leads`);
-    signal.addEventListener("abort", () => {
-      events.push(`${id} stops`);
-      acting--;
-      resolve();
-    }, { once: true });
-  });
+  const leader = (id: string) => (signal: AbortSignal) =>
+    new Promise<void>((resolve) => {
+      maxActing = Math.max(maxActing, ++acting);
+      events.push(`${id} leads`);
+      signal.addEventListener("abort", () => {
+        events.push(`${id} stops`);
+        acting--;
+        resolve();
+      }, { once: true });
+    });
   const a = new LeaderSelector(cutOff, path, leader("a"), { id: "a" });
   const b = new LeaderSelector(healthy, path, leader("b"), { id: "b" });
   a.autoRequeue();
@@ -60,10 +61,14 @@ test("a connection cut interrupts the leader (SUSPENDED); with autoRequeue it le
   const zk = await connect(proxy.connectString, { sessionTimeout: 6_000 });
   clients.push(zk);
   const events: string[] = [];
-  const selector = new LeaderSelector(zk, path, (signal) => new Promise<void>((resolve) => {
-    events.push("leads");
-    signal.addEventListener("abort", () => { events.push("stops"); resolve(); }, { once: true });
-  }));
+  const selector = new LeaderSelector(zk, path, (signal) =>
+    new Promise<void>((resolve) => {
+      events.push("leads");
+      signal.addEventListener("abort", () => {
+        events.push("stops");
+        resolve();
+      }, { once: true });
+    }));
   selector.autoRequeue();
   selector.start();
   await until(() => selector.hasLeadership(), 10_000, "leadership");
@@ -84,9 +89,13 @@ test("a count changed while a process is cut off reaches it after the reconnecti
   await cutOff.start();
   await writer.start();
   const heard = deferred<number>(20_000, "the change after the reconnection");
-  cutOff.on("change", (n) => { if (n === 41) heard.resolve(n); });
+  cutOff.on("change", (n) => {
+    if (n === 41) heard.resolve(n);
+  });
   const reconnected = deferred<void>(20_000, "RECONNECTED");
-  zk.on("connectionState", (state) => { if (state === "RECONNECTED") reconnected.resolve(); });
+  zk.on("connectionState", (state) => {
+    if (state === "RECONNECTED") reconnected.resolve();
+  });
   // Black-holed, so the change cannot reach it over this connection; then the connection drops.
   proxy.blackhole(["toServer", "toClient"]);
   await writer.setCount(41);

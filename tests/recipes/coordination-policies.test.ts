@@ -26,7 +26,10 @@ test("a DistributedAtomicLong is 8 big-endian bytes (Java's ByteBuffer.putLong);
     const bytes = encodeLong(n);
     assert.equal(bytes.length, 8);
     const unsigned = BigInt.asUintN(64, n);
-    assert.deepEqual([...bytes], [56n, 48n, 40n, 32n, 24n, 16n, 8n, 0n].map((shift) => Number((unsigned >> shift) & 0xffn)));
+    assert.deepEqual(
+      [...bytes],
+      [56n, 48n, 40n, 32n, 24n, 16n, 8n, 0n].map((shift) => Number((unsigned >> shift) & 0xffn)),
+    );
     assert.equal(decodeLong(bytes), n);
   }));
   assert.equal(decodeLong(new Uint8Array(0)), 0n);
@@ -70,8 +73,9 @@ test("leaving: the lowest keeps its node and watches the highest; the others del
     const ours = nodes[pick % nodes.length]!;
     const step = leaveStep(children, ours, true);
     if (sorted.length === 1) assert.deepEqual(step, { kind: "done", deleteOurs: true });
-    else if (ours === sorted[0]) assert.deepEqual(step, { kind: "watch", node: sorted[sorted.length - 1], deleteOurs: false });
-    else assert.deepEqual(step, { kind: "watch", node: sorted[0], deleteOurs: true });
+    else if (ours === sorted[0]) {
+      assert.deepEqual(step, { kind: "watch", node: sorted[sorted.length - 1], deleteOurs: false });
+    } else assert.deepEqual(step, { kind: "watch", node: sorted[0], deleteOurs: true });
     // Never watching our own node: the wait would be on ourselves.
     if (step.kind === "watch") assert.notEqual(step.node, ours);
   }));

@@ -33,11 +33,18 @@ describe("LeaderSelector", () => {
     const b = await make("b");
     a.start();
     b.start();
-    await until(() => order.filter((id) => id === "a").length >= 3 && order.filter((id) => id === "b").length >= 3, 20_000, "three turns each");
+    await until(
+      () => order.filter((id) => id === "a").length >= 3 && order.filter((id) => id === "b").length >= 3,
+      20_000,
+      "three turns each",
+    );
     await Promise.all([a.close(), b.close()]);
     assert.equal(maxLeaders, 1);
     // Both queued: the mutex's FIFO order hands leadership over each time.
-    assert.ok(order.slice(2, 6).every((id, i, turns) => i === 0 || id !== turns[i - 1]), `turns alternate: ${order.join(" ")}`);
+    assert.ok(
+      order.slice(2, 6).every((id, i, turns) => i === 0 || id !== turns[i - 1]),
+      `turns alternate: ${order.join(" ")}`,
+    );
     assert.ok(participants.every((p) => p.filter((x) => x.endsWith("*")).length === 1), JSON.stringify(participants));
     assert.ok(participants.some((p) => p.length === 2));
     assert.deepEqual(await a.getParticipants(), []);
@@ -78,13 +85,19 @@ describe("LeaderSelector", () => {
     const path = `${suite.box().root}/selector-c`;
     const victim = await client();
     const interrupted = deferred<void>(20_000, "the victim's interruption");
-    const first = new LeaderSelector(victim, path, (signal) => new Promise<void>((resolve) => {
-      signal.addEventListener("abort", () => { interrupted.resolve(); resolve(); }, { once: true });
-    }), { id: "victim" });
+    const first = new LeaderSelector(victim, path, (signal) =>
+      new Promise<void>((resolve) => {
+        signal.addEventListener("abort", () => {
+          interrupted.resolve();
+          resolve();
+        }, { once: true });
+      }), { id: "victim" });
     first.start();
     await until(() => first.hasLeadership(), 10_000, "the victim leads");
     const taken = deferred<void>(30_000, "the survivor leads");
-    const second = new LeaderSelector(await client(), path, () => { taken.resolve(); }, { id: "survivor" });
+    const second = new LeaderSelector(await client(), path, () => {
+      taken.resolve();
+    }, { id: "survivor" });
     second.start();
     assert.equal((await second.getLeader())?.id, "victim");
     await endSession(victim);
@@ -114,7 +127,9 @@ describe("LeaderSelector", () => {
   test("a takeLeadership that throws is reported on error and the turn still ends", async () => {
     const path = `${suite.box().root}/selector-e`;
     const reported = deferred<unknown>(10_000, "the error");
-    const selector = new LeaderSelector(await client(), path, () => { throw new Error("boom"); });
+    const selector = new LeaderSelector(await client(), path, () => {
+      throw new Error("boom");
+    });
     selector.on("error", (e) => reported.resolve(e));
     selector.start();
     assert.equal(((await reported.promise) as Error).message, "boom");
@@ -134,7 +149,9 @@ describe("DistributedBarrier", () => {
     await assert.rejects(waiter.waitOnBarrier({ timeout: 100 }), recipeError("TIMEOUT"));
     await assert.rejects(waiter.waitOnBarrier({ signal: AbortSignal.abort() }), recipeError("ABORTED"));
     let passed = 0;
-    const waits = [waiter, new DistributedBarrier(await client(), path)].map((b) => b.waitOnBarrier({ timeout: 20_000 }).then(() => passed++));
+    const waits = [waiter, new DistributedBarrier(await client(), path)].map((b) =>
+      b.waitOnBarrier({ timeout: 20_000 }).then(() => passed++)
+    );
     await delay(200);
     assert.equal(passed, 0);
     await setter.removeBarrier();

@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { ZooKeeperClient } from "../../src/zookeeper.ts";
-import { DistributedAtomicLong, InterProcessMutex, SharedCount, SharedValue, type ValueClient } from "../../src/recipes.ts";
+import {
+  DistributedAtomicLong,
+  InterProcessMutex,
+  SharedCount,
+  SharedValue,
+  type ValueClient,
+} from "../../src/recipes.ts";
 import { deferred } from "../support/zookeeper.ts";
 import { recipeError, recipeSuite } from "../support/recipe-suite.ts";
 
@@ -18,7 +24,9 @@ describe("SharedCount", () => {
     assert.equal(b.getCount(), 7, "the second seed is not written");
     assert.deepEqual([...(await suite.box().zk.getData(path)).data], [0, 0, 0, 7]);
     const seen = deferred<number>(10_000, "b hears the change");
-    b.on("change", (n) => { if (n === -3) seen.resolve(n); });
+    b.on("change", (n) => {
+      if (n === -3) seen.resolve(n);
+    });
     await a.setCount(-3);
     assert.equal(await seen.promise, -3);
     assert.equal(b.getCount(), -3);
@@ -40,7 +48,7 @@ describe("SharedCount", () => {
     assert.deepEqual(b.getVersionedValue(), { version: 1, value: 1 });
     const bump = async (count: SharedCount, n: number): Promise<void> => {
       for (let i = 0; i < n; i++) {
-        for (let tries = 0; ; tries++) {
+        for (let tries = 0;; tries++) {
           assert.ok(tries < 1_000, "bounded");
           const seen = count.getVersionedValue();
           if (await count.trySetCount(seen, seen.value + 1)) break;
@@ -99,7 +107,12 @@ describe("DistributedAtomicLong", () => {
   for (const promoted of [false, true]) {
     test(`concurrent increments from three clients lose no update${promoted ? " (promoted to a lock)" : ""}`, async () => {
       const path = `${suite.box().root}/long-b-${promoted}`;
-      const options = promoted ? { retry: { maxRetries: 1, baseSleepMs: 5 }, promotedToLock: { path: `${path}-lock`, timeout: 30_000, retry: { maxRetries: 5, baseSleepMs: 5 } } } : { retry: { maxRetries: 100, baseSleepMs: 5, maxSleepMs: 50 } };
+      const options = promoted
+        ? {
+          retry: { maxRetries: 1, baseSleepMs: 5 },
+          promotedToLock: { path: `${path}-lock`, timeout: 30_000, retry: { maxRetries: 5, baseSleepMs: 5 } },
+        }
+        : { retry: { maxRetries: 100, baseSleepMs: 5, maxSleepMs: 50 } };
       let optimisticTries = 0;
       let promotedTries = 0;
       const worker = async (zk: ZooKeeperClient): Promise<void> => {
@@ -141,7 +154,10 @@ describe("DistributedAtomicLong", () => {
       },
     };
     await new DistributedAtomicLong(zk, path).forceSet(10n);
-    const counter = new DistributedAtomicLong(raced, path, { retry: { maxRetries: 0 }, promotedToLock: { path: lockPath, timeout: 10_000 } });
+    const counter = new DistributedAtomicLong(raced, path, {
+      retry: { maxRetries: 0 },
+      promotedToLock: { path: lockPath, timeout: 10_000 },
+    });
     racesLeft = 1;
     // The optimistic try loses; the promoted try (under the lock) wins.
     const r = await counter.increment();
@@ -152,7 +168,10 @@ describe("DistributedAtomicLong", () => {
 
     racesLeft = 2;
     const holder = await new InterProcessMutex(rival, lockPath).acquire({ timeout: 10_000 });
-    const slow = new DistributedAtomicLong(raced, path, { retry: { maxRetries: 0 }, promotedToLock: { path: lockPath, timeout: 200 } });
+    const slow = new DistributedAtomicLong(raced, path, {
+      retry: { maxRetries: 0 },
+      promotedToLock: { path: lockPath, timeout: 200 },
+    });
     const timedOut = await slow.increment();
     assert.equal(timedOut.succeeded, false, "the lock was not had in time");
     assert.equal(timedOut.stats.promotedLockTries, 0);

@@ -30,7 +30,9 @@ after(async () => {
 async function ourCache(zk: ZooKeeperClient, path: string): Promise<{ cache: CuratorCache; events: string[] }> {
   const cache = new CuratorCache(zk, path);
   const events: string[] = [];
-  cache.listenable().addListener({ event: (type, oldData, data) => events.push(`${type} ${(data ?? oldData)!.path} ${text(oldData)} ${text(data)}`) });
+  cache.listenable().addListener({
+    event: (type, oldData, data) => events.push(`${type} ${(data ?? oldData)!.path} ${text(oldData)} ${text(data)}`),
+  });
   await cache.start();
   return { cache, events };
 }
@@ -52,7 +54,16 @@ describe("CuratorCache with Curator 5.4", () => {
   test("our cache sees a Curator writer's creates, changes and deletes", async () => {
     const root = `${box.root}/java-writes`;
     const { cache, events } = await ourCache(box.zk, root);
-    for (const command of [`create ${root} r0`, `create ${root}/a a0`, `set ${root}/a a1`, `create ${root}/a/b b0`, `delete ${root}/a/b`, `set ${root} r1`]) {
+    for (
+      const command of [
+        `create ${root} r0`,
+        `create ${root}/a a0`,
+        `set ${root}/a a1`,
+        `create ${root}/a/b b0`,
+        `delete ${root}/a/b`,
+        `set ${root} r1`,
+      ]
+    ) {
       assert.equal(await java.ask(command), "ok", command);
     }
     await until(() => events.length >= 6, 10_000, "six events");
@@ -78,7 +89,9 @@ describe("CuratorCache with Curator 5.4", () => {
     // Curator reports its initial load in no fixed order: compare it as a set.
     const initial = await javaEvents(2);
     assert.deepEqual(new Set(initial), new Set(events.slice(0, 2)));
-    for (let i = 0; i < 20 && (await java.ask("cache.initialized")) !== "true"; i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 20 && (await java.ask("cache.initialized")) !== "true"; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
     assert.equal(await java.ask("cache.initialized"), "true");
 
     // One write at a time, each seen by both caches before the next: two quick writes to one

@@ -11,7 +11,9 @@ import { type Proxy, startProxy } from "../support/proxy.ts";
 import { endSession, nextState, type Sandbox, sandbox, sharedConnectString, until } from "../support/zookeeper.ts";
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
-const text = (d: ChildData | undefined): string | undefined => (d === undefined ? undefined : new TextDecoder().decode(d.data));
+const text = (
+  d: ChildData | undefined,
+): string | undefined => (d === undefined ? undefined : new TextDecoder().decode(d.data));
 
 let box: Sandbox;
 const clients: ZooKeeperClient[] = [];
@@ -30,21 +32,30 @@ interface Seen {
 }
 
 /** Starts a cache that records its events, its `initialized` and its errors. */
-async function recordingCache(zk: ZooKeeperClient, path: string, ...options: Parameters<typeof CuratorCache.build>[2][]) {
+async function recordingCache(
+  zk: ZooKeeperClient,
+  path: string,
+  ...options: Parameters<typeof CuratorCache.build>[2][]
+) {
   const cache = CuratorCache.build(zk, path, ...options);
   const seen: Seen[] = [];
   const errors: unknown[] = [];
   let initializedAfter = -1;
   cache.listenable().addListener({
-    event: (type, oldData, data) => seen.push({ type, path: (data ?? oldData)!.path, old: text(oldData), now: text(data) }),
-    initialized: () => { initializedAfter = seen.length; },
+    event: (type, oldData, data) =>
+      seen.push({ type, path: (data ?? oldData)!.path, old: text(oldData), now: text(data) }),
+    initialized: () => {
+      initializedAfter = seen.length;
+    },
     error: (e) => errors.push(e),
   });
   await cache.start();
   return { cache, seen, errors, initializedAfter: () => initializedAfter };
 }
 
-before(async () => { box = await sandbox("recipes-cache"); });
+before(async () => {
+  box = await sandbox("recipes-cache");
+});
 after(async () => {
   for (const zk of clients) await zk.close().catch(() => {});
   await box.dispose();
@@ -106,8 +117,12 @@ describe("CuratorCache", () => {
 
   describe("through the fault proxy", () => {
     let proxy: Proxy;
-    before(async () => { proxy = await startProxy(Number(sharedConnectString().split(":").pop())); });
-    after(async () => { await proxy.close(); });
+    before(async () => {
+      proxy = await startProxy(Number(sharedConnectString().split(":").pop()));
+    });
+    after(async () => {
+      await proxy.close();
+    });
 
     test("changes made while the connection is down are reported once it is back: creates, changes (once per node), deletes", async () => {
       const root = `${box.root}/gap`;
@@ -143,7 +158,13 @@ describe("CuratorCache", () => {
       await box.zk.setData(`${root}/keep`, enc("keep1"));
       await until(() => seen.length >= 5, 10_000, "an event after the gap");
       assert.deepEqual(seen[4], { type: "NODE_CHANGED", path: `${root}/keep`, old: "keep0", now: "keep1" });
-      assert.deepEqual([...cache.stream()].map((d) => d.path).sort(), [root, `${root}/added`, `${root}/added/child`, `${root}/change`, `${root}/keep`]);
+      assert.deepEqual([...cache.stream()].map((d) => d.path).sort(), [
+        root,
+        `${root}/added`,
+        `${root}/added/child`,
+        `${root}/change`,
+        `${root}/keep`,
+      ]);
       assert.deepEqual(errors, []);
       await cache.close();
     });
@@ -161,7 +182,10 @@ describe("CuratorCache", () => {
     await box.zk.create(`${root}/during`, enc("d"));
     await renewed;
     await until(() => seen.length >= 2, 15_000, "the differences after the renewal");
-    assert.deepEqual(new Set(seen.map((e) => `${e.type} ${e.path}`)), new Set([`NODE_DELETED ${root}/mine`, `NODE_CREATED ${root}/during`]));
+    assert.deepEqual(
+      new Set(seen.map((e) => `${e.type} ${e.path}`)),
+      new Set([`NODE_DELETED ${root}/mine`, `NODE_CREATED ${root}/during`]),
+    );
     await box.zk.setData(`${root}/during`, enc("d1"));
     await until(() => seen.length >= 3, 10_000, "an event in the new session");
     assert.deepEqual(seen[2], { type: "NODE_CHANGED", path: `${root}/during`, old: "d", now: "d1" });
@@ -190,7 +214,9 @@ describe("CuratorCache", () => {
     const created = new Map<string, number>();
     const errors: unknown[] = [];
     cache.listenable().addListener({
-      event: (type, _old, data) => { if (type === "NODE_CREATED") created.set(data!.path, (created.get(data!.path) ?? 0) + 1); },
+      event: (type, _old, data) => {
+        if (type === "NODE_CREATED") created.set(data!.path, (created.get(data!.path) ?? 0) + 1);
+      },
       error: (e) => errors.push(e),
     });
     await cache.start();
@@ -229,7 +255,13 @@ describe("CuratorCache", () => {
     const cache = new CuratorCache(zk, root);
     const errors: unknown[] = [];
     let events = 0;
-    cache.listenable().addListener({ event: () => { events++; throw new Error("listener bug"); }, error: (e) => errors.push(e) });
+    cache.listenable().addListener({
+      event: () => {
+        events++;
+        throw new Error("listener bug");
+      },
+      error: (e) => errors.push(e),
+    });
     await cache.start();
     await box.zk.create(root);
     await box.zk.create(`${root}/x`);

@@ -6,7 +6,13 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { connect, type ZooKeeperClient } from "../../src/zookeeper.ts";
-import { DistributedAtomicLong, DistributedBarrier, DistributedDoubleBarrier, LeaderSelector, SharedCount } from "../../src/recipes.ts";
+import {
+  DistributedAtomicLong,
+  DistributedBarrier,
+  DistributedDoubleBarrier,
+  LeaderSelector,
+  SharedCount,
+} from "../../src/recipes.ts";
 import { isZooKeeperError } from "../../src/recipes/protected-create.ts";
 import { compileJava, type JavaPeer, startJava } from "../support/java.ts";
 import { deferred, type Sandbox, sandbox, sharedConnectString, until } from "../support/zookeeper.ts";
@@ -27,7 +33,9 @@ before(async () => {
   box = await sandbox("recipes-curator-coordination");
   zk = await connect(sharedConnectString(), { sessionTimeout: 6_000 });
   // Java's client is chrooted at the sandbox root: its paths are relative to it.
-  java = startJava(compileJava("tests/recipes/java/CuratorCoordinationPeer.java"), [`${sharedConnectString()}${box.root}`]);
+  java = startJava(compileJava("tests/recipes/java/CuratorCoordinationPeer.java"), [
+    `${sharedConnectString()}${box.root}`,
+  ]);
   assert.equal(await java.next(60_000), "ready");
 });
 after(async () => {
@@ -64,7 +72,9 @@ describe("LeaderSelector with Curator's LeaderSelector", () => {
     await selector.close();
     assert.equal(violations, 0, "we saw no second leader");
     const log = (await zk.getChildren(`${box.root}/sel-log`)).children.sort();
-    const ids = await Promise.all(log.map(async (node) => text((await zk.getData(`${box.root}/sel-log/${node}`)).data)));
+    const ids = await Promise.all(
+      log.map(async (node) => text((await zk.getData(`${box.root}/sel-log/${node}`)).data)),
+    );
     assert.equal(ids.filter((id) => id === "java").length, TURNS);
     assert.equal(ids.filter((id) => id === "ts").length, TURNS);
     const handovers = ids.filter((id, i) => i > 0 && id !== ids[i - 1]).length;
@@ -98,7 +108,7 @@ describe("counters shared with Curator", () => {
     await count.start();
     java.send("count.inc /count 30");
     for (let i = 0; i < 30; i++) {
-      for (let tries = 0; ; tries++) {
+      for (let tries = 0;; tries++) {
         assert.ok(tries < 1_000, "bounded retries");
         const seen = count.getVersionedValue();
         if (await count.trySetCount(seen, seen.value + 1)) break;
@@ -113,7 +123,9 @@ describe("counters shared with Curator", () => {
   });
 
   test("DistributedAtomicLong: Java and stormkeeper increments lose no update (30 + 30 = 60)", async () => {
-    const counter = new DistributedAtomicLong(zk, `${box.root}/long`, { retry: { maxRetries: 1_000, baseSleepMs: 5, maxSleepMs: 50 } });
+    const counter = new DistributedAtomicLong(zk, `${box.root}/long`, {
+      retry: { maxRetries: 1_000, baseSleepMs: 5, maxSleepMs: 50 },
+    });
     java.send("long.inc /long 30");
     for (let i = 0; i < 30; i++) assert.ok((await counter.increment()).succeeded);
     assert.equal(await java.next(120_000), "done");
@@ -130,8 +142,15 @@ describe("barriers shared with Curator", () => {
     const ours = new DistributedDoubleBarrier(zk, path, 2);
     // Java first: it waits in enter until we come.
     java.send("dbarrier.enter /double 2 30000");
-    await eventually(async () => (await zk.exists(path)) !== null && (await zk.getChildren(path)).children.length > 0, "Java's member node");
-    assert.deepEqual((await zk.getChildren(path)).children.map((c) => /^[0-9a-f-]{36}$/.test(c)), [true], "Java's member node, no ready yet");
+    await eventually(
+      async () => (await zk.exists(path)) !== null && (await zk.getChildren(path)).children.length > 0,
+      "Java's member node",
+    );
+    assert.deepEqual(
+      (await zk.getChildren(path)).children.map((c) => /^[0-9a-f-]{36}$/.test(c)),
+      [true],
+      "Java's member node, no ready yet",
+    );
     await ours.enter({ timeout: 30_000 });
     assert.equal(await java.next(30_000), "entered");
     java.send("dbarrier.leave 30000");

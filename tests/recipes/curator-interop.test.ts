@@ -5,7 +5,13 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { connect, type ZooKeeperClient } from "../../src/zookeeper.ts";
-import { InterProcessMutex, InterProcessReadWriteLock, InterProcessSemaphoreV2, LeaderLatch, RecipeError } from "../../src/recipes.ts";
+import {
+  InterProcessMutex,
+  InterProcessReadWriteLock,
+  InterProcessSemaphoreV2,
+  LeaderLatch,
+  RecipeError,
+} from "../../src/recipes.ts";
 import { compileJava, type JavaPeer, startJava } from "../support/java.ts";
 import { deferred, type Sandbox, sandbox, sharedConnectString } from "../support/zookeeper.ts";
 
@@ -76,7 +82,9 @@ describe("locks shared with Curator", () => {
       const counter = `/${kind}-counter`;
       await zk.create(`${box.root}${counter}`, new TextEncoder().encode("0"));
       java.send(`${kind}.inc ${lockPath} ${counter} 30`);
-      const lock = kind === "mutex" ? new InterProcessMutex(zk, `${box.root}${lockPath}`) : new InterProcessReadWriteLock(zk, `${box.root}${lockPath}`).writeLock;
+      const lock = kind === "mutex"
+        ? new InterProcessMutex(zk, `${box.root}${lockPath}`)
+        : new InterProcessReadWriteLock(zk, `${box.root}${lockPath}`).writeLock;
       for (let i = 0; i < 30; i++) {
         await using _held = await lock.acquire({ timeout: 60_000 });
         const { data } = await zk.getData(`${box.root}${counter}`);

@@ -12,7 +12,9 @@ async function client(): Promise<ZooKeeperClient> {
   return zk;
 }
 
-before(async () => { box = await sandbox("recipes-locks"); });
+before(async () => {
+  box = await sandbox("recipes-locks");
+});
 after(async () => {
   for (const zk of clients) await zk.close().catch(() => {});
   await box.dispose();
@@ -47,7 +49,10 @@ describe("LeaderLatch", () => {
     await a.await({ timeout: 10_000 });
     await b.start();
     await assert.rejects(b.await({ timeout: 50 }), (e: unknown) => e instanceof RecipeError && e.code === "TIMEOUT");
-    await assert.rejects(b.await({ signal: AbortSignal.abort() }), (e: unknown) => e instanceof RecipeError && e.code === "ABORTED");
+    await assert.rejects(
+      b.await({ signal: AbortSignal.abort() }),
+      (e: unknown) => e instanceof RecipeError && e.code === "ABORTED",
+    );
     await Promise.all([a.close(), b.close()]);
   });
 
@@ -82,7 +87,10 @@ describe("InterProcessMutex", () => {
       assert.equal(again.path, lock.path);
       await again.release();
       assert.ok(m1.isAcquiredInThisProcess());
-      await assert.rejects(m2.acquire({ timeout: 100 }), (e: unknown) => e instanceof RecipeError && e.code === "TIMEOUT");
+      await assert.rejects(
+        m2.acquire({ timeout: 100 }),
+        (e: unknown) => e instanceof RecipeError && e.code === "TIMEOUT",
+      );
       // The timed-out contender left no node behind.
       assert.deepEqual(await m2.participantNodes(), [lock.path]);
     }

@@ -29,13 +29,21 @@ test("parseNimbusId reads host:port, splitting at the last colon, and refuses an
   fc.assert(fc.property(fc.domain(), fc.integer({ min: 0, max: 65_535 }), (host, port) => {
     assert.deepEqual(parseNimbusId(`${host}:${port}`), { host, port });
   }));
-  for (const bad of ["", "host", ":6627", "host:", "host:99999", "host:66x"]) assert.equal(parseNimbusId(bad), undefined, bad);
+  for (const bad of ["", "host", ":6627", "host:", "host:99999", "host:66x"]) {
+    assert.equal(parseNimbusId(bad), undefined, bad);
+  }
 });
 
 test("storm.leader() names Curator's elected nimbus, then ours after failover; the CLI reads it from the latch", async () => {
   assert.equal(await storm.leader(), undefined);
   // Without a latch the CLI falls back to the nimbus summaries.
-  await storm.addNimbusHost("nimbus-old:6627", { host: "nimbus-old", port: 6627, uptimeSecs: 1, isLeader: true, version: "2.8.0" });
+  await storm.addNimbusHost("nimbus-old:6627", {
+    host: "nimbus-old",
+    port: 6627,
+    uptimeSecs: 1,
+    isLeader: true,
+    version: "2.8.0",
+  });
   const before = JSON.parse((await runCli(["leader", "--json", "--zk", sharedConnectString(), "--root", root])).stdout);
   assert.deepEqual([before.leader, before.leaderSource], ["nimbus-old:6627", "nimbus-summaries"]);
 

@@ -14,7 +14,7 @@ import { connect, type ZooKeeperClient, ZooKeeperError } from "../../src/zookeep
 import { InterProcessMutex, LeaderLatch, type Lease } from "../../src/recipes.ts";
 import { sortChildren } from "../../src/recipes/sequence-nodes.ts";
 import { type Proxy, startProxy } from "../support/proxy.ts";
-import { endSession, nextState, type TestEnsemble, startEnsemble, until } from "../support/zookeeper.ts";
+import { endSession, nextState, startEnsemble, type TestEnsemble, until } from "../support/zookeeper.ts";
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 const dec = (b: Uint8Array): string => new TextDecoder().decode(b);
@@ -27,7 +27,10 @@ let observer: ZooKeeperClient;
 const clients: ZooKeeperClient[] = [];
 
 async function client(renew: boolean): Promise<ZooKeeperClient> {
-  const zk = await connect(proxies.map((p) => p.connectString).join(","), { sessionTimeout: 6_000, renewSessionOnExpiry: renew });
+  const zk = await connect(proxies.map((p) => p.connectString).join(","), {
+    sessionTimeout: 6_000,
+    renewSessionOnExpiry: renew,
+  });
   clients.push(zk);
   return zk;
 }
@@ -75,11 +78,15 @@ async function serverLeader(path: string): Promise<bigint | undefined> {
  * that believed it led before and after a server read is the server's leader. Returns the
  * violations and the number of samples where the second check applied.
  */
-function sampleElection(path: string, contenders: readonly Contender[]): { stop(): Promise<{ violations: string[]; checked: number }> } {
+function sampleElection(
+  path: string,
+  contenders: readonly Contender[],
+): { stop(): Promise<{ violations: string[]; checked: number }> } {
   const violations: string[] = [];
   let checked = 0;
   let running = true;
-  const believers = () => contenders.filter((c) => c.latch.hasLeadership()).map((c) => ({ c, session: c.zk.sessionId }));
+  const believers = () =>
+    contenders.filter((c) => c.latch.hasLeadership()).map((c) => ({ c, session: c.zk.sessionId }));
   const loop = (async () => {
     while (running) {
       const before = believers();
@@ -90,7 +97,13 @@ function sampleElection(path: string, contenders: readonly Contender[]): { stop(
       for (const b of before) {
         if (owner === undefined || !afterwards.some((a) => a.c === b.c && a.session === b.session)) continue;
         checked++;
-        if (owner !== b.session) violations.push(`${b.c.name} (session ${b.session.toString(16)}) leads, but the server's lowest node belongs to ${owner.toString(16)}`);
+        if (owner !== b.session) {
+          violations.push(
+            `${b.c.name} (session ${b.session.toString(16)}) leads, but the server's lowest node belongs to ${
+              owner.toString(16)
+            }`,
+          );
+        }
       }
       await sleep(20);
     }
@@ -110,7 +123,10 @@ async function settledLeader(path: string, contenders: readonly Contender[]): Pr
   const deadline = Date.now() + 40_000;
   while (Date.now() < deadline) {
     const leading = contenders.filter((c) => c.latch.hasLeadership());
-    if (leading.length === 1 && (await serverLeader(path)) === leading[0]!.zk.sessionId && leading[0]!.latch.hasLeadership()) {
+    if (
+      leading.length === 1 && (await serverLeader(path)) === leading[0]!.zk.sessionId &&
+      leading[0]!.latch.hasLeadership()
+    ) {
       leader = leading[0];
       break;
     }
@@ -182,7 +198,7 @@ describe("LeaderLatch under faults (3-member ensemble)", () => {
 
 /** Runs `op` again while it fails with ConnectionLoss (a request waits for the reconnect). */
 async function onConnection<T>(op: () => Promise<T>): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
+  for (let attempt = 0;; attempt++) {
     try {
       return await op();
     } catch (error) {
@@ -210,7 +226,9 @@ describe("InterProcessMutex under faults (3-member ensemble)", () => {
         try {
           const { data, stat } = await onConnection(() => zk.getData(counter));
           try {
-            await onConnection(() => zk.setData(counter, enc(String(Number(dec(data)) + 1)), { version: stat.version }));
+            await onConnection(() =>
+              zk.setData(counter, enc(String(Number(dec(data)) + 1)), { version: stat.version })
+            );
           } catch (error) {
             // Only after a cut write: the first attempt was applied. Nobody else writes under the lock.
             if (!isCode(error, "BadVersion")) throw error;
@@ -248,7 +266,11 @@ describe("InterProcessMutex under faults (3-member ensemble)", () => {
     assert.equal(done, 3);
     assert.equal(maxHolders, 1, "never two holders at once");
     const total = counts.reduce((a, b) => a + b, 0);
-    assert.equal(dec((await observer.getData(counter)).data), String(total), `${counts.join(" + ")} increments, none lost`);
+    assert.equal(
+      dec((await observer.getData(counter)).data),
+      String(total),
+      `${counts.join(" + ")} increments, none lost`,
+    );
     assert.deepEqual((await observer.getChildren(path)).children, [], "no lock node left behind");
   });
 
@@ -259,7 +281,13 @@ describe("InterProcessMutex under faults (3-member ensemble)", () => {
     const latch = new LeaderLatch(holder, "/faults-cut-close", "h");
     await latch.start();
     await latch.await({ timeout: 10_000 });
-    for (const [what, node, remove] of [["lock", lease.path, () => lease.release()], ["latch", latch.getOurPath()!, () => latch.close()]] as const) {
+    for (
+      const [what, node, remove] of [["lock", lease.path, () => lease.release()], [
+        "latch",
+        latch.getOurPath()!,
+        () => latch.close(),
+      ]] as const
+    ) {
       // The delete is written into a black hole, then the connection is cut under it.
       const proxy = proxyOf(holder);
       proxy.blackhole(["toServer"]);

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { type TransportFactory, type ZooKeeperClient, connect, tcpTransport } from "../../mod.ts";
+import { connect, tcpTransport, type TransportFactory, type ZooKeeperClient } from "../../mod.ts";
 import { FrameReader } from "../../src/client/frames.ts";
 import { liveHeapBytes } from "../support/memory.ts";
 import { sharedConnectString, uniqueRoot } from "../support/zookeeper.ts";
@@ -97,7 +97,9 @@ describe("backpressure", () => {
     // Flat: live memory after a million requests is within 16 MiB of where it was after the
     // first 100,000 (a leak of even 20 bytes per request would exceed that).
     const growth = Math.max(...heap) - (heap[1] ?? heap[0] ?? 0);
-    console.log(`backpressure: ${total} getData, heap samples MiB ${heap.map((h) => (h / 2 ** 20).toFixed(1)).join(" ")}`);
+    console.log(
+      `backpressure: ${total} getData, heap samples MiB ${heap.map((h) => (h / 2 ** 20).toFixed(1)).join(" ")}`,
+    );
     assert.ok(growth < 16 * 2 ** 20, `heap grew by ${(growth / 2 ** 20).toFixed(1)} MiB`);
   });
 });

@@ -1,9 +1,9 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { type WatchedEvent, type ZooKeeperClient, ZooKeeperError, connect } from "../../mod.ts";
+import { connect, type WatchedEvent, type ZooKeeperClient, ZooKeeperError } from "../../mod.ts";
 import { trackHandles } from "../support/handles.ts";
 import { type Proxy, startProxy } from "../support/proxy.ts";
-import { type TestEnsemble, deferred, startEnsemble, until } from "../support/zookeeper.ts";
+import { deferred, startEnsemble, type TestEnsemble, until } from "../support/zookeeper.ts";
 
 /** A small seeded PRNG (mulberry32), so a failing run can be replayed with CHAOS_SEED. */
 function prng(seed: number): () => number {
@@ -59,7 +59,15 @@ describe("chaos: clients at work while members die and the network misbehaves", 
       const setup = await connect(ensemble.connectString, { transport });
       await setup.mkdirp("/chaos/seq");
       await setup.create("/chaos/w", enc(0));
-      const figures = { attempted: 0, acknowledged: 0, failedTyped: 0, untyped: 0, faults: 0, watchesArmed: 0, watchEvents: 0 };
+      const figures = {
+        attempted: 0,
+        acknowledged: 0,
+        failedTyped: 0,
+        untyped: 0,
+        faults: 0,
+        watchesArmed: 0,
+        watchEvents: 0,
+      };
       const clients: ZooKeeperClient[] = [];
       for (let i = 0; i < 4; i++) {
         clients.push(await connect(connectString, { sessionTimeout: 15_000, waitForConnection: 4_000, transport }));
@@ -77,7 +85,9 @@ describe("chaos: clients at work while members die and the network misbehaves", 
       const armings: Arming[] = [];
       let running = true;
 
-      const attempt = async <T>(op: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; code: string }> => {
+      const attempt = async <T>(
+        op: () => Promise<T>,
+      ): Promise<{ ok: true; value: T } | { ok: false; code: string }> => {
         figures.attempted++;
         try {
           const value = await op();
@@ -109,13 +119,18 @@ describe("chaos: clients at work while members die and the network misbehaves", 
             const read = await attempt(() => zk.getData(path));
             if (!read.ok) continue;
             const next = read.value.stat.version + 1;
-            count(increments[i] as Tally, await attempt(() => zk.setData(path, enc(next), { version: read.value.stat.version })));
+            count(
+              increments[i] as Tally,
+              await attempt(() => zk.setData(path, enc(next), { version: read.value.stat.version })),
+            );
           } else if (dice < 0.7) {
             const r = await attempt(() => zk.create(`/chaos/seq/c${i}-`, undefined, { mode: "persistent-sequential" }));
             count(sequentialCreates[i] as Tally, r);
             if (r.ok) names.push(r.value.path);
           } else if (dice < 0.8) {
-            const candidates = [...created.entries()].filter(([p, s]) => s === "acked" && p.startsWith(`/chaos/c${i}/`) && !deleted.has(p));
+            const candidates = [...created.entries()].filter(([p, s]) =>
+              s === "acked" && p.startsWith(`/chaos/c${i}/`) && !deleted.has(p)
+            );
             const target = candidates[Math.floor(random() * candidates.length)];
             if (target === undefined) continue;
             const r = await attempt(() => zk.delete(target[0]));
@@ -123,10 +138,14 @@ describe("chaos: clients at work while members die and the network misbehaves", 
             else if (r.code === "ConnectionLoss") deleted.set(target[0], "unknown");
           } else if (dice < 0.9) {
             const arming: Arming = { events: [] };
-            const r = await attempt(() => zk.getData("/chaos/w", { watch: (e: WatchedEvent) => {
-              arming.events.push(e.type);
-              figures.watchEvents++;
-            } }));
+            const r = await attempt(() =>
+              zk.getData("/chaos/w", {
+                watch: (e: WatchedEvent) => {
+                  arming.events.push(e.type);
+                  figures.watchEvents++;
+                },
+              })
+            );
             if (r.ok) {
               armings.push(arming);
               figures.watchesArmed++;
@@ -200,7 +219,10 @@ describe("chaos: clients at work while members die and the network misbehaves", 
         if (gone === undefined && !exists) lost++;
       }
       const within = (applied: number, tally: Tally, what: string) =>
-        assert.ok(applied >= tally.acked && applied <= tally.acked + tally.unknown, `${what}: ${applied} applied, ${tally.acked} acknowledged, ${tally.unknown} unknown`);
+        assert.ok(
+          applied >= tally.acked && applied <= tally.acked + tally.unknown,
+          `${what}: ${applied} applied, ${tally.acked} acknowledged, ${tally.unknown} unknown`,
+        );
       for (const [i, inc] of increments.entries()) {
         const { data, stat } = await check.getData(`/chaos/c${i}/counter`);
         assert.equal(dec(data), stat.version, "each conditional increment wrote the version it expected");
@@ -213,7 +235,11 @@ describe("chaos: clients at work while members die and the network misbehaves", 
       for (const [i, names] of sequential.entries()) {
         assert.deepEqual(names, [...names].sort(), "each client's sequential names increase in acknowledgment order");
         for (const name of names) assert.ok(await check.exists(name), `${name} exists`);
-        within(sequentialNodes.filter((c) => c.startsWith(`c${i}-`)).length, sequentialCreates[i] as Tally, `sequential creates of client ${i}`);
+        within(
+          sequentialNodes.filter((c) => c.startsWith(`c${i}-`)).length,
+          sequentialCreates[i] as Tally,
+          `sequential creates of client ${i}`,
+        );
       }
       const watchProblems = armings.filter((a) => a.events.length !== 1 || a.events[0] !== "NodeDataChanged").length;
       for (const [i, zk] of clients.entries()) {

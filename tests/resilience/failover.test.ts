@@ -1,8 +1,16 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { type ConnectionState, type WatchedEvent, type ZooKeeperClient, ZooKeeperError, connect, createClient, retry } from "../../mod.ts";
+import {
+  connect,
+  type ConnectionState,
+  createClient,
+  retry,
+  type WatchedEvent,
+  type ZooKeeperClient,
+  ZooKeeperError,
+} from "../../mod.ts";
 import { enc } from "../support/fixtures.ts";
-import { type TestEnsemble, deferred, nextState, startEnsemble } from "../support/zookeeper.ts";
+import { deferred, nextState, startEnsemble, type TestEnsemble } from "../support/zookeeper.ts";
 
 describe("failover in a 3-member ensemble", () => {
   let ensemble: TestEnsemble;
@@ -45,7 +53,11 @@ describe("failover in a 3-member ensemble", () => {
       // Usually lands while zk waits out its reconnect pause, so the restored watch (SetWatches
       // relative to the last zxid zk saw) must fire at once on the new server. Retried: when the
       // victim led the ensemble, the survivors drop their clients while they elect a new leader.
-      const changedDuring = retry(() => other.setData("/changed-during", enc("1")), { baseSleepMs: 100, maxRetries: 30, maxSleepMs: 500 });
+      const changedDuring = retry(() => other.setData("/changed-during", enc("1")), {
+        baseSleepMs: 100,
+        maxRetries: 30,
+        maxSleepMs: 500,
+      });
       await disconnected;
       const duringOutage = zk.getData("/watched");
       duringOutage.catch(() => {});
@@ -56,7 +68,10 @@ describe("failover in a 3-member ensemble", () => {
       assert.notEqual(zk.currentServer?.port, server.port);
 
       for (const o of await inFlight) {
-        assert.ok(o.status === "rejected" && o.reason instanceof ZooKeeperError && o.reason.code === "ConnectionLoss", o.status === "rejected" ? String(o.reason) : "resolved");
+        assert.ok(
+          o.status === "rejected" && o.reason instanceof ZooKeeperError && o.reason.code === "ConnectionLoss",
+          o.status === "rejected" ? String(o.reason) : "resolved",
+        );
       }
       assert.equal((await duringOutage).stat.version, 0, "a request issued during the outage waited and succeeded");
 
@@ -72,7 +87,11 @@ describe("failover in a 3-member ensemble", () => {
       await zk.sync("/");
       await zk.getData("/watched");
       assert.deepEqual(events.map((e) => e.type), ["NodeDataChanged"], "the watch fired exactly once");
-      assert.deepEqual(eventsDuring.map((e) => e.type), ["NodeDataChanged"], "the watch on the node changed during the outage fired exactly once");
+      assert.deepEqual(
+        eventsDuring.map((e) => e.type),
+        ["NodeDataChanged"],
+        "the watch on the node changed during the outage fired exactly once",
+      );
       assert.deepEqual(curator, ["CONNECTED", "SUSPENDED", "RECONNECTED"]);
       ensemble.startMember(victim);
     } finally {

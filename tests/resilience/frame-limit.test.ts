@@ -1,6 +1,6 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { type StateEvent, type ZooKeeperClient, ZooKeeperError, connect } from "../../mod.ts";
+import { connect, type StateEvent, type ZooKeeperClient, ZooKeeperError } from "../../mod.ts";
 import { deferred, sharedConnectString } from "../support/zookeeper.ts";
 
 describe("the send frame limit for credentials", () => {
@@ -18,7 +18,10 @@ describe("the send frame limit for credentials", () => {
     // replayed on every connection: sent, this one made the session reconnect forever and
     // addAuth never settled.
     const settled = deferred<unknown>(10_000, "addAuth to settle");
-    zk.addAuth("digest", `alice:${"x".repeat(1_100_000)}`).then(() => settled.resolve(undefined), (e: unknown) => settled.resolve(e));
+    zk.addAuth("digest", `alice:${"x".repeat(1_100_000)}`).then(
+      () => settled.resolve(undefined),
+      (e: unknown) => settled.resolve(e),
+    );
     const error = await settled.promise;
     assert.ok(error instanceof ZooKeeperError && error.code === "BadArguments", String(error));
     assert.match(error.message, /over the 1048575-byte frame limit/);

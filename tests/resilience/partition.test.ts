@@ -1,9 +1,9 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { type ConnectionState, type StateEvent, type ZooKeeperClient, ZooKeeperError, connect } from "../../mod.ts";
+import { connect, type ConnectionState, type StateEvent, type ZooKeeperClient, ZooKeeperError } from "../../mod.ts";
 import { type HandleTracker, trackHandles } from "../support/handles.ts";
 import { type Proxy, startProxy } from "../support/proxy.ts";
-import { type TestServer, deferred, nextState, startServer, until } from "../support/zookeeper.ts";
+import { deferred, nextState, startServer, type TestServer, until } from "../support/zookeeper.ts";
 
 describe("network faults between client and server", () => {
   let server: TestServer;
@@ -20,7 +20,12 @@ describe("network faults between client and server", () => {
 
   async function partitioned(options: { renew: boolean; handles?: HandleTracker }) {
     const proxy = await startProxy(server.port);
-    const zk = await connect(proxy.connectString, { sessionTimeout: 3_000, waitForConnection: 60_000, renewSessionOnExpiry: options.renew, transport: options.handles?.transport });
+    const zk = await connect(proxy.connectString, {
+      sessionTimeout: 3_000,
+      waitForConnection: 60_000,
+      renewSessionOnExpiry: options.renew,
+      transport: options.handles?.transport,
+    });
     const states: StateEvent[] = [];
     const curator: ConnectionState[] = [];
     zk.on("state", (s) => states.push(s));
@@ -86,8 +91,14 @@ describe("network faults between client and server", () => {
       await expired;
       assert.deepEqual(timeline, ["disconnected", "SUSPENDED", "LOST", "expired"]);
       const T = zk.sessionTimeout;
-      assert.ok(lostAt - suspendedAt >= T - 50, `LOST ${lostAt - suspendedAt} ms after SUSPENDED, session timeout ${T} ms`);
-      assert.ok(expiredAt - lostAt < T / 6, `expired ${expiredAt - lostAt} ms after LOST: the session was kept past LOST`);
+      assert.ok(
+        lostAt - suspendedAt >= T - 50,
+        `LOST ${lostAt - suspendedAt} ms after SUSPENDED, session timeout ${T} ms`,
+      );
+      assert.ok(
+        expiredAt - lostAt < T / 6,
+        `expired ${expiredAt - lostAt} ms after LOST: the session was kept past LOST`,
+      );
       assert.equal(zk.state, "expired");
     } finally {
       await zk.close();
@@ -95,8 +106,16 @@ describe("network faults between client and server", () => {
   });
 
   test("a session the server reports expired is renewed on the next host in turn", async () => {
-    const [first, silent, third] = await Promise.all([0, 1, 2].map(() => startProxy(server.port))) as [Proxy, Proxy, Proxy];
-    const zk = await connect([first, silent, third].map((p) => p.connectString).join(","), { sessionTimeout: 6_000, shuffleHosts: false, renewSessionOnExpiry: true });
+    const [first, silent, third] = await Promise.all([0, 1, 2].map(() => startProxy(server.port))) as [
+      Proxy,
+      Proxy,
+      Proxy,
+    ];
+    const zk = await connect([first, silent, third].map((p) => p.connectString).join(","), {
+      sessionTimeout: 6_000,
+      shuffleHosts: false,
+      renewSessionOnExpiry: true,
+    });
     try {
       assert.equal(zk.currentServer?.port, first.port);
       const states: StateEvent[] = [];
@@ -105,7 +124,9 @@ describe("network faults between client and server", () => {
       // The next host accepts connections and never answers: the reconnect waits there for its
       // connect timeout (T/3) while another client takes the session over and closes it.
       silent.blackhole(["toServer", "toClient"]);
-      const thief = await connect(server.connectString, { session: { id: zk.sessionId, password: zk.sessionPassword } });
+      const thief = await connect(server.connectString, {
+        session: { id: zk.sessionId, password: zk.sessionPassword },
+      });
       await thief.close();
       await renewed;
       // `third` answered that the session expired; the rotation goes on to `first`.

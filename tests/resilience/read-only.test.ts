@@ -1,9 +1,9 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { type ConnectOptions, type ConnectionState, type StateEvent, ZooKeeperError, createClient } from "../../mod.ts";
+import { type ConnectionState, type ConnectOptions, createClient, type StateEvent, ZooKeeperError } from "../../mod.ts";
 import { trackHandles } from "../support/handles.ts";
 import { startProxy } from "../support/proxy.ts";
-import { type TestEnsemble, nextState, startEnsemble, startServer, until } from "../support/zookeeper.ts";
+import { nextState, startEnsemble, startServer, type TestEnsemble, until } from "../support/zookeeper.ts";
 
 describe("read-only mode (canBeReadOnly)", () => {
   let ensemble: TestEnsemble;
@@ -25,7 +25,12 @@ describe("read-only mode (canBeReadOnly)", () => {
 
   /** A client on the read-only member (tried first), with Curator's states recorded from the start. */
   async function readOnlyClient(others: string, options: ConnectOptions = {}) {
-    const zk = createClient(`${readOnlyHost},${others}`, { canBeReadOnly: true, sessionTimeout: 10_000, shuffleHosts: false, ...options });
+    const zk = createClient(`${readOnlyHost},${others}`, {
+      canBeReadOnly: true,
+      sessionTimeout: 10_000,
+      shuffleHosts: false,
+      ...options,
+    });
     const curator: ConnectionState[] = [];
     zk.on("connectionState", (s) => curator.push(s));
     await nextState(zk, "readOnly", 30_000);
@@ -43,7 +48,11 @@ describe("read-only mode (canBeReadOnly)", () => {
       await moved;
       assert.equal(zk.currentServer?.port, readWrite.port);
       assert.equal(zk.lastConnectionError?.message, "moving to a read/write server");
-      assert.equal(ensemble.memberInMode("read-only"), 1, "the read-only member did not drop the client: the probe moved it");
+      assert.equal(
+        ensemble.memberInMode("read-only"),
+        1,
+        "the read-only member did not drop the client: the probe moved it",
+      );
       await zk.create("/moved");
       assert.deepEqual(curator, ["READ_ONLY", "SUSPENDED", "RECONNECTED"]);
     } finally {
@@ -92,7 +101,10 @@ describe("read-only mode (canBeReadOnly)", () => {
     try {
       assert.equal(zk.state, "connectedReadOnly");
       assert.equal(new TextDecoder().decode((await zk.getData("/ro")).data), "before");
-      await assert.rejects(zk.create("/ro-write"), (e: unknown) => e instanceof ZooKeeperError && e.code === "NotReadOnly");
+      await assert.rejects(
+        zk.create("/ro-write"),
+        (e: unknown) => e instanceof ZooKeeperError && e.code === "NotReadOnly",
+      );
 
       const readWrite = nextState(zk, "reconnected", 90_000);
       ensemble.startMember(2);

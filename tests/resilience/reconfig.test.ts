@@ -1,9 +1,9 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { type WatchedEvent, type ZooKeeperClient, connect, ensembleHosts } from "../../mod.ts";
+import { connect, ensembleHosts, type WatchedEvent, type ZooKeeperClient } from "../../mod.ts";
 import { isCode } from "../support/fixtures.ts";
-import { type TestEnsemble, deferred, startEnsemble, until } from "../support/zookeeper.ts";
+import { deferred, startEnsemble, type TestEnsemble, until } from "../support/zookeeper.ts";
 
 const SUPER = "super:stormkeeper-test";
 const superDigest = `${SUPER.split(":")[0]}:${createHash("sha1").update(SUPER).digest("base64")}`;
@@ -45,13 +45,20 @@ describe("dynamic reconfiguration of a 3-member ensemble", () => {
 
       const leaving = spareFollower();
       await assert.rejects(plain.reconfig({ leaving: [leaving] }), isCode("NoAuth"));
-      await assert.rejects(admin.reconfig({ leaving: [leaving], fromConfig: (version as bigint) + 1n }), isCode("BadVersion"));
+      await assert.rejects(
+        admin.reconfig({ leaving: [leaving], fromConfig: (version as bigint) + 1n }),
+        isCode("BadVersion"),
+      );
 
       const removed = await admin.reconfig({ leaving: [leaving], fromConfig: version });
       assert.deepEqual(removed.config.members.map((m) => m.id), [1, 2, 3].filter((m) => m !== leaving));
       assert.ok((removed.config.version as bigint) > (version as bigint));
       // Delivered with the literal path: the config node lives outside every chroot.
-      assert.deepEqual(await changed.promise, { type: "NodeDataChanged", state: "SyncConnected", path: "/zookeeper/config" });
+      assert.deepEqual(await changed.promise, {
+        type: "NodeDataChanged",
+        state: "SyncConnected",
+        path: "/zookeeper/config",
+      });
       await plain.sync("/");
       assert.deepEqual((await plain.getConfig()).config, removed.config);
 
@@ -76,7 +83,11 @@ describe("dynamic reconfiguration of a 3-member ensemble", () => {
       const { config } = await follower.getConfig();
       const removed = await admin.reconfig({ leaving: [leaving], fromConfig: config.version });
       follower.updateServerList(ensembleHosts(removed.config));
-      await until(() => follower.state === "connected" && follower.currentServer !== null && follower.currentServer.port !== port, 20_000, "a move to a remaining member");
+      await until(
+        () => follower.state === "connected" && follower.currentServer !== null && follower.currentServer.port !== port,
+        20_000,
+        "a move to a remaining member",
+      );
       assert.equal(follower.sessionId, session);
       assert.equal((await admin.exists("/followed"))?.ephemeralOwner, session);
       assert.ok(ensembleHosts(removed.config).some((h) => h.port === follower.currentServer?.port));
@@ -104,7 +115,11 @@ describe("dynamic reconfiguration of a 3-member ensemble", () => {
       const { config } = await admin.getConfig();
       await admin.reconfig({ leaving: [leaving], fromConfig: config.version });
       await until(() => !ports().includes(port), 10_000, "the removed member to leave the list");
-      await until(() => follower.state === "connected" && follower.currentServer !== null && follower.currentServer.port !== port, 20_000, "a move off the removed member");
+      await until(
+        () => follower.state === "connected" && follower.currentServer !== null && follower.currentServer.port !== port,
+        20_000,
+        "a move off the removed member",
+      );
       assert.equal(follower.sessionId, session);
       assert.equal((await admin.exists("/tracked"))?.ephemeralOwner, session);
 

@@ -1,18 +1,26 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { ErrorCode, ZooKeeperError, backoffSleep, connect, isRetryable, retry } from "../../mod.ts";
+import { backoffSleep, connect, ErrorCode, isRetryable, retry, ZooKeeperError } from "../../mod.ts";
 import { startServer } from "../support/zookeeper.ts";
 
 const loss = () => new ZooKeeperError(ErrorCode.ConnectionLoss);
 
 describe("retry with exponential backoff", () => {
   test("sleeps grow as base × random(1 … 2^(n+1)) and never pass the ceiling", () => {
-    fc.assert(fc.property(fc.nat(40), fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 1, max: 60_000 }), fc.double({ min: 0, max: 0.999999, noNaN: true }), (attempt, base, ceiling, r) => {
-      const sleep = backoffSleep(attempt, { baseSleepMs: base, maxSleepMs: ceiling, random: () => r });
-      assert.ok(sleep >= Math.min(base, ceiling) && sleep <= ceiling);
-      assert.ok(sleep <= base * 2 ** Math.min(attempt + 1, 30));
-    }));
+    fc.assert(
+      fc.property(
+        fc.nat(40),
+        fc.integer({ min: 1, max: 5000 }),
+        fc.integer({ min: 1, max: 60_000 }),
+        fc.double({ min: 0, max: 0.999999, noNaN: true }),
+        (attempt, base, ceiling, r) => {
+          const sleep = backoffSleep(attempt, { baseSleepMs: base, maxSleepMs: ceiling, random: () => r });
+          assert.ok(sleep >= Math.min(base, ceiling) && sleep <= ceiling);
+          assert.ok(sleep <= base * 2 ** Math.min(attempt + 1, 30));
+        },
+      ),
+    );
   });
 
   test("the jitter spans base × 1 … base × (2^(n+1) − 1), Curator's range, so the longest sleep doubles with each retry", () => {
@@ -35,17 +43,23 @@ describe("retry with exponential backoff", () => {
     assert.equal(sleeps.length, 2);
 
     calls = 0;
-    await assert.rejects(retry(async () => {
-      calls++;
-      throw loss();
-    }, { baseSleepMs: 1, maxRetries: 2 }), (e: unknown) => e instanceof ZooKeeperError && e.code === "ConnectionLoss");
+    await assert.rejects(
+      retry(async () => {
+        calls++;
+        throw loss();
+      }, { baseSleepMs: 1, maxRetries: 2 }),
+      (e: unknown) => e instanceof ZooKeeperError && e.code === "ConnectionLoss",
+    );
     assert.equal(calls, 3, "one attempt and two retries");
 
     calls = 0;
-    await assert.rejects(retry(async () => {
-      calls++;
-      throw new ZooKeeperError(ErrorCode.NoNode);
-    }, { baseSleepMs: 1 }), (e: unknown) => e instanceof ZooKeeperError && e.code === "NoNode");
+    await assert.rejects(
+      retry(async () => {
+        calls++;
+        throw new ZooKeeperError(ErrorCode.NoNode);
+      }, { baseSleepMs: 1 }),
+      (e: unknown) => e instanceof ZooKeeperError && e.code === "NoNode",
+    );
     assert.equal(calls, 1);
     assert.equal(isRetryable(new Error("x")), false);
   });
@@ -57,7 +71,12 @@ describe("retry with exponential backoff", () => {
       await zk.create("/retry", new TextEncoder().encode("v"));
       server.stop();
       let retries = 0;
-      const read = retry(() => zk.getData("/retry"), { baseSleepMs: 200, maxRetries: 20, maxSleepMs: 1000, onRetry: () => retries++ });
+      const read = retry(() => zk.getData("/retry"), {
+        baseSleepMs: 200,
+        maxRetries: 20,
+        maxSleepMs: 1000,
+        onRetry: () => retries++,
+      });
       setTimeout(() => server.start(), 1500);
       assert.equal(new TextDecoder().decode((await read).data), "v");
       assert.ok(retries >= 2, `the read failed with ConnectionLoss and was retried (${retries} retries)`);

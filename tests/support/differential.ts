@@ -5,7 +5,19 @@
  * times dropped. Two servers that behave alike give equal transcripts (see
  * tests/property/server-differential.test.ts).
  */
-import { type ACL, CREATOR_ALL_ACL, type CreateMode, OPEN_ACL_UNSAFE, Perms, type Stat, type WatchedEvent, type WatcherType, type ZooKeeperClient, ZooKeeperError, connect } from "../../mod.ts";
+import {
+  type ACL,
+  connect,
+  type CreateMode,
+  CREATOR_ALL_ACL,
+  OPEN_ACL_UNSAFE,
+  Perms,
+  type Stat,
+  type WatchedEvent,
+  type WatcherType,
+  type ZooKeeperClient,
+  ZooKeeperError,
+} from "../../mod.ts";
 import { uniqueRoot } from "./zookeeper.ts";
 
 /** A path relative to the root (`""` is the root), or `#n`: the n-th sequential node created so far (mod their count). */
@@ -30,17 +42,50 @@ export type MultiStep =
 
 /** One step of a script; `s` is the session slot that runs it. */
 export type Step =
-  | { readonly op: "create"; readonly s: number; readonly path: string; readonly mode: CreateMode; readonly data: string; readonly acl?: AclChoice }
-  | { readonly op: "setData"; readonly s: number; readonly path: Target; readonly data: string; readonly version: number }
+  | {
+    readonly op: "create";
+    readonly s: number;
+    readonly path: string;
+    readonly mode: CreateMode;
+    readonly data: string;
+    readonly acl?: AclChoice;
+  }
+  | {
+    readonly op: "setData";
+    readonly s: number;
+    readonly path: Target;
+    readonly data: string;
+    readonly version: number;
+  }
   | { readonly op: "delete"; readonly s: number; readonly path: Target; readonly version: number }
-  | { readonly op: "exists" | "getData" | "getChildren"; readonly s: number; readonly path: Target; readonly watch: boolean }
-  | { readonly op: "addWatch"; readonly s: number; readonly path: Target; readonly mode: "persistent" | "persistent-recursive" }
+  | {
+    readonly op: "exists" | "getData" | "getChildren";
+    readonly s: number;
+    readonly path: Target;
+    readonly watch: boolean;
+  }
+  | {
+    readonly op: "addWatch";
+    readonly s: number;
+    readonly path: Target;
+    readonly mode: "persistent" | "persistent-recursive";
+  }
   | { readonly op: "multi"; readonly s: number; readonly steps: readonly MultiStep[] }
-  | { readonly op: "setACL"; readonly s: number; readonly path: Target; readonly acl: AclChoice; readonly version: number }
+  | {
+    readonly op: "setACL";
+    readonly s: number;
+    readonly path: Target;
+    readonly acl: AclChoice;
+    readonly version: number;
+  }
   | { readonly op: "addAuth"; readonly s: number; readonly user: (typeof USERS)[number] }
   | { readonly op: "getACL" | "sync" | "getAllChildrenNumber"; readonly s: number; readonly path: Target }
   | { readonly op: "removeWatches"; readonly s: number; readonly path: Target; readonly type: WatcherType }
-  | { readonly op: "multiRead"; readonly s: number; readonly reads: readonly { readonly kind: "getData" | "getChildren"; readonly path: Target }[] }
+  | {
+    readonly op: "multiRead";
+    readonly s: number;
+    readonly reads: readonly { readonly kind: "getData" | "getChildren"; readonly path: Target }[];
+  }
   | { readonly op: "getEphemerals" | "close"; readonly s: number };
 
 /**
@@ -71,7 +116,13 @@ interface Slot {
 }
 
 /** Runs `script` with `sessions` slots under a fresh root on the server at `connectString`. */
-export async function runScript(connectString: string, sessions: number, script: readonly Step[], ttl: number, zxidView: ZxidView = "order"): Promise<StepOutcome[]> {
+export async function runScript(
+  connectString: string,
+  sessions: number,
+  script: readonly Step[],
+  ttl: number,
+  zxidView: ZxidView = "order",
+): Promise<StepOutcome[]> {
   const root = uniqueRoot("diff");
   const admin = await connect(connectString);
   const labels = new Map<bigint, string>();
@@ -94,10 +145,23 @@ export async function runScript(connectString: string, sessions: number, script:
     if (!zxids.has(z)) zxids.set(z, zxids.size);
     return zxids.get(z);
   };
-  const owner = (o: bigint) => (o === 0n ? 0 : o === CONTAINER_OWNER ? "container" : labels.get(o) ?? `other:${BigInt.asUintN(64, o).toString(16)}`);
+  const owner = (
+    o: bigint,
+  ) => (o === 0n
+    ? 0
+    : o === CONTAINER_OWNER
+    ? "container"
+    : labels.get(o) ?? `other:${BigInt.asUintN(64, o).toString(16)}`);
   const stat = (s: Stat) => ({
-    czxid: zxid(s.czxid), mzxid: zxid(s.mzxid), pzxid: zxid(s.pzxid), version: s.version, cversion: s.cversion, aversion: s.aversion,
-    ephemeralOwner: owner(s.ephemeralOwner), dataLength: s.dataLength, numChildren: s.numChildren,
+    czxid: zxid(s.czxid),
+    mzxid: zxid(s.mzxid),
+    pzxid: zxid(s.pzxid),
+    version: s.version,
+    cversion: s.cversion,
+    aversion: s.aversion,
+    ephemeralOwner: owner(s.ephemeralOwner),
+    dataLength: s.dataLength,
+    numChildren: s.numChildren,
   });
   const openSlot = async (): Promise<Slot> => {
     const label = `s${opened++}`;
@@ -120,7 +184,11 @@ export async function runScript(connectString: string, sessions: number, script:
     const zk = slot.client;
     switch (step.op) {
       case "create": {
-        const res = await zk.create(`${root}/${step.path}`, enc(step.data), { mode: step.mode, acl: acls[step.acl ?? "open"], ...(step.mode.endsWith("ttl") ? { ttl } : {}) });
+        const res = await zk.create(`${root}/${step.path}`, enc(step.data), {
+          mode: step.mode,
+          acl: acls[step.acl ?? "open"],
+          ...(step.mode.endsWith("ttl") ? { ttl } : {}),
+        });
         return { path: created(res.path, step.mode), stat: stat(res.stat) };
       }
       case "setData":
@@ -189,7 +257,9 @@ export async function runScript(connectString: string, sessions: number, script:
         const results = await tx.commit();
         let c = 0;
         return results.map((r) => {
-          if (r.type === "create") return { create: created(r.path, modes[c++] ?? "persistent"), ...(r.stat ? { stat: stat(r.stat) } : {}) };
+          if (r.type === "create") {
+            return { create: created(r.path, modes[c++] ?? "persistent"), ...(r.stat ? { stat: stat(r.stat) } : {}) };
+          }
           if (r.type === "setData") return { setData: stat(r.stat) };
           return r.type;
         });

@@ -3,7 +3,7 @@
  * suites' setup (a fresh root on the shared server with the clients that use it, removed again
  * after the suite).
  */
-import { type ConnectOptions, type ZooKeeperClient, ZooKeeperError, connect } from "../../mod.ts";
+import { connect, type ConnectOptions, type ZooKeeperClient, ZooKeeperError } from "../../mod.ts";
 import { sharedConnectString, uniqueRoot } from "./zookeeper.ts";
 
 export { type Sandbox, sandbox } from "./zookeeper.ts";

@@ -6,7 +6,7 @@
  * `src/` (tests run one at a time, so nothing else sees the wrapped functions).
  */
 import { fileURLToPath } from "node:url";
-import { type TransportFactory, tcpTransport } from "../../mod.ts";
+import { tcpTransport, type TransportFactory } from "../../mod.ts";
 
 export interface HandleTracker {
   /** TCP through {@link tcpTransport}, counting connections the client opened and not yet closed. */
@@ -39,10 +39,14 @@ export function trackHandles(): HandleTracker {
     const site = librarySite(new Error().stack);
     const start = repeat ? original.setInterval : original.setTimeout;
     if (site === undefined) return (start as (...a: unknown[]) => unknown)(callback, ms, ...args);
-    const handle: unknown = (start as (...a: unknown[]) => unknown)((...a: unknown[]) => {
-      if (!repeat) timers.delete(handle);
-      callback(...a);
-    }, ms, ...args);
+    const handle: unknown = (start as (...a: unknown[]) => unknown)(
+      (...a: unknown[]) => {
+        if (!repeat) timers.delete(handle);
+        callback(...a);
+      },
+      ms,
+      ...args,
+    );
     timers.set(handle, site);
     return handle;
   };

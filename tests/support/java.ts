@@ -15,9 +15,22 @@ const repo = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 /** Curator 5.4 with the ZooKeeper 3.8 client and what they load (Debian's jar names, unversioned). */
 export const CURATOR_CLASSPATH: readonly string[] = [
-  "curator-recipes", "curator-framework", "curator-client", "zookeeper", "zookeeper-jute", "guava",
-  "slf4j-api", "slf4j-nop", "netty-handler", "netty-transport", "netty-common", "netty-buffer",
-  "netty-codec", "netty-resolver", "netty-transport-native-unix-common", "netty-transport-native-epoll",
+  "curator-recipes",
+  "curator-framework",
+  "curator-client",
+  "zookeeper",
+  "zookeeper-jute",
+  "guava",
+  "slf4j-api",
+  "slf4j-nop",
+  "netty-handler",
+  "netty-transport",
+  "netty-common",
+  "netty-buffer",
+  "netty-codec",
+  "netty-resolver",
+  "netty-transport-native-unix-common",
+  "netty-transport-native-epoll",
   "commons-io",
 ].map((name) => `/usr/share/java/${name}.jar`).filter((jar) => existsSync(jar));
 
@@ -61,20 +74,37 @@ export interface JavaPeer {
 
 /** Starts `program` with `args`; JVM flags keep start-up short (C1 only, small heap). */
 export function startJava(program: JavaProgram, args: readonly string[]): JavaPeer {
-  const child = spawn("java", ["-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", program.classpath, program.mainClass, ...args], {
+  const child = spawn("java", [
+    "-Xmx128m",
+    "-XX:+UseSerialGC",
+    "-XX:TieredStopAtLevel=1",
+    "-cp",
+    program.classpath,
+    program.mainClass,
+    ...args,
+  ], {
     stdio: ["pipe", "pipe", "pipe"],
   });
   running.add(child);
   if (!exitHookInstalled) {
     exitHookInstalled = true;
-    process.on("exit", () => { for (const c of running) c.kill("SIGKILL"); });
+    process.on("exit", () => {
+      for (const c of running) c.kill("SIGKILL");
+    });
   }
   const lines: string[] = [];
   const waiters: Array<() => void> = [];
   let stderr = "";
   let buffered = "";
   let exited = false;
-  const exit = new Promise<void>((resolve) => child.once("exit", () => { exited = true; running.delete(child); resolve(); for (const w of waiters.splice(0)) w(); }));
+  const exit = new Promise<void>((resolve) =>
+    child.once("exit", () => {
+      exited = true;
+      running.delete(child);
+      resolve();
+      for (const w of waiters.splice(0)) w();
+    })
+  );
   child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
     buffered += chunk;
     let i: number;
@@ -84,24 +114,42 @@ export function startJava(program: JavaProgram, args: readonly string[]): JavaPe
     }
     for (const w of waiters.splice(0)) w();
   });
-  child.stderr!.setEncoding("utf8").on("data", (chunk: string) => { stderr = (stderr + chunk).slice(-4000); });
+  child.stderr!.setEncoding("utf8").on("data", (chunk: string) => {
+    stderr = (stderr + chunk).slice(-4000);
+  });
   child.stdin!.on("error", () => {}); // writing to a peer that died is reported by next()
 
   const next = (timeoutMs = 30_000): Promise<string> =>
     new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`java ${program.mainClass}: no line within ${timeoutMs} ms; stderr: ${stderr}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`java ${program.mainClass}: no line within ${timeoutMs} ms; stderr: ${stderr}`)),
+        timeoutMs,
+      );
       const check = (): void => {
-        if (lines.length > 0) { clearTimeout(timer); resolve(lines.shift()!); return; }
-        if (exited) { clearTimeout(timer); reject(new Error(`java ${program.mainClass} exited (${child.exitCode}); stderr: ${stderr}`)); return; }
+        if (lines.length > 0) {
+          clearTimeout(timer);
+          resolve(lines.shift()!);
+          return;
+        }
+        if (exited) {
+          clearTimeout(timer);
+          reject(new Error(`java ${program.mainClass} exited (${child.exitCode}); stderr: ${stderr}`));
+          return;
+        }
         waiters.push(check);
       };
       check();
     });
   const peer: JavaPeer = {
     pid: child.pid!,
-    send: (line) => { child.stdin!.write(`${line}\n`); },
+    send: (line) => {
+      child.stdin!.write(`${line}\n`);
+    },
     next,
-    ask: (line, timeoutMs) => { peer.send(line); return next(timeoutMs); },
+    ask: (line, timeoutMs) => {
+      peer.send(line);
+      return next(timeoutMs);
+    },
     async waitFor(pattern, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
@@ -109,7 +157,10 @@ export function startJava(program: JavaProgram, args: readonly string[]): JavaPe
         if (pattern.test(line)) return line;
       }
     },
-    async kill() { if (!exited) child.kill("SIGKILL"); await exit; },
+    async kill() {
+      if (!exited) child.kill("SIGKILL");
+      await exit;
+    },
     async stop(timeoutMs = 15_000) {
       if (exited) return;
       child.stdin!.end();

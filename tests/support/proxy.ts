@@ -3,7 +3,7 @@
  * command, cuts connections, stalls, delays, splits what it forwards to the client into 1-byte
  * writes, black-holes a direction, or injects bytes towards the client.
  */
-import { type Server, type Socket, createServer, connect as netConnect } from "node:net";
+import { connect as netConnect, createServer, type Server, type Socket } from "node:net";
 
 /** Which way bytes flow. */
 export type Direction = "toServer" | "toClient";
@@ -48,7 +48,7 @@ export async function startProxy(targetPort: number): Promise<Proxy> {
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
         if (to.destroyed) return;
         forwarded[direction]++;
-        if (split && direction === "toClient") for (const b of chunk) to.write(new Uint8Array([b]));
+        if (split && direction === "toClient") { for (const b of chunk) to.write(new Uint8Array([b])); }
         else to.write(chunk);
       });
     };

@@ -32,7 +32,16 @@ export function frame(write: (w: JuteWriter) => void): Uint8Array {
 
 /** A ConnectRequest frame for a new session asking for `timeOut` ms. */
 export function handshake(timeOut = 10_000): Uint8Array {
-  return frame((w) => writeConnectRequest(w, { protocolVersion: 0, lastZxidSeen: 0n, timeOut, sessionId: 0n, passwd: new Uint8Array(16), readOnly: false }));
+  return frame((w) =>
+    writeConnectRequest(w, {
+      protocolVersion: 0,
+      lastZxidSeen: 0n,
+      timeOut,
+      sessionId: 0n,
+      passwd: new Uint8Array(16),
+      readOnly: false,
+    })
+  );
 }
 
 /** Joins byte strings. */

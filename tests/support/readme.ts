@@ -21,7 +21,10 @@ export function runnableBlocks(repo: string, depth = 1): Block[] {
   const blocks: Block[] = [];
   const marker = /<!-- test(?:: (tls|sasl))? -->\s*```ts\n([\s\S]*?)```/g;
   for (let m = marker.exec(readme); m !== null; m = marker.exec(readme)) {
-    const code = (m[2] ?? "").replace(/from "stormkeeper(\/[a-z]+)?"/g, (_, sub: string | undefined) => `from "${up}${sub ? `src${sub}.ts` : "mod.ts"}"`);
+    const code = (m[2] ?? "").replace(
+      /from "stormkeeper(\/[a-z]+)?"/g,
+      (_, sub: string | undefined) => `from "${up}${sub ? `src${sub}.ts` : "mod.ts"}"`,
+    );
     blocks.push({ code, server: m[1] as Block["server"] });
   }
   return blocks;

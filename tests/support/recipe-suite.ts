@@ -11,7 +11,9 @@ import { type Sandbox, sandbox, sharedConnectString } from "./zookeeper.ts";
 export function recipeSuite(label: string): { box(): Sandbox; client(): Promise<ZooKeeperClient> } {
   let box: Sandbox | undefined;
   const clients: ZooKeeperClient[] = [];
-  before(async () => { box = await sandbox(label); });
+  before(async () => {
+    box = await sandbox(label);
+  });
   after(async () => {
     for (const zk of clients) await zk.close().catch(() => {});
     await box?.dispose();
@@ -27,4 +29,5 @@ export function recipeSuite(label: string): { box(): Sandbox; client(): Promise<
 }
 
 /** A predicate for assert.rejects/throws: a RecipeError with `code`. */
-export const recipeError = (code: RecipeError["code"]) => (e: unknown): boolean => e instanceof RecipeError && e.code === code;
+export const recipeError = (code: RecipeError["code"]) => (e: unknown): boolean =>
+  e instanceof RecipeError && e.code === code;

@@ -33,14 +33,23 @@ const status = fc.constantFrom("ACTIVE", "INACTIVE", "REBALANCING", "KILLED" as 
 /** A canonical NodeInfo: ports ascending and unique. */
 export const nodeInfo: fc.Arbitrary<NodeInfo> = record<NodeInfo>({
   node: text,
-  port: fc.uniqueArray(fc.integer({ min: 0, max: 65535 }), { minLength: 1, maxLength: 2 }).map((ports) => ports.sort((a, b) => a - b)),
+  port: fc.uniqueArray(fc.integer({ min: 0, max: 65535 }), { minLength: 1, maxLength: 2 }).map((ports) =>
+    ports.sort((a, b) => a - b)
+  ),
 });
 const workerResources = record<WorkerResources>({
-  memOnHeap: double, memOffHeap: double, cpu: double, sharedMemOnHeap: double, sharedMemOffHeap: double, resources: map(double), sharedResources: map(double),
+  memOnHeap: double,
+  memOffHeap: double,
+  cpu: double,
+  sharedMemOnHeap: double,
+  sharedMemOffHeap: double,
+  resources: map(double),
+  sharedResources: map(double),
 }, []);
 const windowedCount = map(map(i64));
 const windowedAverage = map(map(double));
-const byStream = <V>(value: fc.Arbitrary<V>) => map(fc.dictionary(stream, value, { maxKeys: 2, noNullPrototype: true }));
+const byStream = <V>(value: fc.Arbitrary<V>) =>
+  map(fc.dictionary(stream, value, { maxKeys: 2, noNullPrototype: true }));
 
 /** An arbitrary valid record of each kind. */
 export const stormArbitraries: { readonly [K in RecordKind]: fc.Arbitrary<RecordTypes[K]> } = {
@@ -55,7 +64,14 @@ export const stormArbitraries: { readonly [K in RecordKind]: fc.Arbitrary<Record
     }).map((entries) => entries.sort((a, b) => compareNodeInfo(a.nodeInfo, b.nodeInfo))),
     totalSharedOffHeap: map(double),
     owner: text,
-  }, ["masterCodeDir", "nodeHost", "executorNodePort", "executorStartTimeSecs", "workerResources", "totalSharedOffHeap"]),
+  }, [
+    "masterCodeDir",
+    "nodeHost",
+    "executorNodePort",
+    "executorStartTimeSecs",
+    "workerResources",
+    "totalSharedOffHeap",
+  ]),
   StormBase: record({
     name: text,
     status,
@@ -65,7 +81,16 @@ export const stormArbitraries: { readonly [K in RecordKind]: fc.Arbitrary<Record
     owner: text,
     topologyActionOptions: fc.oneof(
       record({ killOptions: record({ waitSecs: i32 }, []) }),
-      record({ rebalanceOptions: record({ waitSecs: i32, numWorkers: i32, numExecutors: map(i32), topologyResourcesOverrides: map(map(double)), topologyConfOverrides: text, principal: text }, []) }),
+      record({
+        rebalanceOptions: record({
+          waitSecs: i32,
+          numWorkers: i32,
+          numExecutors: map(i32),
+          topologyResourcesOverrides: map(map(double)),
+          topologyConfOverrides: text,
+          principal: text,
+        }, []),
+      }),
     ),
     prevStatus: status,
     componentDebug: map(record({ enable: fc.boolean(), samplingpct: double }, [])),
@@ -73,8 +98,16 @@ export const stormArbitraries: { readonly [K in RecordKind]: fc.Arbitrary<Record
     topologyVersion: text,
   }, ["name", "status", "numWorkers"]),
   SupervisorInfo: record({
-    timeSecs: i64, hostname: text, assignmentId: text, usedPorts: fc.array(i64, { maxLength: 3 }), meta: fc.array(i64, { maxLength: 3 }),
-    schedulerMeta: map(text), uptimeSecs: i64, version: text, resourcesMap: map(double), serverPort: i32,
+    timeSecs: i64,
+    hostname: text,
+    assignmentId: text,
+    usedPorts: fc.array(i64, { maxLength: 3 }),
+    meta: fc.array(i64, { maxLength: 3 }),
+    schedulerMeta: map(text),
+    uptimeSecs: i64,
+    version: text,
+    resourcesMap: map(double),
+    serverPort: i32,
   }, ["timeSecs", "hostname"]),
   ClusterWorkerHeartbeat: record({
     stormId: text,
@@ -82,7 +115,15 @@ export const stormArbitraries: { readonly [K in RecordKind]: fc.Arbitrary<Record
       emitted: windowedCount,
       transferred: windowedCount,
       specific: fc.oneof(
-        record({ bolt: record({ acked: byStream(i64), failed: byStream(i64), processMsAvg: byStream(double), executed: byStream(i64), executeMsAvg: byStream(double) }) }),
+        record({
+          bolt: record({
+            acked: byStream(i64),
+            failed: byStream(i64),
+            processMsAvg: byStream(double),
+            executed: byStream(i64),
+            executeMsAvg: byStream(double),
+          }),
+        }),
         record({ spout: record({ acked: windowedCount, failed: windowedCount, completeMsAvg: windowedAverage }) }),
       ),
       rate: double,
@@ -92,17 +133,30 @@ export const stormArbitraries: { readonly [K in RecordKind]: fc.Arbitrary<Record
     uptimeSecs: i32,
   }),
   ErrorInfo: record({ error: text, errorTimeSecs: i32, host: text, port: i32 }, ["error", "errorTimeSecs"]),
-  NimbusSummary: record({ host: text, port: i32, uptimeSecs: i32, isLeader: fc.boolean(), version: text, tlsPort: i32 }, ["host", "port", "uptimeSecs", "isLeader", "version"]),
+  NimbusSummary: record(
+    { host: text, port: i32, uptimeSecs: i32, isLeader: fc.boolean(), version: text, tlsPort: i32 },
+    ["host", "port", "uptimeSecs", "isLeader", "version"],
+  ),
   Credentials: record({ creds: map(text), topoOwner: text }, ["creds"]),
   LogConfig: record({
     namedLoggerLevel: map(record({
       action: fc.constantFrom("UNCHANGED", "UPDATE", "REMOVE" as const),
-      targetLogLevel: text, resetLogLevelTimeoutSecs: i32, resetLogLevelTimeoutEpoch: i64, resetLogLevel: text,
+      targetLogLevel: text,
+      resetLogLevelTimeoutSecs: i32,
+      resetLogLevelTimeoutEpoch: i64,
+      resetLogLevel: text,
     }, ["action"])),
   }, []),
   ProfileRequest: record({
     nodeInfo,
-    action: fc.constantFrom("JPROFILE_STOP", "JPROFILE_START", "JPROFILE_DUMP", "JMAP_DUMP", "JSTACK_DUMP", "JVM_RESTART" as const),
+    action: fc.constantFrom(
+      "JPROFILE_STOP",
+      "JPROFILE_START",
+      "JPROFILE_DUMP",
+      "JMAP_DUMP",
+      "JSTACK_DUMP",
+      "JVM_RESTART" as const,
+    ),
     timeStamp: i64,
   }, ["nodeInfo", "action"]),
   PrivateWorkerKey: record({ key: fc.uint8Array({ maxLength: 64 }), userName: text, expirationTimeMillis: i64 }),

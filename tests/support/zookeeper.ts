@@ -6,10 +6,10 @@
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, dirname } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { randomBytes } from "node:crypto";
-import { type ConnectOptions, type StateEvent, type ZooKeeperClient, connect } from "../../mod.ts";
+import { connect, type ConnectOptions, type StateEvent, type ZooKeeperClient } from "../../mod.ts";
 
 const script = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "scripts", "zookeeper.sh");
 
@@ -61,7 +61,12 @@ export function startTlsServer(options: { readonly sasl?: boolean } = {}): TlsTe
  * The DIGEST-MD5 users (name → password) of every SASL test server: `super` is the server's
  * super user; carol's password is ISO 8859-1, dora's needs UTF-8.
  */
-export const SASL_USERS = { super: "super-secret", alice: "alice-secret", carol: "pässwörd", dora: "пароль-δ" } as const;
+export const SASL_USERS = {
+  super: "super-secret",
+  alice: "alice-secret",
+  carol: "pässwörd",
+  dora: "пароль-δ",
+} as const;
 const saslUserList = Object.entries(SASL_USERS).map(([name, password]) => `${name}:${password}`).join(" ");
 
 /**
@@ -78,7 +83,11 @@ export function startSaslServer(options: { readonly requireSasl?: boolean } = {}
  * Runs `scripts/zookeeper.sh <command> DIR` (with `env` added to the environment) and wraps the
  * server it started; restarts keep the ports.
  */
-function launch(command: "start" | "start-tls" | "start-sasl", prefix: string, extraEnv: Readonly<Record<string, string>> = {}): { server: TestServer; dir: string; ports: number[] } {
+function launch(
+  command: "start" | "start-tls" | "start-sasl",
+  prefix: string,
+  extraEnv: Readonly<Record<string, string>> = {},
+): { server: TestServer; dir: string; ports: number[] } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   const env = { ...process.env, ...extraEnv };
   const ports = execFileSync("bash", [script, command, dir], { encoding: "utf8", env }).trim().split(/\s+/).map(Number);
@@ -258,7 +267,9 @@ export interface TestEnsemble {
 export function startEnsemble(size = 3, extraConfig: readonly string[] = []): TestEnsemble {
   const dir = mkdtempSync(join(tmpdir(), "stormkeeper-test-ensemble-"));
   const env = { ...process.env, ZK_EXTRA_CONFIG: extraConfig.join("\n") };
-  const ports = execFileSync("bash", [script, "ensemble", dir, String(size)], { encoding: "utf8", env }).trim().split(/\s+/).map(Number);
+  const ports = execFileSync("bash", [script, "ensemble", dir, String(size)], { encoding: "utf8", env }).trim().split(
+    /\s+/,
+  ).map(Number);
   const running = new Set(ports.map((_, i) => i + 1));
   const ensemble: TestEnsemble = {
     ports,

@@ -1,7 +1,13 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { UnroutedEventError, createCallbackSlots, dispatchEvent, routeEvent, tokenizePath } from "../../src/storm/callbacks.ts";
+import {
+  createCallbackSlots,
+  dispatchEvent,
+  routeEvent,
+  tokenizePath,
+  UnroutedEventError,
+} from "../../src/storm/callbacks.ts";
 
 describe("Storm watch-event routing", () => {
   test("tokenizing drops empty tokens", () => {
@@ -28,7 +34,20 @@ describe("Storm watch-event routing", () => {
   });
 
   test("unrouted subtrees and per-topology roots without an id are reported, not routed", () => {
-    for (const p of ["/workerbeats/t-1", "/errors/t-1", "/nimbuses/h", "/storms", "/credentials", "/logconfigs", "/backpressure", "/secretkeys/NIMBUS", "/constructor", "/__proto__/x"]) {
+    for (
+      const p of [
+        "/workerbeats/t-1",
+        "/errors/t-1",
+        "/nimbuses/h",
+        "/storms",
+        "/credentials",
+        "/logconfigs",
+        "/backpressure",
+        "/secretkeys/NIMBUS",
+        "/constructor",
+        "/__proto__/x",
+      ]
+    ) {
       assert.equal(routeEvent(p), undefined, p);
     }
   });

@@ -80,7 +80,11 @@ describe("host rotation", () => {
     assert.equal(previous, before);
     assert.equal(rotation.current.port, 2);
     // Connected there, so the cycle is full when the walk is back at port 2.
-    assert.deepEqual([attempt(rotation), attempt(rotation), attempt(rotation)].map((a) => a.fullCycle), [false, false, true]);
+    assert.deepEqual([attempt(rotation), attempt(rotation), attempt(rotation)].map((a) => a.fullCycle), [
+      false,
+      false,
+      true,
+    ]);
   });
 
   test("a replaced list without the current host says so and leaves the move to the caller", () => {

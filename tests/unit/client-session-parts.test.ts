@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { type ConnectionState, type StateEvent, curatorReport, endedError } from "../../src/client/session-state.ts";
+import { type ConnectionState, curatorReport, endedError, type StateEvent } from "../../src/client/session-state.ts";
 import { SessionIdentity } from "../../src/client/session-identity.ts";
 
 describe("Curator's reports", () => {
@@ -15,8 +15,19 @@ describe("Curator's reports", () => {
   }
 
   test("LOST is told once per suspension, and again only after a connection", () => {
-    assert.deepEqual(reports(["connecting", "connected", "disconnected", "expired", "expired"]), [undefined, "CONNECTED", "SUSPENDED", "LOST", undefined]);
-    assert.deepEqual(reports(["expired", "newSession", "disconnected", "expired"]), ["LOST", "RECONNECTED", "SUSPENDED", "LOST"]);
+    assert.deepEqual(reports(["connecting", "connected", "disconnected", "expired", "expired"]), [
+      undefined,
+      "CONNECTED",
+      "SUSPENDED",
+      "LOST",
+      undefined,
+    ]);
+    assert.deepEqual(reports(["expired", "newSession", "disconnected", "expired"]), [
+      "LOST",
+      "RECONNECTED",
+      "SUSPENDED",
+      "LOST",
+    ]);
   });
 
   test("a suspension keeps what was told; a connection clears it", () => {
@@ -39,7 +50,13 @@ describe("the error of an ended session", () => {
 });
 
 describe("the session's identity", () => {
-  const granted = (sessionId: bigint, readOnly = false) => ({ protocolVersion: 0, timeOut: 4000, sessionId, passwd: new Uint8Array(16).fill(7), readOnly });
+  const granted = (sessionId: bigint, readOnly = false) => ({
+    protocolVersion: 0,
+    timeOut: 4000,
+    sessionId,
+    passwd: new Uint8Array(16).fill(7),
+    readOnly,
+  });
 
   test("an attempt resumes the granted session, with its password", () => {
     const identity = new SessionIdentity(undefined);

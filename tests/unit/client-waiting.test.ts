@@ -125,7 +125,9 @@ describe("the waiting queue", () => {
     const ended: string[] = [];
     queue.submit(request("a", ended));
     queue.submit(request("b", ended));
-    queue.failAll((r) => new ZooKeeperError(r.path === "/a" ? ErrorCode.SessionExpired : ErrorCode.AuthFailed, { path: r.path }));
+    queue.failAll((r) =>
+      new ZooKeeperError(r.path === "/a" ? ErrorCode.SessionExpired : ErrorCode.AuthFailed, { path: r.path })
+    );
     assert.deepEqual(ended, ["a SessionExpired", "b AuthFailed"]);
     queue.submit(request("c", ended));
     queue.submit(request("d", ended));

@@ -1,6 +1,11 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { ensembleHosts, formatMemberLine, parseEnsembleConfig, parseMemberLine } from "../../src/protocol/ensemble-config.ts";
+import {
+  ensembleHosts,
+  formatMemberLine,
+  parseEnsembleConfig,
+  parseMemberLine,
+} from "../../src/protocol/ensemble-config.ts";
 import { ZooKeeperError } from "../../src/protocol/errors.ts";
 
 const isBadArguments = (e: unknown) => e instanceof ZooKeeperError && e.code === "BadArguments";
@@ -16,11 +21,25 @@ describe("ensemble configuration text (/zookeeper/config)", () => {
     assert.equal(config.version, 0x10000000an);
     assert.deepEqual(config.other, []);
     assert.deepEqual(config.members, [
-      { id: 1, peers: [{ host: "10.0.0.1", quorumPort: 2888, electionPort: 3888 }], role: "participant", client: { host: "10.0.0.1", port: 2181 } },
-      { id: 2, peers: [{ host: "10.0.0.2", quorumPort: 2888, electionPort: 3888 }], role: "observer", client: { host: "0.0.0.0", port: 2182 } },
+      {
+        id: 1,
+        peers: [{ host: "10.0.0.1", quorumPort: 2888, electionPort: 3888 }],
+        role: "participant",
+        client: { host: "10.0.0.1", port: 2181 },
+      },
+      {
+        id: 2,
+        peers: [{ host: "10.0.0.2", quorumPort: 2888, electionPort: 3888 }],
+        role: "observer",
+        client: { host: "0.0.0.0", port: 2182 },
+      },
       {
         id: 3,
-        peers: [{ host: "fe80::1", quorumPort: 2888, electionPort: 3888 }, { host: "10.0.0.3", quorumPort: 2889, electionPort: 3889 }],
+        peers: [{ host: "fe80::1", quorumPort: 2888, electionPort: 3888 }, {
+          host: "10.0.0.3",
+          quorumPort: 2889,
+          electionPort: 3889,
+        }],
         role: "participant",
         client: { host: "::1", port: 2183 },
       },
@@ -32,7 +51,12 @@ describe("ensemble configuration text (/zookeeper/config)", () => {
   });
 
   test("a member without a role is a participant; one without a client address has none", () => {
-    assert.deepEqual(parseMemberLine("server.7=h:1:2"), { id: 7, peers: [{ host: "h", quorumPort: 1, electionPort: 2 }], role: "participant", client: undefined });
+    assert.deepEqual(parseMemberLine("server.7=h:1:2"), {
+      id: 7,
+      peers: [{ host: "h", quorumPort: 1, electionPort: 2 }],
+      role: "participant",
+      client: undefined,
+    });
   });
 
   test("hierarchical-quorum lines are kept as they are", () => {
@@ -42,7 +66,9 @@ describe("ensemble configuration text (/zookeeper/config)", () => {
   });
 
   test("wildcard client hosts become the member's peer host; members without a client address are left out", () => {
-    const config = parseEnsembleConfig("server.1=a.example:1:2;0.0.0.0:2181\nserver.2=b.example:1:2;2182\nserver.3=c.example:1:2\nserver.4=d.example:1:2;[::]:2184");
+    const config = parseEnsembleConfig(
+      "server.1=a.example:1:2;0.0.0.0:2181\nserver.2=b.example:1:2;2182\nserver.3=c.example:1:2\nserver.4=d.example:1:2;[::]:2184",
+    );
     assert.deepEqual(ensembleHosts(config), [
       { host: "a.example", port: 2181 },
       { host: "b.example", port: 2182 },
@@ -84,7 +110,13 @@ describe("ensemble configuration text (/zookeeper/config)", () => {
   }
 
   test("a bad version line or a repeated member is refused, not half-read", () => {
-    assert.throws(() => parseEnsembleConfig("server.1=h:1:2\nversion=xyz"), (e) => isBadArguments(e) && /version/.test(String(e)));
-    assert.throws(() => parseEnsembleConfig("server.1=h:1:2\nserver.1=g:1:2"), (e) => isBadArguments(e) && /twice/.test(String(e)));
+    assert.throws(
+      () => parseEnsembleConfig("server.1=h:1:2\nversion=xyz"),
+      (e) => isBadArguments(e) && /version/.test(String(e)),
+    );
+    assert.throws(
+      () => parseEnsembleConfig("server.1=h:1:2\nserver.1=g:1:2"),
+      (e) => isBadArguments(e) && /twice/.test(String(e)),
+    );
   });
 });

@@ -16,7 +16,7 @@ import {
   writeRequestHeader,
   writeStat,
 } from "../../src/jute/records.ts";
-import { OPEN_ACL_UNSAFE, digestId } from "../../src/protocol/acl.ts";
+import { digestId, OPEN_ACL_UNSAFE } from "../../src/protocol/acl.ts";
 import { OpCode, Xid } from "../../src/protocol/opcodes.ts";
 import { frameOf, hex, written } from "../support/bytes.ts";
 
@@ -24,9 +24,19 @@ import { frameOf, hex, written } from "../support/bytes.ts";
 describe("jute encodings match the protocol reference's worked examples", () => {
   test("A.1 ConnectRequest for a new session, 30 000 ms, read-only not allowed", () => {
     const frame = frameOf((w) =>
-      writeConnectRequest(w, { protocolVersion: 0, lastZxidSeen: 0n, timeOut: 30_000, sessionId: 0n, passwd: new Uint8Array(16), readOnly: false })
+      writeConnectRequest(w, {
+        protocolVersion: 0,
+        lastZxidSeen: 0n,
+        timeOut: 30_000,
+        sessionId: 0n,
+        passwd: new Uint8Array(16),
+        readOnly: false,
+      })
     );
-    assert.deepEqual(frame, hex(`00 00 00 2D 00000000 0000000000000000 00007530 0000000000000000 00000010 ${"00".repeat(16)} 00`));
+    assert.deepEqual(
+      frame,
+      hex(`00 00 00 2D 00000000 0000000000000000 00007530 0000000000000000 00000010 ${"00".repeat(16)} 00`),
+    );
   });
 
   test("A.2 ConnectResponse decodes in its 37- and 36-byte forms", () => {
@@ -40,7 +50,7 @@ describe("jute encodings match the protocol reference's worked examples", () => 
     assert.equal(short.readOnly, false, "an absent readOnly byte means false");
   });
 
-  test("A.3 getData(\"/a\", watch) as xid 1", () => {
+  test('A.3 getData("/a", watch) as xid 1', () => {
     const frame = frameOf((w) => {
       writeRequestHeader(w, 1, OpCode.getData);
       writePathWatchRequest(w, "/a", true);
@@ -66,7 +76,10 @@ describe("jute encodings match the protocol reference's worked examples", () => 
       writeRequestHeader(w, Xid.auth, OpCode.auth);
       writeAuthPacket(w, "digest", new TextEncoder().encode("alice:secret"));
     });
-    assert.deepEqual(frame, hex("00000026 FFFFFFFC 00000064 00000000 00000006 646967657374 0000000C 616C6963653A736563726574"));
+    assert.deepEqual(
+      frame,
+      hex("00000026 FFFFFFFC 00000064 00000000 00000006 646967657374 0000000C 616C6963653A736563726574"),
+    );
   });
 
   test("A.7 multi [create /x, check /y version 3] as xid 7", () => {
@@ -78,11 +91,14 @@ describe("jute encodings match the protocol reference's worked examples", () => 
       writePathIntRequest(w, "/y", 3);
       writeMultiHeader(w, { type: -1, done: true, err: -1 });
     });
-    assert.deepEqual(frame, hex(`
+    assert.deepEqual(
+      frame,
+      hex(`
       00000056 00000007 0000000E
       00000001 00 FFFFFFFF 00000002 2F78 00000000 00000001 0000001F 00000005 776F726C64 00000006 616E796F6E65 00000000
       0000000D 00 FFFFFFFF 00000002 2F79 00000003
-      FFFFFFFF 01 FFFFFFFF`));
+      FFFFFFFF 01 FFFFFFFF`),
+    );
   });
 
   test("A.8 a failed multi reply decodes to per-op error results", () => {
@@ -100,7 +116,19 @@ describe("jute encodings match the protocol reference's worked examples", () => 
   });
 
   test("Stat is 68 bytes in wire order", () => {
-    const stat = { czxid: 1n, mzxid: 2n, ctime: 3, mtime: 4, version: 5, cversion: 6, aversion: 7, ephemeralOwner: 8n, dataLength: 9, numChildren: 10, pzxid: 11n };
+    const stat = {
+      czxid: 1n,
+      mzxid: 2n,
+      ctime: 3,
+      mtime: 4,
+      version: 5,
+      cversion: 6,
+      aversion: 7,
+      ephemeralOwner: 8n,
+      dataLength: 9,
+      numChildren: 10,
+      pzxid: 11n,
+    };
     const bytes = written((w) => writeStat(w, stat));
     assert.equal(bytes.length, 68);
     assert.deepEqual(readStat(new JuteReader(bytes)), stat);

@@ -10,7 +10,8 @@ import {
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);
-const authFailed = (pattern: RegExp) => (e: unknown) => e instanceof ZooKeeperError && e.code === "AuthFailed" && pattern.test(e.message);
+const authFailed = (pattern: RegExp) => (e: unknown) =>
+  e instanceof ZooKeeperError && e.code === "AuthFailed" && pattern.test(e.message);
 
 // RFC 2831 §4, the IMAP example.
 const rfcChallenge = 'realm="elwood.innosoft.com",nonce="OA6MG9tEQGm2hh",qop="auth",algorithm=md5-sess,charset=utf-8';
@@ -32,23 +33,35 @@ describe("DIGEST-MD5 (RFC 2831)", () => {
   test("a conversation sends an empty first token, answers the challenge and ends after a correct rspauth", () => {
     const conversation = digestMd5Conversation(chris, "OA6MHXh6VqTrRk");
     assert.equal(conversation.initial.length, 0);
-    assert.match(dec(conversation.next(enc(rfcChallenge)) ?? new Uint8Array()), /response=d388dad90d4bbd760a152321f2143af7/);
+    assert.match(
+      dec(conversation.next(enc(rfcChallenge)) ?? new Uint8Array()),
+      /response=d388dad90d4bbd760a152321f2143af7/,
+    );
     assert.equal(conversation.next(enc("rspauth=ea40f60335c427b5527b84dbabcdfffd")), null);
-    assert.throws(() => conversation.next(enc("rspauth=ea40f60335c427b5527b84dbabcdfffd")), authFailed(/after the exchange completed/));
+    assert.throws(
+      () => conversation.next(enc("rspauth=ea40f60335c427b5527b84dbabcdfffd")),
+      authFailed(/after the exchange completed/),
+    );
   });
 
   test("a wrong or missing rspauth fails the exchange: the server did not prove it knows the password", () => {
-    assert.throws(() => checkRspauth(enc("rspauth=00000000000000000000000000000000"), "ea40f60335c427b5527b84dbabcdfffd"), authFailed(/rspauth is wrong/));
+    assert.throws(
+      () => checkRspauth(enc("rspauth=00000000000000000000000000000000"), "ea40f60335c427b5527b84dbabcdfffd"),
+      authFailed(/rspauth is wrong/),
+    );
     assert.throws(() => checkRspauth(enc('realm="x"'), "ea40f60335c427b5527b84dbabcdfffd"), authFailed(/no rspauth/));
     const conversation = digestMd5Conversation(chris, "c");
     conversation.next(enc(rfcChallenge));
-    assert.throws(() => conversation.next(enc("rspauth=ea40f60335c427b5527b84dbabcdfffd")), authFailed(/rspauth is wrong/));
+    assert.throws(
+      () => conversation.next(enc("rspauth=ea40f60335c427b5527b84dbabcdfffd")),
+      authFailed(/rspauth is wrong/),
+    );
   });
 
   test("a challenge parses with quoted escapes, several realms, odd spacing, empty list elements and unknown directives", () => {
     const challenge = parseDigestChallenge(enc(
       ' , REALM = "a\\"b\\\\c" ,,realm=plain,\tnonce="n\\x",future-directive="ignored, really",qop="auth-int, auth",' +
-        "x-token=abc,maxbuf=65536,Algorithm=MD5-SESS , cipher=\"rc4\" ,",
+        'x-token=abc,maxbuf=65536,Algorithm=MD5-SESS , cipher="rc4" ,',
     ));
     assert.deepEqual(challenge, { realms: ['a"b\\c', "plain"], nonce: "nx", qop: ["auth-int", "auth"], utf8: false });
   });
@@ -77,7 +90,8 @@ describe("DIGEST-MD5 (RFC 2831)", () => {
     const utf8 = parseDigestChallenge(enc('nonce="abc",charset=utf-8,algorithm=md5-sess'));
     const latin1 = { ...utf8, utf8: false };
     const a = dec(digestResponse(utf8, { ...chris, password: "pässwörd" }, "c").token).match(/response=(\w+)/)?.[1];
-    const b = new TextDecoder("latin1").decode(digestResponse(latin1, { ...chris, password: "pässwörd" }, "c").token).match(/response=(\w+)/)?.[1];
+    const b = new TextDecoder("latin1").decode(digestResponse(latin1, { ...chris, password: "pässwörd" }, "c").token)
+      .match(/response=(\w+)/)?.[1];
     assert.ok(a !== undefined && a === b);
   });
 
@@ -97,7 +111,7 @@ describe("DIGEST-MD5 (RFC 2831)", () => {
     ["an unknown charset", 'nonce="a",charset=latin-1,algorithm=md5-sess', /charset/],
     ["an unterminated quoted string", 'nonce="a,algorithm=md5-sess', /unterminated/],
     ["a directive without =", 'nonce="a",algorithm', /name=value/],
-    ["a directive without a value", 'nonce=,algorithm=md5-sess', /no value/],
+    ["a directive without a value", "nonce=,algorithm=md5-sess", /no value/],
     ["junk after a value", 'nonce="a" x,algorithm=md5-sess', /expected ","/],
     ["invalid UTF-8 under charset=utf-8", 'nonce="\u00ff",charset=utf-8,algorithm=md5-sess', /not UTF-8/],
   ];
@@ -110,7 +124,10 @@ describe("DIGEST-MD5 (RFC 2831)", () => {
   }
 
   test("a challenge over RFC 2831's 2048 bytes is refused", () => {
-    assert.throws(() => parseDigestChallenge(enc(`nonce="a",algorithm=md5-sess,x="${"y".repeat(2048)}"`)), authFailed(/exceeds 2048/));
+    assert.throws(
+      () => parseDigestChallenge(enc(`nonce="a",algorithm=md5-sess,x="${"y".repeat(2048)}"`)),
+      authFailed(/exceeds 2048/),
+    );
   });
 
   test("an empty challenge (a server without SASL configured) says so", () => {

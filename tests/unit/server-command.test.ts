@@ -7,7 +7,11 @@ import { ipMatches, permitted } from "../../src/server/acl-policy.ts";
 describe("embedded server: pure policies", () => {
   test("stormkeeper server arguments: defaults, flags, and one sentence for what is wrong", () => {
     assert.deepEqual(parseServerArgs([]), { port: 2181, host: "127.0.0.1", options: { extendedTypes: false } });
-    assert.deepEqual(parseServerArgs(["--port", "0", "--host", "::1", "--extended-types"]), { port: 0, host: "::1", options: { extendedTypes: true } });
+    assert.deepEqual(parseServerArgs(["--port", "0", "--host", "::1", "--extended-types"]), {
+      port: 0,
+      host: "::1",
+      options: { extendedTypes: true },
+    });
     assert.match((parseServerArgs(["--port", "x"]) as { error: string }).error, /--port must be a whole number/);
     assert.match((parseServerArgs(["--port"]) as { error: string }).error, /--port needs a value/);
     assert.match((parseServerArgs(["--bogus"]) as { error: string }).error, /unknown argument "--bogus"/);

@@ -9,7 +9,11 @@ describe("topology ACLs (Storm's mkTopoReadOnlyAcls / mkTopoReadWriteAcls)", () 
   test("without a topology auth scheme there is no topology ACL (the node gets the state's default)", () => {
     assert.equal(topologyReadOnlyAcls(), undefined);
     assert.equal(topologyReadWriteAcls(undefined), undefined);
-    assert.equal(topologyReadOnlyAcls({ scheme: "", payload: "topo:pw" }), undefined, "Storm checks only for a non-empty scheme");
+    assert.equal(
+      topologyReadOnlyAcls({ scheme: "", payload: "topo:pw" }),
+      undefined,
+      "Storm checks only for a non-empty scheme",
+    );
   });
 
   test("with one: creator-all, then the topology's digest with READ or ALL", () => {

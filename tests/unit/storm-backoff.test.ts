@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { ErrorCode, ZooKeeperError, retry } from "../../mod.ts";
+import { ErrorCode, retry, ZooKeeperError } from "../../mod.ts";
 import { stormBackoffSleep } from "../../src/storm.ts";
 
 describe("Storm's bounded retry schedule", () => {
@@ -23,12 +23,28 @@ describe("Storm's bounded retry schedule", () => {
   });
 
   test("a sleep is an integer never below the base nor above the ceiling (or base + 1, when they are equal)", () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 5_000 }), fc.integer({ min: 0, max: 60_000 }), fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 39 }), fc.double({ min: 0, max: 0.9999, noNaN: true }),
-      (base, extra, maxRetries, attempt, r) => {
-        const sleep = stormBackoffSleep(attempt, { baseSleepMs: base, maxSleepMs: base + extra, maxRetries, random: () => r });
-        assert.ok(Number.isInteger(sleep), String(sleep));
-        assert.ok(sleep >= base && sleep <= Math.max(base + extra, base + 1), `${sleep} outside ${base}…${base + extra}`);
-      }));
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 5_000 }),
+        fc.integer({ min: 0, max: 60_000 }),
+        fc.integer({ min: 0, max: 40 }),
+        fc.integer({ min: 0, max: 39 }),
+        fc.double({ min: 0, max: 0.9999, noNaN: true }),
+        (base, extra, maxRetries, attempt, r) => {
+          const sleep = stormBackoffSleep(attempt, {
+            baseSleepMs: base,
+            maxSleepMs: base + extra,
+            maxRetries,
+            random: () => r,
+          });
+          assert.ok(Number.isInteger(sleep), String(sleep));
+          assert.ok(
+            sleep >= base && sleep <= Math.max(base + extra, base + 1),
+            `${sleep} outside ${base}…${base + extra}`,
+          );
+        },
+      ),
+    );
   });
 
   test("retry sleeps on the schedule its policy names", async () => {

@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { MAX_ERRORS, errorSequence, errorsToPrune, newestFirst } from "../../src/storm/error-pruning.ts";
+import { errorSequence, errorsToPrune, MAX_ERRORS, newestFirst } from "../../src/storm/error-pruning.ts";
 
 const zk = (n: number) => `e${String(n).padStart(10, "0")}`;
 
@@ -16,7 +16,9 @@ describe("error pruning", () => {
     assert.equal(errorSequence("e-0000000001"), -1n);
     assert.equal(errorSequence("e9223372036854775807"), 9223372036854775807n);
     assert.equal(errorSequence("e9223372036854775808"), undefined, "beyond a long");
-    for (const junk of ["", "e", "junk", "E1", "f5", "e1.5", "e 1", "e1e3", "-last-error", "e0x10"]) assert.equal(errorSequence(junk), undefined, junk);
+    for (const junk of ["", "e", "junk", "E1", "f5", "e1.5", "e 1", "e1e3", "-last-error", "e0x10"]) {
+      assert.equal(errorSequence(junk), undefined, junk);
+    }
   });
 
   test("numbers, not strings, decide: e10 is newer than e9; other names are left alone", () => {
@@ -56,7 +58,10 @@ describe("error pruning", () => {
   });
 
   test("errors read back newest first by time, stable for equal times", () => {
-    const errors = [{ error: "a", errorTimeSecs: 5 }, { error: "b", errorTimeSecs: 9 }, { error: "c", errorTimeSecs: 5 }, { error: "d", errorTimeSecs: 1 }];
+    const errors = [{ error: "a", errorTimeSecs: 5 }, { error: "b", errorTimeSecs: 9 }, {
+      error: "c",
+      errorTimeSecs: 5,
+    }, { error: "d", errorTimeSecs: 1 }];
     assert.deepEqual(newestFirst(errors).map((e) => e.error), ["b", "a", "c", "d"]);
     assert.deepEqual(errors.map((e) => e.error), ["a", "b", "c", "d"], "the input is left as it was");
   });

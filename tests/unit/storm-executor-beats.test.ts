@@ -3,7 +3,12 @@ import assert from "node:assert/strict";
 import { executorsBySlot, mergeExecutorBeats, slotKey } from "../../src/storm/heartbeats.ts";
 import type { ClusterWorkerHeartbeat, ExecutorStats, NodeInfo } from "../../src/storm/records.ts";
 
-const stats = (rate: number): ExecutorStats => ({ emitted: {}, transferred: {}, specific: { spout: { acked: {}, failed: {}, completeMsAvg: {} } }, rate });
+const stats = (rate: number): ExecutorStats => ({
+  emitted: {},
+  transferred: {},
+  specific: { spout: { acked: {}, failed: {}, completeMsAvg: {} } },
+  rate,
+});
 const assignment: Record<string, NodeInfo> = {
   "[1,1]": { node: "sup-a", port: [6700] },
   "[2,3]": { node: "sup-a", port: [6700] },
@@ -11,14 +16,27 @@ const assignment: Record<string, NodeInfo> = {
   "[4,4]": { node: "sup-b", port: [6701] },
   "[5,5]": { node: "sup-c", port: [6700] },
 };
-const liveA: ClusterWorkerHeartbeat = { stormId: "t", timeSecs: 100, uptimeSecs: 50, executorStats: { "[1,1]": stats(1), "[10,10]": stats(10), "[4,4]": stats(4) } };
-const liveB: ClusterWorkerHeartbeat = { stormId: "t", timeSecs: 101, uptimeSecs: 7, executorStats: { "[4,4]": stats(40) } };
+const liveA: ClusterWorkerHeartbeat = {
+  stormId: "t",
+  timeSecs: 100,
+  uptimeSecs: 50,
+  executorStats: { "[1,1]": stats(1), "[10,10]": stats(10), "[4,4]": stats(4) },
+};
+const liveB: ClusterWorkerHeartbeat = {
+  stormId: "t",
+  timeSecs: 101,
+  uptimeSecs: 7,
+  executorStats: { "[4,4]": stats(40) },
+};
 
 describe("executor-beat merge", () => {
   test("inverting executor → node+port groups executors by worker, in task order", () => {
     const bySlot = executorsBySlot(assignment);
     assert.deepEqual([...bySlot.keys()], ["sup-a-6700", "sup-b-6701", "sup-c-6700"]);
-    assert.deepEqual(bySlot.get("sup-a-6700"), { slot: { node: "sup-a", port: 6700 }, executors: ["[1,1]", "[2,3]", "[10,10]"] });
+    assert.deepEqual(bySlot.get("sup-a-6700"), {
+      slot: { node: "sup-a", port: 6700 },
+      executors: ["[1,1]", "[2,3]", "[10,10]"],
+    });
     assert.equal(slotKey({ node: "sup-b", port: 6701 }), "sup-b-6701");
   });
 
@@ -38,7 +56,10 @@ describe("executor-beat merge", () => {
   test("a long-dead worker with a skewed clock still listing a moved executor cannot override the live beat", () => {
     // [4,4] used to run on sup-a; sup-a's stale heartbeat is far in the future and still lists it.
     const skewedA: ClusterWorkerHeartbeat = { ...liveA, timeSecs: 2 ** 31 - 1 };
-    const beats = mergeExecutorBeats(assignment, (slot) => (slot.node === "sup-a" ? skewedA : slot.node === "sup-b" ? liveB : null));
+    const beats = mergeExecutorBeats(
+      assignment,
+      (slot) => (slot.node === "sup-a" ? skewedA : slot.node === "sup-b" ? liveB : null),
+    );
     assert.deepEqual(beats["[4,4]"], { timeSecs: 101, uptimeSecs: 7, stats: stats(40) });
   });
 
@@ -52,7 +73,10 @@ describe("executor-beat merge", () => {
 
   test("a function and a map give the same answer; a missing heartbeat contributes nothing", () => {
     const map = new Map([["sup-b-6701", liveB]]);
-    assert.deepEqual(mergeExecutorBeats(assignment, map), mergeExecutorBeats(assignment, (slot) => map.get(slotKey(slot))));
+    assert.deepEqual(
+      mergeExecutorBeats(assignment, map),
+      mergeExecutorBeats(assignment, (slot) => map.get(slotKey(slot))),
+    );
     assert.deepEqual(mergeExecutorBeats(assignment, () => undefined), {});
     assert.deepEqual(mergeExecutorBeats({}, () => liveA), {});
   });

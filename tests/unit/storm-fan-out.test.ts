@@ -14,7 +14,12 @@ function tracked(fail: (n: number) => boolean) {
     if (fail(n)) throw new Error(`item ${n}`);
     return n * 2;
   };
-  return { read, get most() { return most; } };
+  return {
+    read,
+    get most() {
+      return most;
+    },
+  };
 }
 
 describe("bounded fan-out", () => {

@@ -68,7 +68,10 @@ describe("Storm paths", () => {
       [paths.credentialsPath("wc-1"), "/credentials/wc-1"],
       [paths.logConfigPath("wc-1"), "/logconfigs/wc-1"],
       [paths.blobstorePath("wc-1-stormjar.jar"), "/blobstore/wc-1-stormjar.jar"],
-      [paths.blobstoreVersionPath("wc-1-stormjar.jar", "nimbus1:6627:0", 3), "/blobstore/wc-1-stormjar.jar/nimbus1:6627:0-3"],
+      [
+        paths.blobstoreVersionPath("wc-1-stormjar.jar", "nimbus1:6627:0", 3),
+        "/blobstore/wc-1-stormjar.jar/nimbus1:6627:0-3",
+      ],
       [paths.blobstoreMaxKeySequenceNumberPath("k"), "/blobstoremaxkeysequencenumber/k"],
       [paths.workerbeatStormRoot("wc-1"), "/workerbeats/wc-1"],
       [paths.workerbeatPath("wc-1", "sup-uuid", 6700), "/workerbeats/wc-1/sup-uuid-6700"],
@@ -78,7 +81,10 @@ describe("Storm paths", () => {
       [paths.errorPath("wc-1", "split words/2"), "/errors/wc-1/split+words%2F2"],
       [paths.lastErrorPath("wc-1", "spout"), "/errors/wc-1/spout-last-error"],
       [paths.profilerConfigRoot("wc-1"), "/profilerconfigs/wc-1"],
-      [paths.profilerConfigPath("wc-1", "host-1", 6700, "JSTACK_DUMP"), "/profilerconfigs/wc-1/host-1_6700_JSTACK_DUMP"],
+      [
+        paths.profilerConfigPath("wc-1", "host-1", 6700, "JSTACK_DUMP"),
+        "/profilerconfigs/wc-1/host-1_6700_JSTACK_DUMP",
+      ],
       [paths.secretKeysPath("NIMBUS"), "/secretkeys/NIMBUS"],
       [paths.secretKeysPath("DRPC", "wc-1"), "/secretkeys/DRPC/wc-1"],
       [paths.secretKeysPath("SUPERVISOR", "wc-1", 0), "/secretkeys/SUPERVISOR/wc-1/0"],
@@ -89,14 +95,29 @@ describe("Storm paths", () => {
 
   test("an id that is not one path segment is refused, so no helper can name a subtree or a node below another", () => {
     const helpers: readonly ((bad: string) => string)[] = [
-      paths.assignmentPath, paths.stormPath, paths.supervisorPath, paths.nimbusPath, paths.credentialsPath, paths.logConfigPath,
-      paths.blobstorePath, paths.blobstoreMaxKeySequenceNumberPath, paths.workerbeatStormRoot, paths.backpressureStormRoot,
-      paths.errorStormRoot, paths.profilerConfigRoot, (bad) => paths.secretKeysPath(bad), (bad) => paths.secretKeysPath("NIMBUS", bad, 0),
-      (bad) => paths.workerbeatPath(bad, "sup", 6700), (bad) => paths.errorPath(bad, "spout"), (bad) => paths.lastErrorPath(bad, "spout"),
+      paths.assignmentPath,
+      paths.stormPath,
+      paths.supervisorPath,
+      paths.nimbusPath,
+      paths.credentialsPath,
+      paths.logConfigPath,
+      paths.blobstorePath,
+      paths.blobstoreMaxKeySequenceNumberPath,
+      paths.workerbeatStormRoot,
+      paths.backpressureStormRoot,
+      paths.errorStormRoot,
+      paths.profilerConfigRoot,
+      (bad) => paths.secretKeysPath(bad),
+      (bad) => paths.secretKeysPath("NIMBUS", bad, 0),
+      (bad) => paths.workerbeatPath(bad, "sup", 6700),
+      (bad) => paths.errorPath(bad, "spout"),
+      (bad) => paths.lastErrorPath(bad, "spout"),
       (bad) => paths.blobstoreVersionPath(bad, "nimbus:6627", 1),
     ];
     for (const helper of helpers) {
-      for (const bad of ["", ".", "..", "a/b", "/", "a/"]) assert.throws(() => helper(bad), RangeError, `${helper.toString()} ${JSON.stringify(bad)}`);
+      for (const bad of ["", ".", "..", "a/b", "/", "a/"]) {
+        assert.throws(() => helper(bad), RangeError, `${helper.toString()} ${JSON.stringify(bad)}`);
+      }
     }
     // Names built from several parts may not hold a "/" either.
     assert.throws(() => paths.workerbeatPath("t", "sup/1", 6700), RangeError);
@@ -110,7 +131,17 @@ describe("Storm paths", () => {
   });
 
   test("the subtrees created at start are Storm 2.x's nine", () => {
-    assert.deepEqual([...paths.INITIAL_ROOTS].sort(), ["/assignments", "/backpressure", "/blobstore", "/errors", "/logconfigs", "/nimbuses", "/storms", "/supervisors", "/workerbeats"]);
+    assert.deepEqual([...paths.INITIAL_ROOTS].sort(), [
+      "/assignments",
+      "/backpressure",
+      "/blobstore",
+      "/errors",
+      "/logconfigs",
+      "/nimbuses",
+      "/storms",
+      "/supervisors",
+      "/workerbeats",
+    ]);
   });
 
   test("tokenizing drops empty tokens; normalizing re-joins them as Storm does", () => {

@@ -4,15 +4,32 @@ import { jsonCodec } from "../../src/storm/codec/json.ts";
 import { thriftCodec } from "../../src/storm/codec/thrift.ts";
 import { CorruptRecordError, InvalidRecordError } from "../../src/storm/record-errors.ts";
 import {
-  type Assignment, type ClusterWorkerHeartbeat, type PrivateWorkerKey, type StormBase,
-  AssignmentSchema, ClusterWorkerHeartbeatSchema, StormBaseSchema, deepFreeze, executorKey, parseExecutorKey, streamKey,
+  type Assignment,
+  AssignmentSchema,
+  type ClusterWorkerHeartbeat,
+  ClusterWorkerHeartbeatSchema,
+  deepFreeze,
+  executorKey,
+  parseExecutorKey,
+  type PrivateWorkerKey,
+  type StormBase,
+  StormBaseSchema,
+  streamKey,
 } from "../../src/storm/records.ts";
 
 const utf8 = new TextEncoder();
 const bytesOf = (value: unknown) => utf8.encode(JSON.stringify(value));
-const corrupt = (kind: string, path?: string) => (e: unknown) => e instanceof CorruptRecordError && e.kind === kind && e.path === path;
+const corrupt = (kind: string, path?: string) => (e: unknown) =>
+  e instanceof CorruptRecordError && e.kind === kind && e.path === path;
 
-const base: StormBase = { name: "wordcount", status: "ACTIVE", numWorkers: 2, componentExecutors: { spout: 2, split: 4 }, launchTimeSecs: 1_700_000_000, owner: "alice" };
+const base: StormBase = {
+  name: "wordcount",
+  status: "ACTIVE",
+  numWorkers: 2,
+  componentExecutors: { spout: 2, split: 4 },
+  launchTimeSecs: 1_700_000_000,
+  owner: "alice",
+};
 
 describe("Storm records", () => {
   test("executor keys are one canonical string per range", () => {
@@ -29,8 +46,19 @@ describe("Storm records", () => {
   test("stream keys are canonical JSON pairs", () => {
     assert.equal(streamKey("split", "default"), '["split","default"]');
     const hb = (key: string): unknown => ({
-      stormId: "t", timeSecs: 1, uptimeSecs: 1,
-      executorStats: { "[1,1]": { emitted: {}, transferred: {}, rate: 0, specific: { bolt: { acked: { "600": { [key]: 1 } }, failed: {}, processMsAvg: {}, executed: {}, executeMsAvg: {} } } } },
+      stormId: "t",
+      timeSecs: 1,
+      uptimeSecs: 1,
+      executorStats: {
+        "[1,1]": {
+          emitted: {},
+          transferred: {},
+          rate: 0,
+          specific: {
+            bolt: { acked: { "600": { [key]: 1 } }, failed: {}, processMsAvg: {}, executed: {}, executeMsAvg: {} },
+          },
+        },
+      },
     });
     assert.ok(ClusterWorkerHeartbeatSchema.safeParse(hb('["split","default"]')).success);
     assert.ok(!ClusterWorkerHeartbeatSchema.safeParse(hb('[ "split","default"]')).success, "not canonical");
@@ -39,30 +67,62 @@ describe("Storm records", () => {
 
   test("stats counters are integers, averages any number", () => {
     const stats = (acked: number, completeMsAvg: number) => ({
-      stormId: "t", timeSecs: 1, uptimeSecs: 1,
-      executorStats: { "[1,1]": { emitted: {}, transferred: {}, rate: 0.5, specific: { spout: { acked: { "600": { default: acked } }, failed: {}, completeMsAvg: { "600": { default: completeMsAvg } } } } } },
+      stormId: "t",
+      timeSecs: 1,
+      uptimeSecs: 1,
+      executorStats: {
+        "[1,1]": {
+          emitted: {},
+          transferred: {},
+          rate: 0.5,
+          specific: {
+            spout: {
+              acked: { "600": { default: acked } },
+              failed: {},
+              completeMsAvg: { "600": { default: completeMsAvg } },
+            },
+          },
+        },
+      },
     });
     assert.ok(ClusterWorkerHeartbeatSchema.safeParse(stats(3, 1.25)).success);
     assert.ok(!ClusterWorkerHeartbeatSchema.safeParse(stats(1.5, 1)).success);
-    assert.ok(!ClusterWorkerHeartbeatSchema.safeParse(stats(2 ** 53, 1)).success, "beyond 2^53 is refused, never rounded");
+    assert.ok(
+      !ClusterWorkerHeartbeatSchema.safeParse(stats(2 ** 53, 1)).success,
+      "beyond 2^53 is refused, never rounded",
+    );
   });
 
   test("an Assignment's map fields default to empty, port sets are sorted, worker resources ordered by NodeInfo", () => {
     const parsed = AssignmentSchema.parse({
       masterCodeDir: "/tmp",
       executorNodePort: { "[1,1]": { node: "s", port: [6701, 6700, 6701] } },
-      workerResources: [{ nodeInfo: { node: "b", port: [1] }, resources: {} }, { nodeInfo: { node: "a", port: [2] }, resources: { cpu: 1 } }],
+      workerResources: [{ nodeInfo: { node: "b", port: [1] }, resources: {} }, {
+        nodeInfo: { node: "a", port: [2] },
+        resources: { cpu: 1 },
+      }],
     });
-    assert.deepEqual(parsed, {
-      masterCodeDir: "/tmp", nodeHost: {}, executorNodePort: { "[1,1]": { node: "s", port: [6700, 6701] } }, executorStartTimeSecs: {},
-      workerResources: [{ nodeInfo: { node: "a", port: [2] }, resources: { cpu: 1 } }, { nodeInfo: { node: "b", port: [1] }, resources: {} }],
-      totalSharedOffHeap: {},
-    } satisfies Assignment);
+    assert.deepEqual(
+      parsed,
+      {
+        masterCodeDir: "/tmp",
+        nodeHost: {},
+        executorNodePort: { "[1,1]": { node: "s", port: [6700, 6701] } },
+        executorStartTimeSecs: {},
+        workerResources: [{ nodeInfo: { node: "a", port: [2] }, resources: { cpu: 1 } }, {
+          nodeInfo: { node: "b", port: [1] },
+          resources: {},
+        }],
+        totalSharedOffHeap: {},
+      } satisfies Assignment,
+    );
   });
 
   test("topologyActionOptions is a union: exactly one member", () => {
     assert.ok(StormBaseSchema.safeParse({ ...base, topologyActionOptions: { killOptions: { waitSecs: 30 } } }).success);
-    assert.ok(!StormBaseSchema.safeParse({ ...base, topologyActionOptions: { killOptions: {}, rebalanceOptions: {} } }).success);
+    assert.ok(
+      !StormBaseSchema.safeParse({ ...base, topologyActionOptions: { killOptions: {}, rebalanceOptions: {} } }).success,
+    );
     assert.ok(!StormBaseSchema.safeParse({ ...base, topologyActionOptions: {} }).success);
   });
 
@@ -77,44 +137,118 @@ describe("Storm records", () => {
 describe("the JSON codec", () => {
   test("output is sorted JSON, the same for any key order", () => {
     const bytes = jsonCodec.encode("StormBase", base);
-    assert.equal(new TextDecoder().decode(bytes), '{"componentExecutors":{"split":4,"spout":2},"launchTimeSecs":1700000000,"name":"wordcount","numWorkers":2,"owner":"alice","status":"ACTIVE"}');
-    const reordered: StormBase = { owner: "alice", status: "ACTIVE", numWorkers: 2, name: "wordcount", launchTimeSecs: 1_700_000_000, componentExecutors: { split: 4, spout: 2 } };
+    assert.equal(
+      new TextDecoder().decode(bytes),
+      '{"componentExecutors":{"split":4,"spout":2},"launchTimeSecs":1700000000,"name":"wordcount","numWorkers":2,"owner":"alice","status":"ACTIVE"}',
+    );
+    const reordered: StormBase = {
+      owner: "alice",
+      status: "ACTIVE",
+      numWorkers: 2,
+      name: "wordcount",
+      launchTimeSecs: 1_700_000_000,
+      componentExecutors: { split: 4, spout: 2 },
+    };
     assert.deepEqual(jsonCodec.encode("StormBase", reordered), bytes);
   });
 
   test("bytes are base64 under a marker, and map keys that look like the marker survive", () => {
-    const key: PrivateWorkerKey = { key: new Uint8Array([0, 1, 2, 255]), userName: "alice", expirationTimeMillis: 1_700_000_000_000 };
-    assert.equal(new TextDecoder().decode(jsonCodec.encode("PrivateWorkerKey", key)), '{"expirationTimeMillis":1700000000000,"key":{"$base64":"AAEC/w=="},"userName":"alice"}');
+    const key: PrivateWorkerKey = {
+      key: new Uint8Array([0, 1, 2, 255]),
+      userName: "alice",
+      expirationTimeMillis: 1_700_000_000_000,
+    };
+    assert.equal(
+      new TextDecoder().decode(jsonCodec.encode("PrivateWorkerKey", key)),
+      '{"expirationTimeMillis":1700000000000,"key":{"$base64":"AAEC/w=="},"userName":"alice"}',
+    );
     assert.deepEqual(jsonCodec.decode("PrivateWorkerKey", jsonCodec.encode("PrivateWorkerKey", key)), key);
-    const awkward: readonly Readonly<Record<string, string>>[] = [{ $base64: "AAEC" }, { $: "x", $$y: "z" }, { "": "empty", constructor: "c" }];
+    const awkward: readonly Readonly<Record<string, string>>[] = [{ $base64: "AAEC" }, { $: "x", $$y: "z" }, {
+      "": "empty",
+      constructor: "c",
+    }];
     for (const creds of awkward) {
       assert.deepEqual(jsonCodec.decode("Credentials", jsonCodec.encode("Credentials", { creds })), { creds });
     }
-    assert.throws(() => jsonCodec.decode("PrivateWorkerKey", bytesOf({ key: { $base64: "not base64!" }, userName: "a", expirationTimeMillis: 1 })), corrupt("PrivateWorkerKey"));
+    assert.throws(
+      () =>
+        jsonCodec.decode(
+          "PrivateWorkerKey",
+          bytesOf({ key: { $base64: "not base64!" }, userName: "a", expirationTimeMillis: 1 }),
+        ),
+      corrupt("PrivateWorkerKey"),
+    );
   });
 
   test("doubles JSON has no number for (NaN, ±Infinity) round-trip under a marker; a bad marker is corrupt", () => {
     // Storm computes an average over no samples as 0.0 / 0 and stores the NaN it gets.
     const hb: ClusterWorkerHeartbeat = {
-      stormId: "t", timeSecs: 10, uptimeSecs: 5,
-      executorStats: { [executorKey(1, 1)]: { emitted: {}, transferred: {}, rate: Number.POSITIVE_INFINITY, specific: { spout: { acked: {}, failed: {}, completeMsAvg: { "600": { default: Number.NaN, other: Number.NEGATIVE_INFINITY } } } } } },
+      stormId: "t",
+      timeSecs: 10,
+      uptimeSecs: 5,
+      executorStats: {
+        [executorKey(1, 1)]: {
+          emitted: {},
+          transferred: {},
+          rate: Number.POSITIVE_INFINITY,
+          specific: {
+            spout: {
+              acked: {},
+              failed: {},
+              completeMsAvg: { "600": { default: Number.NaN, other: Number.NEGATIVE_INFINITY } },
+            },
+          },
+        },
+      },
     };
     const json = new TextDecoder().decode(jsonCodec.encode("ClusterWorkerHeartbeat", hb));
     assert.match(json, /"rate":\{"\$double":"Infinity"\}/);
     assert.match(json, /"default":\{"\$double":"NaN"\}/);
     for (const codec of [jsonCodec, thriftCodec()]) {
-      assert.deepEqual(codec.decode("ClusterWorkerHeartbeat", codec.encode("ClusterWorkerHeartbeat", hb)), hb, codec.name);
+      assert.deepEqual(
+        codec.decode("ClusterWorkerHeartbeat", codec.encode("ClusterWorkerHeartbeat", hb)),
+        hb,
+        codec.name,
+      );
     }
-    const withRate = (rate: unknown) => bytesOf({ stormId: "t", timeSecs: 1, uptimeSecs: 1, executorStats: { "[1,1]": { emitted: {}, transferred: {}, rate, specific: { spout: { acked: {}, failed: {}, completeMsAvg: {} } } } } });
-    assert.throws(() => jsonCodec.decode("ClusterWorkerHeartbeat", withRate({ $double: "nan" })), corrupt("ClusterWorkerHeartbeat"));
-    assert.throws(() => jsonCodec.decode("ClusterWorkerHeartbeat", withRate({ $double: 1 })), corrupt("ClusterWorkerHeartbeat"));
+    const withRate = (rate: unknown) =>
+      bytesOf({
+        stormId: "t",
+        timeSecs: 1,
+        uptimeSecs: 1,
+        executorStats: {
+          "[1,1]": {
+            emitted: {},
+            transferred: {},
+            rate,
+            specific: { spout: { acked: {}, failed: {}, completeMsAvg: {} } },
+          },
+        },
+      });
+    assert.throws(
+      () => jsonCodec.decode("ClusterWorkerHeartbeat", withRate({ $double: "nan" })),
+      corrupt("ClusterWorkerHeartbeat"),
+    );
+    assert.throws(
+      () => jsonCodec.decode("ClusterWorkerHeartbeat", withRate({ $double: 1 })),
+      corrupt("ClusterWorkerHeartbeat"),
+    );
     assert.throws(() => jsonCodec.decode("ClusterWorkerHeartbeat", withRate("1.5")), corrupt("ClusterWorkerHeartbeat"));
   });
 
   test("decoded records are deep-frozen", () => {
     const hb: ClusterWorkerHeartbeat = {
-      stormId: "t", timeSecs: 10, uptimeSecs: 5,
-      executorStats: { [executorKey(1, 2)]: { emitted: { "600": { default: 4 } }, transferred: {}, rate: 1, specific: { spout: { acked: {}, failed: {}, completeMsAvg: {} } } } },
+      stormId: "t",
+      timeSecs: 10,
+      uptimeSecs: 5,
+      executorStats: {
+        [executorKey(1, 2)]: {
+          emitted: { "600": { default: 4 } },
+          transferred: {},
+          rate: 1,
+          specific: { spout: { acked: {}, failed: {}, completeMsAvg: {} } },
+        },
+      },
     };
     const decoded = jsonCodec.decode("ClusterWorkerHeartbeat", jsonCodec.encode("ClusterWorkerHeartbeat", hb));
     assert.ok(Object.isFrozen(decoded) && Object.isFrozen(decoded.executorStats));
@@ -139,21 +273,49 @@ describe("the JSON codec", () => {
     for (const bytes of cases) {
       assert.throws(() => jsonCodec.decode("StormBase", bytes, "/storms/wc-1"), (e: unknown) => {
         assert.ok(corrupt("StormBase", "/storms/wc-1")(e));
-        assert.ok(e instanceof Error && e.name === "CorruptRecordError" && e.message.includes("/storms/wc-1") && e.cause !== undefined);
+        assert.ok(
+          e instanceof Error && e.name === "CorruptRecordError" && e.message.includes("/storms/wc-1") &&
+            e.cause !== undefined,
+        );
         return true;
       });
     }
-    assert.throws(() => jsonCodec.decode("Assignment", bytesOf({ masterCodeDir: "x", executorNodePort: { "[01,2]": { node: "a", port: [1] } } })), corrupt("Assignment"));
+    assert.throws(
+      () =>
+        jsonCodec.decode(
+          "Assignment",
+          bytesOf({ masterCodeDir: "x", executorNodePort: { "[01,2]": { node: "a", port: [1] } } }),
+        ),
+      corrupt("Assignment"),
+    );
   });
 
   test("a record that does not fit its schema is refused on encode, nothing is written", () => {
     assert.throws(() => jsonCodec.encode("StormBase", { ...base, status: "GONE" as "ACTIVE" }), InvalidRecordError);
     assert.throws(() => jsonCodec.encode("ErrorInfo", { error: "x", errorTimeSecs: 2 ** 40 }), InvalidRecordError);
-    const proto: StormBase = JSON.parse('{"name":"wc","status":"ACTIVE","numWorkers":1,"componentExecutors":{"__proto__":1}}');
-    assert.throws(() => jsonCodec.encode("StormBase", proto), InvalidRecordError, "a key that would vanish is refused, not dropped");
-    assert.throws(() => jsonCodec.encode("Assignment", {
-      masterCodeDir: "x", nodeHost: {}, executorNodePort: {}, executorStartTimeSecs: {}, totalSharedOffHeap: {},
-      workerResources: [{ nodeInfo: { node: "a", port: [1, 2] }, resources: {} }, { nodeInfo: { node: "a", port: [2, 1] }, resources: {} }],
-    }), InvalidRecordError, "one NodeInfo twice");
+    const proto: StormBase = JSON.parse(
+      '{"name":"wc","status":"ACTIVE","numWorkers":1,"componentExecutors":{"__proto__":1}}',
+    );
+    assert.throws(
+      () => jsonCodec.encode("StormBase", proto),
+      InvalidRecordError,
+      "a key that would vanish is refused, not dropped",
+    );
+    assert.throws(
+      () =>
+        jsonCodec.encode("Assignment", {
+          masterCodeDir: "x",
+          nodeHost: {},
+          executorNodePort: {},
+          executorStartTimeSecs: {},
+          totalSharedOffHeap: {},
+          workerResources: [{ nodeInfo: { node: "a", port: [1, 2] }, resources: {} }, {
+            nodeInfo: { node: "a", port: [2, 1] },
+            resources: {},
+          }],
+        }),
+      InvalidRecordError,
+      "one NodeInfo twice",
+    );
   });
 });

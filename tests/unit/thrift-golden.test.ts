@@ -20,7 +20,9 @@ interface Vector {
   readonly zstd?: string;
 }
 
-const vectors = JSON.parse(readFileSync(new URL("../fixtures/storm-thrift/vectors.json", import.meta.url), "utf8")) as Vector[];
+const vectors = JSON.parse(
+  readFileSync(new URL("../fixtures/storm-thrift/vectors.json", import.meta.url), "utf8"),
+) as Vector[];
 const fromHex = (hex: string) => new Uint8Array(hex.match(/../g)?.map((b) => Number.parseInt(b, 16)) ?? []);
 const toHex = (bytes: Uint8Array) => [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
 /** The expected record, through the JSON codec (bytes, defaults, freezing). */
@@ -31,7 +33,20 @@ const expected = (v: Vector) => jsonCodec.decode(v.kind, new TextEncoder().encod
 describe("thrift golden vectors from an independent Thrift implementation", () => {
   test("there are vectors for every record kind", () => {
     const kinds = new Set(vectors.map((v) => v.kind));
-    for (const k of ["Assignment", "StormBase", "SupervisorInfo", "ClusterWorkerHeartbeat", "ErrorInfo", "NimbusSummary", "Credentials", "LogConfig", "ProfileRequest", "PrivateWorkerKey"]) {
+    for (
+      const k of [
+        "Assignment",
+        "StormBase",
+        "SupervisorInfo",
+        "ClusterWorkerHeartbeat",
+        "ErrorInfo",
+        "NimbusSummary",
+        "Credentials",
+        "LogConfig",
+        "ProfileRequest",
+        "PrivateWorkerKey",
+      ]
+    ) {
       assert.ok(kinds.has(k as RecordKind), k);
     }
   });
@@ -40,7 +55,10 @@ describe("thrift golden vectors from an independent Thrift implementation", () =
     if (v.error !== undefined) {
       const reason = new RegExp(v.error);
       test(`${v.name}: decoding fails with CorruptRecordError (${v.error})`, () => {
-        assert.throws(() => plainThriftCodec.decode(v.kind, fromHex(v.thrift), "/x"), (e: unknown) => e instanceof CorruptRecordError && e.path === "/x" && reason.test(e.message));
+        assert.throws(
+          () => plainThriftCodec.decode(v.kind, fromHex(v.thrift), "/x"),
+          (e: unknown) => e instanceof CorruptRecordError && e.path === "/x" && reason.test(e.message),
+        );
       });
       continue;
     }

@@ -70,7 +70,9 @@ describe("zstd content checksums", () => {
   });
 
   test("a Storm vector compressed by the zstd tool decodes through the checksum check", () => {
-    const vectors = JSON.parse(readFileSync(new URL("../fixtures/storm-thrift/vectors.json", import.meta.url), "utf8")) as { kind: RecordKind; thrift: string; zstd?: string }[];
+    const vectors = JSON.parse(
+      readFileSync(new URL("../fixtures/storm-thrift/vectors.json", import.meta.url), "utf8"),
+    ) as { kind: RecordKind; thrift: string; zstd?: string }[];
     const withZstd = vectors.filter((v) => v.zstd !== undefined);
     assert.ok(withZstd.length > 0);
     for (const v of withZstd) {
@@ -80,7 +82,10 @@ describe("zstd content checksums", () => {
       // Through the codec: a record whose stored bytes were damaged is a CorruptRecordError.
       const damaged = zstdRawFrame(fromHex(v.thrift));
       damaged[20] = (damaged[20] as number) ^ 0x01;
-      assert.throws(() => thriftCodec().decode(v.kind, damaged, "/storm/x"), (e) => e instanceof CorruptRecordError && /checksum/.test(e.message));
+      assert.throws(
+        () => thriftCodec().decode(v.kind, damaged, "/storm/x"),
+        (e) => e instanceof CorruptRecordError && /checksum/.test(e.message),
+      );
     }
   });
 });

@@ -27,7 +27,8 @@ async function confirm(out: Output, question: string): Promise<boolean> {
 /** `stormkeeper doctor`. */
 export const doctorCommand: Command = stormCommand({
   usage: "doctor [--fix [--yes]] [options]",
-  summary: "Finds what is wrong in the Storm state: bases without assignments and the reverse, entries of topologies that no longer exist, records that do not decode, stale worker heartbeats, assignments naming gone supervisors. Exit 0 healthy, 1 problems found, 2 could not look.",
+  summary:
+    "Finds what is wrong in the Storm state: bases without assignments and the reverse, entries of topologies that no longer exist, records that do not decode, stale worker heartbeats, assignments naming gone supervisors. Exit 0 healthy, 1 problems found, 2 could not look.",
   flags: [
     { name: "fix", help: "delete the orphaned entries and undecodable records listed (asks first)" },
     { name: "yes", help: "with --fix: do not ask" },
@@ -35,7 +36,9 @@ export const doctorCommand: Command = stormCommand({
   // Asking needs someone to answer: without a terminal, deleting must be asked for with --yes.
   check: (args) => {
     if (args.flags.fix === true && args.flags.yes !== true && process.stdin.isTTY !== true) {
-      throw new CliError("--fix asks before deleting and stdin is not a terminal: add --yes to delete what doctor lists without asking");
+      throw new CliError(
+        "--fix asks before deleting and stdin is not a terminal: add --yes to delete what doctor lists without asking",
+      );
     }
   },
   body: async ({ storm, settings, out, args, nowSecs }) => {
@@ -43,11 +46,21 @@ export const doctorCommand: Command = stormCommand({
     const removable = pathsToRemove(findings);
     const full = (path: string) => (settings.root === "/" ? path : `${settings.root}${path}`);
     if (args.common.json) {
-      out.json({ healthy: findings.length === 0, findings: findings.map((f) => ({ ...f, path: full(f.path) })), removable: removable.map(full) });
+      out.json({
+        healthy: findings.length === 0,
+        findings: findings.map((f) => ({ ...f, path: full(f.path) })),
+        removable: removable.map(full),
+      });
     } else if (findings.length === 0) {
       out.print(paint(out.style, "green", `healthy: no problems under ${settings.root}`));
     } else {
-      out.print(table(out.style, ["PROBLEM", "FIXABLE", "DETAIL"], findings.map((f) => [f.kind, f.removable ? "yes" : "no", f.message])));
+      out.print(
+        table(
+          out.style,
+          ["PROBLEM", "FIXABLE", "DETAIL"],
+          findings.map((f) => [f.kind, f.removable ? "yes" : "no", f.message]),
+        ),
+      );
     }
     if (args.flags.fix === true && removable.length > 0) {
       out.warn(`--fix would delete ${removable.length} path(s):\n${removable.map((p) => `  ${full(p)}`).join("\n")}`);

@@ -14,7 +14,10 @@ export type DumpEntry =
   | { readonly path: string; readonly base64: string };
 
 // JSON has no bytes: the one binary field (PrivateWorkerKey.key) is shown as base64.
-const jsonSafe = (_key: string, value: unknown) => (value instanceof Uint8Array ? { base64: Buffer.from(value).toString("base64") } : value);
+const jsonSafe = (
+  _key: string,
+  value: unknown,
+) => (value instanceof Uint8Array ? { base64: Buffer.from(value).toString("base64") } : value);
 
 /** Every node under the root, depth first in name order (the root itself left out). */
 export async function dumpState(storm: StormClusterState): Promise<DumpEntry[]> {
@@ -47,7 +50,8 @@ function decodeEntry(storm: StormClusterState, path: string, bytes: Uint8Array):
 /** `stormkeeper dump`. */
 export const dumpCommand: Command = stormCommand({
   usage: "dump [options]",
-  summary: "The whole Storm state as JSON: [{ path, kind, record } | { path, kind, corrupt, base64 } | { path, base64 }], paths relative to the root.",
+  summary:
+    "The whole Storm state as JSON: [{ path, kind, record } | { path, kind, corrupt, base64 } | { path, base64 }], paths relative to the root.",
   body: async ({ storm, out }) => {
     out.json(await dumpState(storm));
     return 0;

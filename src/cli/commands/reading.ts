@@ -8,12 +8,23 @@ import { CliError } from "../cli-error.ts";
 import { type Command, stormCommand } from "../command.ts";
 import { fields } from "../format.ts";
 import { readSnapshot } from "../snapshot.ts";
-import { errorRows, errorsText, nimbusesText, supervisorRows, supervisorsText, topologiesText, topologyRows, topologyText, topologyView } from "../views.ts";
+import {
+  errorRows,
+  errorsText,
+  nimbusesText,
+  supervisorRows,
+  supervisorsText,
+  topologiesText,
+  topologyRows,
+  topologyText,
+  topologyView,
+} from "../views.ts";
 
 /** `stormkeeper topologies`. */
 export const topologiesCommand: Command = stormCommand({
   usage: "topologies [options]",
-  summary: "One row per topology: id, name, status, workers, executors, owner, launch time, uptime, assignment, newest heartbeat, errors.",
+  summary:
+    "One row per topology: id, name, status, workers, executors, owner, launch time, uptime, assignment, newest heartbeat, errors.",
   body: async ({ storm, out, nowSecs, args }) => {
     const rows = topologyRows(await readSnapshot(storm, nowSecs()));
     if (args.common.json) out.json(rows);
@@ -25,7 +36,8 @@ export const topologiesCommand: Command = stormCommand({
 /** `stormkeeper topology <id>`. */
 export const topologyCommand: Command = stormCommand({
   usage: "topology <id> [options]",
-  summary: "One topology: its storm base, assignment (executors → node:port, worker resources), worker heartbeats, components with their latest errors, backpressure and credential names.",
+  summary:
+    "One topology: its storm base, assignment (executors → node:port, worker resources), worker heartbeats, components with their latest errors, backpressure and credential names.",
   positionals: { min: 1, max: 1 },
   body: async ({ storm, out, nowSecs, args }) => {
     const id = args.positionals[0] ?? "";
@@ -58,7 +70,9 @@ export const errorsCommand: Command = stormCommand({
   body: async ({ storm, out, nowSecs, args }) => {
     const [id = "", component] = args.positionals;
     const snapshot = await readSnapshot(storm, nowSecs());
-    if (!snapshot.topologies.some((t) => t.id === id)) throw new CliError(`there is no topology ${JSON.stringify(id)} (see stormkeeper topologies)`);
+    if (!snapshot.topologies.some((t) => t.id === id)) {
+      throw new CliError(`there is no topology ${JSON.stringify(id)} (see stormkeeper topologies)`);
+    }
     const rows = errorRows(snapshot, id, component);
     if (args.common.json) out.json(rows);
     else out.print(errorsText(out.style, rows, snapshot.takenAtSecs));
@@ -98,7 +112,8 @@ function printableStrings(bytes: Uint8Array): string[] {
 /** `stormkeeper leader`. */
 export const leaderCommand: Command = stormCommand({
   usage: "leader [options]",
-  summary: `The leading nimbus: from its election latch (/leader-lock), else the nimbus summaries; and the raw ${stormPaths.Roots.leaderInfo} node (Java-serialized; its strings are shown).`,
+  summary:
+    `The leading nimbus: from its election latch (/leader-lock), else the nimbus summaries; and the raw ${stormPaths.Roots.leaderInfo} node (Java-serialized; its strings are shown).`,
   body: async ({ storm, out, nowSecs, args }) => {
     // The latch is what nimbus itself elects by; summaries are only a report of it.
     const elected = await storm.leader();
@@ -111,7 +126,12 @@ export const leaderCommand: Command = stormCommand({
       leaderInfoStrings: raw === null ? [] : printableStrings(raw),
     };
     if (args.common.json) out.json(view);
-    else out.print(fields([["leader", view.leader === null ? "none registered" : `${view.leader} (from ${view.leaderSource})`], ["leader-info", raw === null ? "absent" : `${raw.length} bytes: ${view.leaderInfoStrings.join(" ") || "(no text)"}`]]));
+    else {out.print(
+        fields([["leader", view.leader === null ? "none registered" : `${view.leader} (from ${view.leaderSource})`], [
+          "leader-info",
+          raw === null ? "absent" : `${raw.length} bytes: ${view.leaderInfoStrings.join(" ") || "(no text)"}`,
+        ]]),
+      );}
     return view.leader === null && raw === null ? 1 : 0;
   },
 });

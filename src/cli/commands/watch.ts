@@ -6,7 +6,7 @@
 import process from "node:process";
 import { type StormClusterState, ZooKeeperError } from "../../../mod.ts";
 import { CliError } from "../cli-error.ts";
-import { type Command, type Output, type StormContext, stormCommand } from "../command.ts";
+import { type Command, type Output, stormCommand, type StormContext } from "../command.ts";
 import { paint, truncate } from "../format.ts";
 import { type ClusterSnapshot, readSnapshot } from "../snapshot.ts";
 import { describeChanges } from "../watch-diff.ts";
@@ -54,7 +54,13 @@ async function arm(storm: StormClusterState, snapshot: ClusterSnapshot): Promise
  * Re-reads on demand, one read at a time: a request during a read marks the state dirty and
  * the loop reads once more, so a burst of events costs two reads, not one per event.
  */
-function follower(storm: StormClusterState, out: Output, first: ClusterSnapshot, nowSecs: () => number, onFailure: (error: unknown) => void) {
+function follower(
+  storm: StormClusterState,
+  out: Output,
+  first: ClusterSnapshot,
+  nowSecs: () => number,
+  onFailure: (error: unknown) => void,
+) {
   let last = first;
   let reading = false;
   let dirty = false;
@@ -84,11 +90,19 @@ function follower(storm: StormClusterState, out: Output, first: ClusterSnapshot,
  * Prints the cluster's changes until Ctrl-C or `stop` settles; resolves to the exit status (0,
  * or 2 when a re-read failed). Shared by `watch` and `demo`.
  */
-export async function followCluster(context: Pick<StormContext, "storm" | "out" | "nowSecs" | "settings">, stop: Promise<unknown>): Promise<number> {
+export async function followCluster(
+  context: Pick<StormContext, "storm" | "out" | "nowSecs" | "settings">,
+  stop: Promise<unknown>,
+): Promise<number> {
   const { storm, out, nowSecs, settings } = context;
   const first = await readSnapshot(storm, nowSecs());
   await arm(storm, first);
-  printStamped(out, `watching ${settings.zk}${settings.root}: ${first.topologies.length} topologies, ${Object.keys(first.supervisors).length} supervisors (Ctrl-C to stop)`);
+  printStamped(
+    out,
+    `watching ${settings.zk}${settings.root}: ${first.topologies.length} topologies, ${
+      Object.keys(first.supervisors).length
+    } supervisors (Ctrl-C to stop)`,
+  );
   return await new Promise<number>((resolve) => {
     let disconnectedAt: number | null = null;
     let done = false;
@@ -111,7 +125,10 @@ export async function followCluster(context: Pick<StormContext, "storm" | "out" 
       if (event === "reconnected" || event === "newSession") {
         const gap = disconnectedAt === null ? 0 : (Date.now() - disconnectedAt) / 1000;
         disconnectedAt = null;
-        printStamped(out, `${event === "newSession" ? "new session" : "reconnected"} after ${gap.toFixed(1)} s: re-reading`);
+        printStamped(
+          out,
+          `${event === "newSession" ? "new session" : "reconnected"} after ${gap.toFixed(1)} s: re-reading`,
+        );
         refresh();
       }
     });
@@ -123,13 +140,16 @@ export async function followCluster(context: Pick<StormContext, "storm" | "out" 
 /** `stormkeeper watch`. */
 export const watchCommand: Command = stormCommand({
   usage: "watch [--seconds N] [options]",
-  summary: "Follows the cluster live, one timestamped line per change (topologies added/removed, status, assignments, workers, supervisors, new errors), until Ctrl-C; re-reads after a reconnection.",
+  summary:
+    "Follows the cluster live, one timestamped line per change (topologies added/removed, status, assignments, workers, supervisors, new errors), until Ctrl-C; re-reads after a reconnection.",
   flags: [{ name: "seconds", takesValue: true, help: "stop after this many seconds instead of at Ctrl-C" }],
   check: (args) => void positiveSeconds(args.flags.seconds),
   body: async (context) => {
     const seconds = positiveSeconds(context.args.flags.seconds);
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const stop = seconds === undefined ? new Promise<void>(() => {}) : new Promise<void>((resolve) => (timer = setTimeout(resolve, seconds * 1000)));
+    const stop = seconds === undefined
+      ? new Promise<void>(() => {})
+      : new Promise<void>((resolve) => (timer = setTimeout(resolve, seconds * 1000)));
     try {
       return await followCluster(context, stop);
     } finally {
@@ -142,6 +162,8 @@ export const watchCommand: Command = stormCommand({
 export function positiveSeconds(text: string | boolean | undefined): number | undefined {
   if (typeof text !== "string") return undefined;
   const seconds = Number(text);
-  if (!(Number.isFinite(seconds) && seconds > 0)) throw new CliError(`--seconds must be a positive number, got ${JSON.stringify(text)}`);
+  if (!(Number.isFinite(seconds) && seconds > 0)) {
+    throw new CliError(`--seconds must be a positive number, got ${JSON.stringify(text)}`);
+  }
   return seconds;
 }

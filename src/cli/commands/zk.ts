@@ -5,7 +5,7 @@
  */
 import { Buffer } from "node:buffer";
 import { pathProblem } from "../../protocol/paths.ts";
-import { CorruptRecordError, type Stat, type ZooKeeperClient, jsonCodec, thriftCodec } from "../../../mod.ts";
+import { CorruptRecordError, jsonCodec, type Stat, thriftCodec, type ZooKeeperClient } from "../../../mod.ts";
 import { CliError } from "../cli-error.ts";
 import { type Command, runGuarded } from "../command.ts";
 import { openClient } from "../connection.ts";
@@ -19,10 +19,17 @@ const isAction = (v: string | undefined): v is Action => (ACTIONS as readonly st
 /** A Stat as JSON-safe fields (zxids as decimal strings). */
 function statView(stat: Stat): Record<string, string | number> {
   return {
-    czxid: stat.czxid.toString(), mzxid: stat.mzxid.toString(), pzxid: stat.pzxid.toString(),
-    ctime: isoTime(stat.ctime / 1000), mtime: isoTime(stat.mtime / 1000),
-    version: stat.version, cversion: stat.cversion, aversion: stat.aversion,
-    ephemeralOwner: `0x${stat.ephemeralOwner.toString(16)}`, dataLength: stat.dataLength, numChildren: stat.numChildren,
+    czxid: stat.czxid.toString(),
+    mzxid: stat.mzxid.toString(),
+    pzxid: stat.pzxid.toString(),
+    ctime: isoTime(stat.ctime / 1000),
+    mtime: isoTime(stat.mtime / 1000),
+    version: stat.version,
+    cversion: stat.cversion,
+    aversion: stat.aversion,
+    ephemeralOwner: `0x${stat.ephemeralOwner.toString(16)}`,
+    dataLength: stat.dataLength,
+    numChildren: stat.numChildren,
   };
 }
 
@@ -38,7 +45,10 @@ function describeData(root: string, path: string, data: Uint8Array): { kind: str
       try {
         return { kind, value: jsonCodec.decode(kind, data, path) };
       } catch {
-        return { kind: `corrupt ${kind}`, value: { error: error.message, base64: Buffer.from(data).toString("base64") } };
+        return {
+          kind: `corrupt ${kind}`,
+          value: { error: error.message, base64: Buffer.from(data).toString("base64") },
+        };
       }
     }
   }
@@ -47,7 +57,10 @@ function describeData(root: string, path: string, data: Uint8Array): { kind: str
   return { kind: null, value: printable ? text : Buffer.from(data).toString("hex") };
 }
 
-const jsonSafe = (_key: string, value: unknown) => (value instanceof Uint8Array ? { base64: Buffer.from(value).toString("base64") } : value);
+const jsonSafe = (
+  _key: string,
+  value: unknown,
+) => (value instanceof Uint8Array ? { base64: Buffer.from(value).toString("base64") } : value);
 
 async function tree(zk: ZooKeeperClient, path: string, depth: number, lines: string[]): Promise<void> {
   const { children } = await zk.getChildren(path);
@@ -60,43 +73,55 @@ async function tree(zk: ZooKeeperClient, path: string, depth: number, lines: str
 /** `stormkeeper zk`. */
 export const zkCommand: Command = {
   summary: "Raw ZooKeeper: ls, get (Storm records decoded by path), stat, tree, rm PATH.",
-  run: (argv) => runGuarded(argv, {
-    usage: "zk ls|get|stat|tree|rm PATH [options]",
-    summary: "Raw ZooKeeper commands on an absolute PATH. get decodes Storm records by their path under --root and prints other bytes as text or hex; rm deletes the node and everything below it.",
-    positionals: { min: 2, max: 2 },
-  }, async (args, settings, out) => {
-    const [action, path = ""] = args.positionals;
-    if (!isAction(action)) throw new CliError(`bad arguments: zk takes one of ${ACTIONS.join(", ")}, got ${JSON.stringify(action)}`);
-    const problem = pathProblem(path);
-    if (problem !== undefined) throw new CliError(`bad arguments: PATH must be an absolute ZooKeeper path such as /storm/storms, got ${JSON.stringify(path)}: ${problem}`);
-    const zk = await openClient(settings);
-    try {
-      if (action === "ls") {
-        const { children } = await zk.getChildren(path);
-        if (args.common.json) out.json(children.sort());
-        else out.print(children.sort().join("\n"));
-      } else if (action === "tree") {
-        const lines: string[] = [];
-        await tree(zk, path, 0, lines);
-        if (args.common.json) out.json(lines.map((l) => l.trim()));
-        else out.print([path, ...lines.map((l) => `  ${l}`)].join("\n"));
-      } else if (action === "stat") {
-        const stat = await zk.exists(path);
-        if (stat === null) throw new CliError(`there is no node ${path}`);
-        if (args.common.json) out.json(statView(stat));
-        else out.print(fields(Object.entries(statView(stat)).map(([k, v]) => [k, String(v)])));
-      } else if (action === "get") {
-        const { data } = await zk.getData(path);
-        const { kind, value } = describeData(settings.root, path, data);
-        if (args.common.json) out.json(JSON.parse(JSON.stringify({ path, kind, value }, jsonSafe)));
-        else out.print(typeof value === "string" ? value : `${kind ?? "data"}: ${JSON.stringify(value, jsonSafe, 2)}`);
-      } else {
-        await zk.deleteRecursive(path);
-        out.print(`deleted ${path}`);
+  run: (argv) =>
+    runGuarded(argv, {
+      usage: "zk ls|get|stat|tree|rm PATH [options]",
+      summary:
+        "Raw ZooKeeper commands on an absolute PATH. get decodes Storm records by their path under --root and prints other bytes as text or hex; rm deletes the node and everything below it.",
+      positionals: { min: 2, max: 2 },
+    }, async (args, settings, out) => {
+      const [action, path = ""] = args.positionals;
+      if (!isAction(action)) {
+        throw new CliError(`bad arguments: zk takes one of ${ACTIONS.join(", ")}, got ${JSON.stringify(action)}`);
       }
-      return 0;
-    } finally {
-      await zk.close();
-    }
-  }),
+      const problem = pathProblem(path);
+      if (problem !== undefined) {
+        throw new CliError(
+          `bad arguments: PATH must be an absolute ZooKeeper path such as /storm/storms, got ${
+            JSON.stringify(path)
+          }: ${problem}`,
+        );
+      }
+      const zk = await openClient(settings);
+      try {
+        if (action === "ls") {
+          const { children } = await zk.getChildren(path);
+          if (args.common.json) out.json(children.sort());
+          else out.print(children.sort().join("\n"));
+        } else if (action === "tree") {
+          const lines: string[] = [];
+          await tree(zk, path, 0, lines);
+          if (args.common.json) out.json(lines.map((l) => l.trim()));
+          else out.print([path, ...lines.map((l) => `  ${l}`)].join("\n"));
+        } else if (action === "stat") {
+          const stat = await zk.exists(path);
+          if (stat === null) throw new CliError(`there is no node ${path}`);
+          if (args.common.json) out.json(statView(stat));
+          else out.print(fields(Object.entries(statView(stat)).map(([k, v]) => [k, String(v)])));
+        } else if (action === "get") {
+          const { data } = await zk.getData(path);
+          const { kind, value } = describeData(settings.root, path, data);
+          if (args.common.json) out.json(JSON.parse(JSON.stringify({ path, kind, value }, jsonSafe)));
+          else {out.print(
+              typeof value === "string" ? value : `${kind ?? "data"}: ${JSON.stringify(value, jsonSafe, 2)}`,
+            );}
+        } else {
+          await zk.deleteRecursive(path);
+          out.print(`deleted ${path}`);
+        }
+        return 0;
+      } finally {
+        await zk.close();
+      }
+    }),
 };

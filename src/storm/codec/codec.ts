@@ -1,6 +1,6 @@
 import type { z } from "zod";
-import { InvalidRecordError, CorruptRecordError } from "../record-errors.ts";
-import { type RecordKind, type RecordTypes, deepFreeze, recordSchemas } from "../records.ts";
+import { CorruptRecordError, InvalidRecordError } from "../record-errors.ts";
+import { deepFreeze, type RecordKind, recordSchemas, type RecordTypes } from "../records.ts";
 
 /**
  * How records become node data and back; `kind` names the record type, and the record's type

@@ -38,7 +38,9 @@ export function unwrap(bytes: Uint8Array, maxBytes = DEFAULT_MAX_DECOMPRESSED): 
       } catch (cause) {
         // zlib stops as soon as the output passes the cap, on Node, Deno and Bun alike.
         const overCap = (cause as { code?: unknown }).code === "ERR_BUFFER_TOO_LARGE";
-        const reason = overCap ? `decompresses to more than ${maxBytes} bytes` : `does not decompress: ${cause instanceof Error ? cause.message : String(cause)}`;
+        const reason = overCap
+          ? `decompresses to more than ${maxBytes} bytes`
+          : `does not decompress: ${cause instanceof Error ? cause.message : String(cause)}`;
         throw new FramingError(`gzip data ${reason}`, { cause });
       }
     case "zstd":
@@ -105,7 +107,9 @@ function zstdFrames(bytes: Uint8Array, maxBytes: number): ZstdFrame[] | undefine
   let at = 0;
   while (at < bytes.length) {
     if (at + 8 > bytes.length) return undefined;
-    if (bytes[at + 3] === 0x18 && bytes[at + 2] === 0x4d && bytes[at + 1] === 0x2a && ((bytes[at] ?? 0) & 0xf0) === 0x50) {
+    if (
+      bytes[at + 3] === 0x18 && bytes[at + 2] === 0x4d && bytes[at + 1] === 0x2a && ((bytes[at] ?? 0) & 0xf0) === 0x50
+    ) {
       at += 8 + littleEndian(bytes, at + 4, 4); // a skippable frame
       // Cut short, it is truncated input: fzstd reports it (returning the frames would not).
       if (at > bytes.length) return undefined;
@@ -126,12 +130,16 @@ function zstdFrames(bytes: Uint8Array, maxBytes: number): ZstdFrame[] | undefine
     if (contentBytes > 0) {
       const content = littleEndian(bytes, pos, contentBytes) + (contentBytes === 2 ? 256 : 0);
       declared += content;
-      if (declared > maxBytes) throw new FramingError(`zstd data declares ${declared} bytes, over the ${maxBytes}-byte cap`);
+      if (declared > maxBytes) {
+        throw new FramingError(`zstd data declares ${declared} bytes, over the ${maxBytes}-byte cap`);
+      }
       if (singleSegment) window = content;
     }
-    if (window > ZSTD_MAX_WINDOW) throw new FramingError(`zstd frame needs a ${window}-byte window, over the ${ZSTD_MAX_WINDOW}-byte limit`);
+    if (window > ZSTD_MAX_WINDOW) {
+      throw new FramingError(`zstd frame needs a ${window}-byte window, over the ${ZSTD_MAX_WINDOW}-byte limit`);
+    }
     pos += contentBytes;
-    for (let last = 0; !last; ) {
+    for (let last = 0; !last;) {
       if (pos + 3 > bytes.length) return undefined;
       const header = littleEndian(bytes, pos, 3);
       last = header & 1;
@@ -166,7 +174,10 @@ function unzstd(bytes: Uint8Array, maxBytes: number): Uint8Array {
       stream.push(input, true);
     } catch (cause) {
       if (cause instanceof FramingError) throw cause;
-      throw new FramingError(`zstd data does not decompress: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+      throw new FramingError(
+        `zstd data does not decompress: ${cause instanceof Error ? cause.message : String(cause)}`,
+        { cause },
+      );
     }
     return concat(chunks);
   };

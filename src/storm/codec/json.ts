@@ -11,17 +11,23 @@
 import { Buffer } from "node:buffer";
 import { CorruptRecordError } from "../record-errors.ts";
 import type { RecordKind, RecordTypes } from "../records.ts";
-import { type Codec, checkRecord, parseRecord } from "./codec.ts";
+import { checkRecord, type Codec, parseRecord } from "./codec.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8", { fatal: true });
 const BYTES_MARKER = "$base64";
 const DOUBLE_MARKER = "$double";
-const NON_FINITE: Readonly<Record<string, number>> = { NaN: Number.NaN, Infinity: Number.POSITIVE_INFINITY, "-Infinity": Number.NEGATIVE_INFINITY };
+const NON_FINITE: Readonly<Record<string, number>> = {
+  NaN: Number.NaN,
+  Infinity: Number.POSITIVE_INFINITY,
+  "-Infinity": Number.NEGATIVE_INFINITY,
+};
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 function toJsonValue(value: unknown): unknown {
-  if (value instanceof Uint8Array) return { [BYTES_MARKER]: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64") };
+  if (value instanceof Uint8Array) {
+    return { [BYTES_MARKER]: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64") };
+  }
   if (typeof value === "number" && !Number.isFinite(value)) return { [DOUBLE_MARKER]: String(value) };
   if (Array.isArray(value)) return value.map(toJsonValue);
   if (typeof value === "object" && value !== null) {
@@ -29,7 +35,9 @@ function toJsonValue(value: unknown): unknown {
     for (const key of Object.keys(value).sort()) {
       const v = (value as Record<string, unknown>)[key];
       // Own data properties only: "__proto__" stays a key instead of replacing the prototype.
-      if (v !== undefined) Object.defineProperty(out, key.startsWith("$") ? `$${key}` : key, { value: toJsonValue(v), enumerable: true });
+      if (v !== undefined) {
+        Object.defineProperty(out, key.startsWith("$") ? `$${key}` : key, { value: toJsonValue(v), enumerable: true });
+      }
     }
     return out;
   }
@@ -47,17 +55,28 @@ function fromJsonValue(value: unknown, depth = 0): unknown {
     const entries = Object.entries(value);
     const [only] = entries;
     if (entries.length === 1 && only !== undefined && only[0] === BYTES_MARKER) {
-      if (typeof only[1] !== "string" || !BASE64.test(only[1])) throw new TypeError(`${BYTES_MARKER} does not hold base64 text`);
+      if (typeof only[1] !== "string" || !BASE64.test(only[1])) {
+        throw new TypeError(`${BYTES_MARKER} does not hold base64 text`);
+      }
       return new Uint8Array(Buffer.from(only[1], "base64"));
     }
     if (entries.length === 1 && only !== undefined && only[0] === DOUBLE_MARKER) {
-      const number = typeof only[1] === "string" && Object.hasOwn(NON_FINITE, only[1]) ? NON_FINITE[only[1]] : undefined;
-      if (number === undefined) throw new TypeError(`${DOUBLE_MARKER} holds ${JSON.stringify(only[1])}, not NaN, Infinity or -Infinity`);
+      const number = typeof only[1] === "string" && Object.hasOwn(NON_FINITE, only[1])
+        ? NON_FINITE[only[1]]
+        : undefined;
+      if (number === undefined) {
+        throw new TypeError(`${DOUBLE_MARKER} holds ${JSON.stringify(only[1])}, not NaN, Infinity or -Infinity`);
+      }
       return number;
     }
     const out: Record<string, unknown> = {};
     for (const [k, v] of entries) {
-      Object.defineProperty(out, k.startsWith("$$") ? k.slice(1) : k, { value: fromJsonValue(v, depth + 1), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(out, k.startsWith("$$") ? k.slice(1) : k, {
+        value: fromJsonValue(v, depth + 1),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     return out;
   }
@@ -75,7 +94,12 @@ export const jsonCodec: Codec = {
     try {
       data = fromJsonValue(JSON.parse(decoder.decode(bytes)));
     } catch (cause) {
-      throw new CorruptRecordError(kind, path, `not stormkeeper JSON (${cause instanceof Error ? cause.message : String(cause)})`, { cause });
+      throw new CorruptRecordError(
+        kind,
+        path,
+        `not stormkeeper JSON (${cause instanceof Error ? cause.message : String(cause)})`,
+        { cause },
+      );
     }
     return parseRecord(kind, data, path);
   },

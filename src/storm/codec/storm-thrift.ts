@@ -3,7 +3,15 @@
  * stormkeeper's records: executor-range and stream-id keys become `executorKey`/`streamKey`
  * strings, `worker_resources` a list of `{ nodeInfo, resources }`.
  */
-import { compareNodeInfo, executorKey, type NodeInfo, parseExecutorKey, parseStreamKey, type RecordKind, streamKey } from "../records.ts";
+import {
+  compareNodeInfo,
+  executorKey,
+  type NodeInfo,
+  parseExecutorKey,
+  parseStreamKey,
+  type RecordKind,
+  streamKey,
+} from "../records.ts";
 import type { ThriftField, ThriftMap, ThriftStruct, ThriftType, UsualKeys } from "./thrift-protocol.ts";
 
 const bool: ThriftType = { kind: "bool" };
@@ -14,15 +22,45 @@ const string: ThriftType = { kind: "string" };
 const binary: ThriftType = { kind: "binary" };
 const list = (elem: ThriftType): ThriftType => ({ kind: "list", elem });
 const set = (elem: ThriftType): ThriftType => ({ kind: "set", elem });
-const map = (key: ThriftType, value: ThriftType, extra: Partial<ThriftMap> = {}): ThriftMap => ({ kind: "map", key, value, ...extra });
-const req = (id: number, name: string, type: ThriftType, extra: Partial<ThriftField> = {}): ThriftField => ({ id, name, type, required: true, ...extra });
+const map = (key: ThriftType, value: ThriftType, extra: Partial<ThriftMap> = {}): ThriftMap => ({
+  kind: "map",
+  key,
+  value,
+  ...extra,
+});
+const req = (id: number, name: string, type: ThriftType, extra: Partial<ThriftField> = {}): ThriftField => ({
+  id,
+  name,
+  type,
+  required: true,
+  ...extra,
+});
 const opt = (id: number, name: string, type: ThriftType): ThriftField => ({ id, name, type, required: false });
 /** An optional map with thrift's `= {}` default: absent reads as empty, and is written as empty. */
-const optEmpty = (id: number, name: string, type: ThriftType): ThriftField => ({ id, name, type, required: false, defaultsToEmpty: true });
-const struct = (name: string, fields: ThriftField[], union = false): ThriftStruct => ({ kind: "struct", name, fields, union });
+const optEmpty = (id: number, name: string, type: ThriftType): ThriftField => ({
+  id,
+  name,
+  type,
+  required: false,
+  defaultsToEmpty: true,
+});
+const struct = (name: string, fields: ThriftField[], union = false): ThriftStruct => ({
+  kind: "struct",
+  name,
+  fields,
+  union,
+});
 
-const TopologyStatus: ThriftType = { kind: "enum", name: "TopologyStatus", values: { ACTIVE: 1, INACTIVE: 2, REBALANCING: 3, KILLED: 4 } };
-const LogLevelAction: ThriftType = { kind: "enum", name: "LogLevelAction", values: { UNCHANGED: 1, UPDATE: 2, REMOVE: 3 } };
+const TopologyStatus: ThriftType = {
+  kind: "enum",
+  name: "TopologyStatus",
+  values: { ACTIVE: 1, INACTIVE: 2, REBALANCING: 3, KILLED: 4 },
+};
+const LogLevelAction: ThriftType = {
+  kind: "enum",
+  name: "LogLevelAction",
+  values: { UNCHANGED: 1, UPDATE: 2, REMOVE: 3 },
+};
 const ProfileAction: ThriftType = {
   kind: "enum",
   name: "ProfileAction",
@@ -33,7 +71,9 @@ const ProfileAction: ThriftType = {
 const executorListKey = {
   keyToJs: (k: unknown) => {
     const [start, end] = k as number[];
-    if ((k as number[]).length !== 2 || start === undefined || end === undefined) throw new TypeError("an executor key is a list of two task ids");
+    if ((k as number[]).length !== 2 || start === undefined || end === undefined) {
+      throw new TypeError("an executor key is a list of two task ids");
+    }
     return executorKey(start, end);
   },
   keyFromJs: (k: string) => [...parseExecutorKey(k)],
@@ -80,16 +120,20 @@ const statWindows: UsualKeys = {
 
 const GlobalStreamId = struct("GlobalStreamId", [req(1, "componentId", string), req(2, "streamId", string)]);
 const byStream = (value: ThriftType) =>
-  map(string, map(GlobalStreamId, value, {
-    keyToJs: (k) => {
-      const { componentId, streamId } = k as { componentId: string; streamId: string };
-      return cachedStreamKey(componentId, streamId);
-    },
-    keyFromJs: (k) => {
-      const [componentId, streamId] = parseStreamKey(k);
-      return { componentId, streamId };
-    },
-  }), { usualKeys: statWindows });
+  map(
+    string,
+    map(GlobalStreamId, value, {
+      keyToJs: (k) => {
+        const { componentId, streamId } = k as { componentId: string; streamId: string };
+        return cachedStreamKey(componentId, streamId);
+      },
+      keyFromJs: (k) => {
+        const [componentId, streamId] = parseStreamKey(k);
+        return { componentId, streamId };
+      },
+    }),
+    { usualKeys: statWindows },
+  );
 const windowed = (value: ThriftType) => map(string, map(string, value), { usualKeys: statWindows });
 
 const NodeInfo = struct("NodeInfo", [req(1, "node", string), req(2, "port", set(i64))]);
@@ -109,7 +153,13 @@ const Assignment = struct("Assignment", [
   optEmpty(2, "nodeHost", map(string, string)),
   optEmpty(3, "executorNodePort", map(list(i64), NodeInfo, executorListKey)),
   optEmpty(4, "executorStartTimeSecs", map(list(i64), i64, executorListKey)),
-  optEmpty(5, "workerResources", map(NodeInfo, WorkerResources, { entries: { key: "nodeInfo", value: "resources", order: (a: NodeInfo, b: NodeInfo) => compareNodeInfo(a, b) } })),
+  optEmpty(
+    5,
+    "workerResources",
+    map(NodeInfo, WorkerResources, {
+      entries: { key: "nodeInfo", value: "resources", order: (a: NodeInfo, b: NodeInfo) => compareNodeInfo(a, b) },
+    }),
+  ),
   optEmpty(6, "totalSharedOffHeap", map(string, double)),
   opt(7, "owner", string),
 ]);
@@ -123,7 +173,10 @@ const RebalanceOptions = struct("RebalanceOptions", [
   opt(5, "topologyConfOverrides", string),
   opt(6, "principal", string),
 ]);
-const TopologyActionOptions = struct("TopologyActionOptions", [opt(1, "killOptions", KillOptions), opt(2, "rebalanceOptions", RebalanceOptions)], true);
+const TopologyActionOptions = struct("TopologyActionOptions", [
+  opt(1, "killOptions", KillOptions),
+  opt(2, "rebalanceOptions", RebalanceOptions),
+], true);
 const DebugOptions = struct("DebugOptions", [opt(1, "enable", bool), opt(2, "samplingpct", double)]);
 
 const StormBase = struct("StormBase", [
@@ -160,8 +213,16 @@ const BoltStats = struct("BoltStats", [
   req(4, "executed", byStream(i64)),
   req(5, "executeMsAvg", byStream(double)),
 ]);
-const SpoutStats = struct("SpoutStats", [req(1, "acked", windowed(i64)), req(2, "failed", windowed(i64)), req(3, "completeMsAvg", windowed(double))]);
-const ExecutorSpecificStats = struct("ExecutorSpecificStats", [opt(1, "bolt", BoltStats), opt(2, "spout", SpoutStats)], true);
+const SpoutStats = struct("SpoutStats", [
+  req(1, "acked", windowed(i64)),
+  req(2, "failed", windowed(i64)),
+  req(3, "completeMsAvg", windowed(double)),
+]);
+const ExecutorSpecificStats = struct(
+  "ExecutorSpecificStats",
+  [opt(1, "bolt", BoltStats), opt(2, "spout", SpoutStats)],
+  true,
+);
 const ExecutorStats = struct("ExecutorStats", [
   req(1, "emitted", windowed(i64)),
   req(2, "transferred", windowed(i64)),
@@ -180,7 +241,12 @@ const ClusterWorkerHeartbeat = struct("ClusterWorkerHeartbeat", [
   req(4, "uptimeSecs", i32),
 ]);
 
-const ErrorInfo = struct("ErrorInfo", [req(1, "error", string), req(2, "errorTimeSecs", i32), opt(3, "host", string), opt(4, "port", i32)]);
+const ErrorInfo = struct("ErrorInfo", [
+  req(1, "error", string),
+  req(2, "errorTimeSecs", i32),
+  opt(3, "host", string),
+  opt(4, "port", i32),
+]);
 
 const NimbusSummary = struct("NimbusSummary", [
   req(1, "host", string),
@@ -203,9 +269,17 @@ const LogLevel = struct("LogLevel", [
 // LogConfig has no field 1 in storm.thrift.
 const LogConfig = struct("LogConfig", [opt(2, "namedLoggerLevel", map(string, LogLevel))]);
 
-const ProfileRequest = struct("ProfileRequest", [req(1, "nodeInfo", NodeInfo), req(2, "action", ProfileAction), opt(3, "timeStamp", i64)]);
+const ProfileRequest = struct("ProfileRequest", [
+  req(1, "nodeInfo", NodeInfo),
+  req(2, "action", ProfileAction),
+  opt(3, "timeStamp", i64),
+]);
 
-const PrivateWorkerKey = struct("PrivateWorkerKey", [req(1, "key", binary), req(2, "userName", string), req(3, "expirationTimeMillis", i64)]);
+const PrivateWorkerKey = struct("PrivateWorkerKey", [
+  req(1, "key", binary),
+  req(2, "userName", string),
+  req(3, "expirationTimeMillis", i64),
+]);
 
 /** The thrift table of every stored record kind. */
 export const stormThriftTables: { readonly [K in RecordKind]: ThriftStruct } = {

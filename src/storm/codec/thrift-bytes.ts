@@ -24,7 +24,8 @@ const interned = new Array<string | undefined>(1 << INTERN_BITS);
  */
 function internedAscii(buf: Uint8Array, start: number, end: number): string | undefined {
   const n = end - start;
-  const edges = n === 0 ? 0 : (buf[start] as number) * 31 + (buf[end - 1] as number) + (n > 2 ? (buf[start + 1] as number) * 961 + (buf[end - 2] as number) * 7 : 0);
+  const edges = n === 0 ? 0 : (buf[start] as number) * 31 + (buf[end - 1] as number) +
+    (n > 2 ? (buf[start + 1] as number) * 961 + (buf[end - 2] as number) * 7 : 0);
   const slot = (Math.imul(n, 0x9e3779b1) ^ Math.imul(edges, 0x85ebca6b)) >>> (32 - INTERN_BITS);
   const cached = interned[slot];
   let same = cached !== undefined && cached.length === n;
@@ -57,9 +58,20 @@ export class Writer {
     this.buf = next;
     this.view = new DataView(next.buffer);
   }
-  byte(v: number): void { this.ensure(1); this.buf[this.pos++] = v; }
-  i16(v: number): void { this.ensure(2); this.view.setInt16(this.pos, v); this.pos += 2; }
-  i32(v: number): void { this.ensure(4); this.view.setInt32(this.pos, v); this.pos += 4; }
+  byte(v: number): void {
+    this.ensure(1);
+    this.buf[this.pos++] = v;
+  }
+  i16(v: number): void {
+    this.ensure(2);
+    this.view.setInt16(this.pos, v);
+    this.pos += 2;
+  }
+  i32(v: number): void {
+    this.ensure(4);
+    this.view.setInt32(this.pos, v);
+    this.pos += 4;
+  }
   /** A safe integer as a big-endian two's-complement i64: exact, since |v| < 2^53. */
   i64(v: number): void {
     this.ensure(8);
@@ -68,11 +80,27 @@ export class Writer {
     this.view.setUint32(this.pos + 4, v - high * TWO_32);
     this.pos += 8;
   }
-  double(v: number): void { this.ensure(8); this.view.setFloat64(this.pos, v); this.pos += 8; }
-  fieldHeader(type: number, id: number): void { this.ensure(3); this.buf[this.pos] = type; this.view.setInt16(this.pos + 1, id); this.pos += 3; }
-  bytes(v: Uint8Array): void { this.i32(v.length); this.raw(v); }
+  double(v: number): void {
+    this.ensure(8);
+    this.view.setFloat64(this.pos, v);
+    this.pos += 8;
+  }
+  fieldHeader(type: number, id: number): void {
+    this.ensure(3);
+    this.buf[this.pos] = type;
+    this.view.setInt16(this.pos + 1, id);
+    this.pos += 3;
+  }
+  bytes(v: Uint8Array): void {
+    this.i32(v.length);
+    this.raw(v);
+  }
   /** Bytes as they are, no length prefix. */
-  raw(v: Uint8Array): void { this.ensure(v.length); this.buf.set(v, this.pos); this.pos += v.length; }
+  raw(v: Uint8Array): void {
+    this.ensure(v.length);
+    this.buf.set(v, this.pos);
+    this.pos += v.length;
+  }
   /** A length-prefixed UTF-8 string; false (nothing written) for a lone surrogate, which has no UTF-8 form. */
   string(s: string): boolean {
     const n = s.length;
@@ -95,20 +123,36 @@ export class Writer {
   }
 }
 
-
 export class Reader {
   readonly view: DataView;
   pos = 0;
   constructor(readonly buf: Uint8Array) {
     this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   }
-  get remaining(): number { return this.buf.length - this.pos; }
-  need(n: number): void {
-    if (n > this.buf.length - this.pos) throw new ThriftDecodeError(`truncated: need ${n} bytes at offset ${this.pos}, ${this.remaining} left`);
+  get remaining(): number {
+    return this.buf.length - this.pos;
   }
-  byte(): number { this.need(1); return this.view.getInt8(this.pos++); }
-  i16(): number { this.need(2); const v = this.view.getInt16(this.pos); this.pos += 2; return v; }
-  i32(): number { this.need(4); const v = this.view.getInt32(this.pos); this.pos += 4; return v; }
+  need(n: number): void {
+    if (n > this.buf.length - this.pos) {
+      throw new ThriftDecodeError(`truncated: need ${n} bytes at offset ${this.pos}, ${this.remaining} left`);
+    }
+  }
+  byte(): number {
+    this.need(1);
+    return this.view.getInt8(this.pos++);
+  }
+  i16(): number {
+    this.need(2);
+    const v = this.view.getInt16(this.pos);
+    this.pos += 2;
+    return v;
+  }
+  i32(): number {
+    this.need(4);
+    const v = this.view.getInt32(this.pos);
+    this.pos += 4;
+    return v;
+  }
   /** An i64 that must be a safe integer (the high word times 2^32 is exact; the sum is exact when safe). */
   i64(what: string): number {
     this.need(8);
@@ -120,8 +164,16 @@ export class Reader {
     this.pos += 8;
     return v;
   }
-  double(): number { this.need(8); const v = this.view.getFloat64(this.pos); this.pos += 8; return v; }
-  skipBytes(n: number): void { this.need(n); this.pos += n; }
+  double(): number {
+    this.need(8);
+    const v = this.view.getFloat64(this.pos);
+    this.pos += 8;
+    return v;
+  }
+  skipBytes(n: number): void {
+    this.need(n);
+    this.pos += n;
+  }
   length(): number {
     const n = this.i32();
     if (n < 0) throw new ThriftDecodeError(`negative length ${n} at offset ${this.pos - 4}`);
@@ -155,7 +207,9 @@ export class Reader {
   count(elemMin: number, what: string): number {
     const n = this.i32();
     if (n < 0) throw new ThriftDecodeError(`negative ${what} size ${n}`);
-    if (n * elemMin > this.remaining) throw new ThriftDecodeError(`${what} of ${n} elements cannot fit in ${this.remaining} bytes`);
+    if (n * elemMin > this.remaining) {
+      throw new ThriftDecodeError(`${what} of ${n} elements cannot fit in ${this.remaining} bytes`);
+    }
     return n;
   }
 }

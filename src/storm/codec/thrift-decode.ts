@@ -3,7 +3,21 @@
  * check types and ranges as they read and build the value already frozen.
  */
 import { Reader } from "./thrift-bytes.ts";
-import { canonicalIntegerSet, isIntegerType, MAX_DEPTH, minSize, type ThriftCollection, ThriftDecodeError, type ThriftField, type ThriftMap, type ThriftStruct, type ThriftType, TType, type UsualKeys, wireType } from "./thrift-types.ts";
+import {
+  canonicalIntegerSet,
+  isIntegerType,
+  MAX_DEPTH,
+  minSize,
+  type ThriftCollection,
+  ThriftDecodeError,
+  type ThriftField,
+  type ThriftMap,
+  type ThriftStruct,
+  type ThriftType,
+  TType,
+  type UsualKeys,
+  wireType,
+} from "./thrift-types.ts";
 
 /**
  * An enum number or union member this table does not know, as a newer Storm may write. Java's
@@ -47,14 +61,22 @@ function tooDeep(): never {
 function compileDecoder(t: ThriftType): Decoder {
   switch (t.kind) {
     // Java's TBinaryProtocol reads every byte but 1 as false; so do we, to read what Storm reads.
-    case "bool": return (r) => r.byte() === 1;
-    case "byte": return (r) => r.byte();
-    case "i16": return (r) => r.i16();
-    case "i32": return (r) => r.i32();
-    case "i64": return (r, _depth, what) => r.i64(what);
-    case "double": return (r) => r.double();
-    case "string": return (r, _depth, what) => r.string(what);
-    case "binary": return (r) => r.bytes();
+    case "bool":
+      return (r) => r.byte() === 1;
+    case "byte":
+      return (r) => r.byte();
+    case "i16":
+      return (r) => r.i16();
+    case "i32":
+      return (r) => r.i32();
+    case "i64":
+      return (r, _depth, what) => r.i64(what);
+    case "double":
+      return (r) => r.double();
+    case "string":
+      return (r, _depth, what) => r.string(what);
+    case "binary":
+      return (r) => r.bytes();
     case "enum": {
       const names = new Map(Object.entries(t.values).map(([name, n]) => [n, name]));
       return (r) => {
@@ -62,10 +84,13 @@ function compileDecoder(t: ThriftType): Decoder {
         return names.get(n) ?? new Unrecognized(`${n} is not a ${t.name} value`);
       };
     }
-    case "struct": return compileStructDecoder(t, true);
+    case "struct":
+      return compileStructDecoder(t, true);
     case "list":
-    case "set": return compileCollectionDecoder(t);
-    case "map": return t.entries ? compileEntriesDecoder(t, t.entries) : compileObjectMapDecoder(t);
+    case "set":
+      return compileCollectionDecoder(t);
+    case "map":
+      return t.entries ? compileEntriesDecoder(t, t.entries) : compileObjectMapDecoder(t);
   }
 }
 
@@ -130,8 +155,16 @@ function compileObjectMapDecoder(t: ThriftMap): Decoder {
   const readEntries = (r: Reader, depth: number, what: string, n: number): Record<string, unknown> => {
     const out: Record<string, unknown> = {};
     for (let i = 0; i < n; i++) {
-      const name = stringKeys ? r.string(what) : keyToJs ? keyToJs(key(r, depth + 1, what)) : (key(r, depth + 1, what) as string);
-      out[checked(name, what)] = scalar === TType.I64 ? r.i64(what) : scalar === TType.DOUBLE ? r.double() : value(r, depth + 1, what);
+      const name = stringKeys
+        ? r.string(what)
+        : keyToJs
+        ? keyToJs(key(r, depth + 1, what))
+        : (key(r, depth + 1, what) as string);
+      out[checked(name, what)] = scalar === TType.I64
+        ? r.i64(what)
+        : scalar === TType.DOUBLE
+        ? r.double()
+        : value(r, depth + 1, what);
     }
     return out;
   };
@@ -144,19 +177,29 @@ function compileObjectMapDecoder(t: ThriftMap): Decoder {
     const start = r.pos;
     const values = new Array<unknown>(n);
     for (let i = 0; i < n; i++) {
-      const slot = usual.keys.indexOf(stringKeys ? r.string(what) : keyToJs ? keyToJs(key(r, depth + 1, what)) : (key(r, depth + 1, what) as string));
+      const slot = usual.keys.indexOf(
+        stringKeys ? r.string(what) : keyToJs ? keyToJs(key(r, depth + 1, what)) : (key(r, depth + 1, what) as string),
+      );
       if (slot < 0 || values[slot] !== undefined) {
         r.pos = start;
         return readEntries(r, depth, what, n);
       }
-      values[slot] = scalar === TType.I64 ? r.i64(what) : scalar === TType.DOUBLE ? r.double() : value(r, depth + 1, what);
+      values[slot] = scalar === TType.I64
+        ? r.i64(what)
+        : scalar === TType.DOUBLE
+        ? r.double()
+        : value(r, depth + 1, what);
     }
     return usual.build(values);
   };
   return (r, depth, what) => {
     if (depth > MAX_DEPTH) tooDeep();
     const n = readMapHeader(r, keyWire, valueWire, what);
-    return Object.freeze(usualKeys !== undefined && n === usualKeys.keys.length ? readUsual(r, depth, what, usualKeys, n) : readEntries(r, depth, what, n));
+    return Object.freeze(
+      usualKeys !== undefined && n === usualKeys.keys.length
+        ? readUsual(r, depth, what, usualKeys, n)
+        : readEntries(r, depth, what, n),
+    );
   };
 }
 
@@ -177,7 +220,10 @@ function compileEntriesDecoder(t: ThriftMap, names: NonNullable<ThriftMap["entri
     if (order !== undefined) {
       out.sort((a, b) => order(a[names.key], b[names.key]));
       for (let i = 1; i < out.length; i++) {
-        if (order((out[i - 1] as Record<string, unknown>)[names.key], (out[i] as Record<string, unknown>)[names.key]) === 0) {
+        if (
+          order((out[i - 1] as Record<string, unknown>)[names.key], (out[i] as Record<string, unknown>)[names.key]) ===
+            0
+        ) {
           throw new ThriftDecodeError(`${what} lists one ${names.key} twice`);
         }
       }
@@ -205,7 +251,9 @@ const MAX_STRUCT_FIELDS = 31;
  * the object never reaches the caller, so freezing it would be wasted work.
  */
 function compileStructDecoder(s: ThriftStruct, freeze: boolean): Decoder {
-  if (s.fields.length > MAX_STRUCT_FIELDS) throw new RangeError(`${s.name}: a struct table holds at most ${MAX_STRUCT_FIELDS} fields`);
+  if (s.fields.length > MAX_STRUCT_FIELDS) {
+    throw new RangeError(`${s.name}: a struct table holds at most ${MAX_STRUCT_FIELDS} fields`);
+  }
   // Field ids are small: an array indexed by id finds a field without hashing.
   const byId: (DecodedField | undefined)[] = [];
   const fields = s.fields.map((field, i): DecodedField => ({
@@ -220,7 +268,9 @@ function compileStructDecoder(s: ThriftStruct, freeze: boolean): Decoder {
   for (const f of fields) byId[f.field.id] = f;
   const required = fields.filter((f) => f.field.required);
   const requiredMask = required.reduce((mask, f) => mask | f.bit, 0);
-  const emptyDefaults = fields.filter((f) => f.field.defaultsToEmpty).map((f) => [f, Object.freeze(f.field.type.kind === "map" && !f.field.type.entries ? {} : [])] as const);
+  const emptyDefaults = fields.filter((f) => f.field.defaultsToEmpty).map((f) =>
+    [f, Object.freeze(f.field.type.kind === "map" && !f.field.type.entries ? {} : [])] as const
+  );
   return (r, depth) => {
     if (depth > MAX_DEPTH) tooDeep();
     const out: Record<string, unknown> = {};
@@ -276,14 +326,26 @@ function skip(r: Reader, type: number, depth: number): void {
   if (depth > MAX_DEPTH) tooDeep();
   switch (type) {
     case TType.BOOL:
-    case TType.BYTE: r.skipBytes(1); return;
-    case TType.I16: r.skipBytes(2); return;
-    case TType.I32: r.skipBytes(4); return;
+    case TType.BYTE:
+      r.skipBytes(1);
+      return;
+    case TType.I16:
+      r.skipBytes(2);
+      return;
+    case TType.I32:
+      r.skipBytes(4);
+      return;
     case TType.I64:
-    case TType.DOUBLE: r.skipBytes(8); return;
+    case TType.DOUBLE:
+      r.skipBytes(8);
+      return;
     // Thrift 0.17+ (Storm 2.8.8 ships 0.22) skips a UUID field from a newer schema: 16 raw bytes.
-    case TType.UUID: r.skipBytes(16); return;
-    case TType.STRING: r.skipBytes(r.length()); return;
+    case TType.UUID:
+      r.skipBytes(16);
+      return;
+    case TType.STRING:
+      r.skipBytes(r.length());
+      return;
     case TType.STRUCT:
       for (;;) {
         const t = r.byte();

@@ -3,7 +3,18 @@
  * check every value's type and range as they write it.
  */
 import { Writer } from "./thrift-bytes.ts";
-import { canonicalIntegerSet, isIntegerType, type ThriftCollection, ThriftEncodeError, type ThriftField, type ThriftMap, type ThriftStruct, type ThriftType, TType, wireType } from "./thrift-types.ts";
+import {
+  canonicalIntegerSet,
+  isIntegerType,
+  type ThriftCollection,
+  ThriftEncodeError,
+  type ThriftField,
+  type ThriftMap,
+  type ThriftStruct,
+  type ThriftType,
+  TType,
+  wireType,
+} from "./thrift-types.ts";
 
 /**
  * A refusal on its way up from the value that does not fit: each level adds its part of the
@@ -67,7 +78,9 @@ function compileEncoder(t: ThriftType): Encoder {
       const limit = intRange[t.kind];
       const kind = t.kind;
       return (w, v) => {
-        if (typeof v !== "number" || !Number.isInteger(v) || v < -limit || v >= limit) throw new Refusal(`expected an ${kind}`);
+        if (typeof v !== "number" || !Number.isInteger(v) || v < -limit || v >= limit) {
+          throw new Refusal(`expected an ${kind}`);
+        }
         if (kind === "i32") w.i32(v);
         else if (kind === "i16") w.i16(v);
         else w.byte(v & 0xff);
@@ -121,7 +134,12 @@ interface CompiledField {
 }
 
 const compileFields = (s: ThriftStruct): CompiledField[] =>
-  [...s.fields].sort((a, b) => a.id - b.id).map((field) => ({ field, wire: wireType(field.type), encode: encoderOf(field.type), segment: `.${field.name}` }));
+  [...s.fields].sort((a, b) => a.id - b.id).map((field) => ({
+    field,
+    wire: wireType(field.type),
+    encode: encoderOf(field.type),
+    segment: `.${field.name}`,
+  }));
 
 /** An empty map or list, for a field whose absence means empty. */
 function writeEmpty(w: Writer, t: ThriftType): void {
@@ -168,7 +186,9 @@ function compileUnionEncoder(s: ThriftStruct): Encoder {
     const name = keys[0];
     const member = name === undefined ? undefined : members.get(name);
     if (keys.length !== 1 || member === undefined || v[member.field.name] === undefined) {
-      throw new Refusal(`union ${s.name} needs exactly one of ${[...members.keys()].join(", ")}, has ${keys.join(", ") || "none"}`);
+      throw new Refusal(
+        `union ${s.name} needs exactly one of ${[...members.keys()].join(", ")}, has ${keys.join(", ") || "none"}`,
+      );
     }
     w.fieldHeader(member.wire, member.field.id);
     try {
@@ -267,7 +287,9 @@ function compileObjectMapEncoder(t: ThriftMap): Encoder {
   const value = encoderOf(t.value);
   const keyWire = wireType(t.key);
   const valueWire = wireType(t.value);
-  const key: (w: Writer, k: string) => void = t.keyFromJs ? keyBytesEncoder(t.keyFromJs, encoderOf(t.key)) : encoderOf(t.key);
+  const key: (w: Writer, k: string) => void = t.keyFromJs
+    ? keyBytesEncoder(t.keyFromJs, encoderOf(t.key))
+    : encoderOf(t.key);
   const sortedKeys = sortedKeysOf();
   return (w, v) => {
     if (!isPlainObject(v)) throw new Refusal("expected a plain object");
@@ -324,8 +346,15 @@ function compileEntriesEncoder(t: ThriftMap, names: NonNullable<ThriftMap["entri
     w.pos = start;
     const inOrder = [...(entries as Record<string, unknown>[])].sort((a, b) => order(a[names.key], b[names.key]));
     for (let i = 1; i < inOrder.length; i++) {
-      if (order((inOrder[i - 1] as Record<string, unknown>)[names.key], (inOrder[i] as Record<string, unknown>)[names.key]) === 0) {
-        throw new Refusal(`lists the ${names.key} ${JSON.stringify((inOrder[i] as Record<string, unknown>)[names.key])} twice`);
+      if (
+        order(
+          (inOrder[i - 1] as Record<string, unknown>)[names.key],
+          (inOrder[i] as Record<string, unknown>)[names.key],
+        ) === 0
+      ) {
+        throw new Refusal(
+          `lists the ${names.key} ${JSON.stringify((inOrder[i] as Record<string, unknown>)[names.key])} twice`,
+        );
       }
     }
     w.byte(keyWire);

@@ -3,7 +3,21 @@
  * rules encoder and decoder share (see thrift-protocol.ts).
  */
 /** Wire type ids of the binary protocol. */
-export const TType = { STOP: 0, BOOL: 2, BYTE: 3, DOUBLE: 4, I16: 6, I32: 8, I64: 10, STRING: 11, STRUCT: 12, MAP: 13, SET: 14, LIST: 15, UUID: 16 } as const;
+export const TType = {
+  STOP: 0,
+  BOOL: 2,
+  BYTE: 3,
+  DOUBLE: 4,
+  I16: 6,
+  I32: 8,
+  I64: 10,
+  STRING: 11,
+  STRUCT: 12,
+  MAP: 13,
+  SET: 14,
+  LIST: 15,
+  UUID: 16,
+} as const;
 
 /** A scalar thrift type. i64 values are JavaScript numbers and must be safe integers. */
 export type ThriftScalar = { readonly kind: "bool" | "byte" | "i16" | "i32" | "i64" | "double" | "string" | "binary" };
@@ -90,39 +104,58 @@ export const TWO_32 = 4294967296;
 
 export function wireType(t: ThriftType): number {
   switch (t.kind) {
-    case "bool": return TType.BOOL;
-    case "byte": return TType.BYTE;
-    case "i16": return TType.I16;
+    case "bool":
+      return TType.BOOL;
+    case "byte":
+      return TType.BYTE;
+    case "i16":
+      return TType.I16;
     case "i32":
-    case "enum": return TType.I32;
-    case "i64": return TType.I64;
-    case "double": return TType.DOUBLE;
+    case "enum":
+      return TType.I32;
+    case "i64":
+      return TType.I64;
+    case "double":
+      return TType.DOUBLE;
     case "string":
-    case "binary": return TType.STRING;
-    case "struct": return TType.STRUCT;
-    case "map": return TType.MAP;
-    case "set": return TType.SET;
-    case "list": return TType.LIST;
+    case "binary":
+      return TType.STRING;
+    case "struct":
+      return TType.STRUCT;
+    case "map":
+      return TType.MAP;
+    case "set":
+      return TType.SET;
+    case "list":
+      return TType.LIST;
   }
 }
 
 /** The fewest bytes one value of a wire type can take (for count sanity checks). */
 export function minSize(type: number): number {
   switch (type) {
-    case TType.I16: return 2;
+    case TType.I16:
+      return 2;
     case TType.I32:
-    case TType.STRING: return 4;
+    case TType.STRING:
+      return 4;
     case TType.DOUBLE:
-    case TType.I64: return 8;
-    case TType.UUID: return 16;
-    case TType.MAP: return 6;
+    case TType.I64:
+      return 8;
+    case TType.UUID:
+      return 16;
+    case TType.MAP:
+      return 6;
     case TType.SET:
-    case TType.LIST: return 5;
-    default: return 1;
+    case TType.LIST:
+      return 5;
+    default:
+      return 1;
   }
 }
 
-export const isIntegerType = (t: ThriftType) => t.kind === "i64" || t.kind === "i32" || t.kind === "i16" || t.kind === "byte";
+export const isIntegerType = (t: ThriftType) =>
+  t.kind === "i64" || t.kind === "i32" || t.kind === "i16" || t.kind === "byte";
 
 /** Ascending, unique; non-numbers are left in place for the element encoder to refuse. */
 export function canonicalIntegerSet(items: readonly unknown[]): readonly unknown[] {

@@ -4,7 +4,7 @@
  */
 import { CorruptRecordError, InvalidRecordError } from "../record-errors.ts";
 import type { RecordKind, RecordTypes } from "../records.ts";
-import { type Codec, checkRecord } from "./codec.ts";
+import { checkRecord, type Codec } from "./codec.ts";
 import { type Compression, DEFAULT_MAX_DECOMPRESSED, unwrap, wrap } from "./framing.ts";
 import { stormThriftTables } from "./storm-thrift.ts";
 import { decodeStruct, encodeStruct, ThriftEncodeError } from "./thrift-protocol.ts";
