@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 [ -x node_modules/.bin/tsx ] || npm ci --no-audit --no-fund || exit 1
 bash scripts/test-deps.sh || exit 1
 
+echo "== formatting (deno fmt --check; run npx deno fmt to apply)"
+npx deno fmt --check --quiet || exit 1
 echo "== typecheck (tsc)"
 npx tsc --noEmit -p . || exit 1
 echo "== README examples type-check"
