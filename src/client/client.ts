@@ -5,9 +5,8 @@
 import type { ACL, ClientInfo, Stat } from "../jute/records.ts";
 import { badArguments } from "../protocol/errors.ts";
 import type { Watcher } from "../protocol/events.ts";
-import type { OpName } from "../protocol/opcodes.ts";
 import type { Endpoint } from "../transport/transport.ts";
-import { requestChannel, type RequestContext, tracingRequests } from "./diagnostics.ts";
+import { type RequestContext, traceRequest, tracingRequests } from "./diagnostics.ts";
 import { type ConfigResult, type ReconfigChange, validHosts } from "./ensemble.ts";
 import { followEnsemble } from "./follow-ensemble.ts";
 import { shuffled } from "./hosts.ts";
@@ -20,7 +19,6 @@ import {
   operations as ops,
   type VersionOptions,
   type WatchContext,
-  type WatchOption,
   type WatchOptions,
 } from "./operations.ts";
 import { type ConnectOptions, resolveOptions } from "./options.ts";
@@ -73,12 +71,12 @@ export class ZooKeeperClient {
         // Java's pacing (§15.2): 0–999 ms jitter before each retry, +1 s per full failed cycle.
         reconnectDelay: (fullCycle) => Math.floor(Math.random() * 1000) + (fullCycle ? 1000 : 0),
       },
-      listeners.forSession(() => this.#session.id),
+      listeners.forSession(() => this.#session.identity.id),
     );
     this.#context = {
       chroot: resolved.chroot,
       maxFrameSize: resolved.maxFrameSize,
-      watcher: (watch, op, path) => this.#watcher(watch, op, path),
+      watcher: (watch, op, path) => listeners.watcherFor(watch, op, path),
       register: (kind, serverPath, watcher) => this.#watches.register(kind, serverPath, watcher),
     };
     for (const a of resolved.auth) {
@@ -95,12 +93,12 @@ export class ZooKeeperClient {
 
   /** The session id (0n before the first handshake). Print it in hex: `id.toString(16)`. */
   get sessionId(): bigint {
-    return this.#session.id;
+    return this.#session.identity.id;
   }
 
   /** The session password, to resume the session from another client (`options.session`). */
   get sessionPassword(): Uint8Array {
-    return this.#session.passwd;
+    return this.#session.identity.password;
   }
 
   /** The servers the client may connect to, in the order it tries them (see {@link updateServerList}). */
@@ -123,7 +121,7 @@ export class ZooKeeperClient {
 
   /** The session timeout the server granted, in ms (0 before the first handshake). */
   get sessionTimeout(): number {
-    return this.#session.timeout;
+    return this.#session.identity.negotiatedTimeout;
   }
 
   /**
@@ -155,13 +153,13 @@ export class ZooKeeperClient {
     return this.#listeners.on(type, listener);
   }
 
+  /** Hands a request to the session (one closure for the client's lifetime, not one per call). */
+  readonly #submit = (request: Request): void => this.#session.submit(request);
+
   #send<T>(operation: Operation<T>, signal?: AbortSignal, onLateReply?: (err: number) => void): Promise<T> {
-    const submit = (request: Request) => this.#session.submit(request);
-    if (!tracingRequests()) return sendOperation(submit, operation, signal, onLateReply);
-    const context: RequestContext = { op: operation.op, path: operation.path, sessionId: this.#session.id };
-    return requestChannel.tracePromise(() => sendOperation(submit, operation, signal, onLateReply), context) as Promise<
-      T
-    >;
+    if (!tracingRequests()) return sendOperation(this.#submit, operation, signal, onLateReply);
+    const context: RequestContext = { op: operation.op, path: operation.path, sessionId: this.#session.identity.id };
+    return traceRequest(context, () => sendOperation(this.#submit, operation, signal, onLateReply));
   }
 
   /** Runs `fn` and turns a synchronous argument error into a rejected promise. */
@@ -179,13 +177,6 @@ export class ZooKeeperClient {
       const operation = build();
       return this.#send(operation, options.signal);
     });
-  }
-
-  #watcher(watch: WatchOption | undefined, op: OpName, path: string): Watcher | undefined {
-    if (watch === undefined || watch === false) return undefined;
-    if (watch === true) return this.#listeners.defaultWatcher;
-    if (typeof watch !== "function") throw badArguments("watch must be a boolean or a function", op, path);
-    return watch;
   }
 
   /**

@@ -41,3 +41,8 @@ export function tracingRequests(): boolean {
   return c.start.hasSubscribers || c.end.hasSubscribers || c.asyncStart.hasSubscribers || c.asyncEnd.hasSubscribers ||
     c.error.hasSubscribers;
 }
+
+/** Runs `send` as a traced request on `stormkeeper:request` (call only when {@link tracingRequests}). */
+export function traceRequest<T>(context: RequestContext, send: () => Promise<T>): Promise<T> {
+  return requestChannel.tracePromise(send, context) as Promise<T>;
+}

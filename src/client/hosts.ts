@@ -101,6 +101,37 @@ export function rebalanceTarget(
   return added[Math.floor(random() * added.length)];
 }
 
+/** A move a replaced host list asks of the session: to `hosts[to]`, for `reason`. */
+export interface HostMove {
+  readonly to: number;
+  readonly reason: string;
+  /** The session's server is not in the new list (as opposed to a rebalancing move). */
+  readonly leaving: boolean;
+}
+
+/**
+ * Gives `rotation` a new host list (Java's `updateServerList`) and says whether the session
+ * moves: off a server left out of the list, to the new first host; or, with `rebalance` while
+ * connected, onto an added server by {@link rebalanceTarget}'s rule. `carrying` is as for
+ * {@link HostRotation.replace}; undefined means stay.
+ */
+export function replaceHosts(
+  rotation: HostRotation,
+  hosts: readonly Endpoint[],
+  carrying: Endpoint | undefined,
+  connected: boolean,
+  rebalance: boolean,
+  random: () => number,
+): HostMove | undefined {
+  const { at, previous } = rotation.replace(hosts, carrying, connected);
+  if (carrying === undefined) return undefined;
+  if (at < 0) return { to: 0, reason: "the server is no longer in the host list", leaving: true };
+  const to = rebalance && connected ? rebalanceTarget(previous, hosts, random) : undefined;
+  return to === undefined
+    ? undefined
+    : { to, reason: "rebalancing onto a server added to the host list", leaving: false };
+}
+
 /** Where the next connection attempt goes, and how it is paced. */
 export interface Attempt {
   /** A whole cycle of hosts failed since the last connection (the pause grows, §15.2). */

@@ -3,7 +3,9 @@
  * default watcher that fans node and session events out to them. Each listener runs on its own:
  * one that throws is logged and keeps the event from no other.
  */
+import { badArguments } from "../protocol/errors.ts";
 import type { WatchedEvent, Watcher } from "../protocol/events.ts";
+import type { OpName } from "../protocol/opcodes.ts";
 import { stateChannel, type StateMessage, watchesChannel } from "./diagnostics.ts";
 import type { Logger } from "./logger.ts";
 import type { ConnectionState, StateEvent } from "./session-state.ts";
@@ -34,6 +36,14 @@ export class Listeners {
       if (userWatcher) callListener(userWatcher, event, "the default watcher", log);
       for (const l of this.#sets.event) callListener(l, event, "an event listener", log);
     };
+  }
+
+  /** The watcher a read's `watch` option means: none, the default watcher (`true`) or the caller's function. */
+  watcherFor(watch: boolean | Watcher | undefined, op: OpName, path: string): Watcher | undefined {
+    if (watch === undefined || watch === false) return undefined;
+    if (watch === true) return this.defaultWatcher;
+    if (typeof watch !== "function") throw badArguments("watch must be a boolean or a function", op, path);
+    return watch;
   }
 
   /** Adds a listener; returns a function that removes it. */

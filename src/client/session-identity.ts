@@ -5,8 +5,18 @@
  */
 import type { ConnectRequest, ConnectResponse } from "../jute/records.ts";
 
+/** What the client reads of the identity. */
+export interface IdentityView {
+  /** The session id (0 before the first handshake or after an expiry). */
+  readonly id: bigint;
+  /** A copy of the 16-byte session password. */
+  readonly password: Uint8Array;
+  /** The negotiated session timeout in ms (0 before the first handshake). */
+  readonly negotiatedTimeout: number;
+}
+
 /** The session's identity; see the module comment. */
-export class SessionIdentity {
+export class SessionIdentity implements IdentityView {
   #id = 0n;
   #password: Uint8Array = new Uint8Array(16);
   #fromReadOnly = false;

@@ -17,7 +17,7 @@
 
 import { ErrorCode, ZooKeeperError } from "../protocol/errors.ts";
 import type { KeeperStateName } from "../protocol/events.ts";
-import type { OpName } from "../protocol/opcodes.ts";
+import { type OpName, WRITE_OPS } from "../protocol/opcodes.ts";
 
 /** Where the client is. `closed`, `expired` and `authFailed` are terminal. */
 export type ClientState =
@@ -68,6 +68,11 @@ export interface SessionStatus {
 /** True for states the client never leaves. */
 export function isTerminal(state: ClientState): boolean {
   return state === "closed" || state === "expired" || state === "authFailed";
+}
+
+/** Terminal or closing: the session takes no new requests or credentials. */
+export function isEnding(state: ClientState): boolean {
+  return isTerminal(state) || state === "closing";
 }
 
 /** True while a connection carries the session (requests can be written). */
@@ -173,6 +178,25 @@ export function keeperStateOf(event: StateEvent): KeeperStateName | undefined {
     case "connecting":
       return undefined;
   }
+}
+
+/**
+ * The error of a request written on a connection that ended before its reply: `ConnectionLoss`
+ * (or the ended session's error), `outcomeUnknown` for a write, which may have been applied.
+ */
+export function unansweredError(
+  state: ClientState,
+  request: { readonly op: OpName; readonly path: string | undefined },
+  reason: Error,
+): ZooKeeperError {
+  const outcomeUnknown = WRITE_OPS.has(request.op);
+  if (isTerminal(state)) return endedError(state, request, outcomeUnknown);
+  return new ZooKeeperError(ErrorCode.ConnectionLoss, {
+    op: request.op,
+    path: request.path,
+    cause: reason,
+    outcomeUnknown,
+  });
 }
 
 /**

@@ -11,12 +11,11 @@
  */
 import type { ConnectResponse, ReplyHeader, WatcherEventRecord } from "../jute/records.ts";
 import { ErrorCode, ZooKeeperError } from "../protocol/errors.ts";
-import { WRITE_OPS } from "../protocol/opcodes.ts";
 import type { Endpoint } from "../transport/transport.ts";
-import { HostRotation, rebalanceTarget } from "./hosts.ts";
+import { HostRotation, replaceHosts } from "./hosts.ts";
 import { Connection } from "./connection.ts";
 import { Credentials } from "./credentials.ts";
-import { SessionIdentity } from "./session-identity.ts";
+import { type IdentityView, SessionIdentity } from "./session-identity.ts";
 import type { Request } from "./request.ts";
 import type { SessionOptions } from "./options.ts";
 import { runSasl } from "./sasl.ts";
@@ -24,10 +23,12 @@ import {
   type ClientState,
   endedError,
   isConnected,
+  isEnding,
   isTerminal,
   type SessionInput,
   type SessionStatus,
   transition,
+  unansweredError,
 } from "./session-state.ts";
 import { ReadWriteProbe } from "./read-write-probe.ts";
 import { type SessionListeners, StateReports } from "./state-reports.ts";
@@ -42,7 +43,7 @@ export class Session {
   /** Where `conn` goes (connected or still connecting). */
   private endpoint: Endpoint | undefined;
   private readonly rotation: HostRotation;
-  private readonly identity: SessionIdentity;
+  readonly #identity: SessionIdentity;
   private lastZxid = 0n;
   private lastContact = Date.now();
   private disconnectedAt = Date.now();
@@ -79,7 +80,7 @@ export class Session {
       readOnly: () => this.status.state === "connectedReadOnly",
       moveTo: (index) => this.moveTo(index, "moving to a read/write server"),
     });
-    this.identity = new SessionIdentity(options.resume);
+    this.#identity = new SessionIdentity(options.resume);
   }
 
   get state(): ClientState {
@@ -91,19 +92,9 @@ export class Session {
     return this.lastFailure;
   }
 
-  /** The session id (0 before the first handshake). */
-  get id(): bigint {
-    return this.identity.id;
-  }
-
-  /** The 16-byte session password (to resume the session elsewhere). */
-  get passwd(): Uint8Array {
-    return this.identity.password;
-  }
-
-  /** The negotiated session timeout in ms (0 before the first handshake). */
-  get timeout(): number {
-    return this.identity.negotiatedTimeout;
+  /** The session's id, password and negotiated timeout. */
+  get identity(): IdentityView {
+    return this.#identity;
   }
 
   /** The server carrying the session, or null while disconnected. */
@@ -118,7 +109,7 @@ export class Session {
 
   /** The timeout that governs expiry and LOST now: the negotiated one once granted. */
   private sessionTimeoutNow(): number {
-    return effectiveSessionTimeout(this.identity.negotiatedTimeout, this.options.requestedSessionTimeout);
+    return effectiveSessionTimeout(this.#identity.negotiatedTimeout, this.options.requestedSessionTimeout);
   }
 
   start(): void {
@@ -128,8 +119,7 @@ export class Session {
 
   /** Sends a request now if the session can carry it, otherwise queues it (see the policy). */
   submit(request: Request): void {
-    const state = this.status.state;
-    if (isTerminal(state) || state === "closing") {
+    if (isEnding(this.status.state)) {
       request.fail(endedError(this.status.state, request));
       return;
     }
@@ -141,24 +131,14 @@ export class Session {
     return this.conn !== null && isConnected(this.status.state) ? this.conn : null;
   }
 
-  /** Requests written and unanswered plus those waiting in the client. */
-  get load(): number {
-    return this.waiting.load;
-  }
-
-  /**
-   * Resolves once fewer than `maxInFlight` requests are outstanding (at once when that is
-   * already so), so a producer can pace itself instead of queueing without bound.
-   */
+  /** Resolves once fewer than `maxInFlight` requests are outstanding (at once when that is so). */
   waitForCapacity(): Promise<void> {
     return this.waiting.waitForCapacity();
   }
 
   /** Adds credentials: sent now if connected, and replayed after every reconnect (§11.5). */
   addAuth(scheme: string, auth: Uint8Array): Promise<void> {
-    if (isTerminal(this.status.state) || this.status.state === "closing") {
-      return Promise.reject(endedError(this.status.state, undefined));
-    }
+    if (isEnding(this.status.state)) return Promise.reject(endedError(this.status.state, undefined));
     return this.credentials.add(scheme, auth, this.carrier());
   }
 
@@ -177,8 +157,7 @@ export class Session {
       this.waiting.flushTo(conn);
       conn.sendCloseSession(closeTimeout);
     } else {
-      // Closed before the connection attempt is dropped (finish drops it): dropping it first
-      // scheduled a reconnect, whose client-side expiry check could report "expired" instead.
+      // Terminal before finish() drops the attempt, so its close starts no reconnect.
       this.apply({ type: "close" });
       this.finish();
     }
@@ -190,7 +169,7 @@ export class Session {
     this.status = status;
     if (event === undefined) return;
     this.options.log("info", `session ${event}`, {
-      sessionId: `0x${this.identity.id.toString(16)}`,
+      sessionId: `0x${this.#identity.id.toString(16)}`,
       state: status.state,
     });
     this.reports.report(event);
@@ -200,7 +179,7 @@ export class Session {
     clearTimeout(this.reconnectTimer);
     if (isTerminal(this.status.state)) return;
     if (
-      this.identity.id !== 0n && this.status.everConnected &&
+      this.#identity.id !== 0n && this.status.everConnected &&
       Date.now() - this.lastContact >= clientSideExpiry(this.sessionTimeoutNow())
     ) {
       // Client-side expiry (ZOOKEEPER-4508): no contact for 4/3 of the timeout means the server
@@ -232,7 +211,7 @@ export class Session {
         maxFrameSize: this.options.maxFrameSize,
         connectTimeout: attemptTimeout,
       },
-      this.identity.request(this.lastZxid, this.options.requestedSessionTimeout, this.options.canBeReadOnly),
+      this.#identity.request(this.lastZxid, this.options.requestedSessionTimeout, this.options.canBeReadOnly),
       {
         onHandshake: (response) => this.onHandshake(conn, endpoint, response),
         onNotification: (header, event) => this.onNotification(header, event),
@@ -258,7 +237,7 @@ export class Session {
       conn.close(new Error("read-only server"));
       return;
     }
-    this.identity.accept(response);
+    this.#identity.accept(response);
     this.lastContact = Date.now();
     this.rotation.connected();
     const silenceLimit = readTimeout(response.timeOut);
@@ -322,37 +301,21 @@ export class Session {
   }
 
   /**
-   * Replaces the host list (Java's `updateServerList`). A connection to, or an attempt on, a
-   * server left out of the list is dropped and the session moves to one in it. With `rebalance`,
-   * when the list grew, a client whose server stays moves to a newly added one with probability
-   * 1 - old size / new size, so the clients of a grown ensemble spread evenly over it (Java's
-   * rule). A move is a disconnect: requests in flight fail with `ConnectionLoss`; the session
-   * and watches stay.
+   * Replaces the host list and moves the session as {@link replaceHosts} says. A move is a
+   * disconnect: requests in flight fail with `ConnectionLoss`; the session and watches stay.
    */
   updateHosts(hosts: readonly Endpoint[], rebalance: boolean, random: () => number): void {
-    if (isTerminal(this.status.state) || this.status.state === "closing") return;
+    const state = this.status.state;
+    if (isEnding(state)) return;
     // Waiting out a reconnect pause, the attempt it ends in goes to the new list's first host.
     const carrying = this.conn === null ? undefined : this.endpoint;
-    const { at, previous } = this.rotation.replace(hosts, carrying, isConnected(this.status.state));
-    if (carrying === undefined) return;
-    if (at < 0) {
-      this.options.log("info", "the server is no longer in the host list; moving", {
-        host: this.endpoint?.host,
-        port: this.endpoint?.port,
-      });
-      this.moveTo(0, "the server is no longer in the host list");
-      return;
-    }
-    // With one host nothing was probed (the probe stops there); now there are others.
-    if (this.status.state === "connectedReadOnly" && previous.length < 2) this.probe.start(100);
-    const target = rebalance && isConnected(this.status.state) ? rebalanceTarget(previous, hosts, random) : undefined;
-    if (target !== undefined) {
-      this.options.log("info", "rebalancing onto a server added to the host list", {
-        host: hosts[target]?.host,
-        port: hosts[target]?.port,
-      });
-      this.moveTo(target, "rebalancing onto a server added to the host list");
-    }
+    // With one host nothing was probed (the probe stops there); now there may be others.
+    const probe = carrying !== undefined && state === "connectedReadOnly" && this.rotation.hosts.length < 2;
+    const move = replaceHosts(this.rotation, hosts, carrying, isConnected(state), rebalance, random);
+    if (probe && move?.leaving !== true) this.probe.start(100);
+    if (move === undefined) return;
+    this.options.log("info", move.reason, { host: hosts[move.to]?.host, port: hosts[move.to]?.port });
+    this.moveTo(move.to, move.reason);
   }
 
   private reportWatches(report: WatchReport): void {
@@ -379,19 +342,7 @@ export class Session {
     this.lastContact = Math.max(this.lastContact, conn.lastReceiveTime);
     const wasConnected = isConnected(this.status.state);
     const closing = this.status.state === "closing";
-    for (const request of unanswered) {
-      const outcomeUnknown = WRITE_OPS.has(request.op);
-      request.fail(
-        isTerminal(this.status.state)
-          ? endedError(this.status.state, request, outcomeUnknown)
-          : new ZooKeeperError(ErrorCode.ConnectionLoss, {
-            op: request.op,
-            path: request.path,
-            cause: reason,
-            outcomeUnknown,
-          }),
-      );
-    }
+    for (const request of unanswered) request.fail(unansweredError(this.status.state, request, reason));
     if (isTerminal(this.status.state)) return;
     if (wasConnected) this.disconnectedAt = Date.now();
     this.options.log(wasConnected ? "warn" : "debug", "connection closed", { reason: reason.message });
@@ -405,7 +356,7 @@ export class Session {
   }
 
   private expire(reason: string): void {
-    this.options.log("warn", "session expired", { reason, sessionId: `0x${this.identity.id.toString(16)}` });
+    this.options.log("warn", "session expired", { reason, sessionId: `0x${this.#identity.id.toString(16)}` });
     const renew = this.options.renewSessionOnExpiry;
     const lost = this.watches.lostAtExpiry();
     this.apply({ type: "expired", renew });
@@ -420,10 +371,9 @@ export class Session {
       new ZooKeeperError(ErrorCode.SessionExpired, { op: request.op, path: request.path })
     );
     this.watches.clear();
-    this.identity.forget();
+    this.#identity.forget();
     this.lastContact = Date.now();
-    // The connection that brought the news (a handshake refusing the session) starts the next
-    // attempt as it closes; starting one here as well skipped a host in the rotation.
+    // A connection still open starts the next attempt as it closes (exactly one per loss).
     if (this.conn !== null) this.conn.close(new Error("session expired"));
     else this.connectNext();
   }

@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { HostRotation, parseConnectString, rebalanceTarget } from "../../src/client/hosts.ts";
+import { HostRotation, parseConnectString, rebalanceTarget, replaceHosts } from "../../src/client/hosts.ts";
 import type { Endpoint } from "../../src/transport/transport.ts";
 
 const hosts = (...ports: number[]): Endpoint[] => ports.map((port) => ({ host: "127.0.0.1", port }));
@@ -129,5 +129,36 @@ describe("rebalancing a grown list", () => {
     assert.equal(rebalanceTarget(hosts(1, 2), hosts(1, 2, 3, 4), () => 0.6), undefined);
     const target = rebalanceTarget(hosts(1, 2), hosts(1, 2, 3, 4), () => 0.4);
     assert.ok(target === 2 || target === 3);
+  });
+});
+
+describe("replacing the host list", () => {
+  const connectedTo = (port: number, list: Endpoint[]) => {
+    const rotation = new HostRotation(list);
+    while (rotation.advance() && rotation.current.port !== port);
+    rotation.connected();
+    return rotation;
+  };
+
+  test("a server left out of the list moves the session to the new first host", () => {
+    const rotation = connectedTo(2, hosts(1, 2));
+    const move = replaceHosts(rotation, hosts(7, 8), { host: "127.0.0.1", port: 2 }, true, false, () => 0);
+    assert.deepEqual(move, { to: 0, reason: "the server is no longer in the host list", leaving: true });
+  });
+
+  test("a kept server stays unless rebalancing picks an added one, and only while connected", () => {
+    const at2 = { host: "127.0.0.1", port: 2 };
+    assert.equal(replaceHosts(connectedTo(2, hosts(1, 2)), hosts(1, 2, 3, 4), at2, true, false, () => 0), undefined);
+    assert.equal(replaceHosts(connectedTo(2, hosts(1, 2)), hosts(1, 2, 3, 4), at2, false, true, () => 0), undefined);
+    const move = replaceHosts(connectedTo(2, hosts(1, 2)), hosts(1, 2, 3, 4), at2, true, true, () => 0);
+    assert.equal(move?.leaving, false);
+    assert.ok(move?.to === 2 || move?.to === 3);
+  });
+
+  test("during a reconnect pause nothing moves: the pending attempt goes to the new first host", () => {
+    const rotation = connectedTo(2, hosts(1, 2));
+    rotation.advance(); // the attempt the pause ends in, whose host is looked up when it ends
+    assert.equal(replaceHosts(rotation, hosts(5, 6), undefined, false, true, () => 0), undefined);
+    assert.equal(rotation.current.port, 5);
   });
 });

@@ -1,6 +1,12 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { type ConnectionState, curatorReport, endedError, type StateEvent } from "../../src/client/session-state.ts";
+import {
+  type ConnectionState,
+  curatorReport,
+  endedError,
+  type StateEvent,
+  unansweredError,
+} from "../../src/client/session-state.ts";
 import { SessionIdentity } from "../../src/client/session-identity.ts";
 
 describe("Curator's reports", () => {
@@ -84,5 +90,27 @@ describe("the session's identity", () => {
     identity.forget();
     assert.equal(identity.id, 0n);
     assert.equal(identity.request(0n, 30_000, false).sessionId, 0n);
+  });
+});
+
+describe("requests unanswered when their connection ends", () => {
+  const reason = new Error("socket closed");
+
+  test("fail with ConnectionLoss while the session lives; a write's outcome is unknown, a read's known", () => {
+    const write = unansweredError("connected", { op: "setData", path: "/a" }, reason);
+    assert.deepEqual([write.code, write.outcomeUnknown, write.path, write.cause], [
+      "ConnectionLoss",
+      true,
+      "/a",
+      reason,
+    ]);
+    const read = unansweredError("connecting", { op: "getData", path: "/a" }, reason);
+    assert.deepEqual([read.code, read.outcomeUnknown === true], ["ConnectionLoss", false]);
+  });
+
+  test("fail with the ended session's error once it is terminal", () => {
+    assert.equal(unansweredError("expired", { op: "create", path: "/a" }, reason).code, "SessionExpired");
+    const failed = unansweredError("authFailed", { op: "delete", path: "/a" }, reason);
+    assert.deepEqual([failed.code, failed.outcomeUnknown], ["AuthFailed", true]);
   });
 });
