@@ -26,6 +26,15 @@ export type { EngineOptions, Peer } from "./op-context.ts";
 
 const knownOps: ReadonlySet<number> = new Set(Object.values(OpCode));
 
+/** A handshake's answer; timeout 0 (with id 0 and a zero password) is ZooKeeper's "expired". */
+function handshakeAnswer(
+  sessionId: bigint,
+  passwd: Uint8Array,
+  timeOut: number,
+): { response: ConnectResponse; valid: boolean } {
+  return { response: { protocolVersion: 0, timeOut, sessionId, passwd, readOnly: false }, valid: timeOut > 0 };
+}
+
 /** See the module comment. */
 export class Engine {
   readonly tree = new DataTree(OPEN_ACL_UNSAFE, new Uint8Array(0), READ_ACL_UNSAFE);
@@ -64,39 +73,16 @@ export class Engine {
       this.zxid++; // createSession is a transaction
       const session = this.sessions.open(timeout, now);
       this.peers.set(session.id, peer);
-      return {
-        response: {
-          protocolVersion: 0,
-          timeOut: timeout,
-          sessionId: session.id,
-          passwd: session.password,
-          readOnly: false,
-        },
-        valid: true,
-      };
+      return handshakeAnswer(session.id, session.password, timeout);
     }
     const session = this.sessions.resume(request.sessionId, request.passwd);
-    if (session === undefined) {
-      return {
-        response: { protocolVersion: 0, timeOut: 0, sessionId: 0n, passwd: new Uint8Array(16), readOnly: false },
-        valid: false,
-      };
-    }
+    if (session === undefined) return handshakeAnswer(0n, new Uint8Array(16), 0);
     session.timeout = timeout;
     session.deadline = now + timeout;
     const previous = this.peers.get(session.id);
     this.peers.set(session.id, peer);
     if (previous !== undefined && previous !== peer) previous.close();
-    return {
-      response: {
-        protocolVersion: 0,
-        timeOut: timeout,
-        sessionId: session.id,
-        passwd: session.password,
-        readOnly: false,
-      },
-      valid: true,
-    };
+    return handshakeAnswer(session.id, session.password, timeout);
   }
 
   /** A connection ended: its watches go (its session lives on until it expires or resumes). */

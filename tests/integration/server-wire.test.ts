@@ -7,7 +7,6 @@ import {
   readConnectResponse,
   readReplyHeader,
   readWatcherEvent,
-  writeConnectRequest,
   writePathWatchRequest,
   writeRequestHeader,
   writeSetDataRequest,
@@ -15,6 +14,7 @@ import {
 import { JuteWriter } from "../../src/jute/writer.ts";
 import { OpCode } from "../../src/protocol/opcodes.ts";
 import { type ServerHandle, startServer } from "../../src/server.ts";
+import { frame, handshake } from "../support/raw-wire.ts";
 import { deferred } from "../support/zookeeper.ts";
 
 /** A raw connection: frames out, frames in (length prefix stripped), and its close. */
@@ -66,28 +66,9 @@ function raw(port: number): Promise<Raw> {
   });
 }
 
-function frame(write: (w: JuteWriter) => void): Uint8Array {
-  const w = new JuteWriter(256);
-  const mark = w.beginFrame();
-  write(w);
-  w.endFrame(mark);
-  return w.take();
-}
-
 async function session(port: number): Promise<Raw> {
   const c = await raw(port);
-  c.send(
-    frame((w) =>
-      writeConnectRequest(w, {
-        protocolVersion: 0,
-        lastZxidSeen: 0n,
-        timeOut: 10_000,
-        sessionId: 0n,
-        passwd: new Uint8Array(16),
-        readOnly: false,
-      })
-    ),
-  );
+  c.send(handshake());
   const response = readConnectResponse(new JuteReader(await c.frame()));
   assert.ok(response.sessionId !== 0n);
   return c;

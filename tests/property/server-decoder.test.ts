@@ -167,20 +167,18 @@ class RecordingPeer implements Peer {
   }
 }
 
+/** Gives `peer` a new session on `engine`. */
+function openSession(engine: Engine, peer: RecordingPeer): void {
+  const answer = engine.connect(peer, readConnectRequest(new JuteReader(handshake().subarray(4))));
+  assert.ok(answer?.valid);
+  peer.sessionId = answer.response.sessionId;
+}
+
 /** A fresh engine with a session and the node the valid requests name. */
 function engineWithSession(): { engine: Engine; peer: RecordingPeer } {
   const engine = new Engine({ bounds: { min: 1000, max: 60_000 }, extendedTypes: true, superDigest: undefined });
   const peer = new RecordingPeer();
-  const answer = engine.connect(peer, {
-    protocolVersion: 0,
-    lastZxidSeen: 0n,
-    timeOut: 10_000,
-    sessionId: 0n,
-    passwd: new Uint8Array(16),
-    readOnly: false,
-  });
-  assert.ok(answer?.valid);
-  peer.sessionId = answer.response.sessionId;
+  openSession(engine, peer);
   assert.equal(
     engine.handle(
       peer,
@@ -241,16 +239,7 @@ describe("the server's request decoder, fuzzed", () => {
         }
         // Whatever came before, another session is served normally.
         const other = new RecordingPeer();
-        const answer = engine.connect(other, {
-          protocolVersion: 0,
-          lastZxidSeen: 0n,
-          timeOut: 10_000,
-          sessionId: 0n,
-          passwd: new Uint8Array(16),
-          readOnly: false,
-        });
-        assert.ok(answer?.valid);
-        other.sessionId = answer.response.sessionId;
+        openSession(engine, other);
         assert.equal(
           engine.handle(other, requestBody(99, OpCode.getChildren2, (w) => w.string("/").bool(false))),
           true,
