@@ -7,13 +7,13 @@ import {
   ThriftDecodeError,
   ThriftEncodeError,
   type ThriftStruct,
-  type UsualKeys,
 } from "../../src/storm/codec/thrift-protocol.ts";
 
-// The thrift codec's shortcuts (ASCII strings read byte by byte and interned, maps of the usual
-// key set built as one literal, key orders and encoded struct keys reused from one map to the
-// next) against the plain ways they stand in for: TextEncoder/TextDecoder, key-by-key
-// assignment, and an encoder compiled afresh for every record.
+// The thrift codec's shortcuts (ASCII strings read byte by byte and interned, maps of a key list
+// read twice in a row built by a compiled literal, struct keys read through their bytes'
+// memo, key orders and encoded struct keys reused from one map to the next) against the plain
+// ways they stand in for: TextEncoder/TextDecoder, a decoder and an encoder compiled afresh for
+// every record.
 
 const utf8 = new TextEncoder();
 const utf8Strict = new TextDecoder("utf-8", { fatal: true });
@@ -32,19 +32,14 @@ const named: ThriftStruct = {
 const namedWire = (bytes: Uint8Array) => new Uint8Array([0x0b, 0x00, 0x01, ...stringBytes(bytes), 0x00]);
 
 const WINDOWS = ["600", "10800", "86400", ":all-time"];
-const windows: UsualKeys = {
-  keys: WINDOWS,
-  build: (v) => ({ "600": v[0], "10800": v[1], "86400": v[2], ":all-time": v[3] }),
-};
-
-/** Struct { 1: map<string, i64> counts } with the stat windows as its usual keys, or without. */
-const countsTable = (usualKeys: UsualKeys | undefined): ThriftStruct => ({
+/** A fresh table (so a fresh compiled decoder, with nothing learned) of Struct { 1: map<string, i64> counts }. */
+const countsTable = (): ThriftStruct => ({
   kind: "struct",
   name: "Counts",
   fields: [{
     id: 1,
     name: "counts",
-    type: { kind: "map", key: { kind: "string" }, value: { kind: "i64" }, ...(usualKeys ? { usualKeys } : {}) },
+    type: { kind: "map", key: { kind: "string" }, value: { kind: "i64" } },
     required: true,
   }],
 });
@@ -85,7 +80,6 @@ function pairsTable(): ThriftStruct {
       type: {
         kind: "map",
         key: { kind: "string" },
-        usualKeys: windows,
         value: {
           kind: "map",
           key: pair,
@@ -163,34 +157,61 @@ describe("the thrift codec's shortcuts agree with the plain ways", () => {
     );
   });
 
-  test("a map of the usual key count reads as key-by-key assignment would build it (in any order, repeats, other keys, __proto__)", () => {
+  test("maps read one after another (key lists learned, literals compiled) read as a fresh decoder reads each", () => {
     const keys = fc.constantFrom(...WINDOWS, "601", "x", "__proto__");
-    const entries = fc.oneof(
+    const oneMap = fc.oneof(
       fc.shuffledSubarray(WINDOWS, { minLength: 4, maxLength: 4 }).chain((ks) =>
         fc.tuple(...ks.map((k) => fc.tuple(fc.constant(k), fc.integer())))
       ),
       fc.array(fc.tuple(keys, fc.integer()), { maxLength: 6 }),
     );
+    // Repeats, so that key lists are read twice in a row and their literal is used.
+    const maps = fc.array(fc.tuple(oneMap, fc.integer({ min: 1, max: 3 })), { minLength: 1, maxLength: 8 })
+      .map((runs) => runs.flatMap(([m, times]) => Array.from({ length: times }, () => m)));
+    const warm = countsTable();
     fc.assert(
-      fc.property(entries, (list) => {
-        const wire = countsWire(list);
-        const plain = (): unknown => decodeStruct(countsTable(undefined), wire);
-        const usual = (): unknown => decodeStruct(countsTable(windows), wire);
-        if (list.some(([k]) => k === "__proto__")) {
-          for (const read of [plain, usual]) {
-            assert.throws(read, (e: unknown) => e instanceof ThriftDecodeError && /__proto__/.test(e.message));
+      fc.property(maps, (lists) => {
+        for (const list of lists) {
+          const wire = countsWire(list);
+          if (list.some(([k]) => k === "__proto__")) {
+            for (const table of [warm, countsTable()]) {
+              assert.throws(
+                () => decodeStruct(table, wire),
+                (e: unknown) => e instanceof ThriftDecodeError && /__proto__/.test(e.message),
+              );
+            }
+            continue;
           }
-          return;
+          const want: Record<string, number> = {};
+          for (const [k, v] of list) want[k] = v;
+          const got = decodeStruct(warm, wire) as { counts: Record<string, number> };
+          assert.deepEqual(got, { counts: want });
+          assert.deepEqual(Object.keys(got.counts), Object.keys(want));
+          assert.deepEqual(got, decodeStruct(countsTable(), wire));
+          assert.equal(Object.getPrototypeOf(got.counts), Object.prototype);
+          assert.ok(Object.isFrozen(got.counts));
         }
-        const want: Record<string, number> = {};
-        for (const [k, v] of list) want[k] = v;
-        const got = usual() as { counts: Record<string, number> };
-        assert.deepEqual(got, { counts: want });
-        assert.deepEqual(Object.keys(got.counts), Object.keys(want));
-        assert.deepEqual(got, plain());
-        assert.ok(Object.isFrozen(got.counts));
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  test("struct keys read through their bytes' memo read as a fresh decoder reads them, whatever shares a slot", () => {
+    // Names of one length that differ in one byte: keys of equal length and near-equal bytes.
+    const names = fc.constantFrom("spout", "spouu", "tpout", "sp\u00e9t", "bolt1", "bolt2", "", "é");
+    const pairKey = fc.tuple(names, names).map((p) => JSON.stringify(p));
+    const byPair = fc.dictionary(pairKey, fc.integer(), { maxKeys: 6 }).map((d) => ({ ...d }));
+    const records = fc.array(byPair.map((m) => ({ "600": m })), { minLength: 1, maxLength: 10 });
+    const warm = pairsTable();
+    fc.assert(
+      fc.property(records, (list) => {
+        for (const byWindow of list) {
+          const wire = encodeStruct(pairsTable(), { byWindow }).slice();
+          assert.deepEqual(decodeStruct(warm, wire), { byWindow });
+          assert.deepEqual(decodeStruct(warm, wire), decodeStruct(pairsTable(), wire));
+        }
+      }),
+      { numRuns: 500 },
     );
   });
 

@@ -12,7 +12,7 @@ import {
   type RecordKind,
   streamKey,
 } from "../records.ts";
-import type { ThriftField, ThriftMap, ThriftStruct, ThriftType, UsualKeys } from "./thrift-protocol.ts";
+import type { ThriftField, ThriftMap, ThriftStruct, ThriftType } from "./thrift-protocol.ts";
 
 const bool: ThriftType = { kind: "bool" };
 const i32: ThriftType = { kind: "i32" };
@@ -91,33 +91,6 @@ const executorInfoKey = {
   },
 };
 
-// The same few streams appear in every executor's stats: their JSON keys are made once.
-const streamKeys = new Map<string, Map<string, string>>();
-function cachedStreamKey(componentId: string, streamId: string): string {
-  let byStreamId = streamKeys.get(componentId);
-  if (byStreamId === undefined) {
-    if (streamKeys.size >= 1024) streamKeys.clear();
-    byStreamId = new Map();
-    streamKeys.set(componentId, byStreamId);
-  }
-  let key = byStreamId.get(streamId);
-  if (key === undefined) {
-    if (byStreamId.size >= 1024) byStreamId.clear();
-    key = streamKey(componentId, streamId);
-    byStreamId.set(streamId, key);
-  }
-  return key;
-}
-
-/**
- * Storm's stat windows (seconds, and all time), the keys of every stats map a worker writes. Three
- * are array indices, which makes building their objects key by key slow (see UsualKeys).
- */
-const statWindows: UsualKeys = {
-  keys: ["600", "10800", "86400", ":all-time"],
-  build: (v) => ({ "600": v[0], "10800": v[1], "86400": v[2], ":all-time": v[3] }),
-};
-
 const GlobalStreamId = struct("GlobalStreamId", [req(1, "componentId", string), req(2, "streamId", string)]);
 const byStream = (value: ThriftType) =>
   map(
@@ -125,16 +98,15 @@ const byStream = (value: ThriftType) =>
     map(GlobalStreamId, value, {
       keyToJs: (k) => {
         const { componentId, streamId } = k as { componentId: string; streamId: string };
-        return cachedStreamKey(componentId, streamId);
+        return streamKey(componentId, streamId);
       },
       keyFromJs: (k) => {
         const [componentId, streamId] = parseStreamKey(k);
         return { componentId, streamId };
       },
     }),
-    { usualKeys: statWindows },
   );
-const windowed = (value: ThriftType) => map(string, map(string, value), { usualKeys: statWindows });
+const windowed = (value: ThriftType) => map(string, map(string, value));
 
 const NodeInfo = struct("NodeInfo", [req(1, "node", string), req(2, "port", set(i64))]);
 

@@ -2,6 +2,7 @@
  * The decoding half of thrift-protocol.ts: each table compiled once into a tree of closures that
  * check types and ranges as they read and build the value already frozen.
  */
+import { compileObjectLiteral, KeyListLiterals, type ObjectLiteral } from "./object-literals.ts";
 import { Reader } from "./thrift-bytes.ts";
 import {
   canonicalIntegerSet,
@@ -15,7 +16,6 @@ import {
   type ThriftStruct,
   type ThriftType,
   TType,
-  type UsualKeys,
   wireType,
 } from "./thrift-types.ts";
 
@@ -119,31 +119,70 @@ function readMapHeader(r: Reader, keyWire: number, valueWire: number, what: stri
   return n;
 }
 
-const transientKeyDecoders = new WeakMap<ThriftStruct, Decoder>();
+/** Longest key, in wire bytes, whose string {@link memoizedKeyDecoder} remembers. */
+const MEMO_KEY_BYTES = 64;
+const MEMO_SLOTS = 256;
 
-/** The decoder of a map key that `keyToJs` turns into a string: a struct key is left unfrozen. */
-function keyDecoderOf(t: ThriftMap): Decoder {
-  if (t.keyToJs === undefined || t.key.kind !== "struct") return knownDecoderOf(t.key);
-  const s = t.key;
-  let decode = transientKeyDecoders.get(s);
-  if (decode === undefined) {
-    const struct = compileStructDecoder(s, false);
-    decode = (r, depth, what) => {
-      const value = struct(r, depth, what);
-      if (value instanceof Unrecognized) throw new ThriftDecodeError(`${what}: ${value.reason}`);
-      return value;
-    };
-    transientKeyDecoders.set(s, decode);
-  }
-  return decode;
+/**
+ * A struct map key that `keyToJs` turns into a string, read through a small direct-mapped table
+ * from the key's wire bytes to its string: the same few struct keys (a bolt's input streams) fill
+ * every record, and comparing their bytes costs less than building the struct and its string. A
+ * key's bytes are checked by a skip before they are looked up, and a key is remembered only after
+ * it was read in full, so a hit returns what reading it again would. (Other keys, such as the
+ * executor ranges of an assignment, differ from entry to entry, and are read as they are.)
+ */
+function memoizedKeyDecoder(
+  key: ThriftStruct,
+  keyToJs: (key: unknown) => string,
+): (r: Reader, depth: number, what: string) => string {
+  const decode = compileStructDecoder(key, false);
+  const bytes = new Array<Uint8Array | undefined>(MEMO_SLOTS);
+  const strings = new Array<string>(MEMO_SLOTS);
+  return (r, depth, what) => {
+    const start = r.pos;
+    skip(r, TType.STRUCT, depth);
+    const end = r.pos;
+    const buf = r.buf;
+    const n = end - start;
+    // The slot comes from the length and a few bytes near the end, where keys differ most (a
+    // key's leading bytes are field headers); a collision only costs reading the key in full.
+    const slot = n < 4 ? n : (Math.imul(
+      n ^ (buf[end - 2] as number) << 8 ^ (buf[end - 3] as number) << 16 ^
+        (buf[start + (n >> 1)] as number) << 24,
+      0x9e3779b1,
+    ) >>> 24);
+    const known = bytes[slot];
+    if (known !== undefined && known.length === n) {
+      let i = 0;
+      while (i < n && known[i] === buf[start + i]) i++;
+      if (i === n) return strings[slot] as string;
+    }
+    r.pos = start;
+    const value = decode(r, depth, what);
+    if (value instanceof Unrecognized) throw new ThriftDecodeError(`${what}: ${value.reason}`);
+    const key = keyToJs(value);
+    if (n <= MEMO_KEY_BYTES) {
+      bytes[slot] = buf.slice(start, end);
+      strings[slot] = key;
+    }
+    return key;
+  };
+}
+
+function keyDecoderWith(decode: Decoder, keyToJs: (key: unknown) => string): Decoder {
+  return (r, depth, what) => keyToJs(decode(r, depth, what));
 }
 
 function compileObjectMapDecoder(t: ThriftMap): Decoder {
-  const key = keyDecoderOf(t);
+  const { keyToJs } = t;
+  const key = keyToJs === undefined
+    ? knownDecoderOf(t.key)
+    : t.key.kind === "struct"
+    ? memoizedKeyDecoder(t.key, keyToJs)
+    : keyDecoderWith(knownDecoderOf(t.key), keyToJs);
   const value = knownDecoderOf(t.value);
   const keyWire = wireType(t.key);
   const valueWire = wireType(t.value);
-  const { keyToJs, usualKeys } = t;
   // String keys and i64 or double values are read in place: most entries of a record are these,
   // and a call through the shared decoder closures costs more than the read itself.
   const stringKeys = t.key.kind === "string" && keyToJs === undefined;
@@ -152,54 +191,21 @@ function compileObjectMapDecoder(t: ThriftMap): Decoder {
     if (name === "__proto__") throw new ThriftDecodeError(`${what}: the map key "__proto__" is not supported`);
     return name;
   };
-  const readEntries = (r: Reader, depth: number, what: string, n: number): Record<string, unknown> => {
-    const out: Record<string, unknown> = {};
-    for (let i = 0; i < n; i++) {
-      const name = stringKeys
-        ? r.string(what)
-        : keyToJs
-        ? keyToJs(key(r, depth + 1, what))
-        : (key(r, depth + 1, what) as string);
-      out[checked(name, what)] = scalar === TType.I64
-        ? r.i64(what)
-        : scalar === TType.DOUBLE
-        ? r.double()
-        : value(r, depth + 1, what);
-    }
-    return out;
-  };
-  /**
-   * A map of exactly the usual key count, built by `usualKeys.build` when it holds those keys in
-   * any order. At the first other key it reads the entries again from the start, the usual way:
-   * reading has no effect but on the reader's position, so the result is the same either way.
-   */
-  const readUsual = (r: Reader, depth: number, what: string, usual: UsualKeys, n: number): Record<string, unknown> => {
-    const start = r.pos;
-    const values = new Array<unknown>(n);
-    for (let i = 0; i < n; i++) {
-      const slot = usual.keys.indexOf(
-        stringKeys ? r.string(what) : keyToJs ? keyToJs(key(r, depth + 1, what)) : (key(r, depth + 1, what) as string),
-      );
-      if (slot < 0 || values[slot] !== undefined) {
-        r.pos = start;
-        return readEntries(r, depth, what, n);
-      }
-      values[slot] = scalar === TType.I64
-        ? r.i64(what)
-        : scalar === TType.DOUBLE
-        ? r.double()
-        : value(r, depth + 1, what);
-    }
-    return usual.build(values);
-  };
+  const literals = new KeyListLiterals();
   return (r, depth, what) => {
     if (depth > MAX_DEPTH) tooDeep();
     const n = readMapHeader(r, keyWire, valueWire, what);
-    return Object.freeze(
-      usualKeys !== undefined && n === usualKeys.keys.length
-        ? readUsual(r, depth, what, usualKeys, n)
-        : readEntries(r, depth, what, n),
-    );
+    const keys = new Array<string>(n);
+    const values = new Array<unknown>(n);
+    for (let i = 0; i < n; i++) {
+      keys[i] = checked(stringKeys ? r.string(what) : (key(r, depth + 1, what) as string), what);
+      values[i] = scalar === TType.I64 ? r.i64(what) : scalar === TType.DOUBLE ? r.double() : value(r, depth + 1, what);
+    }
+    const literal = literals.literalOf(keys);
+    if (literal !== undefined) return Object.freeze(literal(values));
+    const out: Record<string, unknown> = {};
+    for (let i = 0; i < n; i++) out[keys[i] as string] = values[i];
+    return Object.freeze(out);
   };
 }
 
@@ -236,6 +242,8 @@ interface DecodedField {
   readonly field: ThriftField;
   /** This field's bit in the mask of fields read. */
   readonly bit: number;
+  /** This field's index in the struct's values. */
+  readonly slot: number;
   readonly wire: number;
   readonly decode: Decoder;
   readonly what: string;
@@ -245,6 +253,8 @@ interface DecodedField {
 
 /** Fields of a struct a decoder tracks in one 32-bit mask of the fields it has read. */
 const MAX_STRUCT_FIELDS = 31;
+/** Field sets a struct decoder keeps a literal for; a struct past them compiles one per read. */
+const MAX_LITERALS = 16;
 
 /**
  * `freeze: false` is for a struct read as a map key, which `keyToJs` turns into a string at once:
@@ -259,6 +269,7 @@ function compileStructDecoder(s: ThriftStruct, freeze: boolean): Decoder {
   const fields = s.fields.map((field, i): DecodedField => ({
     field,
     bit: 1 << i,
+    slot: i,
     wire: wireType(field.type),
     decode: decoderOf(field.type),
     what: `${s.name}.${field.name}`,

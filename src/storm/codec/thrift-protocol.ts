@@ -24,7 +24,6 @@ export {
   type ThriftStruct,
   type ThriftType,
   TType,
-  type UsualKeys,
 } from "./thrift-types.ts";
 export { encodeStruct } from "./thrift-encode.ts";
 export { decodeStruct } from "./thrift-decode.ts";

@@ -62,19 +62,6 @@ export interface ThriftMap {
   readonly keyToJs?: (key: unknown) => string;
   readonly keyFromJs?: (key: string) => unknown;
   readonly entries?: { readonly key: string; readonly value: string; readonly order?: (a: never, b: never) => number };
-  /** The key set the map nearly always holds, when building its objects key by key is slow. */
-  readonly usualKeys?: UsualKeys;
-}
-
-/**
- * A map's usual key set and a function that builds the object from its values, `values[i]` that
- * of `keys[i]` (an object literal). Keys that are array indices ("600", Storm's stat windows) make
- * V8 keep an object's properties as sparse elements, which take several times longer to add one by
- * one than a literal takes to copy; the result is the same object either way.
- */
-export interface UsualKeys {
-  readonly keys: readonly string[];
-  readonly build: (values: readonly unknown[]) => Record<string, unknown>;
 }
 
 /**
