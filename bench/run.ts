@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { connect } from "../mod.ts";
 import { peer, stormkeeper } from "./clients.ts";
-import { pairedRows } from "./paired.ts";
+import { type PairedResult, pairedRows } from "./paired.ts";
 import {
   bigGetChildren,
   DATA,
@@ -49,6 +49,19 @@ const serverRows: readonly Row[] = [
 ];
 
 const cell = (x: number | undefined, digits: number) => (x === undefined ? "n/a" : x.toFixed(digits));
+
+/** The markdown table of paired rows, under `headings` (the six columns after the row name). */
+function pairedTable(results: readonly PairedResult[], headings: readonly string[]): string[] {
+  return [
+    `| row | ${headings.join(" | ")} |`,
+    `|---|---:|---:|---:|---:|---:|---:|`,
+    ...results.map((r) =>
+      `| ${r.row} | ${cell(r.opsPerSec[0], 0)} | ${cell(r.opsPerSec[1], 0)} | ${r.throughputRatio} | ${
+        cell(r.cpuMicrosPerOp[0], 1)
+      } | ${cell(r.cpuMicrosPerOp[1], 1)} | ${r.cpuRatio ?? "n/a"} |`
+    ),
+  ];
+}
 
 async function main(): Promise<void> {
   let connectString = process.env.ZK_CONNECT;
@@ -92,15 +105,14 @@ async function clientSection(connectString: string): Promise<void> {
     root,
     ROUNDS,
   );
-  const table: string[] = [
-    `| row | stormkeeper ops/s | node-zookeeper-client ops/s | throughput ratio | stormkeeper CPU µs/op | peer CPU µs/op | CPU ratio (peer / stormkeeper) |`,
-    `|---|---:|---:|---:|---:|---:|---:|`,
-    ...results.map((r) =>
-      `| ${r.row} | ${cell(r.opsPerSec[0], 0)} | ${cell(r.opsPerSec[1], 0)} | ${r.throughputRatio} | ${
-        cell(r.cpuMicrosPerOp[0], 1)
-      } | ${cell(r.cpuMicrosPerOp[1], 1)} | ${r.cpuRatio ?? "n/a"} |`
-    ),
-  ];
+  const table = pairedTable(results, [
+    "stormkeeper ops/s",
+    "node-zookeeper-client ops/s",
+    "throughput ratio",
+    "stormkeeper CPU µs/op",
+    "peer CPU µs/op",
+    "CPU ratio (peer / stormkeeper)",
+  ]);
   console.log(
     `\nstormkeeper vs node-zookeeper-client, ${ROUNDS} paired rounds per row (medians; ratios with their interquartile range), one ZooKeeper 3.8 on loopback\n`,
   );
@@ -131,15 +143,14 @@ async function serverSection(connectString: string, realPid: number | undefined)
       root,
       ROUNDS,
     );
-    const table: string[] = [
-      `| row | embedded server ops/s | ZooKeeper 3.8 ops/s | throughput ratio (embedded / ZooKeeper) | embedded server CPU µs/op | ZooKeeper CPU µs/op | CPU ratio (ZooKeeper / embedded) |`,
-      `|---|---:|---:|---:|---:|---:|---:|`,
-      ...results.map((r) =>
-        `| ${r.row} | ${cell(r.opsPerSec[0], 0)} | ${cell(r.opsPerSec[1], 0)} | ${r.throughputRatio} | ${
-          cell(r.cpuMicrosPerOp[0], 1)
-        } | ${cell(r.cpuMicrosPerOp[1], 1)} | ${r.cpuRatio ?? "n/a"} |`
-      ),
-    ];
+    const table = pairedTable(results, [
+      "embedded server ops/s",
+      "ZooKeeper 3.8 ops/s",
+      "throughput ratio (embedded / ZooKeeper)",
+      "embedded server CPU µs/op",
+      "ZooKeeper CPU µs/op",
+      "CPU ratio (ZooKeeper / embedded)",
+    ]);
     console.log(
       `\nThe embedded server (its own Node process) vs ZooKeeper 3.8, the stormkeeper client on both, ${ROUNDS} paired rounds per row\n`,
     );

@@ -6,6 +6,7 @@ import { compileObjectLiteral, KeyListLiterals, type ObjectLiteral } from "./obj
 import { Reader } from "./thrift-bytes.ts";
 import {
   canonicalIntegerSet,
+  compiledOncePerTable,
   isIntegerType,
   MAX_DEPTH,
   minSize,
@@ -32,16 +33,7 @@ class Unrecognized {
 /** Reads one value; `what` is the `Struct.field` the value belongs to, for errors. */
 type Decoder = (r: Reader, depth: number, what: string) => unknown;
 
-const decoders = new WeakMap<ThriftType, Decoder>();
-
-function decoderOf(t: ThriftType): Decoder {
-  let decode = decoders.get(t);
-  if (decode === undefined) {
-    decode = compileDecoder(t);
-    decoders.set(t, decode);
-  }
-  return decode;
-}
+const decoderOf = compiledOncePerTable((t) => compileDecoder(t));
 
 /** A decoder for a value that cannot be left out (a collection's element, key or value). */
 function knownDecoderOf(t: ThriftType): Decoder {

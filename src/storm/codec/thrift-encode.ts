@@ -5,6 +5,7 @@
 import { Writer } from "./thrift-bytes.ts";
 import {
   canonicalIntegerSet,
+  compiledOncePerTable,
   isIntegerType,
   type ThriftCollection,
   ThriftEncodeError,
@@ -54,16 +55,7 @@ function byCodePoint(a: string, b: string): number {
 
 const intRange = { byte: 2 ** 7, i16: 2 ** 15, i32: 2 ** 31 } as const;
 
-const encoders = new WeakMap<ThriftType, Encoder>();
-
-function encoderOf(t: ThriftType): Encoder {
-  let encode = encoders.get(t);
-  if (encode === undefined) {
-    encode = compileEncoder(t);
-    encoders.set(t, encode);
-  }
-  return encode;
-}
+const encoderOf = compiledOncePerTable((t) => compileEncoder(t));
 
 function compileEncoder(t: ThriftType): Encoder {
   switch (t.kind) {

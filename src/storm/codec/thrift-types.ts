@@ -85,6 +85,22 @@ export class ThriftEncodeError extends Error {
   override readonly name = "ThriftEncodeError";
 }
 
+/**
+ * `compile` run once per table object: the encoder and the decoder compile each table they meet
+ * into a closure and keep it for as long as the table lives.
+ */
+export function compiledOncePerTable<F>(compile: (t: ThriftType) => F): (t: ThriftType) => F {
+  const compiled = new WeakMap<ThriftType, F>();
+  return (t) => {
+    let f = compiled.get(t);
+    if (f === undefined) {
+      f = compile(t);
+      compiled.set(t, f);
+    }
+    return f;
+  };
+}
+
 /** Deepest nesting read or written. */
 export const MAX_DEPTH = 64;
 export const TWO_32 = 4294967296;
