@@ -2,7 +2,7 @@
  * The decoding half of thrift-protocol.ts: each table compiled once into a tree of closures that
  * check types and ranges as they read and build the value already frozen.
  */
-import { compileObjectLiteral, KeyListLiterals, type ObjectLiteral } from "./object-literals.ts";
+import { KeyListLiterals } from "./object-literals.ts";
 import { Reader } from "./thrift-bytes.ts";
 import {
   canonicalIntegerSet,
@@ -33,7 +33,7 @@ class Unrecognized {
 /** Reads one value; `what` is the `Struct.field` the value belongs to, for errors. */
 type Decoder = (r: Reader, depth: number, what: string) => unknown;
 
-const decoderOf = compiledOncePerTable((t) => compileDecoder(t));
+const decoderOf = compiledOncePerTable(compileDecoder);
 
 /** A decoder for a value that cannot be left out (a collection's element, key or value). */
 function knownDecoderOf(t: ThriftType): Decoder {
@@ -234,8 +234,6 @@ interface DecodedField {
   readonly field: ThriftField;
   /** This field's bit in the mask of fields read. */
   readonly bit: number;
-  /** This field's index in the struct's values. */
-  readonly slot: number;
   readonly wire: number;
   readonly decode: Decoder;
   readonly what: string;
@@ -245,8 +243,6 @@ interface DecodedField {
 
 /** Fields of a struct a decoder tracks in one 32-bit mask of the fields it has read. */
 const MAX_STRUCT_FIELDS = 31;
-/** Field sets a struct decoder keeps a literal for; a struct past them compiles one per read. */
-const MAX_LITERALS = 16;
 
 /**
  * `freeze: false` is for a struct read as a map key, which `keyToJs` turns into a string at once:
@@ -261,7 +257,6 @@ function compileStructDecoder(s: ThriftStruct, freeze: boolean): Decoder {
   const fields = s.fields.map((field, i): DecodedField => ({
     field,
     bit: 1 << i,
-    slot: i,
     wire: wireType(field.type),
     decode: decoderOf(field.type),
     what: `${s.name}.${field.name}`,

@@ -55,7 +55,7 @@ function byCodePoint(a: string, b: string): number {
 
 const intRange = { byte: 2 ** 7, i16: 2 ** 15, i32: 2 ** 31 } as const;
 
-const encoderOf = compiledOncePerTable((t) => compileEncoder(t));
+const encoderOf = compiledOncePerTable(compileEncoder);
 
 function compileEncoder(t: ThriftType): Encoder {
   switch (t.kind) {
