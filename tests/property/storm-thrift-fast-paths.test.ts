@@ -10,10 +10,9 @@ import {
 } from "../../src/storm/codec/thrift-protocol.ts";
 
 // The thrift codec's shortcuts (ASCII strings read byte by byte and interned, maps of a key list
-// read twice in a row built by a compiled literal, struct keys read through their bytes'
-// memo, key orders and encoded struct keys reused from one map to the next) against the plain
-// ways they stand in for: TextEncoder/TextDecoder, a decoder and an encoder compiled afresh for
-// every record.
+// seen twice in a row read and written by code compiled for that list, key orders and encoded
+// struct keys reused from one map to the next) against the plain ways they stand in for:
+// TextEncoder/TextDecoder, a decoder and an encoder compiled afresh for every record.
 
 const utf8 = new TextEncoder();
 const utf8Strict = new TextDecoder("utf-8", { fatal: true });
@@ -157,7 +156,7 @@ describe("the thrift codec's shortcuts agree with the plain ways", () => {
     );
   });
 
-  test("maps read one after another (key lists learned, literals compiled) read as a fresh decoder reads each", () => {
+  test("maps read one after another (key lists learned, readers compiled) read as a fresh decoder reads each", () => {
     const keys = fc.constantFrom(...WINDOWS, "601", "x", "__proto__");
     const oneMap = fc.oneof(
       fc.shuffledSubarray(WINDOWS, { minLength: 4, maxLength: 4 }).chain((ks) =>
@@ -165,7 +164,7 @@ describe("the thrift codec's shortcuts agree with the plain ways", () => {
       ),
       fc.array(fc.tuple(keys, fc.integer()), { maxLength: 6 }),
     );
-    // Repeats, so that key lists are read twice in a row and their literal is used.
+    // Repeats, so that key lists are read twice in a row and their reader is used.
     const maps = fc.array(fc.tuple(oneMap, fc.integer({ min: 1, max: 3 })), { minLength: 1, maxLength: 8 })
       .map((runs) => runs.flatMap(([m, times]) => Array.from({ length: times }, () => m)));
     const warm = countsTable();
@@ -196,7 +195,7 @@ describe("the thrift codec's shortcuts agree with the plain ways", () => {
     );
   });
 
-  test("struct keys read through their bytes' memo read as a fresh decoder reads them, whatever shares a slot", () => {
+  test("struct keys matched by their bytes read as a fresh decoder reads them, when keys differ in one byte", () => {
     // Names of one length that differ in one byte: keys of equal length and near-equal bytes.
     const names = fc.constantFrom("spout", "spouu", "tpout", "sp\u00e9t", "bolt1", "bolt2", "", "é");
     const pairKey = fc.tuple(names, names).map((p) => JSON.stringify(p));
@@ -212,6 +211,96 @@ describe("the thrift codec's shortcuts agree with the plain ways", () => {
         }
       }),
       { numRuns: 500 },
+    );
+  });
+
+  test("a decoder that has learned key lists reads any bytes, corrupt ones too, as a fresh decoder does", () => {
+    // More inner key lists than a decoder holds (8), in runs, so lists are learned, used, and evicted.
+    const names = fc.constantFrom("spout", "spouu", "split", "count", "é", "");
+    const pairKey = fc.tuple(names, names).map((p) => JSON.stringify(p));
+    const innerKeys = fc.uniqueArray(pairKey, { minLength: 0, maxLength: 4 });
+    const record = fc.tuple(
+      fc.array(innerKeys, { minLength: 1, maxLength: 3 }),
+      fc.array(fc.integer(), { maxLength: 12 }),
+    )
+      .map(([lists, counts]) => ({
+        byWindow: Object.fromEntries(
+          lists.map((keys, w) => [WINDOWS[w], Object.fromEntries(keys.map((k, i) => [k, counts[i] ?? i]))]),
+        ),
+      }));
+    const edit = fc.tuple(fc.constantFrom("cut", "set", "insert" as const), fc.nat(), fc.nat(255));
+    const step = fc.tuple(
+      record,
+      fc.integer({ min: 1, max: 3 }),
+      fc.option(fc.array(edit, { minLength: 1, maxLength: 3 })),
+    );
+    const outcome = (read: () => unknown): unknown => {
+      try {
+        return { value: read() };
+      } catch (error) {
+        assert.ok(error instanceof ThriftDecodeError, String(error));
+        return { error: error.message };
+      }
+    };
+    const warm = pairsTable();
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 12 }), (steps) => {
+        for (const [r, times, edits] of steps) {
+          let bytes = [...encodeStruct(pairsTable(), r)];
+          for (const [how, at, value] of edits ?? []) {
+            const i = at % (bytes.length + 1);
+            if (how === "cut") bytes = bytes.slice(0, i);
+            else if (how === "insert") bytes.splice(i, 0, value);
+            else if (i < bytes.length) bytes[i] = value;
+          }
+          const wire = new Uint8Array(bytes);
+          for (let t = 0; t < times; t++) {
+            assert.deepEqual(outcome(() => decodeStruct(warm, wire)), outcome(() => decodeStruct(pairsTable(), wire)));
+          }
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  test("an encoder that has learned key lists writes what a fresh one writes, and refuses what it refuses alike", () => {
+    const names = fc.constantFrom("spout", "split", "count", '"q"', "é");
+    const pairKey = fc.oneof(fc.tuple(names, names).map((p) => JSON.stringify(p)), fc.constant("not a pair"));
+    const count = fc.oneof(fc.integer(), fc.constant(2 ** 60), fc.constant("7"), fc.constant(undefined));
+    const byPair = fc.dictionary(pairKey, count, { maxKeys: 4 }).map((d) => ({ ...d }));
+    const byWindow = fc.tuple(fc.shuffledSubarray(WINDOWS, { minLength: 1 }), fc.array(byPair, { minLength: 4 }))
+      .map(([ks, maps]) => Object.fromEntries(ks.map((k, i) => [k, maps[i]])));
+    // Runs of records with one key set but other values, so a learned writer meets values it refuses.
+    const runs = fc.array(fc.tuple(byWindow, fc.array(count, { minLength: 1, maxLength: 3 })), {
+      minLength: 1,
+      maxLength: 6,
+    });
+    const outcome = (write: () => Uint8Array): unknown => {
+      try {
+        return { bytes: write().slice() };
+      } catch (error) {
+        assert.ok(error instanceof ThriftEncodeError, String(error));
+        return { error: error.message };
+      }
+    };
+    const warm = pairsTable();
+    fc.assert(
+      fc.property(runs, (list) => {
+        for (const [r, counts] of list) {
+          for (const c of counts) {
+            const record = {
+              byWindow: Object.fromEntries(
+                Object.entries(r).map(([w, m]) => [w, Object.fromEntries(Object.keys(m).map((k) => [k, c]))]),
+              ),
+            };
+            assert.deepEqual(
+              outcome(() => encodeStruct(warm, record)),
+              outcome(() => encodeStruct(pairsTable(), record)),
+            );
+          }
+        }
+      }),
+      { numRuns: 600 },
     );
   });
 

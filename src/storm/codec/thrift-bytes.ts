@@ -75,7 +75,8 @@ export class Writer {
   /** A safe integer as a big-endian two's-complement i64: exact, since |v| < 2^53. */
   i64(v: number): void {
     this.ensure(8);
-    const high = Math.floor(v / TWO_32);
+    // An int32 (most counts) needs no float division: its high word is its sign.
+    const high = (v | 0) === v ? v >> 31 : Math.floor(v / TWO_32);
     this.view.setInt32(this.pos, high);
     this.view.setUint32(this.pos + 4, v - high * TWO_32);
     this.pos += 8;
@@ -156,7 +157,15 @@ export class Reader {
   /** An i64 that must be a safe integer (the high word times 2^32 is exact; the sum is exact when safe). */
   i64(what: string): number {
     this.need(8);
-    const v = this.view.getInt32(this.pos) * TWO_32 + this.view.getUint32(this.pos + 4);
+    const high = this.view.getInt32(this.pos);
+    const low = this.view.getInt32(this.pos + 4);
+    // Most counts fit in 32 bits: returned as the int32 they are, V8 keeps them small integers
+    // instead of allocating a heap number for the float the general sum is.
+    if (high === low >> 31) {
+      this.pos += 8;
+      return low;
+    }
+    const v = high * TWO_32 + (low >>> 0);
     if (!Number.isSafeInteger(v)) {
       const exact = this.view.getBigInt64(this.pos);
       throw new ThriftDecodeError(`${what} value ${exact} is outside the safe integer range`);

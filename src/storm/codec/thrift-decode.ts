@@ -2,7 +2,7 @@
  * The decoding half of thrift-protocol.ts: each table compiled once into a tree of closures that
  * check types and ranges as they read and build the value already frozen.
  */
-import { KeyListLiterals } from "./object-literals.ts";
+import { KeyListReaders } from "./key-list-readers.ts";
 import { Reader } from "./thrift-bytes.ts";
 import {
   canonicalIntegerSet,
@@ -77,7 +77,7 @@ function compileDecoder(t: ThriftType): Decoder {
       };
     }
     case "struct":
-      return compileStructDecoder(t, true);
+      return compileStructDecoder(t);
     case "list":
     case "set":
       return compileCollectionDecoder(t);
@@ -111,67 +111,13 @@ function readMapHeader(r: Reader, keyWire: number, valueWire: number, what: stri
   return n;
 }
 
-/** Longest key, in wire bytes, whose string {@link memoizedKeyDecoder} remembers. */
-const MEMO_KEY_BYTES = 64;
-const MEMO_SLOTS = 256;
-
-/**
- * A struct map key that `keyToJs` turns into a string, read through a small direct-mapped table
- * from the key's wire bytes to its string: the same few struct keys (a bolt's input streams) fill
- * every record, and comparing their bytes costs less than building the struct and its string. A
- * key's bytes are checked by a skip before they are looked up, and a key is remembered only after
- * it was read in full, so a hit returns what reading it again would. (Other keys, such as the
- * executor ranges of an assignment, differ from entry to entry, and are read as they are.)
- */
-function memoizedKeyDecoder(
-  key: ThriftStruct,
-  keyToJs: (key: unknown) => string,
-): (r: Reader, depth: number, what: string) => string {
-  const decode = compileStructDecoder(key, false);
-  const bytes = new Array<Uint8Array | undefined>(MEMO_SLOTS);
-  const strings = new Array<string>(MEMO_SLOTS);
-  return (r, depth, what) => {
-    const start = r.pos;
-    skip(r, TType.STRUCT, depth);
-    const end = r.pos;
-    const buf = r.buf;
-    const n = end - start;
-    // The slot comes from the length and a few bytes near the end, where keys differ most (a
-    // key's leading bytes are field headers); a collision only costs reading the key in full.
-    const slot = n < 4 ? n : (Math.imul(
-      n ^ (buf[end - 2] as number) << 8 ^ (buf[end - 3] as number) << 16 ^
-        (buf[start + (n >> 1)] as number) << 24,
-      0x9e3779b1,
-    ) >>> 24);
-    const known = bytes[slot];
-    if (known !== undefined && known.length === n) {
-      let i = 0;
-      while (i < n && known[i] === buf[start + i]) i++;
-      if (i === n) return strings[slot] as string;
-    }
-    r.pos = start;
-    const value = decode(r, depth, what);
-    if (value instanceof Unrecognized) throw new ThriftDecodeError(`${what}: ${value.reason}`);
-    const key = keyToJs(value);
-    if (n <= MEMO_KEY_BYTES) {
-      bytes[slot] = buf.slice(start, end);
-      strings[slot] = key;
-    }
-    return key;
-  };
-}
-
 function keyDecoderWith(decode: Decoder, keyToJs: (key: unknown) => string): Decoder {
   return (r, depth, what) => keyToJs(decode(r, depth, what));
 }
 
 function compileObjectMapDecoder(t: ThriftMap): Decoder {
   const { keyToJs } = t;
-  const key = keyToJs === undefined
-    ? knownDecoderOf(t.key)
-    : t.key.kind === "struct"
-    ? memoizedKeyDecoder(t.key, keyToJs)
-    : keyDecoderWith(knownDecoderOf(t.key), keyToJs);
+  const key = keyToJs === undefined ? knownDecoderOf(t.key) : keyDecoderWith(knownDecoderOf(t.key), keyToJs);
   const value = knownDecoderOf(t.value);
   const keyWire = wireType(t.key);
   const valueWire = wireType(t.value);
@@ -183,22 +129,53 @@ function compileObjectMapDecoder(t: ThriftMap): Decoder {
     if (name === "__proto__") throw new ThriftDecodeError(`${what}: the map key "__proto__" is not supported`);
     return name;
   };
-  const literals = new KeyListLiterals();
+  const readValue = (r: Reader, depth: number, what: string): unknown =>
+    scalar === TType.I64 ? r.i64(what) : scalar === TType.DOUBLE ? r.double() : value(r, depth + 1, what);
+  // Keys whose reading reads nothing nested: equal bytes are the same key, however deep the map.
+  const lists = readsFlat(t.key)
+    ? new KeyListReaders(scalar === TType.I64 ? "i64" : scalar === TType.DOUBLE ? "double" : value)
+    : undefined;
   return (r, depth, what) => {
     if (depth > MAX_DEPTH) tooDeep();
     const n = readMapHeader(r, keyWire, valueWire, what);
+    // At the deepest level a struct or list key is refused, which only reading it key by key sees.
+    const learn = lists !== undefined && depth < MAX_DEPTH;
+    if (learn) {
+      const known = lists.read(r, n, depth, what);
+      if (known !== undefined) return known;
+    }
     const keys = new Array<string>(n);
     const values = new Array<unknown>(n);
+    const spans = learn ? new Array<number>(2 * n) : undefined;
     for (let i = 0; i < n; i++) {
+      if (spans !== undefined) spans[2 * i] = r.pos;
       keys[i] = checked(stringKeys ? r.string(what) : (key(r, depth + 1, what) as string), what);
-      values[i] = scalar === TType.I64 ? r.i64(what) : scalar === TType.DOUBLE ? r.double() : value(r, depth + 1, what);
+      if (spans !== undefined) spans[2 * i + 1] = r.pos;
+      values[i] = readValue(r, depth, what);
     }
-    const literal = literals.literalOf(keys);
-    if (literal !== undefined) return Object.freeze(literal(values));
+    if (spans !== undefined) lists?.readByKey(keys, r.buf, spans);
     const out: Record<string, unknown> = {};
     for (let i = 0; i < n; i++) out[keys[i] as string] = values[i];
     return Object.freeze(out);
   };
+}
+
+const isScalar = (t: ThriftType): boolean =>
+  t.kind !== "struct" && t.kind !== "map" && t.kind !== "list" && t.kind !== "set";
+
+/** Whether reading `t` reads no container inside it. */
+function readsFlat(t: ThriftType): boolean {
+  switch (t.kind) {
+    case "struct":
+      return t.fields.every((f) => isScalar(f.type));
+    case "list":
+    case "set":
+      return isScalar(t.elem);
+    case "map":
+      return false;
+    default:
+      return true;
+  }
 }
 
 function compileEntriesDecoder(t: ThriftMap, names: NonNullable<ThriftMap["entries"]>): Decoder {
@@ -244,11 +221,7 @@ interface DecodedField {
 /** Fields of a struct a decoder tracks in one 32-bit mask of the fields it has read. */
 const MAX_STRUCT_FIELDS = 31;
 
-/**
- * `freeze: false` is for a struct read as a map key, which `keyToJs` turns into a string at once:
- * the object never reaches the caller, so freezing it would be wasted work.
- */
-function compileStructDecoder(s: ThriftStruct, freeze: boolean): Decoder {
+function compileStructDecoder(s: ThriftStruct): Decoder {
   if (s.fields.length > MAX_STRUCT_FIELDS) {
     throw new RangeError(`${s.name}: a struct table holds at most ${MAX_STRUCT_FIELDS} fields`);
   }
@@ -316,7 +289,7 @@ function compileStructDecoder(s: ThriftStruct, freeze: boolean): Decoder {
       if (members === 0 && unread > 0) return new Unrecognized(`union ${s.name} holds no member this version knows`);
       if (members !== 1) throw new ThriftDecodeError(`union ${s.name} has ${members} members set`);
     }
-    return freeze ? Object.freeze(out) : out;
+    return Object.freeze(out);
   };
 }
 

@@ -2,6 +2,7 @@
  * The encoding half of thrift-protocol.ts: each table compiled once into a tree of closures that
  * check every value's type and range as they write it.
  */
+import { KeyListWriters } from "./key-list-writers.ts";
 import { Writer } from "./thrift-bytes.ts";
 import {
   canonicalIntegerSet,
@@ -256,11 +257,10 @@ function keyBytesEncoder(keyFromJs: (key: string) => unknown, encodeKey: Encoder
  * windows, the streams), and `Object.keys` lists equal sets alike, so when the keys are those of
  * the previous call the previous order is reused instead of sorting again.
  */
-function sortedKeysOf(): (v: Record<string, unknown>) => readonly string[] {
+function sortedKeysOf(): (keys: readonly string[]) => readonly string[] {
   let lastKeys: readonly string[] = [];
   let lastSorted: readonly string[] = [];
-  return (v) => {
-    const keys = Object.keys(v);
+  return (keys) => {
     const n = keys.length;
     if (n === lastKeys.length) {
       let same = true;
@@ -283,25 +283,36 @@ function compileObjectMapEncoder(t: ThriftMap): Encoder {
     ? keyBytesEncoder(t.keyFromJs, encoderOf(t.key))
     : encoderOf(t.key);
   const sortedKeys = sortedKeysOf();
+  const lists = new KeyListWriters([keyWire, valueWire], value, within);
   return (w, v) => {
     if (!isPlainObject(v)) throw new Refusal("expected a plain object");
+    const own = Object.keys(v);
+    const known = lists.writerOf(own);
+    if (known !== undefined) {
+      known(w, v);
+      return;
+    }
     // Keys in code-point order: the same record always gives the same bytes.
-    const keys = sortedKeys(v);
+    const keys = sortedKeys(own);
     w.ensure(6);
     w.byte(keyWire);
     w.byte(valueWire);
     w.i32(keys.length);
+    const spans = new Array<number>(2 * keys.length);
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i] as string;
       try {
         // An own "__proto__" key cannot survive a read into a plain object.
         if (k === "__proto__") throw new Refusal('the map key "__proto__" is not supported');
+        spans[2 * i] = w.pos;
         key(w, k);
+        spans[2 * i + 1] = w.pos;
         value(w, v[k]);
       } catch (error) {
         throw within(error, `[${JSON.stringify(k)}]`);
       }
     }
+    lists.wroteByKey(own, keys, w.buf, spans);
   };
 }
 

@@ -1,0 +1,69 @@
+/**
+ * The key lists one map decoder or encoder has learned, each with the code compiled for it.
+ * Every executor of a bolt writes its stats under the same windows and input streams, in the same
+ * order (a Java HashMap's), so a few key lists fill every heartbeat; code compiled for one list
+ * (key-list-readers.ts, key-list-writers.ts) reads or writes such a map in one step.
+ *
+ * A list is learned when two maps in a row hold it, so maps whose keys vary from one to the next
+ * never pay for compiling. At most {@link MAX_HELD} are held (the one used longest ago gives way) and
+ * {@link MAX_COMPILED} compiled in all, so what one decoder or encoder costs is bounded.
+ */
+
+/** Longest key list that is learned. */
+const MAX_KEYS = 32;
+/** Lists held at a time: the input streams of a topology's few kinds of bolt. */
+const MAX_HELD = 8;
+/** Lists compiled in one's life; past them, nothing more is learned. */
+const MAX_COMPILED = 64;
+
+export class LearnedLists<T> {
+  /** The compiled code of each list held, the one used last first. */
+  readonly compiled: T[] = [];
+  readonly #keys: (readonly string[])[] = [];
+  #count = 0;
+  #candidate: readonly string[] = [];
+
+  /** Moves the list at `index` to the front, where it is tried first next time. */
+  used(index: number): void {
+    if (index === 0) return;
+    const { compiled } = this;
+    const keys = this.#keys;
+    const code = compiled[index] as T;
+    const list = keys[index] as readonly string[];
+    compiled.splice(index, 1);
+    keys.splice(index, 1);
+    compiled.unshift(code);
+    keys.unshift(list);
+  }
+
+  /** The index of the list `keys`, or -1. */
+  indexOf(keys: readonly string[]): number {
+    const held = this.#keys;
+    for (let i = 0; i < held.length; i++) if (sameKeys(held[i] as readonly string[], keys)) return i;
+    return -1;
+  }
+
+  /** Tells of a map whose keys, `keys`, no list held matched; `compile` is called if it is learned now. */
+  seen(keys: readonly string[], compile: () => T): void {
+    if (keys.length > MAX_KEYS || this.#count >= MAX_COMPILED) return;
+    if (!sameKeys(this.#candidate, keys)) {
+      this.#candidate = keys;
+      return;
+    }
+    this.#candidate = [];
+    this.#count++;
+    const code = compile();
+    if (this.compiled.length >= MAX_HELD) {
+      this.compiled.pop();
+      this.#keys.pop();
+    }
+    this.compiled.unshift(code);
+    this.#keys.unshift(keys);
+  }
+}
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
