@@ -66,6 +66,14 @@ export class JuteWriter {
     return this;
   }
 
+  /** Bytes that already are jute encoding (e.g. a cached record), copied as they are. */
+  raw(v: Uint8Array): this {
+    this.ensure(v.length);
+    this.buf.set(v, this.pos);
+    this.pos += v.length;
+    return this;
+  }
+
   /** A jute ustring: UTF-8 byte length then bytes; null is length -1. */
   string(v: string | null): this {
     if (v === null) return this.int(-1);

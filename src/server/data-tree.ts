@@ -7,6 +7,7 @@
 import type { ACL, Stat } from "../jute/records.ts";
 import { ErrorCode } from "../protocol/errors.ts";
 import { joinPath, parentPath } from "../protocol/paths.ts";
+import { ChildNames } from "./child-names.ts";
 
 /** A failed tree operation with ZooKeeper's error code (e.g. `ErrorCode.NoNode`). */
 export class TreeError extends Error {
@@ -43,7 +44,7 @@ export interface TreeNode {
   data: Uint8Array;
   acl: readonly ACL[];
   stat: Stat;
-  readonly children: Set<string>;
+  readonly children: ChildNames;
   /**
    * Children ever created here. ZooKeeper stores this as the cversion, reports
    * `2 * creates - numChildren` (creates plus deletes), and names sequential children by it.
@@ -86,7 +87,7 @@ export class DataTree {
       data: new Uint8Array(0),
       acl: openAcl,
       stat: zeroStat,
-      children: new Set(),
+      children: new ChildNames(),
       creates: 0,
     });
     this.#link("/zookeeper", new Uint8Array(0), openAcl, 0);
@@ -100,7 +101,7 @@ export class DataTree {
       data,
       acl,
       stat: { ...zeroStat, aversion, dataLength: data.length },
-      children: new Set(),
+      children: new ChildNames(),
       creates: 0,
     });
     const parent = this.nodes.get(parentPath(path));
@@ -154,7 +155,7 @@ export class DataTree {
       numChildren: 0,
       pzxid: txn.zxid,
     };
-    this.nodes.set(path, { owner, data, acl, stat, children: new Set(), creates: 0 });
+    this.nodes.set(path, { owner, data, acl, stat, children: new ChildNames(), creates: 0 });
     parent.children.add(path.slice(path.lastIndexOf("/") + 1));
     parent.creates++;
     parent.stat = childrenStat(parent, txn.zxid);
@@ -235,11 +236,6 @@ export class DataTree {
     return node.stat;
   }
 
-  /** Sorted child names are not promised by ZooKeeper; insertion order is what it gives too. */
-  children(path: string): string[] {
-    return [...this.get(path).children];
-  }
-
   /** Number of all descendants of `path` (getAllChildrenNumber). */
   descendantCount(path: string): number {
     let count = 0;
@@ -256,7 +252,7 @@ export class DataTree {
   /** A deep snapshot, restored by {@link restore}: multi rolls back with it. */
   snapshot(): Map<string, TreeNode> {
     const copy = new Map<string, TreeNode>();
-    for (const [path, node] of this.nodes) copy.set(path, { ...node, children: new Set(node.children) });
+    for (const [path, node] of this.nodes) copy.set(path, { ...node, children: node.children.copy() });
     return copy;
   }
 

@@ -98,9 +98,9 @@ export function runOperation(
     case OpCode.getChildren:
     case OpCode.getChildren2: {
       const { path, watch } = readPathWatch(r);
-      const { children, stat } = getNodeChildren(ctx, path, watch);
-      return opcode === OpCode.getChildren ? (w) => w.stringVector(children) : (w) => {
-        w.stringVector(children);
+      const { encodedChildren, stat } = getNodeChildren(ctx, path, watch);
+      return opcode === OpCode.getChildren ? (w) => w.raw(encodedChildren) : (w) => {
+        w.raw(encodedChildren);
         writeStat(w, stat);
       };
     }

@@ -109,10 +109,10 @@ export function runMultiRead(ctx: OpContext, r: JuteReader): (w: JuteWriter) => 
           writeStat(w, stat);
         });
       } else {
-        const { children } = getNodeChildren(ctx, path, watch);
+        const { encodedChildren } = getNodeChildren(ctx, path, watch);
         results.push((w) => {
           writeMultiHeader(w, { type, done: false, err: 0 });
-          w.stringVector(children);
+          w.raw(encodedChildren);
         });
       }
     } catch (error) {

@@ -26,12 +26,19 @@ export function getNodeData(ctx: OpContext, path: string, watch: boolean): { dat
   return { data: node.data, stat: node.stat };
 }
 
-/** getChildren and getChildren2. */
-export function getNodeChildren(ctx: OpContext, path: string, watch: boolean): { children: string[]; stat: Stat } {
+/**
+ * getChildren and getChildren2: the child names as their encoded jute vector (see ChildNames),
+ * which later changes do not alter.
+ */
+export function getNodeChildren(
+  ctx: OpContext,
+  path: string,
+  watch: boolean,
+): { encodedChildren: Uint8Array; stat: Stat } {
   const node = ctx.tree.get(readable(path));
   requirePermission(node.acl, Perms.READ, ctx.peer.ids);
   if (watch) ctx.watches.addChildWatch(path, ctx.peer);
-  return { children: [...node.children], stat: node.stat };
+  return { encodedChildren: node.children.encoded(), stat: node.stat };
 }
 
 /** getACL: needs READ or ADMIN on the node. */

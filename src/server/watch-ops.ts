@@ -48,12 +48,16 @@ export function addWatch(ctx: OpContext, path: string, mode: number): void {
 
 /**
  * checkWatches (`remove` false) and removeWatches: NoWatcher when there is no such watch. An
- * unknown watcher type, or a checkWatches path without a leading `/` (ZooKeeper's walk up the
- * path's parents fails on it), is answered MarshallingError, as ZooKeeper does.
+ * unknown watcher type is answered MarshallingError, as ZooKeeper does. checkWatches looks
+ * through the path and its parents (ZooKeeper 3.8's PathParentIterator, probed): a non-empty
+ * path without a leading `/` makes that walk fail (MarshallingError), and "" gives it nothing to
+ * look at (NoWatcher, whatever is watched).
  */
 export function matchWatches(ctx: OpContext, path: string, type: number, remove: boolean): void {
-  if (!Object.values(WatcherTypeWire).includes(type as never) || (!remove && !path.startsWith("/"))) {
+  const walkFails = !remove && path !== "" && !path.startsWith("/");
+  if (!Object.values(WatcherTypeWire).includes(type as never) || walkFails) {
     throw new RequestFailure(ErrorCode.MarshallingError);
   }
-  if (!ctx.watches.matchWatch(path, ctx.peer, type, remove)) throw new RequestFailure(ErrorCode.NoWatcher);
+  const found = (remove || path !== "") && ctx.watches.matchWatch(path, ctx.peer, type, remove);
+  if (!found) throw new RequestFailure(ErrorCode.NoWatcher);
 }

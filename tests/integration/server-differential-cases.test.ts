@@ -1,12 +1,16 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { connect, CREATOR_ALL_ACL, type ZooKeeperClient } from "../../mod.ts";
+import { writePathIntRequest, writePathWatchRequest, writeRequestHeader } from "../../src/jute/records.ts";
+import type { JuteWriter } from "../../src/jute/writer.ts";
+import { OpCode } from "../../src/protocol/opcodes.ts";
+import { exchange, frame, handshake } from "../support/raw-wire.ts";
 import { deferred, sandbox, sharedConnectString, until } from "../support/zookeeper.ts";
 
 /**
  * Counterexamples the differential property test (tests/property/server-differential.test.ts)
- * found between the embedded server and the real ZooKeeper, each kept as a plain test of what
- * the real server does. It runs against the real server and, in the embedded run, against
+ * found between the embedded server and the real ZooKeeper, and differences found by sending
+ * both the same raw requests, each kept as a plain test of what the real server does. It runs against the real server and, in the embedded run, against
  * stormkeeper/server.
  */
 describe("counterexamples of the embedded-vs-real differential test", () => {
@@ -93,5 +97,40 @@ describe("counterexamples of the embedded-vs-real differential test", () => {
     const box = results[1];
     assert.ok(box?.type === "create" && box.stat !== undefined);
     assert.deepEqual(box.stat, await zk.exists(`${root}/m/box`));
+  });
+
+  test("checkWatches and removeWatches: NoWatcher without a watch, and for checkWatches of \"\"; MarshallingError for an unknown type and a checkWatches path without '/'", async () => {
+    // Found by probing both servers: checkWatches of "" was MarshallingError on the embedded one.
+    // Raw requests, since the client never sends these paths or types; closeSession last, so the
+    // server's close ends the exchange once every reply is in.
+    const p = `${root}/unwatched`;
+    await zk.create(p);
+    const requests: [number, (w: JuteWriter) => void][] = [
+      [OpCode.exists, (w) => writePathWatchRequest(w, p, true)],
+      [OpCode.checkWatches, (w) => writePathIntRequest(w, p, 2)],
+      [OpCode.checkWatches, (w) => writePathIntRequest(w, p, 1)],
+      [OpCode.removeWatches, (w) => writePathIntRequest(w, p, 1)],
+      [OpCode.checkWatches, (w) => writePathIntRequest(w, "", 3)],
+      [OpCode.checkWatches, (w) => writePathIntRequest(w, "relative", 3)],
+      [OpCode.removeWatches, (w) => writePathIntRequest(w, "relative", 3)],
+      [OpCode.checkWatches, (w) => writePathIntRequest(w, p, 0)],
+      [OpCode.checkWatches, (w) => writePathIntRequest(w, p, 6)],
+      [OpCode.removeWatches, (w) => writePathIntRequest(w, p, -1)],
+      [OpCode.removeWatches, (w) => writePathIntRequest(w, p, 2)],
+      [OpCode.removeWatches, (w) => writePathIntRequest(w, p, 2)],
+      [OpCode.checkWatches, (w) => writePathIntRequest(w, p, 3)],
+      [OpCode.closeSession, () => {}],
+    ];
+    const steps = requests.map(([opcode, body], i) =>
+      frame((w) => {
+        writeRequestHeader(w, i + 1, opcode);
+        body(w);
+      })
+    );
+    const port = Number(sharedConnectString().split(":").pop());
+    const outcome = await exchange(port, [handshake(), ...steps], 10_000);
+    const errs = [0, 0, -121, -121, -121, -5, -121, -5, -5, -5, 0, -121, -121, 0];
+    assert.deepEqual(outcome.frames.slice(1), errs.map((err, i) => `xid=${i + 1} err=${err}`));
+    assert.equal(outcome.closed, true);
   });
 });
