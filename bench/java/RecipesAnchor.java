@@ -24,6 +24,16 @@ import org.apache.zookeeper.CreateMode;
 public final class RecipesAnchor {
   interface Round { double run() throws Exception; }
 
+  interface Step { void run() throws Exception; }
+
+  /** Milliseconds from the start of `cause` to the end of `effect`, run one after the other. */
+  static double millis(Step cause, Step effect) throws Exception {
+    long t0 = System.nanoTime();
+    cause.run();
+    effect.run();
+    return (System.nanoTime() - t0) / 1e6;
+  }
+
   static CuratorFramework client(String connect) throws Exception {
     CuratorFramework c = CuratorFrameworkFactory.builder().connectString(connect).sessionTimeoutMs(20000)
         .connectionTimeoutMs(5000).retryPolicy(new RetryOneTime(200)).build();
@@ -84,10 +94,7 @@ public final class RecipesAnchor {
       first.await();
       second.start();
       Thread.sleep(50); // let the second's watch be set
-      long t0 = System.nanoTime();
-      first.close();
-      second.await();
-      double ms = (System.nanoTime() - t0) / 1e6;
+      double ms = millis(first::close, second::await);
       second.close();
       return ms;
     });
@@ -99,10 +106,7 @@ public final class RecipesAnchor {
       CountDownLatch done = new CountDownLatch(1);
       CuratorCache cache = CuratorCache.build(b, root + "/load");
       cache.listenable().addListener(listener(type -> {}, done::countDown));
-      long t0 = System.nanoTime();
-      cache.start();
-      done.await();
-      double ms = (System.nanoTime() - t0) / 1e6;
+      double ms = millis(cache::start, done::await);
       cache.close();
       return ms;
     });

@@ -11,6 +11,7 @@ import type { Logger } from "./logger.ts";
 import type { ConnectionState, StateEvent } from "./session-state.ts";
 import type { SessionListeners } from "./state-reports.ts";
 import type { WatchReport } from "./watches.ts";
+import { type ListenerSets, subscribe } from "./listener-sets.ts";
 
 /** What each kind of listener is told. */
 export interface StateListeners {
@@ -22,7 +23,7 @@ export interface StateListeners {
 
 /** The listener sets of one client. */
 export class Listeners {
-  readonly #sets: { [K in keyof StateListeners]: Set<StateListeners[K]> } = {
+  readonly #sets: ListenerSets<StateListeners> = {
     state: new Set(),
     connectionState: new Set(),
     event: new Set(),
@@ -48,9 +49,7 @@ export class Listeners {
 
   /** Adds a listener; returns a function that removes it. */
   on<K extends keyof StateListeners>(type: K, listener: StateListeners[K]): () => void {
-    const set = this.#sets[type] as Set<StateListeners[K]>;
-    set.add(listener);
-    return () => set.delete(listener);
+    return subscribe(this.#sets, type, listener);
   }
 
   /** What the session tells the client: to these listeners, and to diagnostics channels with subscribers. */

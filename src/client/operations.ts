@@ -141,6 +141,37 @@ function pathRequest<T>(
   return { op, opcode: OpCode[op], path, encode: (w) => writePathRequest(w, serverPath), decode };
 }
 
+/** A request naming a node and the version it must have, with an empty reply: delete, and check. */
+function versionRequest(op: "delete" | "check", path: string, serverPath: string, version: number): Operation<void> {
+  return { op, opcode: OpCode[op], path, encode: (w) => writePathIntRequest(w, serverPath, version), decode: nothing };
+}
+
+/**
+ * A write that replaces what a node holds, if its version matches: setData and setACL. Checks the
+ * path, then the payload (`validPayload` throws for a bad one), then the version; the reply is the
+ * node's new Stat.
+ */
+function replaceRequest<P>(
+  ctx: OperationContext,
+  op: "setData" | "setACL",
+  path: string,
+  validPayload: () => P,
+  version: number | undefined,
+  write: (w: JuteWriter, serverPath: string, payload: P, version: number) => void,
+): Operation<Stat> {
+  validatePath(path, op);
+  const payload = validPayload();
+  const checkedVersion = validVersion(version, op, path);
+  const serverPath = ctx.chroot.toServer(path);
+  return {
+    op,
+    opcode: OpCode[op],
+    path,
+    encode: (w) => write(w, serverPath, payload, checkedVersion),
+    decode: readStat,
+  };
+}
+
 /** The operations, by name. Each builder checks its arguments in the order the client documents. */
 export const operations = {
   create(
@@ -166,28 +197,14 @@ export const operations = {
   delete(ctx: OperationContext, path: string, options: Omit<VersionOptions, "signal">): Operation<void> {
     validatePath(path, "delete");
     const version = validVersion(options.version, "delete", path);
-    const serverPath = deleteTarget(ctx.chroot, path);
-    return {
-      op: "delete",
-      opcode: OpCode.delete,
-      path,
-      encode: (w) => writePathIntRequest(w, serverPath, version),
-      decode: nothing,
-    };
+    return versionRequest("delete", path, deleteTarget(ctx.chroot, path), version);
   },
 
   /** A version assertion (only inside a transaction). */
   check(ctx: OperationContext, path: string, version: number): Operation<void> {
     validatePath(path, "check");
     validVersion(version, "check", path);
-    const serverPath = ctx.chroot.toServer(path);
-    return {
-      op: "check",
-      opcode: OpCode.check,
-      path,
-      encode: (w) => writePathIntRequest(w, serverPath, version),
-      decode: nothing,
-    };
+    return versionRequest("check", path, ctx.chroot.toServer(path), version);
   },
 
   /** The Stat, or null for a missing node; the watch is left either way (on the exist table then). */
@@ -225,18 +242,9 @@ export const operations = {
     data: Uint8Array,
     options: Omit<VersionOptions, "signal">,
   ): Operation<Stat> {
-    validatePath(path, "setData");
     // Data is required (absent data is not "empty").
-    const bytes = validData(data ?? null, "setData", path, ctx.maxFrameSize);
-    const version = validVersion(options.version, "setData", path);
-    const serverPath = ctx.chroot.toServer(path);
-    return {
-      op: "setData",
-      opcode: OpCode.setData,
-      path,
-      encode: (w) => writeSetDataRequest(w, serverPath, bytes, version),
-      decode: readStat,
-    };
+    const bytes = () => validData(data ?? null, "setData", path, ctx.maxFrameSize);
+    return replaceRequest(ctx, "setData", path, bytes, options.version, writeSetDataRequest);
   },
 
   /** getData of the configuration node, outside every chroot (§7.12). */
@@ -308,17 +316,8 @@ export const operations = {
     acl: readonly ACL[],
     options: Omit<VersionOptions, "signal">,
   ): Operation<Stat> {
-    validatePath(path, "setACL");
-    const list = validACL(acl, "setACL", path);
-    const version = validVersion(options.version, "setACL", path);
-    const serverPath = ctx.chroot.toServer(path);
-    return {
-      op: "setACL",
-      opcode: OpCode.setACL,
-      path,
-      encode: (w) => writeSetACLRequest(w, serverPath, list, version),
-      decode: readStat,
-    };
+    const list = () => validACL(acl, "setACL", path);
+    return replaceRequest(ctx, "setACL", path, list, options.version, writeSetACLRequest);
   },
 
   sync(ctx: OperationContext, path: string): Operation<void> {

@@ -18,6 +18,7 @@ import type { RecipeClient } from "./recipe-client.ts";
 import { type Participant, participantsOf } from "./participants.ts";
 import { lockDecision, sortChildren } from "./sequence-nodes.ts";
 import { startDeadline, type WaitOptions } from "./wait.ts";
+import { type ListenerSets, subscribe } from "../client/listener-sets.ts";
 
 export type { Participant } from "./participants.ts";
 
@@ -67,7 +68,7 @@ export class LeaderLatch {
   /** Bumped by each reset: a step of an older round must not act. */
   #round = 0;
   #offState: (() => void) | undefined;
-  readonly #listeners: { [K in keyof LeaderLatchEvents]: Set<LeaderLatchEvents[K]> } = {
+  readonly #listeners: ListenerSets<LeaderLatchEvents> = {
     isLeader: new Set(),
     notLeader: new Set(),
     error: new Set(),
@@ -102,9 +103,7 @@ export class LeaderLatch {
 
   /** Subscribes to an event; returns the function that unsubscribes. */
   on<K extends keyof LeaderLatchEvents>(type: K, listener: LeaderLatchEvents[K]): () => void {
-    const set = this.#listeners[type] as Set<LeaderLatchEvents[K]>;
-    set.add(listener);
-    return () => set.delete(listener);
+    return subscribe(this.#listeners, type, listener);
   }
 
   /** Joins the election: creates our node (and the latch path if missing). Once only. */

@@ -7,6 +7,7 @@
 import { decodeCount, encodeCount } from "./counter-bytes.ts";
 import { SharedValue, type VersionedValue } from "./shared-value.ts";
 import type { ValueClient } from "./value-client.ts";
+import { type ListenerSets, subscribe } from "../client/listener-sets.ts";
 
 /** A shared count's events: `change` with each newer count seen, `error` for a failed background read. */
 export interface SharedCountEvents {
@@ -32,7 +33,7 @@ export interface SharedCountEvents {
  */
 export class SharedCount {
   readonly #value: SharedValue;
-  readonly #listeners: { [K in keyof SharedCountEvents]: Set<SharedCountEvents[K]> } = {
+  readonly #listeners: ListenerSets<SharedCountEvents> = {
     change: new Set(),
     error: new Set(),
   };
@@ -62,9 +63,7 @@ export class SharedCount {
 
   /** Subscribes to an event; returns the function that unsubscribes. */
   on<K extends keyof SharedCountEvents>(type: K, listener: SharedCountEvents[K]): () => void {
-    const set = this.#listeners[type] as Set<SharedCountEvents[K]>;
-    set.add(listener);
-    return () => set.delete(listener);
+    return subscribe(this.#listeners, type, listener);
   }
 
   /** Each newer value, decoded once for every listener; one that is not a count is an error. */

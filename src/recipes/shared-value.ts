@@ -12,6 +12,7 @@ import type { ConnectionState } from "../client/session-state.ts";
 import { RecipeError } from "./errors.ts";
 import { isZooKeeperError } from "./protected-create.ts";
 import type { ValueClient } from "./value-client.ts";
+import { type ListenerSets, subscribe } from "../client/listener-sets.ts";
 
 /** A value with the node version it was read at (Curator's `VersionedValue`). */
 export interface VersionedValue<T> {
@@ -49,7 +50,7 @@ export class SharedValue {
   #current: VersionedValue<Uint8Array>;
   /** The newest version `change` listeners were told of (each version is told once). */
   #toldVersion = UNINITIALIZED_VERSION;
-  readonly #listeners: { [K in keyof SharedValueEvents]: Set<SharedValueEvents[K]> } = {
+  readonly #listeners: ListenerSets<SharedValueEvents> = {
     change: new Set(),
     error: new Set(),
   };
@@ -81,9 +82,7 @@ export class SharedValue {
 
   /** Subscribes to an event; returns the function that unsubscribes. */
   on<K extends keyof SharedValueEvents>(type: K, listener: SharedValueEvents[K]): () => void {
-    const set = this.#listeners[type] as Set<SharedValueEvents[K]>;
-    set.add(listener);
-    return () => set.delete(listener);
+    return subscribe(this.#listeners, type, listener);
   }
 
   /** Creates the node with the seed value unless it exists (parents too), then reads it. Once only. */

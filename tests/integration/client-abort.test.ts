@@ -1,7 +1,7 @@
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { connect, type WatchedEvent, type ZooKeeperClient } from "../../mod.ts";
-import { enc, isCode, sandbox } from "../support/fixtures.ts";
+import { enc, isCode, sandbox, suiteFixture } from "../support/fixtures.ts";
 import { startProxy } from "../support/proxy.ts";
 import { deferred, fourLetterWord, sharedConnectString } from "../support/zookeeper.ts";
 
@@ -16,10 +16,8 @@ function aborted(): { signal: AbortSignal; reason: Error } {
 describe("abandoning requests with an AbortSignal", () => {
   let zk: ZooKeeperClient;
   let root: string;
-  let dispose: () => Promise<void>;
 
-  before(async () => ({ zk, root, dispose } = await sandbox("abort")));
-  after(() => dispose());
+  suiteFixture(() => sandbox("abort"), (box) => ({ zk, root } = box));
 
   test("an already aborted signal rejects with its reason and sends nothing", async () => {
     const { signal, reason } = aborted();

@@ -1,7 +1,7 @@
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { connect, CREATOR_ALL_ACL, digestId, Perms, type StateEvent, type ZooKeeperClient } from "../../mod.ts";
-import { enc, isCode, sharedRoot } from "../support/fixtures.ts";
+import { enc, isCode, sharedRoot, suiteFixture } from "../support/fixtures.ts";
 import { deferred, sharedConnectString } from "../support/zookeeper.ts";
 
 describe("digest authentication and ACLs", () => {
@@ -10,14 +10,10 @@ describe("digest authentication and ACLs", () => {
   let root: string;
   const aliceAcl = [{ perms: Perms.ALL, id: { scheme: "digest", id: digestId("alice", "secret") } }];
 
-  let dispose: () => Promise<void>;
-
-  before(
-    async () => ({ clients: [alice, anonymous], root, dispose } = await sharedRoot("auth", {
-      auth: [{ scheme: "digest", auth: "alice:secret" }],
-    }, {})),
+  suiteFixture(
+    () => sharedRoot("auth", { auth: [{ scheme: "digest", auth: "alice:secret" }] }, {}),
+    (shared) => ({ clients: [alice, anonymous], root } = shared),
   );
-  after(() => dispose());
 
   test("a digest-protected node is readable by its user only", async () => {
     await alice.create(`${root}/private`, enc("mine"), { acl: aliceAcl });

@@ -1,17 +1,15 @@
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { connect, type StateEvent, type WatchedEvent, type ZooKeeperClient } from "../../mod.ts";
-import { enc, isCode, sandbox } from "../support/fixtures.ts";
+import { enc, isCode, sandbox, suiteFixture } from "../support/fixtures.ts";
 import { startProxy } from "../support/proxy.ts";
 import { deferred, nextState, sharedConnectString } from "../support/zookeeper.ts";
 
 describe("ensemble configuration on a standalone server", () => {
   let zk: ZooKeeperClient;
   let root: string;
-  let dispose: () => Promise<void>;
 
-  before(async () => ({ zk, root, dispose } = await sandbox("config")));
-  after(() => dispose());
+  suiteFixture(() => sandbox("config"), (box) => ({ zk, root } = box));
 
   test("getConfig reads /zookeeper/config outside the chroot: a standalone server's is empty", async () => {
     const chrooted = await connect(`${sharedConnectString()}${root}`);

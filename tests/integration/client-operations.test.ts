@@ -1,4 +1,4 @@
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import {
   CREATOR_ALL_ACL,
@@ -8,7 +8,7 @@ import {
   type ZooKeeperClient,
   ZooKeeperError,
 } from "../../mod.ts";
-import { enc, sandbox } from "../support/fixtures.ts";
+import { enc, sandbox, suiteFixture } from "../support/fixtures.ts";
 
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);
 
@@ -31,10 +31,8 @@ async function rejectsWith(
 describe("client operations against a real server", () => {
   let zk: ZooKeeperClient;
   let root: string;
-  let dispose: () => Promise<void>;
 
-  before(async () => ({ zk, root, dispose } = await sandbox("ops", { sessionTimeout: 10_000 })));
-  after(() => dispose());
+  suiteFixture(() => sandbox("ops", { sessionTimeout: 10_000 }), (box) => ({ zk, root } = box));
 
   test("create returns the path and Stat; getData returns the bytes and the same Stat", async () => {
     const created = await zk.create(`${root}/a`, enc("hello"));

@@ -11,7 +11,7 @@ import {
   type WatchedEvent,
   type ZooKeeperClient,
 } from "../../mod.ts";
-import { enc, isCode, sandbox } from "../support/fixtures.ts";
+import { enc, isCode, sandbox, suiteFixture } from "../support/fixtures.ts";
 import {
   deferred,
   endSession,
@@ -84,10 +84,8 @@ describe("chroot", () => {
 describe("session lifecycle", () => {
   let observer: ZooKeeperClient;
   let root: string;
-  let dispose: () => Promise<void>;
 
-  before(async () => ({ zk: observer, root, dispose } = await sandbox("session")));
-  after(() => dispose());
+  suiteFixture(() => sandbox("session"), (box) => ({ zk: observer, root } = box));
 
   test("close() ends the session: ephemerals vanish, the state is closed, later calls fail", async () => {
     const zk = await connect(sharedConnectString());

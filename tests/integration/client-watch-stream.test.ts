@@ -1,7 +1,7 @@
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { connect, type WatchedEvent, WatchOverflowError, type ZooKeeperClient } from "../../mod.ts";
-import { enc, isCode, sandbox } from "../support/fixtures.ts";
+import { enc, isCode, sandbox, suiteFixture } from "../support/fixtures.ts";
 import { startProxy } from "../support/proxy.ts";
 import { endSession, nextState, sharedConnectString } from "../support/zookeeper.ts";
 
@@ -21,10 +21,8 @@ async function take(stream: AsyncIterator<WatchedEvent>, n: number): Promise<str
 describe("zk.watch(): persistent watches as async iterables", () => {
   let zk: ZooKeeperClient;
   let root: string;
-  let dispose: () => Promise<void>;
 
-  before(async () => ({ zk, root, dispose } = await sandbox("stream")));
-  after(() => dispose());
+  suiteFixture(() => sandbox("stream"), (box) => ({ zk, root } = box));
 
   test("a subtree's events arrive in order through for await, and break removes the watch", async () => {
     const base = `${root}/tree`;

@@ -1,7 +1,7 @@
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { connect, type WatchedEvent, type ZooKeeperClient, ZooKeeperError } from "../../mod.ts";
-import { enc, sharedRoot } from "../support/fixtures.ts";
+import { enc, sharedRoot, suiteFixture } from "../support/fixtures.ts";
 import { deferred, sharedConnectString } from "../support/zookeeper.ts";
 
 /** A watcher that records its events and lets a test wait for the n-th one. */
@@ -25,10 +25,8 @@ describe("watches against a real server", () => {
   let zk: ZooKeeperClient;
   let other: ZooKeeperClient;
   let root: string;
-  let dispose: () => Promise<void>;
 
-  before(async () => ({ clients: [zk, other], root, dispose } = await sharedRoot("watch", {}, {})));
-  after(() => dispose());
+  suiteFixture(() => sharedRoot("watch", {}, {}), (shared) => ({ clients: [zk, other], root } = shared));
 
   test("a data watch fires once with NodeDataChanged and the client path", async () => {
     const p = `${root}/data`;

@@ -1,11 +1,12 @@
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { connect, CREATOR_ALL_ACL, type ZooKeeperClient } from "../../mod.ts";
 import { writePathIntRequest, writePathWatchRequest, writeRequestHeader } from "../../src/jute/records.ts";
 import type { JuteWriter } from "../../src/jute/writer.ts";
 import { OpCode } from "../../src/protocol/opcodes.ts";
 import { exchange, frame, handshake } from "../support/raw-wire.ts";
-import { deferred, sandbox, sharedConnectString, until } from "../support/zookeeper.ts";
+import { sandbox, suiteFixture } from "../support/fixtures.ts";
+import { deferred, sharedConnectString, until } from "../support/zookeeper.ts";
 
 /**
  * Counterexamples the differential property test (tests/property/server-differential.test.ts)
@@ -16,10 +17,8 @@ import { deferred, sandbox, sharedConnectString, until } from "../support/zookee
 describe("counterexamples of the embedded-vs-real differential test", () => {
   let zk: ZooKeeperClient;
   let root: string;
-  let dispose: () => Promise<void>;
 
-  before(async () => ({ zk, root, dispose } = await sandbox("diff-cases")));
-  after(() => dispose());
+  suiteFixture(() => sandbox("diff-cases"), (box) => ({ zk, root } = box));
 
   test("TTL and container nodes show ephemeralOwner 0 in every Stat; only a session owner is shown", async () => {
     // Shrunk counterexample: a persistent-sequential-ttl create (then any step).

@@ -6,9 +6,9 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { connect, type ZooKeeperClient } from "../../mod.ts";
 import { type ServerHandle, startServer } from "../../src/server.ts";
+import { enc } from "../support/fixtures.ts";
 
 const scenario = join(dirname(fileURLToPath(import.meta.url)), "peers", "kazoo_scenario.py");
-const enc = (s: string) => new TextEncoder().encode(s);
 
 /** kazoo (Debian's python3-kazoo), a client nobody here wrote, against the embedded server. */
 describe("kazoo against the embedded server", () => {

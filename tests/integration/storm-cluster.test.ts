@@ -21,6 +21,7 @@ import {
   type ZooKeeperClient,
   ZooKeeperError,
 } from "../../mod.ts";
+import { emptyAssignment } from "../support/storm-records.ts";
 import { deferred, endSession, sharedConnectString, uniqueRoot } from "../support/zookeeper.ts";
 
 /** A one-shot callback that counts its calls and can be awaited. */
@@ -335,15 +336,7 @@ describe("a small Storm cluster played against a real server", () => {
   });
 
   test('an id that is not one path segment is refused before any I/O, so removeStorm("") cannot delete every assignment', async () => {
-    const empty = {
-      masterCodeDir: "/x",
-      nodeHost: {},
-      executorNodePort: {},
-      executorStartTimeSecs: {},
-      workerResources: [],
-      totalSharedOffHeap: {},
-    };
-    await nimbus.setAssignment("keep-1", empty);
+    await nimbus.setAssignment("keep-1", emptyAssignment);
     await nimbus.activateStorm("keep-1", { name: "keep", status: "ACTIVE", numWorkers: 1 });
     for (const bad of ["", "/", "a/b", ".."]) {
       await assert.rejects(nimbus.removeStorm(bad), RangeError, JSON.stringify(bad));
@@ -526,14 +519,7 @@ describe("topology ACLs with ZooKeeper authentication, as Storm sets them", () =
 
   test("nimbus's topology records are read-only for the topology's digest; the subtrees stay nimbus's", async () => {
     await nimbus.activateStorm(id, base, topologyAuth);
-    await nimbus.setAssignment(id, {
-      masterCodeDir: "/x",
-      nodeHost: {},
-      executorNodePort: {},
-      executorStartTimeSecs: {},
-      workerResources: [],
-      totalSharedOffHeap: {},
-    }, topologyAuth);
+    await nimbus.setAssignment(id, emptyAssignment, topologyAuth);
     await nimbus.setTopologyLogConfig(id, { namedLoggerLevel: {} }, topologyAuth);
     await nimbus.setCredentials(id, { creds: { token: "t" } }, topologyAuth);
     for (const path of [`/storms/${id}`, `/assignments/${id}`, `/logconfigs/${id}`, `/credentials/${id}`]) {

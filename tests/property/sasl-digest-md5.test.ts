@@ -3,8 +3,8 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { ZooKeeperError } from "../../mod.ts";
 import { digestMd5Conversation, parseDigestChallenge } from "../../src/protocol/sasl-digest-md5.ts";
+import { enc } from "../support/fixtures.ts";
 
-const enc = (s: string) => new TextEncoder().encode(s);
 const credentials = { username: "alice", password: "secret", protocol: "zookeeper", serverName: "zk-sasl-md5" };
 const valid = enc('realm="zk-sasl-md5",nonce="hW1kPq0mBFV+yx3u",charset=utf-8,algorithm=md5-sess,qop="auth"');
 

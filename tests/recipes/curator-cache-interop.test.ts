@@ -9,8 +9,8 @@ import type { ZooKeeperClient } from "../../src/zookeeper.ts";
 import { type ChildData, CuratorCache } from "../../src/recipes.ts";
 import { compileJava, type JavaPeer, startJava } from "../support/java.ts";
 import { type Sandbox, sandbox, sharedConnectString, until } from "../support/zookeeper.ts";
+import { enc } from "../support/fixtures.ts";
 
-const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 const text = (d: ChildData | undefined): string => (d === undefined ? "-" : new TextDecoder().decode(d.data));
 
 let box: Sandbox;

@@ -5,23 +5,19 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { connect, type ConnectOptions, type ZooKeeperClient } from "../../src/zookeeper.ts";
+import type { ZooKeeperClient } from "../../src/zookeeper.ts";
 import { type CacheEventType, type ChildData, CuratorCache, RecipeError } from "../../src/recipes.ts";
 import { type Proxy, startProxy } from "../support/proxy.ts";
-import { endSession, nextState, type Sandbox, sandbox, sharedConnectString, until } from "../support/zookeeper.ts";
+import { endSession, nextState, type Sandbox, sharedConnectString, until } from "../support/zookeeper.ts";
+import { recipeSuite } from "../support/recipe-suite.ts";
+import { enc } from "../support/fixtures.ts";
 
-const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 const text = (
   d: ChildData | undefined,
 ): string | undefined => (d === undefined ? undefined : new TextDecoder().decode(d.data));
 
 let box: Sandbox;
-const clients: ZooKeeperClient[] = [];
-async function client(connectString = sharedConnectString(), options: ConnectOptions = {}): Promise<ZooKeeperClient> {
-  const zk = await connect(connectString, { sessionTimeout: 20_000, ...options });
-  clients.push(zk);
-  return zk;
-}
+const { client } = recipeSuite("recipes-cache", (opened) => (box = opened), { sessionTimeout: 20_000 });
 
 /** An event as a test compares it: type, path, old and new data. */
 interface Seen {
@@ -52,14 +48,6 @@ async function recordingCache(
   await cache.start();
   return { cache, seen, errors, initializedAfter: () => initializedAfter };
 }
-
-before(async () => {
-  box = await sandbox("recipes-cache");
-});
-after(async () => {
-  for (const zk of clients) await zk.close().catch(() => {});
-  await box.dispose();
-});
 
 describe("CuratorCache", () => {
   test("the initial load caches the whole subtree, reports each node as created, then initialized", async () => {

@@ -4,8 +4,8 @@
  * work on the same paths.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import { connect, type ZooKeeperClient } from "../../src/zookeeper.ts";
+import { describe, test } from "node:test";
+import type { ZooKeeperClient } from "../../src/zookeeper.ts";
 import {
   DistributedAtomicLong,
   DistributedBarrier,
@@ -14,8 +14,10 @@ import {
   SharedCount,
 } from "../../src/recipes.ts";
 import { isZooKeeperError } from "../../src/recipes/protected-create.ts";
-import { compileJava, type JavaPeer, startJava } from "../support/java.ts";
-import { deferred, type Sandbox, sandbox, sharedConnectString, until } from "../support/zookeeper.ts";
+import { suiteFixture } from "../support/fixtures.ts";
+import type { JavaPeer } from "../support/java.ts";
+import { curatorInterop } from "../support/recipe-suite.ts";
+import { deferred, type Sandbox, until } from "../support/zookeeper.ts";
 
 let box: Sandbox;
 let java: JavaPeer;
@@ -29,20 +31,10 @@ async function eventually(check: () => Promise<boolean>, what: string, timeoutMs
   }
 }
 
-before(async () => {
-  box = await sandbox("recipes-curator-coordination");
-  zk = await connect(sharedConnectString(), { sessionTimeout: 6_000 });
-  // Java's client is chrooted at the sandbox root: its paths are relative to it.
-  java = startJava(compileJava("tests/recipes/java/CuratorCoordinationPeer.java"), [
-    `${sharedConnectString()}${box.root}`,
-  ]);
-  assert.equal(await java.next(60_000), "ready");
-});
-after(async () => {
-  await java?.stop();
-  await zk?.close();
-  await box?.dispose();
-});
+suiteFixture(
+  () => curatorInterop("recipes-curator-coordination", "tests/recipes/java/CuratorCoordinationPeer.java"),
+  (setting) => ({ box, java, zk } = setting),
+);
 
 describe("LeaderSelector with Curator's LeaderSelector", () => {
   test("Java and stormkeeper selectors take turns on one path, never two leaders at once", async () => {

@@ -3,8 +3,8 @@
  * stormkeeper contend on the same paths.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import { connect, type ZooKeeperClient } from "../../src/zookeeper.ts";
+import { describe, test } from "node:test";
+import type { ZooKeeperClient } from "../../src/zookeeper.ts";
 import {
   InterProcessMutex,
   InterProcessReadWriteLock,
@@ -12,8 +12,10 @@ import {
   LeaderLatch,
   RecipeError,
 } from "../../src/recipes.ts";
-import { compileJava, type JavaPeer, startJava } from "../support/java.ts";
-import { deferred, type Sandbox, sandbox, sharedConnectString } from "../support/zookeeper.ts";
+import { suiteFixture } from "../support/fixtures.ts";
+import type { JavaPeer } from "../support/java.ts";
+import { curatorInterop } from "../support/recipe-suite.ts";
+import { deferred, type Sandbox } from "../support/zookeeper.ts";
 
 let box: Sandbox;
 let java: JavaPeer;
@@ -21,17 +23,10 @@ let zk: ZooKeeperClient;
 const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
 const isTimeout = (e: unknown): boolean => e instanceof RecipeError && e.code === "TIMEOUT";
 
-before(async () => {
-  box = await sandbox("recipes-curator");
-  zk = await connect(sharedConnectString(), { sessionTimeout: 6_000 });
-  java = startJava(compileJava("tests/recipes/java/CuratorPeer.java"), [`${sharedConnectString()}${box.root}`]);
-  assert.equal(await java.next(60_000), "ready");
-});
-after(async () => {
-  await java?.stop();
-  await zk?.close();
-  await box?.dispose();
-});
+suiteFixture(
+  () => curatorInterop("recipes-curator", "tests/recipes/java/CuratorPeer.java"),
+  (setting) => ({ box, java, zk } = setting),
+);
 
 describe("LeaderLatch with Curator's LeaderLatch", () => {
   test("one leader at a time, failover both ways, each naming the other's leader", async () => {

@@ -1,33 +1,32 @@
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import { connect, type ZooKeeperClient } from "../../src/zookeeper.ts";
+import { describe, test } from "node:test";
+import type { ZooKeeperClient } from "../../src/zookeeper.ts";
 import { InterProcessMutex, LeaderLatch, RecipeError } from "../../src/recipes.ts";
-import { deferred, endSession, type Sandbox, sandbox, sharedConnectString } from "../support/zookeeper.ts";
+import { deferred, endSession, type Sandbox } from "../support/zookeeper.ts";
+import { recipeSuite } from "../support/recipe-suite.ts";
 
 let box: Sandbox;
-const clients: ZooKeeperClient[] = [];
-async function client(): Promise<ZooKeeperClient> {
-  const zk = await connect(sharedConnectString(), { sessionTimeout: 6_000 });
-  clients.push(zk);
-  return zk;
-}
+const { client } = recipeSuite("recipes-locks", (opened) => (box = opened));
 
-before(async () => {
-  box = await sandbox("recipes-locks");
-});
-after(async () => {
-  for (const zk of clients) await zk.close().catch(() => {});
-  await box.dispose();
-});
+/** Two latches on `path`, each on a client of its own (`a` on `clientOfA` when given): `a` started and leading, then `b` started behind it. */
+async function leaderAndFollower(
+  path: string,
+  idA: string,
+  idB: string,
+  clientOfA?: ZooKeeperClient,
+): Promise<{ a: LeaderLatch; b: LeaderLatch }> {
+  const a = new LeaderLatch(clientOfA ?? await client(), path, idA);
+  const b = new LeaderLatch(await client(), path, idB);
+  await a.start();
+  await a.await({ timeout: 10_000 });
+  await b.start();
+  return { a, b };
+}
 
 describe("LeaderLatch", () => {
   test("the first participant leads; the next takes over when it closes; nodes are protected with the id as data", async () => {
     const path = `${box.root}/latch-a`;
-    const a = new LeaderLatch(await client(), path, "a:1");
-    const b = new LeaderLatch(await client(), path, "b:2");
-    await a.start();
-    await a.await({ timeout: 10_000 });
-    await b.start();
+    const { a, b } = await leaderAndFollower(path, "a:1", "b:2");
     assert.ok(a.hasLeadership());
     assert.ok(!b.hasLeadership());
     assert.match(b.getOurPath()!, /\/_c_[0-9a-f-]{36}-latch-\d{10}$/);
@@ -43,11 +42,7 @@ describe("LeaderLatch", () => {
 
   test("await ends by timeout or abort with a RecipeError", async () => {
     const path = `${box.root}/latch-b`;
-    const a = new LeaderLatch(await client(), path, "a");
-    const b = new LeaderLatch(await client(), path, "b");
-    await a.start();
-    await a.await({ timeout: 10_000 });
-    await b.start();
+    const { a, b } = await leaderAndFollower(path, "a", "b");
     await assert.rejects(b.await({ timeout: 50 }), (e: unknown) => e instanceof RecipeError && e.code === "TIMEOUT");
     await assert.rejects(
       b.await({ signal: AbortSignal.abort() }),
@@ -59,11 +54,7 @@ describe("LeaderLatch", () => {
   test("a leader whose session ends loses leadership and the other participant takes over", async () => {
     const path = `${box.root}/latch-c`;
     const victim = await client();
-    const a = new LeaderLatch(victim, path, "a");
-    const b = new LeaderLatch(await client(), path, "b");
-    await a.start();
-    await a.await({ timeout: 10_000 });
-    await b.start();
+    const { a, b } = await leaderAndFollower(path, "a", "b", victim);
     const lost = deferred<void>(20_000, "a loses");
     a.on("notLeader", () => lost.resolve());
     await endSession(victim);

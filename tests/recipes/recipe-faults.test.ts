@@ -15,8 +15,8 @@ import { InterProcessMutex, LeaderLatch, type Lease } from "../../src/recipes.ts
 import { sortChildren } from "../../src/recipes/sequence-nodes.ts";
 import { type Proxy, startProxy } from "../support/proxy.ts";
 import { endSession, nextState, startEnsemble, type TestEnsemble, until } from "../support/zookeeper.ts";
+import { enc } from "../support/fixtures.ts";
 
-const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 const dec = (b: Uint8Array): string => new TextDecoder().decode(b);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const isCode = (e: unknown, code: string): boolean => e instanceof ZooKeeperError && e.code === code;

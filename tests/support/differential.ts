@@ -19,6 +19,7 @@ import {
   ZooKeeperError,
 } from "../../mod.ts";
 import { uniqueRoot } from "./zookeeper.ts";
+import { enc } from "./fixtures.ts";
 
 /** A path relative to the root (`""` is the root), or `#n`: the n-th sequential node created so far (mod their count). */
 type Target = string;
@@ -103,7 +104,6 @@ export interface StepOutcome {
   readonly seen: Readonly<Record<string, readonly string[]>>;
 }
 
-const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);
 const CONTAINER_OWNER = -0x8000000000000000n;
 

@@ -3,6 +3,7 @@
  * suites' setup (a fresh root on the shared server with the clients that use it, removed again
  * after the suite).
  */
+import { after, before } from "node:test";
 import { connect, type ConnectOptions, type ZooKeeperClient, ZooKeeperError } from "../../mod.ts";
 import { sharedConnectString, uniqueRoot } from "./zookeeper.ts";
 
@@ -41,4 +42,20 @@ export async function sharedRoot(label: string, ...options: ConnectOptions[]): P
       }
     },
   };
+}
+
+/**
+ * Registers the enclosing suite's hooks for a fixture: `before` opens it and hands it to `keep`
+ * (which assigns what the tests use), `after` disposes of it.
+ */
+export function suiteFixture<F extends { dispose(): Promise<void> }>(
+  open: () => Promise<F>,
+  keep: (fixture: F) => void,
+): void {
+  let fixture: F | undefined;
+  before(async () => {
+    fixture = await open();
+    keep(fixture);
+  });
+  after(() => fixture?.dispose());
 }

@@ -7,7 +7,7 @@
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -40,15 +40,26 @@ export interface JavaProgram {
   readonly mainClass: string;
 }
 
-/** Compiles `source` (a path relative to the repository, e.g. `tests/support/java/Peer.java`) once. */
+/**
+ * Compiles `source` (a path relative to the repository, e.g. `tests/support/java/Peer.java`) once,
+ * with the classes it uses from the `.java` files beside it (javac's source path). The build is
+ * keyed by all of those files, so a change to a shared helper rebuilds its users.
+ */
 export function compileJava(source: string, classpath: readonly string[] = CURATOR_CLASSPATH): JavaProgram {
   const file = join(repo, source);
-  const hash = createHash("sha256").update(readFileSync(file)).update(classpath.join(":")).digest("hex").slice(0, 16);
-  const classes = join(repo, ".zk", "java", hash);
+  const folder = dirname(file);
+  const hash = createHash("sha256");
+  for (const name of readdirSync(folder).filter((n) => n.endsWith(".java")).sort()) {
+    hash.update(name).update(readFileSync(join(folder, name)));
+  }
+  const key = hash.update(basename(file)).update(classpath.join(":")).digest("hex").slice(0, 16);
+  const classes = join(repo, ".zk", "java", key);
   const mainClass = basename(file, ".java");
   if (!existsSync(join(classes, `${mainClass}.class`))) {
     mkdirSync(classes, { recursive: true });
-    execFileSync("javac", ["-nowarn", "-d", classes, "-cp", classpath.join(":"), file], { stdio: "pipe" });
+    execFileSync("javac", ["-nowarn", "-d", classes, "-cp", classpath.join(":"), "-sourcepath", folder, file], {
+      stdio: "pipe",
+    });
   }
   return { classpath: [classes, ...classpath].join(":"), mainClass };
 }

@@ -7,8 +7,8 @@ import {
   digestResponse,
   parseDigestChallenge,
 } from "../../src/protocol/sasl-digest-md5.ts";
+import { enc } from "../support/fixtures.ts";
 
-const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);
 const authFailed = (pattern: RegExp) => (e: unknown) =>
   e instanceof ZooKeeperError && e.code === "AuthFailed" && pattern.test(e.message);

@@ -6,7 +6,6 @@ import { CorruptRecordError, InvalidRecordError } from "../../src/storm/record-e
 import {
   type Assignment,
   AssignmentSchema,
-  type ClusterWorkerHeartbeat,
   ClusterWorkerHeartbeatSchema,
   deepFreeze,
   executorKey,
@@ -16,20 +15,19 @@ import {
   StormBaseSchema,
   streamKey,
 } from "../../src/storm/records.ts";
+import { oneExecutorHeartbeat, wordcountBase as base } from "../support/storm-records.ts";
 
 const utf8 = new TextEncoder();
 const bytesOf = (value: unknown) => utf8.encode(JSON.stringify(value));
 const corrupt = (kind: string, path?: string) => (e: unknown) =>
   e instanceof CorruptRecordError && e.kind === kind && e.path === path;
-
-const base: StormBase = {
-  name: "wordcount",
-  status: "ACTIVE",
-  numWorkers: 2,
-  componentExecutors: { spout: 2, split: 4 },
-  launchTimeSecs: 1_700_000_000,
-  owner: "alice",
-};
+/** A heartbeat as plain data (schema or JSON input, unchecked): topology "t", executor [1,1] with `stats`. */
+const rawHeartbeat = (stats: unknown) => ({
+  stormId: "t",
+  timeSecs: 1,
+  uptimeSecs: 1,
+  executorStats: { "[1,1]": stats },
+});
 
 describe("Storm records", () => {
   test("executor keys are one canonical string per range", () => {
@@ -45,46 +43,34 @@ describe("Storm records", () => {
 
   test("stream keys are canonical JSON pairs", () => {
     assert.equal(streamKey("split", "default"), '["split","default"]');
-    const hb = (key: string): unknown => ({
-      stormId: "t",
-      timeSecs: 1,
-      uptimeSecs: 1,
-      executorStats: {
-        "[1,1]": {
-          emitted: {},
-          transferred: {},
-          rate: 0,
-          specific: {
-            bolt: { acked: { "600": { [key]: 1 } }, failed: {}, processMsAvg: {}, executed: {}, executeMsAvg: {} },
-          },
+    const hb = (key: string): unknown =>
+      rawHeartbeat({
+        emitted: {},
+        transferred: {},
+        rate: 0,
+        specific: {
+          bolt: { acked: { "600": { [key]: 1 } }, failed: {}, processMsAvg: {}, executed: {}, executeMsAvg: {} },
         },
-      },
-    });
+      });
     assert.ok(ClusterWorkerHeartbeatSchema.safeParse(hb('["split","default"]')).success);
     assert.ok(!ClusterWorkerHeartbeatSchema.safeParse(hb('[ "split","default"]')).success, "not canonical");
     assert.ok(!ClusterWorkerHeartbeatSchema.safeParse(hb('["split"]')).success);
   });
 
   test("stats counters are integers, averages any number", () => {
-    const stats = (acked: number, completeMsAvg: number) => ({
-      stormId: "t",
-      timeSecs: 1,
-      uptimeSecs: 1,
-      executorStats: {
-        "[1,1]": {
-          emitted: {},
-          transferred: {},
-          rate: 0.5,
-          specific: {
-            spout: {
-              acked: { "600": { default: acked } },
-              failed: {},
-              completeMsAvg: { "600": { default: completeMsAvg } },
-            },
+    const stats = (acked: number, completeMsAvg: number) =>
+      rawHeartbeat({
+        emitted: {},
+        transferred: {},
+        rate: 0.5,
+        specific: {
+          spout: {
+            acked: { "600": { default: acked } },
+            failed: {},
+            completeMsAvg: { "600": { default: completeMsAvg } },
           },
         },
-      },
-    });
+      });
     assert.ok(ClusterWorkerHeartbeatSchema.safeParse(stats(3, 1.25)).success);
     assert.ok(!ClusterWorkerHeartbeatSchema.safeParse(stats(1.5, 1)).success);
     assert.ok(
@@ -182,25 +168,18 @@ describe("the JSON codec", () => {
 
   test("doubles JSON has no number for (NaN, ±Infinity) round-trip under a marker; a bad marker is corrupt", () => {
     // Storm computes an average over no samples as 0.0 / 0 and stores the NaN it gets.
-    const hb: ClusterWorkerHeartbeat = {
-      stormId: "t",
-      timeSecs: 10,
-      uptimeSecs: 5,
-      executorStats: {
-        [executorKey(1, 1)]: {
-          emitted: {},
-          transferred: {},
-          rate: Number.POSITIVE_INFINITY,
-          specific: {
-            spout: {
-              acked: {},
-              failed: {},
-              completeMsAvg: { "600": { default: Number.NaN, other: Number.NEGATIVE_INFINITY } },
-            },
-          },
+    const hb = oneExecutorHeartbeat(executorKey(1, 1), {
+      emitted: {},
+      transferred: {},
+      rate: Number.POSITIVE_INFINITY,
+      specific: {
+        spout: {
+          acked: {},
+          failed: {},
+          completeMsAvg: { "600": { default: Number.NaN, other: Number.NEGATIVE_INFINITY } },
         },
       },
-    };
+    });
     const json = new TextDecoder().decode(jsonCodec.encode("ClusterWorkerHeartbeat", hb));
     assert.match(json, /"rate":\{"\$double":"Infinity"\}/);
     assert.match(json, /"default":\{"\$double":"NaN"\}/);
@@ -212,19 +191,14 @@ describe("the JSON codec", () => {
       );
     }
     const withRate = (rate: unknown) =>
-      bytesOf({
-        stormId: "t",
-        timeSecs: 1,
-        uptimeSecs: 1,
-        executorStats: {
-          "[1,1]": {
-            emitted: {},
-            transferred: {},
-            rate,
-            specific: { spout: { acked: {}, failed: {}, completeMsAvg: {} } },
-          },
-        },
-      });
+      bytesOf(
+        rawHeartbeat({
+          emitted: {},
+          transferred: {},
+          rate,
+          specific: { spout: { acked: {}, failed: {}, completeMsAvg: {} } },
+        }),
+      );
     assert.throws(
       () => jsonCodec.decode("ClusterWorkerHeartbeat", withRate({ $double: "nan" })),
       corrupt("ClusterWorkerHeartbeat"),
@@ -237,19 +211,12 @@ describe("the JSON codec", () => {
   });
 
   test("decoded records are deep-frozen", () => {
-    const hb: ClusterWorkerHeartbeat = {
-      stormId: "t",
-      timeSecs: 10,
-      uptimeSecs: 5,
-      executorStats: {
-        [executorKey(1, 2)]: {
-          emitted: { "600": { default: 4 } },
-          transferred: {},
-          rate: 1,
-          specific: { spout: { acked: {}, failed: {}, completeMsAvg: {} } },
-        },
-      },
-    };
+    const hb = oneExecutorHeartbeat(executorKey(1, 2), {
+      emitted: { "600": { default: 4 } },
+      transferred: {},
+      rate: 1,
+      specific: { spout: { acked: {}, failed: {}, completeMsAvg: {} } },
+    });
     const decoded = jsonCodec.decode("ClusterWorkerHeartbeat", jsonCodec.encode("ClusterWorkerHeartbeat", hb));
     assert.ok(Object.isFrozen(decoded) && Object.isFrozen(decoded.executorStats));
     assert.ok(Object.isFrozen(decoded.executorStats["[1,2]"]?.emitted["600"]));

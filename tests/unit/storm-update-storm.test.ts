@@ -2,14 +2,10 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { StormBase } from "../../src/storm/records.ts";
 import { mergeStormBase } from "../../src/storm/update-storm.ts";
+import { wordcountBase } from "../support/storm-records.ts";
 
 const stored: StormBase = {
-  name: "wordcount",
-  status: "ACTIVE",
-  numWorkers: 2,
-  componentExecutors: { spout: 2, split: 4 },
-  launchTimeSecs: 1_700_000_000,
-  owner: "alice",
+  ...wordcountBase,
   principal: "alice@EXAMPLE.COM",
   topologyVersion: "1.0",
   prevStatus: "INACTIVE",

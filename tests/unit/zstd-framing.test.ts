@@ -6,8 +6,8 @@ import { thriftCodec } from "../../src/storm/codec/thrift.ts";
 import { xxh64 } from "../../src/storm/codec/xxh64.ts";
 import { CorruptRecordError } from "../../src/storm/record-errors.ts";
 import type { RecordKind } from "../../src/storm/records.ts";
+import { enc } from "../support/fixtures.ts";
 
-const enc = (s: string) => new TextEncoder().encode(s);
 const fromHex = (hex: string) => new Uint8Array(hex.match(/../g)?.map((b) => Number.parseInt(b, 16)) ?? []);
 const isChecksumError = (e: unknown) => e instanceof FramingError && /checksum mismatch/.test(e.message);
 

@@ -5,9 +5,9 @@
 import { Buffer } from "node:buffer";
 import { stormPaths } from "../../../mod.ts";
 import { CliError } from "../cli-error.ts";
-import { type Command, stormCommand } from "../command.ts";
-import { fields } from "../format.ts";
-import { readSnapshot } from "../snapshot.ts";
+import { type Command, stormCommand, type StormCommandSpec } from "../command.ts";
+import { fields, type Style } from "../format.ts";
+import { type ClusterSnapshot, readSnapshot } from "../snapshot.ts";
 import {
   errorRows,
   errorsText,
@@ -20,76 +20,80 @@ import {
   topologyView,
 } from "../views.ts";
 
+/** How a snapshot command is declared: its spec, the view it builds and how that view reads as text. */
+interface SnapshotCommandSpec<V> extends Omit<StormCommandSpec, "body"> {
+  /** The view of the snapshot for these positionals; refuses them with a {@link CliError}. */
+  view(snapshot: ClusterSnapshot, positionals: readonly string[]): V;
+  text(style: Style, view: V, snapshot: ClusterSnapshot): string;
+}
+
+/** A command that reads one snapshot and shows one view of it: as JSON with `--json`, else as text. */
+function snapshotCommand<V>(spec: SnapshotCommandSpec<V>): Command {
+  const { view, text, ...command } = spec;
+  return stormCommand({
+    ...command,
+    body: async ({ storm, out, nowSecs, args }) => {
+      const snapshot = await readSnapshot(storm, nowSecs());
+      const shown = view(snapshot, args.positionals);
+      if (args.common.json) out.json(shown);
+      else out.print(text(out.style, shown, snapshot));
+      return 0;
+    },
+  });
+}
+
+const noTopology = (id: string) =>
+  new CliError(`there is no topology ${JSON.stringify(id)} (see stormkeeper topologies)`);
+
 /** `stormkeeper topologies`. */
-export const topologiesCommand: Command = stormCommand({
+export const topologiesCommand: Command = snapshotCommand({
   usage: "topologies [options]",
   summary:
     "One row per topology: id, name, status, workers, executors, owner, launch time, uptime, assignment, newest heartbeat, errors.",
-  body: async ({ storm, out, nowSecs, args }) => {
-    const rows = topologyRows(await readSnapshot(storm, nowSecs()));
-    if (args.common.json) out.json(rows);
-    else out.print(topologiesText(out.style, rows));
-    return 0;
-  },
+  view: topologyRows,
+  text: topologiesText,
 });
 
 /** `stormkeeper topology <id>`. */
-export const topologyCommand: Command = stormCommand({
+export const topologyCommand: Command = snapshotCommand({
   usage: "topology <id> [options]",
   summary:
     "One topology: its storm base, assignment (executors → node:port, worker resources), worker heartbeats, components with their latest errors, backpressure and credential names.",
   positionals: { min: 1, max: 1 },
-  body: async ({ storm, out, nowSecs, args }) => {
-    const id = args.positionals[0] ?? "";
-    const snapshot = await readSnapshot(storm, nowSecs());
+  view: (snapshot, [id = ""]) => {
     const view = topologyView(snapshot, id);
-    if (view === null) throw new CliError(`there is no topology ${JSON.stringify(id)} (see stormkeeper topologies)`);
-    if (args.common.json) out.json(view);
-    else out.print(topologyText(out.style, view, snapshot.takenAtSecs));
-    return 0;
+    if (view === null) throw noTopology(id);
+    return view;
   },
+  text: (style, view, snapshot) => topologyText(style, view, snapshot.takenAtSecs),
 });
 
 /** `stormkeeper supervisors`. */
-export const supervisorsCommand: Command = stormCommand({
+export const supervisorsCommand: Command = snapshotCommand({
   usage: "supervisors [options]",
   summary: "One row per supervisor: id, host, uptime, used/total ports, resources, version.",
-  body: async ({ storm, out, nowSecs, args }) => {
-    const rows = supervisorRows(await readSnapshot(storm, nowSecs()));
-    if (args.common.json) out.json(rows);
-    else out.print(supervisorsText(out.style, rows));
-    return 0;
-  },
+  view: supervisorRows,
+  text: supervisorsText,
 });
 
 /** `stormkeeper errors <id> [component]`. */
-export const errorsCommand: Command = stormCommand({
+export const errorsCommand: Command = snapshotCommand({
   usage: "errors <id> [component] [options]",
   summary: "A topology's reported errors, newest first, with host:port and time.",
   positionals: { min: 1, max: 2 },
-  body: async ({ storm, out, nowSecs, args }) => {
-    const [id = "", component] = args.positionals;
-    const snapshot = await readSnapshot(storm, nowSecs());
-    if (!snapshot.topologies.some((t) => t.id === id)) {
-      throw new CliError(`there is no topology ${JSON.stringify(id)} (see stormkeeper topologies)`);
-    }
-    const rows = errorRows(snapshot, id, component);
-    if (args.common.json) out.json(rows);
-    else out.print(errorsText(out.style, rows, snapshot.takenAtSecs));
-    return 0;
+  view: (snapshot, [id = "", component]) => {
+    if (!snapshot.topologies.some((t) => t.id === id)) throw noTopology(id);
+    return errorRows(snapshot, id, component);
   },
+  text: (style, rows, snapshot) => errorsText(style, rows, snapshot.takenAtSecs),
 });
 
 /** `stormkeeper nimbuses`. */
-export const nimbusesCommand: Command = stormCommand({
+export const nimbusesCommand: Command = snapshotCommand({
   usage: "nimbuses [options]",
   summary: "The registered nimbus hosts: host:port, leader or not, start time, version.",
-  body: async ({ storm, out, nowSecs, args }) => {
-    const snapshot = await readSnapshot(storm, nowSecs());
-    if (args.common.json) out.json(snapshot.nimbuses);
-    else out.print(nimbusesText(out.style, snapshot));
-    return 0;
-  },
+  view: (snapshot) => snapshot.nimbuses,
+  text: (style, _nimbuses, snapshot) => nimbusesText(style, snapshot),
 });
 
 /** The JSON of `leader --json`. */

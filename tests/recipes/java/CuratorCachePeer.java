@@ -1,18 +1,13 @@
 // A Curator 5.4 CuratorCache peer for the interop tests: one command per stdin line, one answer
 // per stdout line. The cache's events are recorded, not printed (they come on Curator's thread),
 // and handed out by "cache.events". Closing stdin closes the cache and the client, then exits.
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
-import org.apache.curator.retry.RetryOneTime;
 
 public class CuratorCachePeer {
   static CuratorFramework client;
@@ -21,23 +16,8 @@ public class CuratorCachePeer {
   static volatile boolean initialized;
 
   public static void main(String[] args) throws Exception {
-    client = CuratorFrameworkFactory.builder().connectString(args[0]).sessionTimeoutMs(10000)
-        .connectionTimeoutMs(5000).retryPolicy(new RetryOneTime(200)).build();
-    client.start();
-    client.blockUntilConnected(20, TimeUnit.SECONDS);
-    System.out.println("ready");
-    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-    String line;
-    while ((line = in.readLine()) != null) {
-      String[] w = line.trim().split(" ");
-      String answer;
-      try {
-        answer = run(w);
-      } catch (Exception e) {
-        answer = "error " + e;
-      }
-      System.out.println(answer);
-    }
+    client = LinePeer.connect(args[0], 10000);
+    LinePeer.serve(CuratorCachePeer::run);
     if (cache != null) cache.close();
     client.close();
   }

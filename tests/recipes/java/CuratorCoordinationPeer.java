@@ -1,14 +1,11 @@
 // A Curator 5.4 peer for the selector, counter and barrier interop tests: one command per stdin
 // line, one answer per stdout line. Closing stdin closes the client and exits.
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.recipes.atomic.AtomicValue;
 import org.apache.curator.framework.recipes.atomic.DistributedAtomicLong;
 import org.apache.curator.framework.recipes.barriers.DistributedBarrier;
@@ -29,22 +26,8 @@ public class CuratorCoordinationPeer {
   static DistributedDoubleBarrier doubleBarrier;
 
   public static void main(String[] args) throws Exception {
-    client = CuratorFrameworkFactory.builder().connectString(args[0]).sessionTimeoutMs(6000)
-        .connectionTimeoutMs(5000).retryPolicy(new RetryOneTime(200)).build();
-    client.start();
-    client.blockUntilConnected(20, TimeUnit.SECONDS);
-    System.out.println("ready");
-    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-    String line;
-    while ((line = in.readLine()) != null) {
-      String answer;
-      try {
-        answer = run(line.trim().split(" "));
-      } catch (Exception e) {
-        answer = "error " + e;
-      }
-      System.out.println(answer);
-    }
+    client = LinePeer.connect(args[0], 6000);
+    LinePeer.serve(CuratorCoordinationPeer::run);
     client.close();
   }
 

@@ -1,18 +1,14 @@
 // A Curator 5.4 peer for the interop tests: one command per stdin line, one answer per stdout
 // line. Closing stdin closes the recipes and the client, then exits.
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.recipes.leader.LeaderLatch;
 import org.apache.curator.framework.recipes.locks.InterProcessLock;
 import org.apache.curator.framework.recipes.locks.InterProcessMutex;
 import org.apache.curator.framework.recipes.locks.InterProcessReadWriteLock;
 import org.apache.curator.framework.recipes.locks.InterProcessSemaphoreV2;
 import org.apache.curator.framework.recipes.locks.Lease;
-import org.apache.curator.retry.RetryOneTime;
 
 public class CuratorPeer {
   static CuratorFramework client;
@@ -21,23 +17,8 @@ public class CuratorPeer {
   static Lease heldLease;
 
   public static void main(String[] args) throws Exception {
-    client = CuratorFrameworkFactory.builder().connectString(args[0]).sessionTimeoutMs(6000)
-        .connectionTimeoutMs(5000).retryPolicy(new RetryOneTime(200)).build();
-    client.start();
-    client.blockUntilConnected(20, TimeUnit.SECONDS);
-    System.out.println("ready");
-    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-    String line;
-    while ((line = in.readLine()) != null) {
-      String[] w = line.trim().split(" ");
-      String answer;
-      try {
-        answer = run(w);
-      } catch (Exception e) {
-        answer = "error " + e;
-      }
-      System.out.println(answer);
-    }
+    client = LinePeer.connect(args[0], 6000);
+    LinePeer.serve(CuratorPeer::run);
     if (latch != null) latch.close();
     client.close();
   }
