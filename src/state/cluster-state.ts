@@ -225,9 +225,12 @@ export function wrapClusterState(
     }
   });
 
-  /** Sets the node's data if it exists; false when it does not (or vanished meanwhile). */
+  /**
+   * Sets the node's data if it exists; false when it does not (or vanished meanwhile). Storm asks
+   * `exists` first; a setData that answers NoNode tells the same in one round trip instead of two
+   * (and a heartbeat is one setData a second per worker).
+   */
   const setIfPresent = async (path: string, data: Uint8Array): Promise<boolean> => {
-    if ((await client.exists(path)) === null) return false;
     try {
       await client.setData(path, data);
       return true;
