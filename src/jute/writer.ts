@@ -1,4 +1,4 @@
-const encoder = new TextEncoder();
+import { writeUtf8 } from "./bytes.ts";
 
 /**
  * A growable big-endian jute writer. Frames are written back to back into one buffer and handed
@@ -77,18 +77,8 @@ export class JuteWriter {
   /** A jute ustring: UTF-8 byte length then bytes; null is length -1. */
   string(v: string | null): this {
     if (v === null) return this.int(-1);
-    const n = v.length;
-    this.ensure(4 + n * 3);
-    const buf = this.buf;
-    let p = this.pos + 4;
-    let i = 0;
-    // ASCII fast path: paths and names are almost always ASCII.
-    for (; i < n; i++) {
-      const c = v.charCodeAt(i);
-      if (c >= 0x80) break;
-      buf[p++] = c;
-    }
-    if (i < n) p += encoder.encodeInto(v.slice(i), buf.subarray(p)).written;
+    this.ensure(4 + v.length * 3);
+    const p = writeUtf8(this.buf, this.pos + 4, v);
     this.view.setInt32(this.pos, p - this.pos - 4);
     this.pos = p;
     return this;

@@ -47,16 +47,18 @@ export function parseExecutorKey(key: ExecutorKey): readonly [number, number] {
   return range;
 }
 
-const isExecutorKey = (key: string) => {
+/** Whether `parse` takes `key` without throwing. */
+const parses = (parse: (key: string) => unknown) => (key: string): boolean => {
   try {
-    parseExecutorKey(key);
+    parse(key);
     return true;
   } catch {
     return false;
   }
 };
+
 export const executorKeySchema = z.string().refine(
-  isExecutorKey,
+  parses(parseExecutorKey),
   "executor keys look like [start,end]: i32 task ids, no leading zeros",
 );
 
@@ -85,15 +87,7 @@ export function parseStreamKey(key: StreamKey): readonly [string, string] {
   return [v[0], v[1]];
 }
 
-const isStreamKey = (key: string) => {
-  try {
-    parseStreamKey(key);
-    return true;
-  } catch {
-    return false;
-  }
-};
 export const streamKeySchema = z.string().refine(
-  isStreamKey,
+  parses(parseStreamKey),
   'stream keys are the canonical JSON ["componentId","streamId"]',
 );

@@ -4,6 +4,7 @@
  * frames and whether the server closed the connection — is summarised in a comparable form.
  */
 import { connect as connectSocket } from "node:net";
+import { concatBytes } from "../../src/jute/bytes.ts";
 import { JuteReader } from "../../src/jute/reader.ts";
 import { writeConnectRequest } from "../../src/jute/records.ts";
 import { JuteWriter } from "../../src/jute/writer.ts";
@@ -45,15 +46,7 @@ export function handshake(timeOut = 10_000): Uint8Array {
 }
 
 /** Joins byte strings. */
-export function concat(...parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+export const concat = (...parts: readonly Uint8Array[]): Uint8Array => concatBytes(parts);
 
 /** A four-byte big-endian int (a length prefix). */
 export function int32(n: number): Uint8Array {

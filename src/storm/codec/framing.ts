@@ -5,6 +5,7 @@
  */
 import { gunzipSync, gzipSync } from "node:zlib";
 import { Decompress } from "fzstd";
+import { concatBytes } from "../../jute/bytes.ts";
 import { xxh64 } from "./xxh64.ts";
 
 /** How node data is framed. */
@@ -179,7 +180,7 @@ function unzstd(bytes: Uint8Array, maxBytes: number): Uint8Array {
         { cause },
       );
     }
-    return concat(chunks);
+    return concatBytes(chunks);
   };
   if (frames === undefined) return decode(bytes);
   // Skippable frames are not listed: they carry no content.
@@ -190,18 +191,7 @@ function unzstd(bytes: Uint8Array, maxBytes: number): Uint8Array {
     }
     parts.push(content);
   }
-  return concat(parts);
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0] as Uint8Array;
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 const MAX_RAW_BLOCK = 128 * 1024;

@@ -2,9 +2,9 @@
  * The byte level of thrift's binary protocol: a growable writer and a bounds-checked reader, with
  * UTF-8 strings that never pass a lone surrogate or invalid bytes through silently.
  */
+import { writeUtf8 } from "../../jute/bytes.ts";
 import { ThriftDecodeError, TWO_32 } from "./thrift-types.ts";
 
-const utf8 = new TextEncoder();
 const utf8Strict = new TextDecoder("utf-8", { fatal: true });
 // With the u flag a surrogate pair is one code point, so this matches only unpaired halves.
 const LONE_SURROGATE = /\p{Cs}/u;
@@ -104,20 +104,10 @@ export class Writer {
   }
   /** A length-prefixed UTF-8 string; false (nothing written) for a lone surrogate, which has no UTF-8 form. */
   string(s: string): boolean {
-    const n = s.length;
-    this.ensure(4 + 3 * n);
-    const buf = this.buf;
-    let p = this.pos + 4;
-    let i = 0;
-    for (; i < n; i++) {
-      const c = s.charCodeAt(i);
-      if (c >= 0x80) break;
-      buf[p++] = c;
-    }
-    if (i < n) {
-      if (LONE_SURROGATE.test(s)) return false;
-      p += utf8.encodeInto(i === 0 ? s : s.slice(i), buf.subarray(p)).written;
-    }
+    this.ensure(4 + 3 * s.length);
+    const p = writeUtf8(this.buf, this.pos + 4, s);
+    // Written as U+FFFD, a lone surrogate would read back as another string than the record's.
+    if (p - this.pos - 4 !== s.length && LONE_SURROGATE.test(s)) return false;
     this.view.setInt32(this.pos, p - this.pos - 4);
     this.pos = p;
     return true;

@@ -296,23 +296,16 @@ function compileStructDecoder(s: ThriftStruct): Decoder {
 function skip(r: Reader, type: number, depth: number): void {
   if (depth > MAX_DEPTH) tooDeep();
   switch (type) {
+    // A value of fixed size, which is its least size. Thrift 0.17+ (Storm 2.8.8 ships 0.22)
+    // skips a UUID field from a newer schema: 16 raw bytes.
     case TType.BOOL:
     case TType.BYTE:
-      r.skipBytes(1);
-      return;
     case TType.I16:
-      r.skipBytes(2);
-      return;
     case TType.I32:
-      r.skipBytes(4);
-      return;
     case TType.I64:
     case TType.DOUBLE:
-      r.skipBytes(8);
-      return;
-    // Thrift 0.17+ (Storm 2.8.8 ships 0.22) skips a UUID field from a newer schema: 16 raw bytes.
     case TType.UUID:
-      r.skipBytes(16);
+      r.skipBytes(minSize(type));
       return;
     case TType.STRING:
       r.skipBytes(r.length());

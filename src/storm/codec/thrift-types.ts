@@ -105,34 +105,24 @@ export function compiledOncePerTable<F>(compile: (t: ThriftType) => F): (t: Thri
 export const MAX_DEPTH = 64;
 export const TWO_32 = 4294967296;
 
-export function wireType(t: ThriftType): number {
-  switch (t.kind) {
-    case "bool":
-      return TType.BOOL;
-    case "byte":
-      return TType.BYTE;
-    case "i16":
-      return TType.I16;
-    case "i32":
-    case "enum":
-      return TType.I32;
-    case "i64":
-      return TType.I64;
-    case "double":
-      return TType.DOUBLE;
-    case "string":
-    case "binary":
-      return TType.STRING;
-    case "struct":
-      return TType.STRUCT;
-    case "map":
-      return TType.MAP;
-    case "set":
-      return TType.SET;
-    case "list":
-      return TType.LIST;
-  }
-}
+const WIRE_TYPES: { readonly [K in ThriftType["kind"]]: number } = {
+  bool: TType.BOOL,
+  byte: TType.BYTE,
+  i16: TType.I16,
+  i32: TType.I32,
+  enum: TType.I32,
+  i64: TType.I64,
+  double: TType.DOUBLE,
+  string: TType.STRING,
+  binary: TType.STRING,
+  struct: TType.STRUCT,
+  map: TType.MAP,
+  set: TType.SET,
+  list: TType.LIST,
+};
+
+/** The wire type `t` is written as. */
+export const wireType = (t: ThriftType): number => WIRE_TYPES[t.kind];
 
 /** The fewest bytes one value of a wire type can take (for count sanity checks). */
 export function minSize(type: number): number {
