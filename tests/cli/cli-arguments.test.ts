@@ -9,8 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { ZooKeeperClient } from "../../mod.ts";
-import { type Sandbox, sandbox, sharedConnectString } from "../support/zookeeper.ts";
-import { runCli, seedCluster } from "./support.ts";
+import { runCli, type SeededRoot, seededRoot } from "./support.ts";
 
 interface BadCase {
   readonly name: string;
@@ -197,13 +196,12 @@ async function contents(zk: ZooKeeperClient, root: string): Promise<string[]> {
 }
 
 describe("bad command lines: one sentence, exit 2, nothing written", () => {
-  let box: Sandbox;
+  let box: SeededRoot;
   let flags: string[];
   let original: string[];
   before(async () => {
-    box = await sandbox("cli-args");
-    await seedCluster(box.zk, box.root);
-    flags = ["--zk", sharedConnectString(), "--root", box.root];
+    box = await seededRoot("cli-args");
+    flags = box.flags;
     original = await contents(box.zk, box.root);
   });
   after(async () => {

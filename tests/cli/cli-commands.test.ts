@@ -7,21 +7,17 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import process from "node:process";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { connect, CREATOR_ALL_ACL } from "../../mod.ts";
-import { type Sandbox, sandbox, sharedConnectString } from "../support/zookeeper.ts";
-import { runCli, seedCluster } from "./support.ts";
+import { suiteFixture } from "../support/fixtures.ts";
+import { sharedConnectString } from "../support/zookeeper.ts";
+import { runCli, type SeededRoot, seededRoot, withSeededRoot } from "./support.ts";
 
 describe("stormkeeper against a seeded Storm root", () => {
-  let box: Sandbox;
+  let box: SeededRoot;
   let removable: string[];
   let flags: string[];
-  before(async () => {
-    box = await sandbox("cli");
-    removable = await seedCluster(box.zk, box.root);
-    flags = ["--zk", sharedConnectString(), "--root", box.root];
-  });
-  after(async () => await box.dispose());
+  suiteFixture(() => seededRoot("cli"), (seeded) => ({ removable, flags } = box = seeded));
 
   test("topologies prints one aligned row per topology, the corrupt base as unknown", async () => {
     const run = await runCli(["topologies", ...flags]);
@@ -199,25 +195,23 @@ describe("stormkeeper failures are one sentence and exit 2", () => {
     }
   });
 
-  test("--storm-yaml supplies servers, port and root", async () => {
-    const box = await sandbox("cli-yaml");
-    const dir = mkdtempSync(join(tmpdir(), "stormkeeper-yaml-"));
-    try {
-      await seedCluster(box.zk, box.root);
-      const [host, port] = sharedConnectString().split(":");
-      const file = join(dir, "storm.yaml");
-      writeFileSync(
-        file,
-        `storm.zookeeper.servers:\n  - "${host}"\nstorm.zookeeper.port: ${port}\nstorm.zookeeper.root: "${box.root}"\n`,
-      );
-      const run = await runCli(["supervisors", "--json", "--storm-yaml", file], { ZK_CONNECT: "" });
-      assert.equal(run.code, 0, run.stderr);
-      assert.equal(JSON.parse(run.stdout)[0].id, "sup-1");
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-      await box.dispose();
-    }
-  });
+  test("--storm-yaml supplies servers, port and root", () =>
+    withSeededRoot("cli-yaml", async (box) => {
+      const dir = mkdtempSync(join(tmpdir(), "stormkeeper-yaml-"));
+      try {
+        const [host, port] = sharedConnectString().split(":");
+        const file = join(dir, "storm.yaml");
+        writeFileSync(
+          file,
+          `storm.zookeeper.servers:\n  - "${host}"\nstorm.zookeeper.port: ${port}\nstorm.zookeeper.root: "${box.root}"\n`,
+        );
+        const run = await runCli(["supervisors", "--json", "--storm-yaml", file], { ZK_CONNECT: "" });
+        assert.equal(run.code, 0, run.stderr);
+        assert.equal(JSON.parse(run.stdout)[0].id, "sup-1");
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }));
 });
 
 describe("stormkeeper demo", () => {

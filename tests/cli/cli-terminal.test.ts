@@ -6,10 +6,10 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { after, before, describe, test } from "node:test";
+import { after, afterEach, before, describe, test } from "node:test";
 import { type Proxy, startProxy } from "../support/proxy.ts";
-import { type Sandbox, sandbox, sharedConnectString, until } from "../support/zookeeper.ts";
-import { cliCommand, seedCluster, vectorBytes } from "./support.ts";
+import { sharedConnectString, until } from "../support/zookeeper.ts";
+import { cliCommand, type SeededRoot, seededRoot, vectorBytes, withSeededRoot } from "./support.ts";
 
 const socket = `stormkeeper-cli-${randomBytes(4).toString("hex")}`;
 const tmux = (...args: string[]): string =>
@@ -18,11 +18,15 @@ const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 const screen = (name: string) => tmux("capture-pane", "-p", "-t", `=${name}:`);
 const STAMP = /^\d\d:\d\d:\d\d /;
 
+/** Windows opened by the running test; closed after it, passed or failed. */
+const opened = new Set<string>();
+
 /**
  * Starts `stormkeeper args…` in a new detached window of the given size; the shell reports its
  * exit status (it traps Ctrl-C, which reaches the whole foreground group, so it outlives it).
  */
 function open(name: string, width: number, args: readonly string[]): void {
+  opened.add(name);
   const command = `trap : INT; ${[...cliCommand(), ...args].map(quote).join(" ")}; echo "exit status $?"; sleep 60`;
   tmux(
     "new-session",
@@ -63,10 +67,9 @@ const changeLines = (text: string): string[] => {
 };
 
 describe("stormkeeper in a terminal", () => {
-  let box: Sandbox;
+  let box: SeededRoot;
   before(async () => {
-    box = await sandbox("cli-tty");
-    await seedCluster(box.zk, box.root);
+    box = await seededRoot("cli-tty");
     // Keeps the private server up between test windows (it exits with its last session).
     tmux("new-session", "-d", "-s", "sk-keep", "sleep 600");
   });
@@ -77,6 +80,10 @@ describe("stormkeeper in a terminal", () => {
       await box.dispose();
     }
   });
+  afterEach(() => {
+    for (const name of opened) close(name);
+    opened.clear();
+  });
 
   test("the topologies table fits a narrow window (cells cut, no wrapping) and uses a wide one whole", async () => {
     open("sk-narrow", 70, ["topologies", "--root", box.root]);
@@ -85,13 +92,11 @@ describe("stormkeeper in a terminal", () => {
     assert.equal(rows.length, 3, narrow);
     for (const row of rows) assert.ok(row.length <= 70, `"${row}" fits 70 columns`);
     assert.match(narrow, /…/, "a narrow window cuts cells");
-    close("sk-narrow");
 
     open("sk-wide", 220, ["topologies", "--root", box.root]);
     const wide = await shows("sk-wide", /exit status 0/);
     assert.doesNotMatch(wide, /…/);
     assert.match(wide, /^wc-1\s+wordcount\s+ACTIVE\s+2\s+200\s+alice\s+-\s+-\s+yes/m);
-    close("sk-wide");
   });
 
   test("a table command resized while it waits for ZooKeeper prints for the new width", async () => {
@@ -113,15 +118,12 @@ describe("stormkeeper in a terminal", () => {
       assert.match(rows[0] ?? "", /^ID\s+NAME/);
       assert.match(text, /…/, "cut to the new width, not laid out for 220");
     } finally {
-      close("sk-resize");
       await proxy.close();
     }
   });
 
-  test("watch prints one timestamped line per change, follows a resize, and stops at Ctrl-C", async () => {
-    const live = await sandbox("cli-watch-tty");
-    try {
-      await seedCluster(live.zk, live.root);
+  test("watch prints one timestamped line per change, follows a resize, and stops at Ctrl-C", () =>
+    withSeededRoot("cli-watch-tty", async (live) => {
       open("sk-watch", 160, ["watch", "--root", live.root]);
       await shows("sk-watch", / watching .*\(Ctrl-C to stop\)/);
       const at = (path: string) => `${live.root}${path}`;
@@ -188,16 +190,11 @@ describe("stormkeeper in a terminal", () => {
 
       tmux("send-keys", "-t", "=sk-watch:", "C-c");
       await shows("sk-watch", /exit status 0/);
-    } finally {
-      close("sk-watch");
-      await live.dispose();
-    }
-  });
+    }));
 
-  test("doctor --fix at a terminal lists, asks, and deletes only after a typed yes", async () => {
-    const sick = await sandbox("cli-fix-tty");
-    try {
-      const removable = await seedCluster(sick.zk, sick.root);
+  test("doctor --fix at a terminal lists, asks, and deletes only after a typed yes", () =>
+    withSeededRoot("cli-fix-tty", async (sick) => {
+      const { removable } = sick;
       open("sk-no", 160, ["doctor", "--fix", "--root", sick.root]);
       await shows("sk-no", /Delete them\? \[y\/N\]/);
       tmux("send-keys", "-t", "=sk-no:", "n", "Enter");
@@ -211,10 +208,5 @@ describe("stormkeeper in a terminal", () => {
       tmux("send-keys", "-t", "=sk-yes:", "y", "Enter");
       assert.match(await shows("sk-yes", /exit status 1/), /deleted 5 path\(s\)/);
       for (const path of removable) assert.equal(await sick.zk.exists(path), null, `${path} deleted after a yes`);
-    } finally {
-      close("sk-no");
-      close("sk-yes");
-      await sick.dispose();
-    }
-  });
+    }));
 });

@@ -6,15 +6,14 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { type Proxy, startProxy } from "../support/proxy.ts";
-import { type Sandbox, sandbox, sharedConnectString } from "../support/zookeeper.ts";
-import { seedCluster, startCli, vectorBytes } from "./support.ts";
+import { sharedConnectString } from "../support/zookeeper.ts";
+import { type SeededRoot, seededRoot, startCli, vectorBytes } from "./support.ts";
 
 describe("stormkeeper watch and a reconnect gap", () => {
-  let box: Sandbox;
+  let box: SeededRoot;
   let proxy: Proxy;
   before(async () => {
-    box = await sandbox("cli-gap");
-    await seedCluster(box.zk, box.root);
+    box = await seededRoot("cli-gap");
     proxy = await startProxy(Number(sharedConnectString().split(":")[1]));
   });
   after(async () => {

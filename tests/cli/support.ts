@@ -9,6 +9,7 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { Buffer } from "node:buffer";
 import type { ZooKeeperClient } from "../../mod.ts";
+import { type Sandbox, sandbox, sharedConnectString } from "../support/zookeeper.ts";
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 /** The built `stormkeeper` bin (package.json `bin`), the command users run. */
@@ -177,4 +178,34 @@ export async function seedCluster(zk: ZooKeeperClient, root: string): Promise<st
   return ["/credentials/gone-1", "/errors/gone-1", "/logconfigs/gone-1", "/storms/bad-1", "/workerbeats/gone-1"].map((
     p,
   ) => `${root}${p}`);
+}
+
+/** A fresh root on the shared server, seeded by {@link seedCluster}, and how to point the CLI at it. */
+export interface SeededRoot extends Sandbox {
+  /** The paths `doctor --fix` must remove (what {@link seedCluster} returned). */
+  readonly removable: string[];
+  /** `--zk` (the shared server) and `--root` (this root). */
+  readonly flags: string[];
+}
+
+/** A {@link sandbox} seeded by {@link seedCluster}; `dispose` removes it again. */
+export async function seededRoot(label: string): Promise<SeededRoot> {
+  const box = await sandbox(label);
+  try {
+    const removable = await seedCluster(box.zk, box.root);
+    return { ...box, removable, flags: ["--zk", sharedConnectString(), "--root", box.root] };
+  } catch (error) {
+    await box.dispose();
+    throw error;
+  }
+}
+
+/** Runs `body` on a {@link seededRoot} of its own, removed afterwards even if `body` fails. */
+export async function withSeededRoot(label: string, body: (root: SeededRoot) => Promise<void>): Promise<void> {
+  const root = await seededRoot(label);
+  try {
+    await body(root);
+  } finally {
+    await root.dispose();
+  }
 }

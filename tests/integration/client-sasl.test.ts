@@ -27,7 +27,7 @@ import {
   type TlsTestServer,
   uniqueRoot,
 } from "../support/zookeeper.ts";
-import { enc, isCode } from "../support/fixtures.ts";
+import { enc, isCode, suiteServer } from "../support/fixtures.ts";
 
 const login = (username: keyof typeof SASL_USERS, password: string = SASL_USERS[username]): SaslOptions => ({
   mechanism: "DIGEST-MD5",
@@ -281,10 +281,7 @@ describe("SASL DIGEST-MD5 authentication", realServerOnly("SASL"), () => {
 describe("SASL over TLS", realServerOnly("SASL"), () => {
   let server: TlsTestServer;
 
-  before(() => {
-    server = startTlsServer({ sasl: true });
-  });
-  after(() => server.destroy());
+  suiteServer(() => startTlsServer({ sasl: true }), (s) => (server = s));
 
   test("the exchange runs over TLS; a client certificate adds its x509 identity beside sasl", async () => {
     const zk = await connect(server.tlsConnectString, {
@@ -304,10 +301,7 @@ describe("SASL over TLS", realServerOnly("SASL"), () => {
 describe("a server requiring SASL (sessionRequireClientSASLAuth)", realServerOnly("SASL"), () => {
   let server: TestServer;
 
-  before(() => {
-    server = startSaslServer({ requireSasl: true });
-  });
-  after(() => server.destroy());
+  suiteServer(() => startSaslServer({ requireSasl: true }), (s) => (server = s));
 
   test("a SASL client is served; a client without SASL is refused with SessionClosedRequireSaslAuth", async () => {
     const alice = await connect(server.connectString, { sasl: login("alice") });

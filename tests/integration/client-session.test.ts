@@ -11,7 +11,7 @@ import {
   type WatchedEvent,
   type ZooKeeperClient,
 } from "../../mod.ts";
-import { enc, isCode, sandbox, suiteFixture } from "../support/fixtures.ts";
+import { enc, isCode, sandbox, suiteFixture, suiteServer } from "../support/fixtures.ts";
 import {
   deferred,
   endSession,
@@ -197,10 +197,7 @@ describe(
   () => {
     let server: TestServer;
 
-    before(() => {
-      server = startServer();
-    });
-    after(() => server.destroy());
+    suiteServer(() => startServer(), (s) => (server = s));
 
     test("the same session resumes: ephemerals survive, watches and credentials are restored, queued requests complete", async () => {
       const zk = await connect(server.connectString, { sessionTimeout: 15_000 });

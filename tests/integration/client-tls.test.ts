@@ -1,7 +1,7 @@
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { connect, Perms, type WatchedEvent, type ZooKeeperClient, ZooKeeperError } from "../../mod.ts";
-import { enc, isCode } from "../support/fixtures.ts";
+import { enc, isCode, suiteServer } from "../support/fixtures.ts";
 import {
   deferred,
   nextState,
@@ -14,10 +14,7 @@ import {
 describe("TLS connections (Netty secureClientPort)", realServerOnly("TLS"), () => {
   let server: TlsTestServer;
 
-  before(() => {
-    server = startTlsServer();
-  });
-  after(() => server.destroy());
+  suiteServer(() => startTlsServer(), (s) => (server = s));
 
   test("a session over TLS verifies the server against the given CA and carries requests and watches", async () => {
     const zk = await connect(server.tlsConnectString, { tls: { ca: server.ca }, sessionTimeout: 10_000 });

@@ -1,4 +1,4 @@
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import {
   connect,
@@ -9,16 +9,13 @@ import {
   type ZooKeeperClient,
   ZooKeeperError,
 } from "../../mod.ts";
-import { enc } from "../support/fixtures.ts";
+import { enc, suiteServer } from "../support/fixtures.ts";
 import { deferred, nextState, startEnsemble, type TestEnsemble } from "../support/zookeeper.ts";
 
 describe("failover in a 3-member ensemble", () => {
   let ensemble: TestEnsemble;
 
-  before(() => {
-    ensemble = startEnsemble(3);
-  });
-  after(() => ensemble.destroy());
+  suiteServer(() => startEnsemble(3), (e) => (ensemble = e));
 
   test("killing the client's server moves the same session to another member: ephemerals survive, watches fire once, in-flight requests fail with ConnectionLoss", async () => {
     // Created, not connected, so Curator's CONNECTED is seen too.

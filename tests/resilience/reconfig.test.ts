@@ -29,6 +29,14 @@ describe("dynamic reconfiguration of a 3-member ensemble", () => {
     return spare;
   }
 
+  /** Waits until `client` is connected to a member other than the one on `port`. */
+  const movedOff = (client: ZooKeeperClient, port: number, what: string) =>
+    until(
+      () => client.state === "connected" && client.currentServer !== null && client.currentServer.port !== port,
+      20_000,
+      what,
+    );
+
   test("getConfig lists the members with their client addresses; a reconfig commits, fires the config watch under a chroot, and checks auth and version", async () => {
     const plain = await connect(`${ensemble.connectString}/app`);
     try {
@@ -83,11 +91,7 @@ describe("dynamic reconfiguration of a 3-member ensemble", () => {
       const { config } = await follower.getConfig();
       const removed = await admin.reconfig({ leaving: [leaving], fromConfig: config.version });
       follower.updateServerList(ensembleHosts(removed.config));
-      await until(
-        () => follower.state === "connected" && follower.currentServer !== null && follower.currentServer.port !== port,
-        20_000,
-        "a move to a remaining member",
-      );
+      await movedOff(follower, port, "a move to a remaining member");
       assert.equal(follower.sessionId, session);
       assert.equal((await admin.exists("/followed"))?.ephemeralOwner, session);
       assert.ok(ensembleHosts(removed.config).some((h) => h.port === follower.currentServer?.port));
@@ -115,11 +119,7 @@ describe("dynamic reconfiguration of a 3-member ensemble", () => {
       const { config } = await admin.getConfig();
       await admin.reconfig({ leaving: [leaving], fromConfig: config.version });
       await until(() => !ports().includes(port), 10_000, "the removed member to leave the list");
-      await until(
-        () => follower.state === "connected" && follower.currentServer !== null && follower.currentServer.port !== port,
-        20_000,
-        "a move off the removed member",
-      );
+      await movedOff(follower, port, "a move off the removed member");
       assert.equal(follower.sessionId, session);
       assert.equal((await admin.exists("/tracked"))?.ephemeralOwner, session);
 

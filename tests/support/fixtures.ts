@@ -59,3 +59,16 @@ export function suiteFixture<F extends { dispose(): Promise<void> }>(
   });
   after(() => fixture?.dispose());
 }
+
+/**
+ * Registers the enclosing suite's hooks for a private server (or ensemble): `before` starts it
+ * and hands it to `keep`, `after` destroys it.
+ */
+export function suiteServer<S extends { destroy(): void }>(start: () => S, keep: (server: S) => void): void {
+  let server: S | undefined;
+  before(() => {
+    server = start();
+    keep(server);
+  });
+  after(() => server?.destroy());
+}

@@ -2,12 +2,21 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import {
+  type CallbackSlot,
   createCallbackSlots,
   dispatchEvent,
   routeEvent,
   tokenizePath,
   UnroutedEventError,
 } from "../../src/storm/callbacks.ts";
+
+/** Fresh slots holding, for each `[slot, label]` in order, a callback that records its label in `calls`. */
+function recordingSlots(...registrations: readonly [CallbackSlot, string][]) {
+  const slots = createCallbackSlots();
+  const calls: string[] = [];
+  for (const [slot, label] of registrations) slots.set(slot, () => calls.push(label));
+  return { slots, calls };
+}
 
 describe("Storm watch-event routing", () => {
   test("tokenizing drops empty tokens", () => {
@@ -53,11 +62,11 @@ describe("Storm watch-event routing", () => {
   });
 
   test("a callback fires once and is cleared; the last registration wins", () => {
-    const slots = createCallbackSlots();
-    const calls: string[] = [];
-    slots.set({ kind: "stormBase", id: "t-1" }, () => calls.push("first"));
-    slots.set({ kind: "stormBase", id: "t-1" }, () => calls.push("second"));
-    slots.set({ kind: "stormBase", id: "t-2" }, () => calls.push("other"));
+    const { slots, calls } = recordingSlots(
+      [{ kind: "stormBase", id: "t-1" }, "first"],
+      [{ kind: "stormBase", id: "t-1" }, "second"],
+      [{ kind: "stormBase", id: "t-2" }, "other"],
+    );
     const errors: unknown[] = [];
     dispatchEvent(slots, "NodeDataChanged", "/storms/t-1", (e) => errors.push(e));
     dispatchEvent(slots, "NodeDataChanged", "/storms/t-1", (e) => errors.push(e));
@@ -67,12 +76,12 @@ describe("Storm watch-event routing", () => {
   });
 
   test("an assignment event fires all three assignment callbacks of that id", () => {
-    const slots = createCallbackSlots();
-    const calls: string[] = [];
-    slots.set({ kind: "assignmentInfo", id: "t" }, () => calls.push("info"));
-    slots.set({ kind: "assignmentVersion", id: "t" }, () => calls.push("version"));
-    slots.set({ kind: "assignmentInfoWithVersion", id: "t" }, () => calls.push("withVersion"));
-    slots.set({ kind: "assignments" }, () => calls.push("list"));
+    const { slots, calls } = recordingSlots(
+      [{ kind: "assignmentInfo", id: "t" }, "info"],
+      [{ kind: "assignmentVersion", id: "t" }, "version"],
+      [{ kind: "assignmentInfoWithVersion", id: "t" }, "withVersion"],
+      [{ kind: "assignments" }, "list"],
+    );
     dispatchEvent(slots, "NodeDataChanged", "/assignments/t", () => assert.fail("no error expected"));
     assert.deepEqual(calls, ["info", "version", "withVersion"]);
   });
