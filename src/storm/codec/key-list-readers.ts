@@ -43,7 +43,7 @@ function bytesTest(bytes: Uint8Array): string {
  * equal to a key's bytes is that key, when reading it reads nothing nested (the caller's rule),
  * so the reader compares bytes and does not read keys.
  */
-export function compileListReader(keys: readonly string[], wire: readonly Uint8Array[], value: ValueRead): ListReader {
+function compileListReader(keys: readonly string[], wire: readonly Uint8Array[], value: ValueRead): ListReader {
   const read = value === "i64" ? "r.i64(what)" : value === "double" ? "r.double()" : "value(r, depth + 1, what)";
   const entries = keys.map((_, i) =>
     `if (!(${bytesTest(wire[i] as Uint8Array)})) { r.pos = start; return undefined; }
@@ -64,15 +64,20 @@ export function compileListReader(keys: readonly string[], wire: readonly Uint8A
   return new Function("value", source)(typeof value === "function" ? value : undefined) as ListReader;
 }
 
-/**
- * The key lists one map decoder has learned, and their readers.
- */
+/** The key lists one map decoder has learned, and their readers. */
 export class KeyListReaders {
   readonly #lists = new LearnedLists<ListReader>();
+  readonly #value: ValueRead;
 
-  constructor(readonly value: ValueRead) {}
+  /** `value` reads the maps' values. */
+  constructor(value: ValueRead) {
+    this.#value = value;
+  }
 
-  /** The map of `n` entries at the reader's position, if a learned list holds its keys; else undefined, the position unmoved. */
+  /**
+   * The map of `n` entries at the reader's position, if a learned list holds its keys; else
+   * undefined, and the position is unmoved.
+   */
   read(r: Reader, n: number, depth: number, what: string): Record<string, unknown> | undefined {
     const readers = this.#lists.compiled;
     for (let i = 0; i < readers.length; i++) {
@@ -92,7 +97,7 @@ export class KeyListReaders {
   readByKey(keys: readonly string[], buf: Uint8Array, spans: readonly number[]): void {
     this.#lists.seen(
       keys,
-      () => compileListReader(keys, keys.map((_, i) => buf.slice(spans[2 * i], spans[2 * i + 1])), this.value),
+      () => compileListReader(keys, keys.map((_, i) => buf.slice(spans[2 * i], spans[2 * i + 1])), this.#value),
     );
   }
 }

@@ -33,7 +33,7 @@ function bytesWrite(bytes: Uint8Array): string {
  * `wire[i]`; `header` is the map header's key and value types. `within(error, segment)` is what
  * the map encoder does with a value's refusal.
  */
-export function compileListWriter(
+function compileListWriter(
   sorted: readonly string[],
   wire: readonly Uint8Array[],
   header: readonly [keyType: number, valueType: number],
@@ -63,12 +63,16 @@ export function compileListWriter(
 export class KeyListWriters {
   readonly #lists = new LearnedLists<ListWriter>();
 
-  /** For the writers: what {@link compileListWriter} takes besides the keys. */
+  readonly #compile: (sorted: readonly string[], wire: readonly Uint8Array[]) => ListWriter;
+
+  /** What {@link compileListWriter} takes besides a list's keys and their bytes. */
   constructor(
-    readonly header: readonly [keyType: number, valueType: number],
-    readonly value: ValueWrite,
-    readonly within: (error: unknown, segment: string) => unknown,
-  ) {}
+    header: readonly [keyType: number, valueType: number],
+    value: ValueWrite,
+    within: (error: unknown, segment: string) => unknown,
+  ) {
+    this.#compile = (sorted, wire) => compileListWriter(sorted, wire, header, value, within);
+  }
 
   /** The writer of maps whose `Object.keys` are `keys`, or undefined. */
   writerOf(keys: readonly string[]): ListWriter | undefined {
@@ -83,9 +87,9 @@ export class KeyListWriters {
    * written, and where each written key's bytes lie in `buf` (`spans[2i]` to `spans[2i + 1]`).
    */
   wroteByKey(keys: readonly string[], sorted: readonly string[], buf: Uint8Array, spans: readonly number[]): void {
-    this.#lists.seen(keys, () => {
-      const wire = sorted.map((_, i) => buf.slice(spans[2 * i], spans[2 * i + 1]));
-      return compileListWriter(sorted, wire, this.header, this.value, this.within);
-    });
+    this.#lists.seen(
+      keys,
+      () => this.#compile(sorted, sorted.map((_, i) => buf.slice(spans[2 * i], spans[2 * i + 1]))),
+    );
   }
 }

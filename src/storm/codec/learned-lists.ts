@@ -5,8 +5,8 @@
  * (key-list-readers.ts, key-list-writers.ts) reads or writes such a map in one step.
  *
  * A list is learned when two maps in a row hold it, so maps whose keys vary from one to the next
- * never pay for compiling. At most {@link MAX_HELD} are held (the one used longest ago gives way) and
- * {@link MAX_COMPILED} compiled in all, so what one decoder or encoder costs is bounded.
+ * never pay for compiling. At most {@link MAX_HELD} are held (the one used longest ago gives way)
+ * and {@link MAX_COMPILED} compiled in all, so what one decoder or encoder costs is bounded.
  */
 
 /** Longest key list that is learned. */

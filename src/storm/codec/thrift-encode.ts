@@ -253,9 +253,9 @@ function keyBytesEncoder(keyFromJs: (key: string) => unknown, encodeKey: Encoder
 }
 
 /**
- * The keys of `v` in code-point order. Maps of one record mostly repeat one key set (the stat
- * windows, the streams), and `Object.keys` lists equal sets alike, so when the keys are those of
- * the previous call the previous order is reused instead of sorting again.
+ * A map's `Object.keys` in code-point order. Maps of one record mostly repeat one key set (the
+ * stat windows, the streams), and `Object.keys` lists equal sets alike, so when the keys are
+ * those of the previous call the previous order is reused instead of sorting again.
  */
 function sortedKeysOf(): (keys: readonly string[]) => readonly string[] {
   let lastKeys: readonly string[] = [];
