@@ -12,15 +12,16 @@
  */
 import { LearnedLists } from "./learned-lists.ts";
 import type { Reader } from "./thrift-bytes.ts";
+import { minSize } from "./thrift-types.ts";
 
 /** Reads a map value: a nested decoder, or one of the scalars a reader reads in place. */
 export type ValueRead = "i64" | "double" | ((r: Reader, depth: number, what: string) => unknown);
 
 /**
- * Reads, at the reader's position, the map of `n` entries whose keys are the list's, or leaves
- * the position as it was and returns undefined when the bytes there hold other keys.
+ * Reads, at the reader's position, a map (its header too) whose keys are the list's, or leaves
+ * the position as it was and returns undefined when the bytes there hold another map.
  */
-export type ListReader = (r: Reader, n: number, depth: number, what: string) => Record<string, unknown> | undefined;
+export type ListReader = (r: Reader, depth: number, what: string) => Record<string, unknown> | undefined;
 
 /** Returns the object literal `keys` make with `v0`, `v1`, … as their values. */
 function literalOf(keys: readonly string[]): string {
@@ -43,7 +44,15 @@ function bytesTest(bytes: Uint8Array): string {
  * equal to a key's bytes is that key, when reading it reads nothing nested (the caller's rule),
  * so the reader compares bytes and does not read keys.
  */
-function compileListReader(keys: readonly string[], wire: readonly Uint8Array[], value: ValueRead): ListReader {
+function compileListReader(
+  keys: readonly string[],
+  wire: readonly Uint8Array[],
+  header: readonly [keyType: number, valueType: number],
+  value: ValueRead,
+): ListReader {
+  const n = keys.length;
+  // The map header: key type, value type, and the entry count as a big-endian i32.
+  const headerBytes = new Uint8Array([header[0], header[1], n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff]);
   const read = value === "i64" ? "r.i64(what)" : value === "double" ? "r.double()" : "value(r, depth + 1, what)";
   const entries = keys.map((_, i) =>
     `if (!(${bytesTest(wire[i] as Uint8Array)})) { r.pos = start; return undefined; }
@@ -52,12 +61,17 @@ function compileListReader(keys: readonly string[], wire: readonly Uint8Array[],
     p = r.pos;`
   );
   const source = `"use strict";
-  return (r, n, depth, what) => {
-    if (n !== ${keys.length}) return undefined;
+  return (r, depth, what) => {
     const view = r.view;
     const end = view.byteLength;
     const start = r.pos;
     let p = start;
+    // A count that cannot fit is refused by reading key by key, with the error it gives.
+    if (!(${bytesTest(headerBytes)} && end - p - 6 >= ${
+    n * (minSize(header[0]) + minSize(header[1]))
+  })) return undefined;
+    p += 6;
+    r.pos = p;
     ${entries.join("\n    ")}
     return Object.freeze(${literalOf(keys)});
   };`;
@@ -67,21 +81,23 @@ function compileListReader(keys: readonly string[], wire: readonly Uint8Array[],
 /** The key lists one map decoder has learned, and their readers. */
 export class KeyListReaders {
   readonly #lists = new LearnedLists<ListReader>();
+  readonly #header: readonly [keyType: number, valueType: number];
   readonly #value: ValueRead;
 
-  /** `value` reads the maps' values. */
-  constructor(value: ValueRead) {
+  /** `header` is the maps' key and value types; `value` reads their values. */
+  constructor(header: readonly [keyType: number, valueType: number], value: ValueRead) {
+    this.#header = header;
     this.#value = value;
   }
 
   /**
-   * The map of `n` entries at the reader's position, if a learned list holds its keys; else
+   * The map at the reader's position, header included, if a learned list holds its keys; else
    * undefined, and the position is unmoved.
    */
-  read(r: Reader, n: number, depth: number, what: string): Record<string, unknown> | undefined {
+  read(r: Reader, depth: number, what: string): Record<string, unknown> | undefined {
     const readers = this.#lists.compiled;
     for (let i = 0; i < readers.length; i++) {
-      const map = (readers[i] as ListReader)(r, n, depth, what);
+      const map = (readers[i] as ListReader)(r, depth, what);
       if (map !== undefined) {
         this.#lists.used(i);
         return map;
@@ -97,7 +113,13 @@ export class KeyListReaders {
   readByKey(keys: readonly string[], buf: Uint8Array, spans: readonly number[]): void {
     this.#lists.seen(
       keys,
-      () => compileListReader(keys, keys.map((_, i) => buf.slice(spans[2 * i], spans[2 * i + 1])), this.#value),
+      () =>
+        compileListReader(
+          keys,
+          keys.map((_, i) => buf.slice(spans[2 * i], spans[2 * i + 1])),
+          this.#header,
+          this.#value,
+        ),
     );
   }
 }

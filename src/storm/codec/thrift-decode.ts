@@ -133,17 +133,20 @@ function compileObjectMapDecoder(t: ThriftMap): Decoder {
     scalar === TType.I64 ? r.i64(what) : scalar === TType.DOUBLE ? r.double() : value(r, depth + 1, what);
   // Keys whose reading reads nothing nested: equal bytes are the same key, however deep the map.
   const lists = readsFlat(t.key)
-    ? new KeyListReaders(scalar === TType.I64 ? "i64" : scalar === TType.DOUBLE ? "double" : value)
+    ? new KeyListReaders(
+      [keyWire, valueWire],
+      scalar === TType.I64 ? "i64" : scalar === TType.DOUBLE ? "double" : value,
+    )
     : undefined;
   return (r, depth, what) => {
     if (depth > MAX_DEPTH) tooDeep();
-    const n = readMapHeader(r, keyWire, valueWire, what);
     // At the deepest level a struct or list key is refused, which only reading it key by key sees.
     const learn = lists !== undefined && depth < MAX_DEPTH;
     if (learn) {
-      const known = lists.read(r, n, depth, what);
+      const known = lists.read(r, depth, what);
       if (known !== undefined) return known;
     }
+    const n = readMapHeader(r, keyWire, valueWire, what);
     const keys = new Array<string>(n);
     const values = new Array<unknown>(n);
     const spans = learn ? new Array<number>(2 * n) : undefined;
