@@ -1,6 +1,7 @@
 /**
- * The decoding half of thrift-protocol.ts: each table compiled once into a tree of closures that
- * check types and ranges as they read and build the value already frozen.
+ * The decoding half of thrift-protocol.ts: each table compiled once into a tree of decoders (a
+ * struct's generated for its table, a map's with readers generated for the key lists it learns)
+ * that check types and ranges as they read and build the value already frozen.
  */
 import { KeyListReaders } from "./key-list-readers.ts";
 import { Reader } from "./thrift-bytes.ts";
@@ -12,7 +13,6 @@ import {
   minSize,
   type ThriftCollection,
   ThriftDecodeError,
-  type ThriftField,
   type ThriftMap,
   type ThriftStruct,
   type ThriftType,
@@ -210,90 +210,92 @@ function compileEntriesDecoder(t: ThriftMap, names: NonNullable<ThriftMap["entri
   };
 }
 
-interface DecodedField {
-  readonly field: ThriftField;
-  /** This field's bit in the mask of fields read. */
-  readonly bit: number;
-  readonly wire: number;
-  readonly decode: Decoder;
-  readonly what: string;
-  readonly alsoI32: boolean;
-  readonly alsoI64: boolean;
-}
-
 /** Fields of a struct a decoder tracks in one 32-bit mask of the fields it has read. */
 const MAX_STRUCT_FIELDS = 31;
 
+/**
+ * A struct's decoder, generated for its table: a switch on the field id with each field's wire
+ * type, bit and property name as constants, so every property store is a site of its own that
+ * the engine keeps monomorphic (one closure shared by every struct could not). The code holds
+ * the table's names as JSON strings and its numbers, nothing from the input.
+ */
 function compileStructDecoder(s: ThriftStruct): Decoder {
   if (s.fields.length > MAX_STRUCT_FIELDS) {
     throw new RangeError(`${s.name}: a struct table holds at most ${MAX_STRUCT_FIELDS} fields`);
   }
-  // Field ids are small: an array indexed by id finds a field without hashing.
-  const byId: (DecodedField | undefined)[] = [];
-  const fields = s.fields.map((field, i): DecodedField => ({
-    field,
-    bit: 1 << i,
-    wire: wireType(field.type),
-    decode: decoderOf(field.type),
-    what: `${s.name}.${field.name}`,
-    alsoI32: field.alsoReads?.includes("i32") ?? false,
-    alsoI64: field.alsoReads?.includes("i64") ?? false,
-  }));
-  for (const f of fields) byId[f.field.id] = f;
+  const q = JSON.stringify;
+  const fields = s.fields.map((field, i) => ({ field, bit: 1 << i, what: `${s.name}.${field.name}` }));
   const required = fields.filter((f) => f.field.required);
   const requiredMask = required.reduce((mask, f) => mask | f.bit, 0);
-  const emptyDefaults = fields.filter((f) => f.field.defaultsToEmpty).map((f) =>
-    [f, Object.freeze(f.field.type.kind === "map" && !f.field.type.entries ? {} : [])] as const
+  const missing = (read: number): never => {
+    const { field } = required.find((f) => (read & f.bit) === 0) as (typeof required)[number];
+    throw new ThriftDecodeError(`required field ${s.name}.${field.name} (id ${field.id}) is missing`);
+  };
+  const decoders = s.fields.map((field) => decoderOf(field.type));
+  const empties = s.fields.map((field) => Object.freeze(field.type.kind === "map" && !field.type.entries ? {} : []));
+  const cases = fields.map(({ field, bit, what }, i) => {
+    const alsoI64 = field.alsoReads?.includes("i64")
+      ? `else if (type === ${TType.I64}) value = r.i64(${q(what)});`
+      : "";
+    const alsoI32 = field.alsoReads?.includes("i32") ? `else if (type === ${TType.I32}) value = r.i32();` : "";
+    const unrecognized = field.required
+      ? `throw new ThriftDecodeError(${q(`${what}: `)} + value.reason);`
+      : "{ unread++; continue; }";
+    return `case ${field.id}:
+        if (type === ${wireType(field.type)}) value = decoders[${i}](r, depth + 1, ${q(what)});
+        ${alsoI64} ${alsoI32}
+        else break;
+        if (value instanceof Unrecognized) ${unrecognized}
+        if ((read & ${bit}) === 0) members++;
+        read |= ${bit};
+        out[${q(field.name)}] = value;
+        continue;`;
+  });
+  const defaults = fields.filter((f) => f.field.defaultsToEmpty).map(({ field, bit }) =>
+    `if ((read & ${bit}) === 0) out[${q(field.name)}] = empties[${s.fields.indexOf(field)}];`
   );
+  const union = s.union
+    ? `if (members === 0 && unread > 0) return new Unrecognized(${
+      q(`union ${s.name} holds no member this version knows`)
+    });
+    if (members !== 1) throw new ThriftDecodeError(${q(`union ${s.name} has `)} + members + " members set");`
+    : "";
+  const source = `"use strict";
   return (r, depth) => {
-    if (depth > MAX_DEPTH) tooDeep();
-    const out: Record<string, unknown> = {};
+    if (depth > ${MAX_DEPTH}) tooDeep();
+    const out = {};
     let read = 0;
     let members = 0;
     // Fields skipped or left out: a union that read no member but one of these holds a newer one.
     let unread = 0;
     for (;;) {
       const type = r.byte();
-      if (type === TType.STOP) break;
+      if (type === ${TType.STOP}) break;
       const id = r.i16();
-      const f = id >= 0 ? byId[id] : undefined;
-      let value: unknown;
-      if (f === undefined) {
-        skip(r, type, depth);
-        unread++;
-        continue;
-      } else if (type === f.wire) {
-        value = f.decode(r, depth + 1, f.what);
-      } else if (f.alsoI64 && type === TType.I64) {
-        value = r.i64(f.what);
-      } else if (f.alsoI32 && type === TType.I32) {
-        value = r.i32();
-      } else {
-        // Thrift skips a field whose type does not match (a foreign schema).
-        skip(r, type, depth);
-        unread++;
-        continue;
+      let value;
+      switch (id) {
+        ${cases.join("\n        ")}
       }
-      if (value instanceof Unrecognized) {
-        if (f.field.required) throw new ThriftDecodeError(`${f.what}: ${value.reason}`);
-        unread++;
-        continue;
-      }
-      if ((read & f.bit) === 0) members++;
-      read |= f.bit;
-      out[f.field.name] = value;
+      // A field this table does not know, or whose type does not match (a foreign schema):
+      // thrift skips it.
+      skip(r, type, depth);
+      unread++;
     }
-    if ((read & requiredMask) !== requiredMask) {
-      const missing = required.find((f) => (read & f.bit) === 0)?.field as ThriftField;
-      throw new ThriftDecodeError(`required field ${s.name}.${missing.name} (id ${missing.id}) is missing`);
-    }
-    for (const [f, empty] of emptyDefaults) if ((read & f.bit) === 0) out[f.field.name] = empty;
-    if (s.union) {
-      if (members === 0 && unread > 0) return new Unrecognized(`union ${s.name} holds no member this version knows`);
-      if (members !== 1) throw new ThriftDecodeError(`union ${s.name} has ${members} members set`);
-    }
+    if ((read & ${requiredMask}) !== ${requiredMask}) missing(read);
+    ${defaults.join("\n    ")}
+    ${union}
     return Object.freeze(out);
-  };
+  };`;
+  return new Function(
+    "decoders",
+    "empties",
+    "missing",
+    "skip",
+    "tooDeep",
+    "Unrecognized",
+    "ThriftDecodeError",
+    source,
+  )(decoders, empties, missing, skip, tooDeep, Unrecognized, ThriftDecodeError) as Decoder;
 }
 
 function skip(r: Reader, type: number, depth: number): void {
