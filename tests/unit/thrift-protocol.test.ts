@@ -98,6 +98,11 @@ describe("enum values and union members of a newer Storm read as Java's generate
       () => plainThriftCodec.decode("StormBase", stormBaseWith("0c 0007 0c 0001 00 0c 0002 00 00")),
       /has 2 members set/,
     );
+    // One member written twice is one member, the later value standing, as a struct's repeated field.
+    assert.deepEqual(
+      plainThriftCodec.decode("StormBase", stormBaseWith("0c 0007 0c 0001 00 0c 0001 08 0001 00000005 00 00")),
+      plainThriftCodec.decode("StormBase", stormBaseWith("0c 0007 0c 0001 08 0001 00000005 00 00")),
+    );
   });
 
   test("a required union holding only an unknown member makes the record corrupt", () => {
