@@ -10,7 +10,7 @@
  * literals) and the keys as JSON strings, which are JavaScript string literals: no input can
  * change the code around them.
  */
-import { LearnedLists } from "./learned-lists.ts";
+import { bytePieces, LearnedLists } from "./learned-lists.ts";
 import type { Reader } from "./thrift-bytes.ts";
 import { minSize } from "./thrift-types.ts";
 
@@ -31,12 +31,10 @@ function literalOf(keys: readonly string[]): string {
 
 /** A test, in generated code, that `bytes` stand at `p` (`end - p` bytes are left). */
 function bytesTest(bytes: Uint8Array): string {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const tests = [`end - p >= ${bytes.length}`];
-  let at = 0;
-  for (; at + 4 <= bytes.length; at += 4) tests.push(`view.getInt32(p + ${at}) === ${view.getInt32(at)}`);
-  for (; at < bytes.length; at++) tests.push(`view.getUint8(p + ${at}) === ${bytes[at]}`);
-  return tests.join(" && ");
+  const tests = bytePieces(bytes).map(({ at, size, value }) =>
+    `view.${size === 4 ? "getInt32" : "getUint8"}(p + ${at}) === ${value}`
+  );
+  return [`end - p >= ${bytes.length}`, ...tests].join(" && ");
 }
 
 /**

@@ -8,7 +8,7 @@
  * string literals), and their bytes, as integer literals: no record can change the code around
  * them.
  */
-import { LearnedLists } from "./learned-lists.ts";
+import { bytePieces, LearnedLists } from "./learned-lists.ts";
 import type { Writer } from "./thrift-bytes.ts";
 
 /** Writes a map value, or throws a refusal. */
@@ -19,13 +19,17 @@ export type ListWriter = (w: Writer, v: Record<string, unknown>) => void;
 
 /** Statements, in generated code, that write `bytes` at the writer's position. */
 function bytesWrite(bytes: Uint8Array): string {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const writes = [`w.ensure(${bytes.length});`, "const view = w.view;", "const p = w.pos;"];
-  let at = 0;
-  for (; at + 4 <= bytes.length; at += 4) writes.push(`view.setInt32(p + ${at}, ${view.getInt32(at)});`);
-  for (; at < bytes.length; at++) writes.push(`view.setUint8(p + ${at}, ${bytes[at]});`);
-  writes.push(`w.pos = p + ${bytes.length};`);
-  return writes.join(" ");
+  const writes = bytePieces(bytes).map(({ at, size, value }) =>
+    `view.${size === 4 ? "setInt32" : "setUint8"}(p + ${at}, ${value});`
+  );
+  return [
+    `w.ensure(${bytes.length});`,
+    "const view = w.view;",
+    "const p = w.pos;",
+    ...writes,
+    `w.pos = p + ${bytes.length};`,
+  ]
+    .join(" ");
 }
 
 /**

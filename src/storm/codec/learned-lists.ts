@@ -2,7 +2,8 @@
  * The key lists one map decoder or encoder has learned, each with the code compiled for it.
  * Every executor of a bolt writes its stats under the same windows and input streams, in the same
  * order (a Java HashMap's), so a few key lists fill every heartbeat; code compiled for one list
- * (key-list-readers.ts, key-list-writers.ts) reads or writes such a map in one step.
+ * (key-list-readers.ts, key-list-writers.ts) reads or writes such a map in one step, comparing
+ * or writing each key's bytes in the pieces {@link bytePieces} cuts them into.
  *
  * A list is learned when two maps in a row hold it, so maps whose keys vary from one to the next
  * never pay for compiling. At most {@link MAX_HELD} are held (the one used longest ago gives way)
@@ -60,6 +61,25 @@ export class LearnedLists<T> {
     this.compiled.unshift(code);
     this.#keys.unshift(keys);
   }
+}
+
+/** A piece of a key's wire bytes as generated code compares or writes it. */
+export interface BytePiece {
+  /** Offset in the bytes. */
+  readonly at: number;
+  /** 4: a big-endian i32 word; 1: a byte. */
+  readonly size: 4 | 1;
+  readonly value: number;
+}
+
+/** `bytes` as big-endian i32 words, then the bytes left over: four bytes in one step where they fit. */
+export function bytePieces(bytes: Uint8Array): BytePiece[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const pieces: BytePiece[] = [];
+  let at = 0;
+  for (; at + 4 <= bytes.length; at += 4) pieces.push({ at, size: 4, value: view.getInt32(at) });
+  for (; at < bytes.length; at++) pieces.push({ at, size: 1, value: bytes[at] as number });
+  return pieces;
 }
 
 function sameKeys(a: readonly string[], b: readonly string[]): boolean {
