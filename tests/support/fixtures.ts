@@ -44,6 +44,20 @@ export async function sharedRoot(label: string, ...options: ConnectOptions[]): P
   };
 }
 
+/** The enclosing suite's hooks for one resource: `before` opens it and hands it to `keep`, `after` closes it. */
+function suiteResource<R>(
+  open: () => R | Promise<R>,
+  close: (resource: R) => unknown,
+  keep: (resource: R) => void,
+): void {
+  let resource: R | undefined;
+  before(async () => {
+    resource = await open();
+    keep(resource);
+  });
+  after(() => (resource === undefined ? undefined : close(resource)));
+}
+
 /**
  * Registers the enclosing suite's hooks for a fixture: `before` opens it and hands it to `keep`
  * (which assigns what the tests use), `after` disposes of it.
@@ -52,12 +66,7 @@ export function suiteFixture<F extends { dispose(): Promise<void> }>(
   open: () => Promise<F>,
   keep: (fixture: F) => void,
 ): void {
-  let fixture: F | undefined;
-  before(async () => {
-    fixture = await open();
-    keep(fixture);
-  });
-  after(() => fixture?.dispose());
+  suiteResource(open, (fixture) => fixture.dispose(), keep);
 }
 
 /**
@@ -65,10 +74,5 @@ export function suiteFixture<F extends { dispose(): Promise<void> }>(
  * and hands it to `keep`, `after` destroys it.
  */
 export function suiteServer<S extends { destroy(): void }>(start: () => S, keep: (server: S) => void): void {
-  let server: S | undefined;
-  before(() => {
-    server = start();
-    keep(server);
-  });
-  after(() => server?.destroy());
+  suiteResource(start, (server) => server.destroy(), keep);
 }

@@ -10,7 +10,7 @@
  * literals) and the keys as JSON strings, which are JavaScript string literals: no input can
  * change the code around them.
  */
-import { bytePieces, LearnedLists } from "./learned-lists.ts";
+import { bytePieces, type Learned, LearnedLists } from "./learned-lists.ts";
 import type { Reader } from "./thrift-bytes.ts";
 import { minSize } from "./thrift-types.ts";
 
@@ -93,9 +93,9 @@ export class KeyListReaders {
    * undefined, and the position is unmoved.
    */
   read(r: Reader, depth: number, what: string): Record<string, unknown> | undefined {
-    const readers = this.#lists.compiled;
-    for (let i = 0; i < readers.length; i++) {
-      const map = (readers[i] as ListReader)(r, depth, what);
+    const held = this.#lists.held;
+    for (let i = 0; i < held.length; i++) {
+      const map = (held[i] as Learned<ListReader>).code(r, depth, what);
       if (map !== undefined) {
         this.#lists.used(i);
         return map;
@@ -108,6 +108,11 @@ export class KeyListReaders {
    * Tells of a map read key by key: its keys, and where each key's bytes lie in `buf`
    * (`spans[2i]` to `spans[2i + 1]`). `__proto__` never gets this far (the decoder refuses it).
    */
+  /** Whether a map of `n` entries read key by key can still be learned (see {@link readByKey}). */
+  learns(n: number): boolean {
+    return this.#lists.learns(n);
+  }
+
   readByKey(keys: readonly string[], buf: Uint8Array, spans: readonly number[]): void {
     this.#lists.seen(
       keys,

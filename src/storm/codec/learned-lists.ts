@@ -17,49 +17,51 @@ const MAX_HELD = 8;
 /** Lists compiled in one's life; past them, nothing more is learned. */
 const MAX_COMPILED = 64;
 
+/** A list held, with its code. */
+export interface Learned<T> {
+  readonly keys: readonly string[];
+  readonly code: T;
+}
+
 export class LearnedLists<T> {
-  /** The compiled code of each list held, the one used last first. */
-  readonly compiled: T[] = [];
-  readonly #keys: (readonly string[])[] = [];
+  /** The lists held, the one used last first. */
+  readonly held: Learned<T>[] = [];
   #count = 0;
   #candidate: readonly string[] = [];
 
   /** Moves the list at `index` to the front, where it is tried first next time. */
   used(index: number): void {
     if (index === 0) return;
-    const { compiled } = this;
-    const keys = this.#keys;
-    const code = compiled[index] as T;
-    const list = keys[index] as readonly string[];
-    compiled.splice(index, 1);
-    keys.splice(index, 1);
-    compiled.unshift(code);
-    keys.unshift(list);
+    const [entry] = this.held.splice(index, 1);
+    this.held.unshift(entry as Learned<T>);
   }
 
   /** The index of the list `keys`, or -1. */
   indexOf(keys: readonly string[]): number {
-    const held = this.#keys;
-    for (let i = 0; i < held.length; i++) if (sameKeys(held[i] as readonly string[], keys)) return i;
+    const held = this.held;
+    for (let i = 0; i < held.length; i++) if (sameKeys((held[i] as Learned<T>).keys, keys)) return i;
     return -1;
+  }
+
+  /**
+   * Whether a list of `n` keys can still be learned; when not, a map read or written key by key
+   * need not note where its keys lie.
+   */
+  learns(n: number): boolean {
+    return n <= MAX_KEYS && this.#count < MAX_COMPILED;
   }
 
   /** Tells of a map whose keys, `keys`, no list held matched; `compile` is called if it is learned now. */
   seen(keys: readonly string[], compile: () => T): void {
-    if (keys.length > MAX_KEYS || this.#count >= MAX_COMPILED) return;
+    if (!this.learns(keys.length)) return;
     if (!sameKeys(this.#candidate, keys)) {
       this.#candidate = keys;
       return;
     }
     this.#candidate = [];
     this.#count++;
-    const code = compile();
-    if (this.compiled.length >= MAX_HELD) {
-      this.compiled.pop();
-      this.#keys.pop();
-    }
-    this.compiled.unshift(code);
-    this.#keys.unshift(keys);
+    if (this.held.length >= MAX_HELD) this.held.pop();
+    this.held.unshift({ keys, code: compile() });
   }
 }
 

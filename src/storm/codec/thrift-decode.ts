@@ -149,7 +149,7 @@ function compileObjectMapDecoder(t: ThriftMap): Decoder {
     const n = readMapHeader(r, keyWire, valueWire, what);
     const keys = new Array<string>(n);
     const values = new Array<unknown>(n);
-    const spans = learn ? new Array<number>(2 * n) : undefined;
+    const spans = learn && lists.learns(n) ? new Array<number>(2 * n) : undefined;
     for (let i = 0; i < n; i++) {
       if (spans !== undefined) spans[2 * i] = r.pos;
       keys[i] = checked(stringKeys ? r.string(what) : (key(r, depth + 1, what) as string), what);
@@ -232,7 +232,10 @@ function compileStructDecoder(s: ThriftStruct): Decoder {
     throw new ThriftDecodeError(`required field ${s.name}.${field.name} (id ${field.id}) is missing`);
   };
   const decoders = s.fields.map((field) => decoderOf(field.type));
-  const empties = s.fields.map((field) => Object.freeze(field.type.kind === "map" && !field.type.entries ? {} : []));
+  const withDefaults = fields.filter((f) => f.field.defaultsToEmpty);
+  const empties = withDefaults.map(({ field }) =>
+    Object.freeze(field.type.kind === "map" && !field.type.entries ? {} : [])
+  );
   const cases = fields.map(({ field, bit, what }, i) => {
     const alsoI64 = field.alsoReads?.includes("i64")
       ? `else if (type === ${TType.I64}) value = r.i64(${q(what)});`
@@ -251,8 +254,8 @@ function compileStructDecoder(s: ThriftStruct): Decoder {
         out[${q(field.name)}] = value;
         continue;`;
   });
-  const defaults = fields.filter((f) => f.field.defaultsToEmpty).map(({ field, bit }) =>
-    `if ((read & ${bit}) === 0) out[${q(field.name)}] = empties[${s.fields.indexOf(field)}];`
+  const defaults = withDefaults.map(({ field, bit }, i) =>
+    `if ((read & ${bit}) === 0) out[${q(field.name)}] = empties[${i}];`
   );
   const union = s.union
     ? `if (members === 0 && unread > 0) return new Unrecognized(${

@@ -298,21 +298,21 @@ function compileObjectMapEncoder(t: ThriftMap): Encoder {
     w.byte(keyWire);
     w.byte(valueWire);
     w.i32(keys.length);
-    const spans = new Array<number>(2 * keys.length);
+    const spans = lists.learns(keys.length) ? new Array<number>(2 * keys.length) : undefined;
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i] as string;
       try {
         // An own "__proto__" key cannot survive a read into a plain object.
         if (k === "__proto__") throw new Refusal('the map key "__proto__" is not supported');
-        spans[2 * i] = w.pos;
+        if (spans !== undefined) spans[2 * i] = w.pos;
         key(w, k);
-        spans[2 * i + 1] = w.pos;
+        if (spans !== undefined) spans[2 * i + 1] = w.pos;
         value(w, v[k]);
       } catch (error) {
         throw within(error, `[${JSON.stringify(k)}]`);
       }
     }
-    lists.wroteByKey(own, keys, w.buf, spans);
+    if (spans !== undefined) lists.wroteByKey(own, keys, w.buf, spans);
   };
 }
 
