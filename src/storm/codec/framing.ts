@@ -3,10 +3,14 @@
  * to Storm 2.8.x, zstd after it, plain thrift in old or bridged setups. Reading sniffs the magic
  * bytes; decompression is capped so a hostile node cannot exhaust memory.
  */
+import { constants } from "node:buffer";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { Decompress } from "fzstd";
 import { concatBytes } from "../../jute/bytes.ts";
+import { readStoredGzip, storedGzip } from "./gzip-stored.ts";
 import { xxh64 } from "./xxh64.ts";
+
+const MAX_LENGTH = constants.MAX_LENGTH;
 
 /** How node data is framed. */
 export type Compression = "gzip" | "zstd" | "none";
@@ -33,8 +37,11 @@ export function unwrap(bytes: Uint8Array, maxBytes = DEFAULT_MAX_DECOMPRESSED): 
   switch (detectCompression(bytes)) {
     case "gzip":
       try {
+        const stored = readStoredGzip(bytes, maxBytes);
+        if (stored !== undefined) return stored;
         // A plain Uint8Array over zlib's Buffer, not a copy: the thrift reader copies what it keeps.
-        const out = gunzipSync(bytes, { maxOutputLength: maxBytes });
+        // A cap above what one buffer can hold is no cap: zlib refuses such a maxOutputLength.
+        const out = gunzipSync(bytes, { maxOutputLength: Math.min(maxBytes, MAX_LENGTH) });
         return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
       } catch (cause) {
         // zlib stops as soon as the output passes the cap, on Node, Deno and Bun alike.
@@ -60,13 +67,19 @@ export function unwrap(bytes: Uint8Array, maxBytes = DEFAULT_MAX_DECOMPRESSED): 
 export const GZIP_LEVEL = 1;
 
 /**
+ * Shorter records are gzipped in stored blocks (gzip-stored.ts): below this, deflate saves a few
+ * dozen bytes at most, often adds some, and zlib's set-up costs more than the rest of the record.
+ */
+export const STORE_BELOW = 256;
+
+/**
  * Wraps thrift bytes for storage. The result never shares memory with `bytes`, which may be a
  * view of a buffer the caller reuses.
  */
 export function wrap(bytes: Uint8Array, compression: Compression): Uint8Array {
   switch (compression) {
     case "gzip":
-      return new Uint8Array(gzipSync(bytes, { level: GZIP_LEVEL }));
+      return bytes.length < STORE_BELOW ? storedGzip(bytes) : new Uint8Array(gzipSync(bytes, { level: GZIP_LEVEL }));
     case "zstd":
       return zstdRawFrame(bytes);
     case "none":

@@ -9,16 +9,19 @@ import { type Compression, DEFAULT_MAX_DECOMPRESSED, unwrap, wrap } from "./fram
 import { stormThriftTables } from "./storm-thrift.ts";
 import { decodeStruct, encodeStruct, ThriftEncodeError } from "./thrift-protocol.ts";
 
+const COMPRESSIONS: readonly Compression[] = ["gzip", "zstd", "none"];
+
 /** Options of {@link thriftCodec}. */
 export interface ThriftCodecOptions {
   /** How written records are framed. Default `"gzip"`. */
   readonly compression?: Compression;
-  /** Largest decompressed record accepted on read. Default 100 MiB, Storm's own cap. */
+  /** Largest decompressed record accepted on read, a positive integer. Default 100 MiB, Storm's own cap. */
   readonly maxDecompressedBytes?: number;
 }
 
 /**
- * A codec that reads and writes exactly what Storm's daemons do.
+ * A codec that reads and writes exactly what Storm's daemons do. Options out of range throw a
+ * `RangeError`.
  *
  * @example
  * ```ts
@@ -28,6 +31,12 @@ export interface ThriftCodecOptions {
 export function thriftCodec(options: ThriftCodecOptions = {}): Codec {
   const compression = options.compression ?? "gzip";
   const max = options.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED;
+  if (!COMPRESSIONS.includes(compression)) {
+    throw new RangeError(`compression must be one of ${COMPRESSIONS.join(", ")}, not ${String(compression)}`);
+  }
+  if (!Number.isSafeInteger(max) || max < 1) {
+    throw new RangeError(`maxDecompressedBytes must be a positive integer, not ${String(max)}`);
+  }
   return {
     name: `thrift-${compression}`,
     encode<K extends RecordKind>(kind: K, record: RecordTypes[K]): Uint8Array {
