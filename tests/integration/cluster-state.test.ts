@@ -1,4 +1,4 @@
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import {
   type ACL,
@@ -13,28 +13,24 @@ import {
   ZooKeeperError,
 } from "../../mod.ts";
 import dc from "node:diagnostics_channel";
-import { enc } from "../support/fixtures.ts";
+import { enc, suiteUnderRoot } from "../support/fixtures.ts";
 import { type Proxy, startProxy } from "../support/proxy.ts";
 import { deferred, nextState, sharedConnectString, uniqueRoot } from "../support/zookeeper.ts";
 
 const dec = (b: Uint8Array | null) => (b === null ? null : new TextDecoder().decode(b));
 
 describe("ClusterState against a real server", () => {
-  let root: string;
+  const root = uniqueRoot("cs");
   let cs: ClusterState;
   let other: ClusterState;
   let plain: ZooKeeperClient;
   const errors: unknown[] = [];
 
-  before(async () => {
-    root = uniqueRoot("cs");
+  suiteUnderRoot(root, async () => {
     cs = await createClusterState({ connectString: sharedConnectString(), root, onError: (e) => errors.push(e) });
     other = await createClusterState({ connectString: sharedConnectString(), root });
     plain = await connect(sharedConnectString());
-  });
-  after(async () => {
-    await plain.deleteRecursive(root);
-    await Promise.all([cs.close(), other.close(), plain.close()]);
+    return [cs, other, plain];
   });
 
   test("the root is created and every path is relative to it", async () => {
@@ -165,23 +161,20 @@ describe("ClusterState ACLs with authentication, against a real server", () => {
   const digest = (user: string, perms: number): ACL => ({ perms, id: { scheme: "digest", id: digestId(user, "pw") } });
   const nimbusAll = digest("nimbus", Perms.ALL);
   const topologyRead = [{ perms: Perms.ALL, id: { scheme: "auth", id: "" } }, digest("topo", Perms.READ)];
-  let root: string;
+  const root = uniqueRoot("cs-acl");
+  const asNimbus = { auth: [{ scheme: "digest", auth: "nimbus:pw" }] };
   let cs: ClusterState;
   let admin: ZooKeeperClient;
 
-  before(async () => {
-    root = uniqueRoot("cs-acl");
+  suiteUnderRoot(root, async () => {
     cs = await createClusterState({
       connectString: sharedConnectString(),
       root,
       auth: { scheme: "digest", payload: "nimbus:pw" },
     });
-    admin = await connect(sharedConnectString(), { auth: [{ scheme: "digest", auth: "nimbus:pw" }] });
-  });
-  after(async () => {
-    await admin.deleteRecursive(root);
-    await Promise.all([cs.close(), admin.close()]);
-  });
+    admin = await connect(sharedConnectString(), asNimbus);
+    return [cs, admin];
+  }, asNimbus);
 
   const aclOf = async (path: string) => (await admin.getACL(`${root}${path}`)).acl;
 

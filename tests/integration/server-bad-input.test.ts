@@ -36,6 +36,14 @@ interface Case {
   readonly closed: boolean;
 }
 
+/** A request whose record does not decode: answered MarshallingError (-5), and the connection serves the next request. */
+const undecodable = (name: string, xid: number, opcode: number, body: (w: JuteWriter) => void): Case => ({
+  name,
+  steps: session(request(xid, opcode, body), getData(7)),
+  frames: [CONNECTED, `xid=${xid} err=-5`, "xid=7 err=0"],
+  closed: false,
+});
+
 const cases: Case[] = [
   // Framing before the handshake.
   { name: "a negative length prefix", steps: [int32(-16)], frames: [], closed: true },
@@ -188,54 +196,14 @@ const cases: Case[] = [
     closed: false,
   },
   // Records that do not decode: MarshallingError, and the connection serves on.
-  {
-    name: "a getData path length of 2^31-1",
-    steps: session(request(6, OpCode.getData, (w) => w.int(0x7fffffff)), getData(7)),
-    frames: [CONNECTED, "xid=6 err=-5", "xid=7 err=0"],
-    closed: false,
-  },
-  {
-    name: "a create path length of 2^31-1",
-    steps: session(request(6, OpCode.create, (w) => w.int(0x7fffffff)), getData(7)),
-    frames: [CONNECTED, "xid=6 err=-5", "xid=7 err=0"],
-    closed: false,
-  },
-  {
-    name: "a create ACL count of 2^31-1",
-    steps: session(request(6, OpCode.create, (w) => w.string("/x").int(0).int(0x7fffffff)), getData(7)),
-    frames: [CONNECTED, "xid=6 err=-5", "xid=7 err=0"],
-    closed: false,
-  },
-  {
-    name: "a negative path length",
-    steps: session(request(6, OpCode.getData, (w) => w.int(-5)), getData(7)),
-    frames: [CONNECTED, "xid=6 err=-5", "xid=7 err=0"],
-    closed: false,
-  },
-  {
-    name: "a null path",
-    steps: session(request(6, OpCode.getData, (w) => w.int(-1).bool(false)), getData(7)),
-    frames: [CONNECTED, "xid=6 err=-5", "xid=7 err=0"],
-    closed: false,
-  },
-  {
-    name: "a create cut after its path",
-    steps: session(request(6, OpCode.create, (w) => w.string("/cut")), getData(7)),
-    frames: [CONNECTED, "xid=6 err=-5", "xid=7 err=0"],
-    closed: false,
-  },
-  {
-    name: "a multi cut after its first header field",
-    steps: session(request(6, OpCode.multi, (w) => w.int(1)), getData(7)),
-    frames: [CONNECTED, "xid=6 err=-5", "xid=7 err=0"],
-    closed: false,
-  },
-  {
-    name: "a setWatches whose list count outruns the frame",
-    steps: session(request(-8, OpCode.setWatches, (w) => w.long(0n).int(5)), getData(7)),
-    frames: [CONNECTED, "xid=-8 err=-5", "xid=7 err=0"],
-    closed: false,
-  },
+  undecodable("a getData path length of 2^31-1", 6, OpCode.getData, (w) => w.int(0x7fffffff)),
+  undecodable("a create path length of 2^31-1", 6, OpCode.create, (w) => w.int(0x7fffffff)),
+  undecodable("a create ACL count of 2^31-1", 6, OpCode.create, (w) => w.string("/x").int(0).int(0x7fffffff)),
+  undecodable("a negative path length", 6, OpCode.getData, (w) => w.int(-5)),
+  undecodable("a null path", 6, OpCode.getData, (w) => w.int(-1).bool(false)),
+  undecodable("a create cut after its path", 6, OpCode.create, (w) => w.string("/cut")),
+  undecodable("a multi cut after its first header field", 6, OpCode.multi, (w) => w.int(1)),
+  undecodable("a setWatches whose list count outruns the frame", -8, OpCode.setWatches, (w) => w.long(0n).int(5)),
 ];
 
 // Paths a client library would refuse, sent raw. Reads look them up as given (NoNode, and ""

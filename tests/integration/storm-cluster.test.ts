@@ -1,4 +1,4 @@
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import {
   type ACL,
@@ -21,6 +21,7 @@ import {
   type ZooKeeperClient,
   ZooKeeperError,
 } from "../../mod.ts";
+import { suiteUnderRoot } from "../support/fixtures.ts";
 import { emptyAssignment } from "../support/storm-records.ts";
 import { deferred, endSession, sharedConnectString, uniqueRoot } from "../support/zookeeper.ts";
 
@@ -55,7 +56,7 @@ const spoutStats = (rate: number) => ({
 });
 
 describe("a small Storm cluster played against a real server", () => {
-  let root: string;
+  const root = uniqueRoot("storm");
   let nimbus: StormClusterState;
   let observer: StormClusterState;
   const supervisors: StormClusterState[] = [];
@@ -63,21 +64,13 @@ describe("a small Storm cluster played against a real server", () => {
   let raw: ZooKeeperClient;
   const id = "wordcount-1-1700000000";
 
-  before(async () => {
-    root = uniqueRoot("storm");
+  suiteUnderRoot(root, async () => {
     const config = { connectString: sharedConnectString(), root };
     nimbus = await createStormClusterState(config);
     observer = await createStormClusterState({ ...config, onError: (e) => observerErrors.push(e) });
     for (let i = 0; i < 3; i++) supervisors.push(await createStormClusterState(config));
     raw = await connect(`${sharedConnectString()}${root}`);
-  });
-  after(async () => {
-    for (const s of [nimbus, observer, ...supervisors]) await s.disconnect();
-    await raw.deleteRecursive("/");
-    await raw.close();
-    const top = await connect(sharedConnectString());
-    await top.deleteRecursive(root);
-    await top.close();
+    return [nimbus, observer, ...supervisors, raw];
   });
 
   test("start-up creates Storm's subtrees", async () => {
@@ -478,15 +471,15 @@ describe("topology ACLs with ZooKeeper authentication, as Storm sets them", () =
   const readWrite = [digest("nimbus", Perms.ALL), digest("topo", Perms.ALL)];
   const id = "secured-1-1700000000";
   const base = { name: "secured", status: "ACTIVE" as const, numWorkers: 1 };
-  let root: string;
+  const root = uniqueRoot("storm-acl");
+  const asNimbus = { auth: [{ scheme: "digest", auth: "nimbus:pw" }] };
   let nimbus: StormClusterState;
   let worker: StormClusterState;
   let admin: ZooKeeperClient;
   let anonymous: ZooKeeperClient;
   const nimbusErrors: unknown[] = [];
 
-  before(async () => {
-    root = uniqueRoot("storm-acl");
+  suiteUnderRoot(root, async () => {
     nimbus = await createStormClusterState({
       connectString: sharedConnectString(),
       root,
@@ -501,18 +494,10 @@ describe("topology ACLs with ZooKeeper authentication, as Storm sets them", () =
       auth: { scheme: "digest", payload: "topo:pw" },
       acl: [...CREATOR_ALL_ACL, digest("nimbus", Perms.ALL)],
     });
-    admin = await connect(`${sharedConnectString()}${root}`, { auth: [{ scheme: "digest", auth: "nimbus:pw" }] });
+    admin = await connect(`${sharedConnectString()}${root}`, asNimbus);
     anonymous = await connect(`${sharedConnectString()}${root}`);
-  });
-  after(async () => {
-    await Promise.all([nimbus.disconnect(), worker.disconnect()]);
-    const top = await connect(sharedConnectString(), { auth: [{ scheme: "digest", auth: "nimbus:pw" }] });
-    try {
-      await top.deleteRecursive(root);
-    } finally {
-      await Promise.all([top.close(), admin.close(), anonymous.close()]);
-    }
-  });
+    return [nimbus, worker, admin, anonymous];
+  }, asNimbus);
 
   const aclOf = async (path: string) => (await admin.getACL(path)).acl;
   const noAuth = (e: unknown) => e instanceof ZooKeeperError && e.code === "NoAuth";

@@ -1,4 +1,4 @@
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import {
   connect,
@@ -11,6 +11,7 @@ import {
   thriftCodec,
   type ZooKeeperClient,
 } from "../../mod.ts";
+import { suiteUnderRoot } from "../support/fixtures.ts";
 import { sharedConnectString, uniqueRoot } from "../support/zookeeper.ts";
 
 // More children than the fan-out keeps in flight, so the bound is exercised.
@@ -18,29 +19,20 @@ const CHILDREN = 150;
 const codec = thriftCodec();
 
 describe("fan-out reads are pipelined and read what sequential reads read", () => {
-  let root: string;
+  const root = uniqueRoot("storm-fanout");
   let storm: StormClusterState;
   let raw: ZooKeeperClient;
   const reported: unknown[] = [];
   const id = "fanout-1-1700000000";
 
-  before(async () => {
-    root = uniqueRoot("storm-fanout");
+  suiteUnderRoot(root, async () => {
     storm = await createStormClusterState({
       connectString: sharedConnectString(),
       root,
       onError: (e) => reported.push(e),
     });
     raw = await connect(`${sharedConnectString()}${root}`);
-  });
-
-  after(async () => {
-    await storm.disconnect();
-    await raw.deleteRecursive("/");
-    await raw.close();
-    const top = await connect(sharedConnectString());
-    await top.deleteRecursive(root);
-    await top.close();
+    return [storm, raw];
   });
 
   /** What a loop of one-at-a-time reads returns for a component's errors, and the paths it skips. */

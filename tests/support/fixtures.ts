@@ -76,3 +76,28 @@ export function suiteFixture<F extends { dispose(): Promise<void> }>(
 export function suiteServer<S extends { destroy(): void }>(start: () => S, keep: (server: S) => void): void {
   suiteResource(start, (server) => server.destroy(), keep);
 }
+
+/** What a suite opens under its root: a client or ClusterState (`close`), or a StormClusterState (`disconnect`). */
+export type SuiteHandle = { close(): Promise<unknown> } | { disconnect(): Promise<unknown> };
+
+/**
+ * Registers the enclosing suite's hooks for what it opens under `root` on the shared server:
+ * `before` runs `open`, which assigns what the tests use and returns all of it; `after` closes
+ * that, then deletes `root` and everything below it as a client connected with `deleter` (an
+ * identity the suite's ACLs let delete), closing that client even if the delete fails.
+ */
+export function suiteUnderRoot(
+  root: string,
+  open: () => Promise<readonly SuiteHandle[]>,
+  deleter: ConnectOptions = {},
+): void {
+  suiteResource(open, async (handles) => {
+    await Promise.all(handles.map((h) => ("close" in h ? h.close() : h.disconnect())));
+    const zk = await connect(sharedConnectString(), deleter);
+    try {
+      await zk.deleteRecursive(root);
+    } finally {
+      await zk.close();
+    }
+  }, () => {});
+}

@@ -128,21 +128,21 @@ export class Reader {
       throw new ThriftDecodeError(`truncated: need ${n} bytes at offset ${this.pos}, ${this.remaining} left`);
     }
   }
+  /** Passes over the next `n` bytes, checked to be there, and returns the offset of the first. */
+  take(n: number): number {
+    this.need(n);
+    const at = this.pos;
+    this.pos = at + n;
+    return at;
+  }
   byte(): number {
-    this.need(1);
-    return this.view.getInt8(this.pos++);
+    return this.view.getInt8(this.take(1));
   }
   i16(): number {
-    this.need(2);
-    const v = this.view.getInt16(this.pos);
-    this.pos += 2;
-    return v;
+    return this.view.getInt16(this.take(2));
   }
   i32(): number {
-    this.need(4);
-    const v = this.view.getInt32(this.pos);
-    this.pos += 4;
-    return v;
+    return this.view.getInt32(this.take(4));
   }
   /** An i64 that must be a safe integer (the high word times 2^32 is exact; the sum is exact when safe). */
   i64(what: string): number {
@@ -164,14 +164,10 @@ export class Reader {
     return v;
   }
   double(): number {
-    this.need(8);
-    const v = this.view.getFloat64(this.pos);
-    this.pos += 8;
-    return v;
+    return this.view.getFloat64(this.take(8));
   }
   skipBytes(n: number): void {
-    this.need(n);
-    this.pos += n;
+    this.take(n);
   }
   length(): number {
     const n = this.i32();
