@@ -104,15 +104,15 @@ export class KeyListReaders {
     return undefined;
   }
 
-  /**
-   * Tells of a map read key by key: its keys, and where each key's bytes lie in `buf`
-   * (`spans[2i]` to `spans[2i + 1]`). `__proto__` never gets this far (the decoder refuses it).
-   */
   /** Whether a map of `n` entries read key by key can still be learned (see {@link readByKey}). */
   learns(n: number): boolean {
     return this.#lists.learns(n);
   }
 
+  /**
+   * Tells of a map read key by key: its keys, and where each key's bytes lie in `buf`
+   * (`spans[2i]` to `spans[2i + 1]`). `__proto__` never gets this far (the decoder refuses it).
+   */
   readByKey(keys: readonly string[], buf: Uint8Array, spans: readonly number[]): void {
     this.#lists.seen(
       keys,

@@ -86,15 +86,15 @@ export class KeyListWriters {
     return this.#lists.held[0]?.code;
   }
 
-  /**
-   * Tells of a map written key by key without a refusal: its `Object.keys`, its keys in the order
-   * written, and where each written key's bytes lie in `buf` (`spans[2i]` to `spans[2i + 1]`).
-   */
   /** Whether a map of `n` entries written key by key can still be learned (see {@link wroteByKey}). */
   learns(n: number): boolean {
     return this.#lists.learns(n);
   }
 
+  /**
+   * Tells of a map written key by key without a refusal: its `Object.keys`, its keys in the order
+   * written, and where each written key's bytes lie in `buf` (`spans[2i]` to `spans[2i + 1]`).
+   */
   wroteByKey(keys: readonly string[], sorted: readonly string[], buf: Uint8Array, spans: readonly number[]): void {
     this.#lists.seen(
       keys,
