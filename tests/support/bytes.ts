@@ -9,6 +9,11 @@ export function hex(text: string): Uint8Array {
   return out;
 }
 
+/** Bytes as lowercase hex text without spaces, as Java's `HexFormat` and fixture files write them. */
+export function toHex(bytes: Uint8Array): string {
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
 /** Runs `write` on a fresh writer and returns everything it wrote. */
 export function written(write: (w: JuteWriter) => void, initialSize?: number): Uint8Array {
   const w = new JuteWriter(initialSize);

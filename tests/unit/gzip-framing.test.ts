@@ -8,10 +8,10 @@ import { FramingError, STORE_BELOW, unwrap } from "../../src/storm/codec/framing
 import { thriftCodec } from "../../src/storm/codec/thrift.ts";
 import { type Assignment, type ErrorInfo, executorKey } from "../../src/storm/records.ts";
 import { compileJava, startJava } from "../support/java.ts";
+import { toHex } from "../support/bytes.ts";
 import { enc } from "../support/fixtures.ts";
 import { wordcountBase } from "../support/storm-records.ts";
 
-const toHex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 const CAP = 1 << 20;
 
 /** zlib's verdict on `bytes`: the content, or "refused". */

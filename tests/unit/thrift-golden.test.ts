@@ -7,6 +7,7 @@ import { plainThriftCodec, thriftCodec } from "../../src/storm/codec/thrift.ts";
 import { zstdRawFrame } from "../../src/storm/codec/framing.ts";
 import { CorruptRecordError } from "../../src/storm/record-errors.ts";
 import type { RecordKind } from "../../src/storm/records.ts";
+import { toHex } from "../support/bytes.ts";
 
 interface Vector {
   readonly name: string;
@@ -24,7 +25,6 @@ const vectors = JSON.parse(
   readFileSync(new URL("../fixtures/storm-thrift/vectors.json", import.meta.url), "utf8"),
 ) as Vector[];
 const fromHex = (hex: string) => new Uint8Array(hex.match(/../g)?.map((b) => Number.parseInt(b, 16)) ?? []);
-const toHex = (bytes: Uint8Array) => [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
 /** The expected record, through the JSON codec (bytes, defaults, freezing). */
 const expected = (v: Vector) => jsonCodec.decode(v.kind, new TextEncoder().encode(JSON.stringify(v.record)));
 

@@ -12,8 +12,11 @@ import { xxh64 } from "./xxh64.ts";
 
 const MAX_LENGTH = constants.MAX_LENGTH;
 
+/** Every framing records can be written in. */
+export const COMPRESSIONS = ["gzip", "zstd", "none"] as const;
+
 /** How node data is framed. */
-export type Compression = "gzip" | "zstd" | "none";
+export type Compression = typeof COMPRESSIONS[number];
 
 /** Storm's default cap on decompressed record size (100 MiB). */
 export const DEFAULT_MAX_DECOMPRESSED = 100 * 1024 * 1024;

@@ -5,11 +5,9 @@
 import { CorruptRecordError, InvalidRecordError } from "../record-errors.ts";
 import type { RecordKind, RecordTypes } from "../records.ts";
 import { checkRecord, type Codec } from "./codec.ts";
-import { type Compression, DEFAULT_MAX_DECOMPRESSED, unwrap, wrap } from "./framing.ts";
+import { type Compression, COMPRESSIONS, DEFAULT_MAX_DECOMPRESSED, unwrap, wrap } from "./framing.ts";
 import { stormThriftTables } from "./storm-thrift.ts";
 import { decodeStruct, encodeStruct, ThriftEncodeError } from "./thrift-protocol.ts";
-
-const COMPRESSIONS: readonly Compression[] = ["gzip", "zstd", "none"];
 
 /** Options of {@link thriftCodec}. */
 export interface ThriftCodecOptions {
@@ -31,7 +29,7 @@ export interface ThriftCodecOptions {
 export function thriftCodec(options: ThriftCodecOptions = {}): Codec {
   const compression = options.compression ?? "gzip";
   const max = options.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED;
-  if (!COMPRESSIONS.includes(compression)) {
+  if (!(COMPRESSIONS as readonly string[]).includes(compression)) {
     throw new RangeError(`compression must be one of ${COMPRESSIONS.join(", ")}, not ${String(compression)}`);
   }
   if (!Number.isSafeInteger(max) || max < 1) {
