@@ -70,6 +70,12 @@ export function executorsBySlot(
   return out;
 }
 
+/** The slots of {@link executorsBySlot}, each with the executors assigned to it. */
+export type ExecutorsBySlot = ReadonlyMap<
+  string,
+  { readonly slot: WorkerSlot; readonly executors: readonly ExecutorKey[] }
+>;
+
 /**
  * Merges worker heartbeats into executor beats. From each worker's heartbeat only the executors
  * assigned to that worker and present in its stats are taken, with the heartbeat's time and
@@ -82,11 +88,19 @@ export function mergeExecutorBeats(
   executorNodePort: Readonly<Record<ExecutorKey, NodeInfo>>,
   heartbeats: HeartbeatSource,
 ): Readonly<Record<ExecutorKey, ExecutorBeat>> {
+  return mergeSlotBeats(executorsBySlot(executorNodePort), heartbeats);
+}
+
+/** {@link mergeExecutorBeats} over an assignment already inverted by {@link executorsBySlot}. */
+export function mergeSlotBeats(
+  bySlot: ExecutorsBySlot,
+  heartbeats: HeartbeatSource,
+): Readonly<Record<ExecutorKey, ExecutorBeat>> {
   const heartbeatOf = typeof heartbeats === "function"
     ? heartbeats
     : (slot: WorkerSlot) => heartbeats.get(slotKey(slot));
   const beats: [ExecutorKey, ExecutorBeat][] = [];
-  for (const { slot, executors } of executorsBySlot(executorNodePort).values()) {
+  for (const { slot, executors } of bySlot.values()) {
     const heartbeat = heartbeatOf(slot);
     if (heartbeat === null || heartbeat === undefined) continue;
     for (const executor of executors) {

@@ -3,7 +3,7 @@
  * Part of the StormClusterState (storm-cluster-state.ts), over its shared context.
  */
 import { mapBounded } from "./fan-out.ts";
-import { executorsBySlot, mergeExecutorBeats, slotKey, type WorkerSlot } from "./heartbeats.ts";
+import { executorsBySlot, mergeSlotBeats } from "./heartbeats.ts";
 import * as paths from "./paths.ts";
 import type { ClusterWorkerHeartbeat } from "./records.ts";
 import type { StormClusterState } from "./storm-cluster-state.ts";
@@ -27,11 +27,12 @@ export function workerHeartbeatState(ctx: StormContext): WorkerHeartbeatState {
   const self: WorkerHeartbeatState = {
     getWorkerHeartbeat: async (id, node, port) => read("ClusterWorkerHeartbeat", paths.workerbeatPath(id, node, port)),
     async executorBeats(id, executorNodePort) {
+      const bySlot = executorsBySlot(executorNodePort);
       const heartbeats = new Map<string, ClusterWorkerHeartbeat | null>();
-      await mapBounded([...executorsBySlot(executorNodePort).values()], async ({ slot }) => {
-        heartbeats.set(slotKey(slot), await self.getWorkerHeartbeat(id, slot.node, slot.port));
+      await mapBounded([...bySlot], async ([key, { slot }]) => {
+        heartbeats.set(key, await self.getWorkerHeartbeat(id, slot.node, slot.port));
       });
-      return mergeExecutorBeats(executorNodePort, (slot: WorkerSlot) => heartbeats.get(slotKey(slot)));
+      return mergeSlotBeats(bySlot, heartbeats);
     },
     setupHeartbeats: async (id, auth) =>
       setupTopologyDirectory(paths.Roots.workerbeats, paths.workerbeatStormRoot(id), auth),

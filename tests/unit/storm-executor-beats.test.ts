@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { executorsBySlot, mergeExecutorBeats, slotKey } from "../../src/storm/heartbeats.ts";
+import { executorsBySlot, mergeExecutorBeats, mergeSlotBeats, slotKey } from "../../src/storm/heartbeats.ts";
 import type { ClusterWorkerHeartbeat, ExecutorStats, NodeInfo } from "../../src/storm/records.ts";
 
 const stats = (rate: number): ExecutorStats => ({
@@ -79,5 +79,13 @@ describe("executor-beat merge", () => {
     );
     assert.deepEqual(mergeExecutorBeats(assignment, () => undefined), {});
     assert.deepEqual(mergeExecutorBeats({}, () => liveA), {});
+  });
+
+  test("merging over an inverted assignment gives what merging over the assignment gives", () => {
+    const map = new Map([["sup-a-6700", liveA], ["sup-b-6701", liveB]]);
+    const merged = mergeSlotBeats(executorsBySlot(assignment), map);
+    assert.deepEqual(merged, mergeExecutorBeats(assignment, map));
+    assert.deepEqual(Object.keys(merged), ["[1,1]", "[10,10]", "[4,4]"]);
+    assert.ok(Object.isFrozen(merged));
   });
 });
