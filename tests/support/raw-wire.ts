@@ -19,8 +19,11 @@ export interface Outcome {
   readonly closedAfterMs: number | undefined;
 }
 
-/** One step of an exchange: bytes to write, or a pause to let the server act on them. */
-export type Step = Uint8Array | { readonly pauseMs: number };
+/**
+ * One step of an exchange: bytes to write, a pause to let the server act on them, or a wait
+ * until `frames` frames in all have come back (or the server closed, or `withinMs` passed).
+ */
+export type Step = Uint8Array | { readonly pauseMs: number } | { readonly frames: number; readonly withinMs: number };
 
 /** Writes one length-prefixed frame. */
 export function frame(write: (w: JuteWriter) => void): Uint8Array {
@@ -89,8 +92,11 @@ export function exchange(port: number, steps: readonly Step[], waitMs: number): 
       clearTimeout(timer);
       socket.destroy();
       resolve({ frames, closed, closedAfterMs: closed ? Date.now() - startedAt : undefined });
+      progressed();
     };
     let timer: ReturnType<typeof setTimeout> | undefined;
+    // The pending wait step's check, run on every frame and on the close.
+    let progressed = () => {};
     socket.on("data", (chunk: Uint8Array) => {
       buffered = concat(buffered, chunk);
       while (buffered.length >= 4) {
@@ -99,6 +105,7 @@ export function exchange(port: number, steps: readonly Step[], waitMs: number): 
         frames.push(describe(buffered.subarray(4, 4 + n), frames.length === 0));
         buffered = buffered.slice(4 + n);
       }
+      progressed();
     });
     socket.once("error", reject);
     socket.once("connect", async () => {
@@ -110,9 +117,23 @@ export function exchange(port: number, steps: readonly Step[], waitMs: number): 
       for (const step of steps) {
         if (settled) return;
         if (step instanceof Uint8Array) socket.write(step);
-        else await new Promise((r) => setTimeout(r, step.pauseMs));
+        else if ("pauseMs" in step) await new Promise((r) => setTimeout(r, step.pauseMs));
+        else await framesReceived(step.frames, step.withinMs);
       }
       if (!settled) timer = setTimeout(() => finish(false), waitMs);
     });
+    const framesReceived = (count: number, withinMs: number) =>
+      new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(deadline);
+          progressed = () => {};
+          resolve();
+        };
+        const deadline = setTimeout(done, withinMs);
+        progressed = () => {
+          if (settled || frames.length >= count) done();
+        };
+        progressed();
+      });
   });
 }
