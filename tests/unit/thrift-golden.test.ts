@@ -7,7 +7,7 @@ import { plainThriftCodec, thriftCodec } from "../../src/storm/codec/thrift.ts";
 import { zstdRawFrame } from "../../src/storm/codec/framing.ts";
 import { CorruptRecordError } from "../../src/storm/record-errors.ts";
 import type { RecordKind } from "../../src/storm/records.ts";
-import { toHex } from "../support/bytes.ts";
+import { hex, toHex } from "../support/bytes.ts";
 
 interface Vector {
   readonly name: string;
@@ -24,7 +24,6 @@ interface Vector {
 const vectors = JSON.parse(
   readFileSync(new URL("../fixtures/storm-thrift/vectors.json", import.meta.url), "utf8"),
 ) as Vector[];
-const fromHex = (hex: string) => new Uint8Array(hex.match(/../g)?.map((b) => Number.parseInt(b, 16)) ?? []);
 /** The expected record, through the JSON codec (bytes, defaults, freezing). */
 const expected = (v: Vector) => jsonCodec.decode(v.kind, new TextEncoder().encode(JSON.stringify(v.record)));
 
@@ -56,14 +55,14 @@ describe("thrift golden vectors from an independent Thrift implementation", () =
       const reason = new RegExp(v.error);
       test(`${v.name}: decoding fails with CorruptRecordError (${v.error})`, () => {
         assert.throws(
-          () => plainThriftCodec.decode(v.kind, fromHex(v.thrift), "/x"),
+          () => plainThriftCodec.decode(v.kind, hex(v.thrift), "/x"),
           (e: unknown) => e instanceof CorruptRecordError && e.path === "/x" && reason.test(e.message),
         );
       });
       continue;
     }
     test(`${v.name}: decodes to the expected record and encodes back to the same bytes`, () => {
-      const decoded = plainThriftCodec.decode(v.kind, fromHex(v.thrift));
+      const decoded = plainThriftCodec.decode(v.kind, hex(v.thrift));
       assert.deepEqual(decoded, expected(v));
       assert.equal(toHex(plainThriftCodec.encode(v.kind, decoded)), v.canonical ?? v.thrift);
     });
@@ -75,14 +74,14 @@ describe("thrift golden vectors from an independent Thrift implementation", () =
     for (const v of framed) {
       const want = expected(v);
       const codec = thriftCodec();
-      assert.deepEqual(codec.decode(v.kind, fromHex(v.gzip ?? "")), want);
-      assert.deepEqual(codec.decode(v.kind, fromHex(v.zstd ?? "")), want);
+      assert.deepEqual(codec.decode(v.kind, hex(v.gzip ?? "")), want);
+      assert.deepEqual(codec.decode(v.kind, hex(v.zstd ?? "")), want);
     }
   });
 
   test("every vector survives our own gzip and zstd framing", () => {
     for (const v of vectors.filter((x) => x.error === undefined)) {
-      const plain = fromHex(v.thrift);
+      const plain = hex(v.thrift);
       assert.deepEqual(thriftCodec().decode(v.kind, new Uint8Array(gzipSync(plain))), expected(v));
       assert.deepEqual(thriftCodec().decode(v.kind, zstdRawFrame(plain)), expected(v));
     }

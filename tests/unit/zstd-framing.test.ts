@@ -7,8 +7,8 @@ import { xxh64 } from "../../src/storm/codec/xxh64.ts";
 import { CorruptRecordError } from "../../src/storm/record-errors.ts";
 import type { RecordKind } from "../../src/storm/records.ts";
 import { enc } from "../support/fixtures.ts";
+import { hex } from "../support/bytes.ts";
 
-const fromHex = (hex: string) => new Uint8Array(hex.match(/../g)?.map((b) => Number.parseInt(b, 16)) ?? []);
 const isChecksumError = (e: unknown) => e instanceof FramingError && /checksum mismatch/.test(e.message);
 
 describe("XXH64 (zstd's content checksum)", () => {
@@ -33,7 +33,7 @@ describe("XXH64 (zstd's content checksum)", () => {
 describe("zstd content checksums", () => {
   test("frames from the zstd tool carry a checksum, and it is verified", () => {
     // `zstd -c` of "abc": descriptor 0x24 (single segment, checksum), checksum 990977ad.
-    const frame = fromHex("28b52ffd2403190000616263990977ad");
+    const frame = hex("28b52ffd2403190000616263990977ad");
     assert.deepEqual(unwrap(frame), enc("abc"));
     const wrong = frame.slice();
     wrong[wrong.length - 1] = (wrong[wrong.length - 1] as number) ^ 1;
@@ -76,11 +76,11 @@ describe("zstd content checksums", () => {
     const withZstd = vectors.filter((v) => v.zstd !== undefined);
     assert.ok(withZstd.length > 0);
     for (const v of withZstd) {
-      const frame = fromHex(v.zstd as string);
+      const frame = hex(v.zstd as string);
       assert.equal((frame[4] as number) & 4, 4, "the tool wrote a checksum");
-      assert.deepEqual(unwrap(frame), fromHex(v.thrift));
+      assert.deepEqual(unwrap(frame), hex(v.thrift));
       // Through the codec: a record whose stored bytes were damaged is a CorruptRecordError.
-      const damaged = zstdRawFrame(fromHex(v.thrift));
+      const damaged = zstdRawFrame(hex(v.thrift));
       damaged[20] = (damaged[20] as number) ^ 0x01;
       assert.throws(
         () => thriftCodec().decode(v.kind, damaged, "/storm/x"),
