@@ -120,10 +120,19 @@ function launch(
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  process.on("exit", () => {
+  const stopAll = () => {
     for (const s of [...started]) s.destroy();
     for (const e of [...ensembles]) e.destroy();
-  });
+  };
+  process.on("exit", stopAll);
+  // `deno test` never emits process "exit" (its runner ends the program itself), but it does
+  // dispatch "unload": without it a server a skipped after() hook would stop (`--filter`) or one
+  // left by a failed before() would outlive the run. destroy() forgets what it stopped, so a
+  // runtime that has both events stops each server once.
+  (globalThis as { addEventListener?: (type: string, listener: () => void) => void }).addEventListener?.(
+    "unload",
+    stopAll,
+  );
 }
 
 /** True in the run against the embedded server (`ZK_TARGET=embedded`, see scripts/test.sh). */
