@@ -48,6 +48,12 @@ function executorOrder({ key: a, range: ra }: Ranged, { key: b, range: rb }: Ran
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** A worker slot and the executors assigned to it, in task order. */
+export interface SlotExecutors {
+  readonly slot: WorkerSlot;
+  readonly executors: ExecutorKey[];
+}
+
 /**
  * Inverts executor → NodeInfo into worker slot → its executors, keyed by {@link slotKey}. Slots
  * and executors come out in task order whatever the input's key order; a NodeInfo without ports
@@ -55,8 +61,8 @@ function executorOrder({ key: a, range: ra }: Ranged, { key: b, range: rb }: Ran
  */
 export function executorsBySlot(
   executorNodePort: Readonly<Record<ExecutorKey, NodeInfo>>,
-): Map<string, { slot: WorkerSlot; executors: ExecutorKey[] }> {
-  const out = new Map<string, { slot: WorkerSlot; executors: ExecutorKey[] }>();
+): Map<string, SlotExecutors> {
+  const out = new Map<string, SlotExecutors>();
   for (const { key: executor } of Object.keys(executorNodePort).map(ranged).sort(executorOrder)) {
     const info = executorNodePort[executor];
     const port = info?.port[0];
@@ -69,12 +75,6 @@ export function executorsBySlot(
   }
   return out;
 }
-
-/** The slots of {@link executorsBySlot}, each with the executors assigned to it. */
-export type ExecutorsBySlot = ReadonlyMap<
-  string,
-  { readonly slot: WorkerSlot; readonly executors: readonly ExecutorKey[] }
->;
 
 /**
  * Merges worker heartbeats into executor beats. From each worker's heartbeat only the executors
@@ -93,7 +93,7 @@ export function mergeExecutorBeats(
 
 /** {@link mergeExecutorBeats} over an assignment already inverted by {@link executorsBySlot}. */
 export function mergeSlotBeats(
-  bySlot: ExecutorsBySlot,
+  bySlot: ReadonlyMap<string, SlotExecutors>,
   heartbeats: HeartbeatSource,
 ): Readonly<Record<ExecutorKey, ExecutorBeat>> {
   const heartbeatOf = typeof heartbeats === "function"

@@ -13,11 +13,11 @@ export { tokenizePath, urlDecode, urlEncode } from "./paths.ts";
 export { errorSequence, errorsToPrune, MAX_ERRORS, newestFirst } from "./error-pruning.ts";
 export {
   type ExecutorBeat,
-  type ExecutorsBySlot,
   executorsBySlot,
   type HeartbeatSource,
   mergeExecutorBeats,
   mergeSlotBeats,
+  type SlotExecutors,
   slotKey,
   type WorkerSlot,
 } from "./heartbeats.ts";
