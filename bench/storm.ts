@@ -65,6 +65,12 @@ interface PacedResult {
   readonly p99: number;
 }
 
+/** A fixed rate of calls, `rate` a second, for `seconds`. */
+interface Schedule {
+  readonly rate: number;
+  readonly seconds: number;
+}
+
 /**
  * Calls `call(i)` for i = 0, 1, … at `rate` calls a second for `seconds`, on a fixed schedule
  * (what is due is issued every 2 ms), without waiting for one call before the next. A call's
@@ -72,8 +78,7 @@ interface PacedResult {
  * CPU is the whole process's.
  */
 async function onSchedule(
-  rate: number,
-  seconds: number,
+  { rate, seconds }: Schedule,
   call: (i: number) => Promise<void> | void,
 ): Promise<PacedResult> {
   const latencies: number[] = [];
@@ -124,13 +129,8 @@ function heartbeatsOf(id: string): (worker: number) => ClusterWorkerHeartbeat {
   };
 }
 
-/** `rate` workerHeartbeat calls a second for `seconds`, issued on a fixed schedule. */
-async function pacedHeartbeats(
-  connectString: string,
-  root: string,
-  rate: number,
-  seconds: number,
-): Promise<PacedResult> {
+/** workerHeartbeat calls issued on `schedule`. */
+async function pacedHeartbeats(connectString: string, root: string, schedule: Schedule): Promise<PacedResult> {
   const storm = await createStormClusterState({ connectString, root });
   const id = "paced-1-1700000000";
   const beat = heartbeatsOf(id);
@@ -139,7 +139,7 @@ async function pacedHeartbeats(
     await storm.setupHeartbeats(id);
     // One warm-up round: JIT, node creation.
     for (let i = 0; i < PACED_WORKERS; i++) await write(i);
-    return await onSchedule(rate, seconds, (i) => write(i % PACED_WORKERS));
+    return await onSchedule(schedule, (i) => write(i % PACED_WORKERS));
   } finally {
     await storm.disconnect();
   }
@@ -156,16 +156,16 @@ interface PacedParts {
 }
 
 /** The paced workload's parts, each alone on the same schedule; nodes go under `root`. */
-async function pacedParts(connectString: string, root: string, rate: number, seconds: number): Promise<PacedParts> {
+async function pacedParts(connectString: string, root: string, schedule: Schedule): Promise<PacedParts> {
   const codec = thriftCodec();
   const beat = heartbeatsOf("paced-1-1700000000");
   const workers = Array.from({ length: PACED_WORKERS }, (_, worker) => worker);
   const plain = workers.map((worker) => plainThriftCodec.encode("ClusterWorkerHeartbeat", beat(worker)));
   const frames = workers.map((worker) => codec.encode("ClusterWorkerHeartbeat", beat(worker)));
-  const encode = await onSchedule(rate, seconds, (i) => {
+  const encode = await onSchedule(schedule, (i) => {
     codec.encode("ClusterWorkerHeartbeat", beat(i % PACED_WORKERS));
   });
-  const deflate = await onSchedule(rate, seconds, (i) => {
+  const deflate = await onSchedule(schedule, (i) => {
     gzipSync(plain[i % PACED_WORKERS] as Uint8Array, { level: GZIP_LEVEL });
   });
   const zk = await connect(connectString);
@@ -176,8 +176,7 @@ async function pacedParts(connectString: string, root: string, rate: number, sec
     // One warm-up round, as the workload has.
     for (const worker of workers) await zk.setData(paths[worker] as string, frames[worker] as Uint8Array);
     const request = await onSchedule(
-      rate,
-      seconds,
+      schedule,
       (i) => zk.setData(paths[i % PACED_WORKERS] as string, frames[i % PACED_WORKERS] as Uint8Array).then(() => {}),
     );
     return { encode: encode.cpuPercent, deflate: deflate.cpuPercent, request: request.cpuPercent };
@@ -336,9 +335,10 @@ export async function stormSection(connectString: string): Promise<string> {
   if (typeof java === "string") lines.push(`\n(${java})`);
   lines.push(...runtimesTable(node, otherRuntimes()));
   console.error("done: Deno and Bun");
-  const paced = await pacedHeartbeats(connectString, `${root}-paced`, 1000, 5);
+  const schedule: Schedule = { rate: 1000, seconds: 5 };
+  const paced = await pacedHeartbeats(connectString, `${root}-paced`, schedule);
   console.error("done: paced heartbeats");
-  const parts = await pacedParts(connectString, `${root}-parts`, 1000, 5);
+  const parts = await pacedParts(connectString, `${root}-parts`, schedule);
   console.error("done: paced parts");
   const beats = await executorBeatsCost(connectString, `${root}-beats`, 50, 20);
   console.error("done: executorBeats");
@@ -349,11 +349,11 @@ export async function stormSection(connectString: string): Promise<string> {
     "",
     "| Storm workload | result |",
     "|---|---|",
-    `| workerHeartbeat paced at 1,000/s for 5 s (20-executor heartbeat) | ${
-      paced.rate.toFixed(0)
-    }/s achieved, client CPU ${paced.cpuPercent.toFixed(1)}% of one core, latency p50 ${paced.p50.toFixed(2)} ms, p99 ${
-      paced.p99.toFixed(2)
-    } ms |`,
+    `| workerHeartbeat paced at ${
+      schedule.rate.toLocaleString("en")
+    }/s for ${schedule.seconds} s (20-executor heartbeat) | ${paced.rate.toFixed(0)}/s achieved, client CPU ${
+      paced.cpuPercent.toFixed(1)
+    }% of one core, latency p50 ${paced.p50.toFixed(2)} ms, p99 ${paced.p99.toFixed(2)} ms |`,
     `| its parts alone, on the same schedule: thriftCodec().encode of each call's record; its level-${GZIP_LEVEL} deflate; one setData of a frame encoded beforehand | encode ${
       parts.encode.toFixed(1)
     }% of one core (deflate ${parts.deflate.toFixed(1)}% of it); setData ${parts.request.toFixed(1)}% |`,
