@@ -56,9 +56,9 @@ const countsWire = (entries: readonly (readonly [string, number])[]) =>
 
 /**
  * A fresh table (so a fresh compiled encoder, with nothing cached) of Struct { 1: map<string,
- * map<Pair, i64>> }, Pair a struct key written from the JSON text of [a, b].
+ * map<Pair, i64 or double>> }, Pair a struct key written from the JSON text of [a, b].
  */
-function pairsTable(): ThriftStruct {
+function pairsTable(value: "i64" | "double" = "i64"): ThriftStruct {
   const pair: ThriftStruct = {
     kind: "struct",
     name: "Pair",
@@ -82,7 +82,7 @@ function pairsTable(): ThriftStruct {
         value: {
           kind: "map",
           key: pair,
-          value: { kind: "i64" },
+          value: { kind: value },
           keyToJs: (k) => JSON.stringify([(k as { a: string }).a, (k as { b: string }).b]),
           keyFromJs: (k) => {
             const v: unknown = JSON.parse(k);
@@ -263,46 +263,54 @@ describe("the thrift codec's shortcuts agree with the plain ways", () => {
     );
   });
 
-  test("an encoder that has learned key lists writes what a fresh one writes, and refuses what it refuses alike", () => {
-    const names = fc.constantFrom("spout", "split", "count", '"q"', "é");
-    const pairKey = fc.oneof(fc.tuple(names, names).map((p) => JSON.stringify(p)), fc.constant("not a pair"));
-    const count = fc.oneof(fc.integer(), fc.constant(2 ** 60), fc.constant("7"), fc.constant(undefined));
-    const byPair = fc.dictionary(pairKey, count, { maxKeys: 4 }).map((d) => ({ ...d }));
-    const byWindow = fc.tuple(fc.shuffledSubarray(WINDOWS, { minLength: 1 }), fc.array(byPair, { minLength: 4 }))
-      .map(([ks, maps]) => Object.fromEntries(ks.map((k, i) => [k, maps[i]])));
-    // Runs of records with one key set but other values, so a learned writer meets values it refuses.
-    const runs = fc.array(fc.tuple(byWindow, fc.array(count, { minLength: 1, maxLength: 3 })), {
-      minLength: 1,
-      maxLength: 6,
-    });
-    const outcome = (write: () => Uint8Array): unknown => {
-      try {
-        return { bytes: write().slice() };
-      } catch (error) {
-        assert.ok(error instanceof ThriftEncodeError, String(error));
-        return { error: error.message };
-      }
-    };
-    const warm = pairsTable();
-    fc.assert(
-      fc.property(runs, (list) => {
-        for (const [r, counts] of list) {
-          for (const c of counts) {
-            const record = {
-              byWindow: Object.fromEntries(
-                Object.entries(r).map(([w, m]) => [w, Object.fromEntries(Object.keys(m).map((k) => [k, c]))]),
-              ),
-            };
-            assert.deepEqual(
-              outcome(() => encodeStruct(warm, record)),
-              outcome(() => encodeStruct(pairsTable(), record)),
-            );
-          }
+  for (const kind of ["i64", "double"] as const) {
+    test(`an encoder that has learned key lists writes what a fresh one writes, and refuses what it refuses alike (${kind} values)`, () => {
+      const names = fc.constantFrom("spout", "split", "count", '"q"', "é");
+      const pairKey = fc.oneof(fc.tuple(names, names).map((p) => JSON.stringify(p)), fc.constant("not a pair"));
+      // Values a learned writer writes in place and values only the value encoder can judge.
+      const count = fc.oneof(
+        fc.integer(),
+        fc.maxSafeInteger(),
+        fc.double(),
+        fc.constantFrom(2 ** 60, -0, 2 ** 32, -(2 ** 32) - 1, "7", undefined, null, 7n),
+      );
+      const byPair = fc.dictionary(pairKey, count, { maxKeys: 4 }).map((d) => ({ ...d }));
+      const byWindow = fc.tuple(fc.shuffledSubarray(WINDOWS, { minLength: 1 }), fc.array(byPair, { minLength: 4 }))
+        .map(([ks, maps]) => Object.fromEntries(ks.map((k, i) => [k, maps[i]])));
+      // Runs of records with one key set but other values, so a learned writer meets values it refuses.
+      const runs = fc.array(fc.tuple(byWindow, fc.array(count, { minLength: 1, maxLength: 3 })), {
+        minLength: 1,
+        maxLength: 6,
+      });
+      const outcome = (write: () => Uint8Array): unknown => {
+        try {
+          return { bytes: write().slice() };
+        } catch (error) {
+          assert.ok(error instanceof ThriftEncodeError, String(error));
+          return { error: error.message };
         }
-      }),
-      { numRuns: 600 },
-    );
-  });
+      };
+      const warm = pairsTable(kind);
+      fc.assert(
+        fc.property(runs, (list) => {
+          for (const [r, counts] of list) {
+            for (const c of counts) {
+              const record = {
+                byWindow: Object.fromEntries(
+                  Object.entries(r).map(([w, m]) => [w, Object.fromEntries(Object.keys(m).map((k) => [k, c]))]),
+                ),
+              };
+              assert.deepEqual(
+                outcome(() => encodeStruct(warm, record)),
+                outcome(() => encodeStruct(pairsTable(kind), record)),
+              );
+            }
+          }
+        }),
+        { numRuns: 600 },
+      );
+    });
+  }
 
   test("encoding records one after another (key orders and key bytes reused) gives the bytes of a fresh encoder for each", () => {
     const names = fc.constantFrom("spout", "split", "count", '"q"', "é");

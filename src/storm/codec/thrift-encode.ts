@@ -283,7 +283,8 @@ function compileObjectMapEncoder(t: ThriftMap): Encoder {
     ? keyBytesEncoder(t.keyFromJs, encoderOf(t.key))
     : encoderOf(t.key);
   const sortedKeys = sortedKeysOf();
-  const lists = new KeyListWriters([keyWire, valueWire], value, within);
+  const scalar = t.value.kind === "i64" || t.value.kind === "double" ? t.value.kind : undefined;
+  const lists = new KeyListWriters([keyWire, valueWire], value, within, scalar);
   return (w, v) => {
     if (!isPlainObject(v)) throw new Refusal("expected a plain object");
     const own = Object.keys(v);
