@@ -100,6 +100,59 @@ describe("gzip in stored blocks", () => {
   });
 });
 
+describe("deflated members, read by zlib into a chunk sized from the trailer", () => {
+  // Data of a few shapes: runs compress hard (a member many times smaller than its content).
+  const content = fc.oneof(
+    fc.uint8Array({ maxLength: 70_000 }),
+    fc.tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 300_000 })).map(([b, n]) =>
+      new Uint8Array(n).fill(b)
+    ),
+  );
+  const deflated = content.map((data) => new Uint8Array(gzipSync(data, { level: 1 })));
+  /** `m` with its trailer's ISIZE (the length hint) set to `isize`. */
+  const withIsize = (m: Uint8Array, isize: number): Uint8Array => {
+    const copy = m.slice();
+    new DataView(copy.buffer).setUint32(copy.length - 4, isize, true);
+    return copy;
+  };
+
+  test("any member, or members one after another, reads as zlib reads it, within any cap", () => {
+    const members = fc.array(deflated, { minLength: 1, maxLength: 3 }).map((ms) =>
+      new Uint8Array(ms.flatMap((m) => [...m]))
+    );
+    fc.assert(
+      fc.property(members, fc.integer({ min: 1, max: 400_000 }), (bytes, maxBytes) => {
+        assert.deepEqual(unwrapReads(bytes), zlibReads(bytes));
+        assert.deepEqual(unwrapReads(bytes, maxBytes), zlibReads(bytes, maxBytes));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  test("a trailer that lies about the length (0, too small, too large, 2^32 - 1) is refused as zlib refuses it", () => {
+    const lie = fc.oneof(fc.constantFrom(0, 1, 2 ** 32 - 1, 2 ** 31), fc.nat());
+    fc.assert(
+      fc.property(deflated, lie, fc.integer({ min: 1, max: 400_000 }), (member, isize, maxBytes) => {
+        const bytes = withIsize(member, isize);
+        assert.deepEqual(unwrapReads(bytes), zlibReads(bytes));
+        assert.deepEqual(unwrapReads(bytes, maxBytes), zlibReads(bytes, maxBytes));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  test("a member of 4 MiB of zeros is refused over a small cap whatever its trailer says", () => {
+    const bomb = new Uint8Array(gzipSync(new Uint8Array(4 << 20)));
+    for (const isize of [4 << 20, 0, 2 ** 32 - 1]) {
+      assert.throws(
+        () => unwrap(withIsize(bomb, isize), 1000),
+        (e: unknown) => e instanceof FramingError && /more than 1000 bytes/.test(e.message),
+      );
+    }
+    assert.equal(unwrap(bomb).length, 4 << 20);
+  });
+});
+
 describe("gzip-framed records", () => {
   const error: ErrorInfo = { error: "java.lang.RuntimeException: boom", errorTimeSecs: 1_700_000_000 };
   const assignment: Assignment = {

@@ -44,7 +44,8 @@ export function unwrap(bytes: Uint8Array, maxBytes = DEFAULT_MAX_DECOMPRESSED): 
         if (stored !== undefined) return stored;
         // A plain Uint8Array over zlib's Buffer, not a copy: the thrift reader copies what it keeps.
         // A cap above what one buffer can hold is no cap: zlib refuses such a maxOutputLength.
-        const out = gunzipSync(bytes, { maxOutputLength: Math.min(maxBytes, MAX_LENGTH) });
+        const cap = Math.min(maxBytes, MAX_LENGTH);
+        const out = gunzipSync(bytes, { maxOutputLength: cap, chunkSize: inflateChunk(bytes, cap) });
         return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
       } catch (cause) {
         // zlib stops as soon as the output passes the cap, on Node, Deno and Bun alike.
@@ -59,6 +60,26 @@ export function unwrap(bytes: Uint8Array, maxBytes = DEFAULT_MAX_DECOMPRESSED): 
     case "none":
       return bytes;
   }
+}
+
+/** zlib's smallest output chunk (`zlib.constants.Z_MIN_CHUNK`). */
+const MIN_CHUNK = 64;
+/** The largest output chunk a member's trailer may ask for: a hint is not to make every read allocate much. */
+const MAX_CHUNK = 1024 * 1024;
+
+/**
+ * The output chunk to inflate `bytes` into. zlib fills chunks of a fixed size (16 KiB unless
+ * told) and joins them; sized from the gzip trailer's ISIZE (the last member's length mod 2^32,
+ * one byte over it so that zlib sees the stream end without a second chunk), a record comes out
+ * in one chunk, with no join: a heartbeat gunzips in about two thirds of the time. ISIZE is only
+ * a hint, never trusted: a wrong one costs more chunks or a larger one, within
+ * {@link MAX_CHUNK} and the cap, and `maxOutputLength` still bounds the output.
+ */
+function inflateChunk(bytes: Uint8Array, cap: number): number {
+  const n = bytes.length;
+  const isize = n < 18 ? 0 : ((bytes[n - 1] as number) * 2 ** 24) + ((bytes[n - 2] as number) << 16) +
+    ((bytes[n - 3] as number) << 8) + (bytes[n - 4] as number);
+  return Math.max(MIN_CHUNK, Math.min(isize + 1, MAX_CHUNK, cap + 1));
 }
 
 /**
