@@ -45,6 +45,7 @@ export type ScalarValue = "i64" | "double";
  * In generated code: writes the value `x` at `p + at` when it is what the value encoder would
  * write without a refusal (the same test the encoder makes), else hands it to the encoder at that
  * position, which refuses it. The map's room is ensured already, so the writer's view stays valid.
+ * An i64 is split into its words as `Writer.i64` splits it, so both write the same bytes.
  */
 function scalarWrite(scalar: ScalarValue, at: number, segment: string): string {
   const fallback = `{ w.pos = p + ${at}; try { value(w, x); } catch (error) { throw within(error, ${segment}); } }`;
