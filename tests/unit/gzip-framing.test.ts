@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { gunzipSync, gzipSync } from "node:zlib";
 import fc from "fast-check";
+import { concatBytes } from "../../src/jute/bytes.ts";
 import { crc32, readStoredGzip, storedGzip } from "../../src/storm/codec/gzip-stored.ts";
 import { FramingError, STORE_BELOW, unwrap } from "../../src/storm/codec/framing.ts";
 import { thriftCodec } from "../../src/storm/codec/thrift.ts";
@@ -31,6 +32,12 @@ function unwrapReads(bytes: Uint8Array, maxBytes = CAP): Uint8Array | "refused" 
     assert.ok(e instanceof FramingError, `unwrap threw ${e}`);
     return "refused";
   }
+}
+
+/** Asserts that unwrap reads `bytes` as zlib does, under the default cap and under `maxBytes`. */
+function readsAsZlib(bytes: Uint8Array, maxBytes: number): void {
+  assert.deepEqual(unwrapReads(bytes), zlibReads(bytes));
+  assert.deepEqual(unwrapReads(bytes, maxBytes), zlibReads(bytes, maxBytes));
 }
 
 describe("gzip in stored blocks", () => {
@@ -91,10 +98,7 @@ describe("gzip in stored blocks", () => {
       )
     );
     fc.assert(
-      fc.property(damaged, fc.integer({ min: 1, max: 400 }), (bytes, maxBytes) => {
-        assert.deepEqual(unwrapReads(bytes), zlibReads(bytes));
-        assert.deepEqual(unwrapReads(bytes, maxBytes), zlibReads(bytes, maxBytes));
-      }),
+      fc.property(damaged, fc.integer({ min: 1, max: 400 }), readsAsZlib),
       { numRuns: 2000 },
     );
   });
@@ -117,14 +121,9 @@ describe("deflated members, read by zlib into a chunk sized from the trailer", (
   };
 
   test("any member, or members one after another, reads as zlib reads it, within any cap", () => {
-    const members = fc.array(deflated, { minLength: 1, maxLength: 3 }).map((ms) =>
-      new Uint8Array(ms.flatMap((m) => [...m]))
-    );
+    const members = fc.array(deflated, { minLength: 1, maxLength: 3 }).map(concatBytes);
     fc.assert(
-      fc.property(members, fc.integer({ min: 1, max: 400_000 }), (bytes, maxBytes) => {
-        assert.deepEqual(unwrapReads(bytes), zlibReads(bytes));
-        assert.deepEqual(unwrapReads(bytes, maxBytes), zlibReads(bytes, maxBytes));
-      }),
+      fc.property(members, fc.integer({ min: 1, max: 400_000 }), readsAsZlib),
       { numRuns: 150 },
     );
   });
@@ -133,9 +132,7 @@ describe("deflated members, read by zlib into a chunk sized from the trailer", (
     const lie = fc.oneof(fc.constantFrom(0, 1, 2 ** 32 - 1, 2 ** 31), fc.nat());
     fc.assert(
       fc.property(deflated, lie, fc.integer({ min: 1, max: 400_000 }), (member, isize, maxBytes) => {
-        const bytes = withIsize(member, isize);
-        assert.deepEqual(unwrapReads(bytes), zlibReads(bytes));
-        assert.deepEqual(unwrapReads(bytes, maxBytes), zlibReads(bytes, maxBytes));
+        readsAsZlib(withIsize(member, isize), maxBytes);
       }),
       { numRuns: 150 },
     );

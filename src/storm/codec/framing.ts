@@ -76,9 +76,7 @@ const MAX_CHUNK = 1024 * 1024;
  * {@link MAX_CHUNK} and the cap, and `maxOutputLength` still bounds the output.
  */
 function inflateChunk(bytes: Uint8Array, cap: number): number {
-  const n = bytes.length;
-  const isize = n < 18 ? 0 : ((bytes[n - 1] as number) * 2 ** 24) + ((bytes[n - 2] as number) << 16) +
-    ((bytes[n - 3] as number) << 8) + (bytes[n - 4] as number);
+  const isize = bytes.length < 18 ? 0 : littleEndian(bytes, bytes.length - 4, 4);
   return Math.max(MIN_CHUNK, Math.min(isize + 1, MAX_CHUNK, cap + 1));
 }
 
